@@ -1,0 +1,19 @@
+"""The published contract: the intake JSON Schema that the engine validates against (the project's copy, which
+may add to the shared contract but never rename or drop)."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+CONTRACT_VERSION = "1"
+
+
+@cache
+def intake_schema() -> dict[str, Any]:
+    """The intake JSON Schema (draft 2020-12), read once."""
+    text = resources.files(__package__).joinpath("intake.schema.json").read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
