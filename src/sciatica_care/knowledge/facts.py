@@ -1,0 +1,97 @@
+"""The facts a rule may test: every leaf of the intake contract, and what the engine derives from it.
+
+The catalogue gives each fact its kind and, where it has one, its vocabulary, so the validator can refuse a
+condition that names an unknown fact or a value that can never occur.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+from ..contract import intake_schema
+
+FactKind = Literal["set", "enum", "bool", "number"]
+
+CAUSES = (
+    "disc_herniation", "spinal_stenosis", "piriformis_syndrome", "spondylolisthesis",
+    "myofascial_trigger_points", "degenerative_arthritis", "pregnancy_related", "trauma",
+)
+ROOTS = ("L4", "L5", "S1")
+CHANNELS = ("bladder", "gallbladder", "stomach", "spleen", "liver", "kidney", "governor")
+PHASES = ("acute", "subacute", "chronic")
+LEVELS = ("emergency", "urgent", "routine")
+
+
+@dataclass(frozen=True, slots=True)
+class FactSpec:
+    kind: FactKind
+    values: frozenset[object] | None = None
+
+
+def _leaves(schema: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Mapping[str, Any]]]:
+    for name, sub in schema.get("properties", {}).items():
+        path = f"{prefix}.{name}" if prefix else name
+        if sub.get("type") == "object" or "properties" in sub:
+            yield from _leaves(sub, path)
+        else:
+            yield path, sub
+
+
+def _spec(node: Mapping[str, Any]) -> FactSpec | None:
+    kind = node.get("type")
+    kinds = set(kind) if isinstance(kind, list) else {kind}
+    if kind == "array":
+        return FactSpec("set", frozenset(node.get("items", {}).get("enum", ())))
+    if "enum" in node:
+        return FactSpec("enum", frozenset(node["enum"]))
+    if kinds & {"integer", "number"}:
+        return FactSpec("number")
+    if kinds == {"boolean"}:
+        return FactSpec("bool")
+    return None
+
+
+@cache
+def intake_fact_paths() -> tuple[tuple[str, FactSpec], ...]:
+    """Every intake leaf that a rule may test, with its kind (the schema's version string is not a fact)."""
+    found = []
+    for path, node in _leaves(intake_schema()):
+        spec = _spec(node)
+        if spec is not None:
+            found.append((path, spec))
+    return tuple(found)
+
+
+def fact_catalogue(pattern_ids: tuple[str, ...]) -> dict[str, FactSpec]:
+    """All facts: the intake's leaves, then what triage and assessment derive."""
+    catalogue = dict(intake_fact_paths())
+    red_flags = catalogue["red_flags"].values
+    catalogue.update({
+        "triage.red_flags": FactSpec("set", red_flags),
+        "triage.level": FactSpec("enum", frozenset(LEVELS)),
+        "assessment.phase": FactSpec("enum", frozenset(PHASES)),
+        "assessment.nerve_roots": FactSpec("set", frozenset(ROOTS)),
+        "assessment.channels": FactSpec("set", frozenset(CHANNELS)),
+        "assessment.top_cause": FactSpec("enum", frozenset(CAUSES)),
+        "assessment.likely_causes": FactSpec("set", frozenset(CAUSES)),
+        "assessment.tcm_patterns": FactSpec("set", frozenset(pattern_ids)),
+    })
+    return catalogue
+
+
+def intake_facts(intake: Mapping[str, Any]) -> dict[str, object]:
+    """Flatten a validated intake into facts; lists become frozensets, nulls and absent fields are left out."""
+    facts: dict[str, object] = {}
+    for path, spec in intake_fact_paths():
+        node: Any = intake
+        for part in path.split("."):
+            if not isinstance(node, Mapping) or part not in node:
+                break
+            node = node[part]
+        else:
+            if node is not None:
+                facts[path] = frozenset(node) if spec.kind == "set" else node
+    return facts

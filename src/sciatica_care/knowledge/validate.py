@@ -1,0 +1,360 @@
+"""Validate the knowledge base and report every error at once, each as `file: path: message`.
+
+First pydantic checks every file against the dataclasses in `model.py` (types, required fields, vocabularies).
+Then the checks no type can express: duplicate ids, references to unknown sources, points, landmarks and
+red flags, conditions naming unknown facts or impossible values, and rules that can never fire.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .facts import CAUSES, FactSpec, fact_catalogue, intake_fact_paths
+from .load import build, read_raw
+from .model import (
+    Assessment,
+    Condition,
+    Guideline,
+    Knowledge,
+    Landmark,
+    Point,
+    Protocol,
+    SafetyRule,
+    Schedule,
+    SelfCare,
+    Source,
+    Triage,
+)
+
+FILE_TYPES: dict[str, Any] = {
+    "sources": list[Source], "landmarks": list[Landmark], "points": list[Point], "triage": Triage,
+    "assessment": Assessment, "protocol": Protocol, "self_care": SelfCare, "safety": list[SafetyRule],
+    "schedule": Schedule, "guideline": Guideline,
+}
+INTAKE_ONLY = "intake"
+
+
+def validate_all(directory: Path | None = None) -> list[str]:
+    """Every error in the knowledge files under `directory` (the packaged data by default)."""
+    import yaml
+
+    try:
+        raw = read_raw(directory)
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        return [f"(files): cannot read the knowledge files: {exc}"]
+    return validate_raw(raw)
+
+
+def validate_raw(raw: dict[str, Any]) -> list[str]:
+    errors = _type_errors(raw)
+    if errors:
+        return errors
+    return _Semantics(build(raw)).run()
+
+
+def _type_errors(raw: dict[str, Any]) -> list[str]:
+    from pydantic import TypeAdapter, ValidationError
+
+    errors = []
+    if not isinstance(raw.get("version"), str):
+        errors.append("version.yaml: version: must be a string")
+    for name, kind in FILE_TYPES.items():
+        try:
+            TypeAdapter(kind).validate_python(raw.get(name))
+        except ValidationError as exc:
+            for e in exc.errors():
+                errors.append(f"{name}.yaml: {_loc(e['loc'])}: {e['msg']}")
+    return errors
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif not str(part).startswith(("function-", "tuple[", "list[", "Condition")):
+            out += f".{part}" if out else str(part)
+    return out or "(file)"
+
+
+def _walk(node: object, path: str) -> Iterator[tuple[str, object]]:
+    """Every dataclass instance under `node`, with its path."""
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        yield path, node
+        for f in dataclasses.fields(node):
+            yield from _walk(getattr(node, f.name), f"{path}.{f.name}" if path else f.name)
+    elif isinstance(node, tuple | list):
+        for i, item in enumerate(node):
+            yield from _walk(item, f"{path}[{i}]")
+
+
+class _Semantics:
+    def __init__(self, k: Knowledge) -> None:
+        self.k = k
+        self.errors: list[str] = []
+        self.sources = {s.id for s in k.sources}
+        self.codes = {p.code for p in k.points}
+        self.catalogue = fact_catalogue(tuple(p.id for p in k.assessment.patterns))
+        self.intake_facts = {path for path, _ in intake_fact_paths()}
+        self.areas = self.catalogue["pain.areas"].values or frozenset()
+        self.medical = self.catalogue["medical"].values or frozenset()
+
+    def error(self, file: str, path: str, message: str) -> None:
+        self.errors.append(f"{file}.yaml: {path}: {message}")
+
+    def run(self) -> list[str]:
+        for field in FILE_TYPES:
+            self.check_sources(field, getattr(self.k, field))
+            self.check_conditions(field, getattr(self.k, field))
+        self.check_duplicates()
+        self.check_points()
+        self.check_triage()
+        self.check_assessment()
+        self.check_protocol()
+        self.check_first_match_lists()
+        self.check_safety()
+        return self.errors
+
+    # -- references ------------------------------------------------------------------------------------------
+    def check_sources(self, file: str, node: object) -> None:
+        for path, item in _walk(node, ""):
+            for sid in getattr(item, "sources", ()) if not isinstance(item, Source) else ():
+                if sid not in self.sources:
+                    self.error(file, f"{path}.sources" if path else "sources", f"unknown source id {sid!r}")
+
+    def check_duplicates(self) -> None:
+        k = self.k
+        groups: list[tuple[str, str, list[str]]] = [
+            ("sources", "id", [s.id for s in k.sources]),
+            ("landmarks", "id", [x.id for x in k.landmarks]),
+            ("triage", "flags.id", [f.id for f in k.triage.flags]),
+            ("triage", "derived.id", [d.id for d in k.triage.derived]),
+            ("triage", "escalations.id", [e.id for e in k.triage.escalations]),
+            ("assessment", "causes.id", [c.id for c in k.assessment.causes]),
+            ("assessment", "patterns.id", [p.id for p in k.assessment.patterns]),
+            ("assessment", "findings.id", [f.id for c in k.assessment.causes for f in c.findings]
+             + [f.id for p in k.assessment.patterns for f in p.signs]
+             + [f.id for r in k.assessment.roots for f in r.findings]),
+            ("protocol", "point_rules.id", [r.id for r in k.protocol.point_rules]),
+            ("protocol", "pair_rules.id", [r.id for r in k.protocol.pair_rules]),
+            ("protocol", "frequency_rules.id", [r.id for r in k.protocol.frequency_rules]),
+            ("protocol", "massage.id", [m.id for m in k.protocol.massage]),
+            ("self_care", "exercises.id", [e.id for e in k.self_care.exercises]),
+            ("self_care", "ergonomics.id", [e.id for e in k.self_care.ergonomics]),
+            ("self_care", "thermal_rules.id", [t.id for t in k.self_care.thermal_rules]),
+            ("safety", "id", [s.id for s in k.safety]),
+            ("schedule", "bands.id", [b.id for b in k.schedule.bands]),
+            ("guideline", "statements.id", [s.id for s in k.guideline.statements]),
+        ]
+        names: dict[str, str] = {}
+        for p in k.points:
+            for name in (p.code, *p.aliases):
+                key = name.upper().replace(" ", "")
+                if key in names and names[key] != p.code:
+                    self.error("points", p.code, f"code or alias {name!r} is also used by {names[key]}")
+                elif key in names:
+                    self.error("points", p.code, f"code or alias {name!r} is listed twice")
+                names[key] = p.code
+        for file, field, ids in groups:
+            seen: set[str] = set()
+            for i in ids:
+                if i in seen:
+                    self.error(file, field, f"duplicate id {i!r}")
+                seen.add(i)
+
+    def check_points(self) -> None:
+        landmarks = {x.id: x for x in self.k.landmarks}
+        for i, p in enumerate(self.k.points):
+            where = f"[{i}] {p.code}"
+            for area in p.areas:
+                if area not in self.areas:
+                    self.error("points", f"{where}.areas", f"unknown pain area {area!r}")
+            if p.depth.min_cun > p.depth.max_cun:
+                self.error("points", f"{where}.depth", "min_cun is greater than max_cun")
+            pl = p.placement
+            if pl is None:
+                if p.code != "ASHI":
+                    self.error("points", f"{where}.placement", "every point but ASHI needs a placement")
+                continue
+            for name in (pl.landmark, pl.toward):
+                if name is None:
+                    continue
+                mark = landmarks.get(name)
+                if mark is None:
+                    self.error("points", f"{where}.placement", f"unknown landmark {name!r}")
+                elif pl.view not in mark.views:
+                    self.error("points", f"{where}.placement", f"landmark {name!r} is not drawn in the {pl.view} view")
+            if (pl.toward is None) != (pl.fraction is None):
+                self.error("points", f"{where}.placement", "toward and fraction go together")
+            if pl.fraction is not None and not 0 < pl.fraction < 1:
+                self.error("points", f"{where}.placement.fraction", "must lie between 0 and 1")
+
+    def check_triage(self) -> None:
+        flags = self.catalogue["red_flags"].values or frozenset()
+        given = {f.id for f in self.k.triage.flags}
+        for missing in sorted(flags - given, key=str):
+            self.error("triage", "flags", f"no entry for the contract's red flag {missing!r}")
+        for extra in sorted(given - flags):
+            self.error("triage", "flags", f"{extra!r} is not a red flag of the contract")
+        for i, d in enumerate(self.k.triage.derived):
+            if d.flag not in flags:
+                self.error("triage", f"derived[{i}].flag", f"unknown red flag {d.flag!r}")
+        levels = {a.level for a in self.k.triage.advice}
+        for level in ("emergency", "urgent", "routine"):
+            if level not in levels:
+                self.error("triage", "advice", f"no advice for level {level!r}")
+
+    def check_assessment(self) -> None:
+        a = self.k.assessment
+        ids = [c.id for c in a.causes]
+        for missing in sorted(set(CAUSES) - set(ids)):
+            self.error("assessment", "causes", f"no entry for the contract's cause {missing!r}")
+        for extra in sorted(set(ids) - set(CAUSES)):
+            self.error("assessment", "causes", f"{extra!r} is not a cause of the contract")
+        channels = self.catalogue["assessment.channels"].values or frozenset()
+        for i, cmap in enumerate(a.channels):
+            if cmap.channel not in channels:
+                self.error("assessment", f"channels[{i}].channel", f"{cmap.channel!r} is not a channel of the contract")
+            for area in cmap.areas:
+                if area not in self.areas:
+                    self.error("assessment", f"channels[{i}].areas", f"unknown pain area {area!r}")
+        for i, cause in enumerate(a.causes):
+            if not any(f.weight > 0 for f in cause.findings):
+                self.error("assessment", f"causes[{i}] {cause.id}", "no finding can raise this cause")
+        for i, pattern in enumerate(a.patterns):
+            if sum(f.weight for f in pattern.signs if f.weight > 0) < pattern.threshold:
+                self.error("assessment", f"patterns[{i}] {pattern.id}", "its signs can never reach its threshold")
+        for i, roots in enumerate(a.roots):
+            if sum(f.weight for f in roots.findings if f.weight > 0) < a.root_threshold:
+                self.error("assessment", f"roots[{i}] {roots.root}", "its findings can never reach the threshold")
+
+    def check_protocol(self) -> None:
+        p = self.k.protocol
+        for i, rule in enumerate(p.point_rules):
+            for pick in rule.points:
+                if pick.code not in self.codes:
+                    self.error("protocol", f"point_rules[{i}] {rule.id}", f"unknown point code {pick.code!r}")
+        for i, pair_rule in enumerate(p.pair_rules):
+            for a, b in pair_rule.pairs:
+                for code in (a, b):
+                    if code not in self.codes:
+                        self.error("protocol", f"pair_rules[{i}] {pair_rule.id}", f"unknown point code {code!r}")
+                if a == b:
+                    self.error("protocol", f"pair_rules[{i}] {pair_rule.id}", f"pair {a}–{b} joins a point to itself")
+
+    def check_safety(self) -> None:
+        for i, rule in enumerate(self.k.safety):
+            where = f"[{i}] {rule.id}"
+            if rule.exclude is not None:
+                for code in rule.exclude.codes:
+                    if code not in self.codes:
+                        self.error("safety", f"{where}.exclude", f"unknown point code {code!r}")
+            if rule.warning_id is not None:
+                if rule.warning_id not in self.medical:
+                    self.error("safety", f"{where}.warning_id",
+                               f"{rule.warning_id!r} is not a medical item; other warnings carry the rule id")
+                elif rule.warning_id not in _values_tested(rule.when, "medical"):
+                    self.error("safety", f"{where}.warning_id", "the rule's condition does not test that medical item")
+            if rule.no_pairs_in_areas_of is not None:
+                spec = self.catalogue.get(rule.no_pairs_in_areas_of)
+                if spec is None or spec.values != self.areas:
+                    self.error("safety", f"{where}.no_pairs_in_areas_of", "must name a fact listing pain areas")
+            if rule.warning is None and rule.exclude is None and not rule.disallow and not rule.no_pairs_in_areas_of:
+                self.error("safety", where, "the rule has no effect")
+
+    def check_first_match_lists(self) -> None:
+        lists: list[tuple[str, str, tuple[Any, ...]]] = [
+            ("assessment", "phases", self.k.assessment.phases),
+            ("self_care", "thermal_rules", self.k.self_care.thermal_rules),
+            ("schedule", "bands", self.k.schedule.bands),
+            ("protocol", "frequency_rules", self.k.protocol.frequency_rules),
+        ]
+        for file, field, items in lists:
+            for i, item in enumerate(items):
+                if _always(item.when) and i < len(items) - 1:
+                    self.error(file, f"{field}[{i + 1}]", "can never fire: an earlier entry always matches")
+            if field != "bands" and items and not _always(items[-1].when):
+                self.error(file, field, "the last entry must always match, so every case gets an answer")
+
+    # -- conditions ------------------------------------------------------------------------------------------
+    def check_conditions(self, file: str, node: object) -> None:
+        for path, item in _walk(node, ""):
+            if isinstance(item, Condition):
+                intake_only = file == "triage"
+                self._condition(file, path, item, intake_only)
+
+    def _condition(self, file: str, path: str, c: Condition, intake_only: bool) -> None:
+        branches = [b for b in (c.all, c.any, c.none_of) if b is not None]
+        if c.fact is None:
+            if _has_tests(c):
+                self.error(file, path, "a test without a fact")
+            if c.any is not None and not c.any:
+                self.error(file, path, "can never fire: `any` of nothing")
+            if c.all is not None:
+                self._contradictions(file, path, c.all)
+            return
+        if branches:
+            self.error(file, path, "a condition is either a leaf (fact + test) or a branch, not both")
+        spec = self.catalogue.get(c.fact)
+        if spec is None:
+            self.error(file, path, f"unknown fact {c.fact!r}")
+            return
+        if intake_only and c.fact not in self.intake_facts:
+            self.error(file, path, f"triage may only test intake facts, not {c.fact!r}")
+        if not _has_tests(c):
+            self.error(file, path, f"fact {c.fact!r} has no test")
+        self._leaf_values(file, path, c, spec)
+
+    def _leaf_values(self, file: str, path: str, c: Condition, spec: FactSpec) -> None:
+        numeric = (c.at_least, c.above, c.at_most, c.below)
+        if any(v is not None for v in numeric) and spec.kind != "number":
+            self.error(file, path, f"numeric test on the non-numeric fact {c.fact!r}")
+        if (c.all_of is not None) and spec.kind != "set":
+            self.error(file, path, f"all_of needs a list fact; {c.fact!r} is not one")
+        if c.equals is not None and spec.kind == "set":
+            self.error(file, path, f"equals cannot test the list fact {c.fact!r}; use any_of or all_of")
+        if c.equals is not None and spec.kind == "bool" and not isinstance(c.equals, bool):
+            self.error(file, path, f"{c.fact!r} is true or false")
+        values = [*(c.any_of or ()), *(c.all_of or ()), *(() if c.equals is None else (c.equals,))]
+        if spec.values is not None:
+            for v in values:
+                if v not in spec.values:
+                    self.error(file, path, f"can never fire: {v!r} is not a value of {c.fact!r}")
+        if c.any_of is not None and not c.any_of:
+            self.error(file, path, "can never fire: any_of an empty list")
+        low = max((v for v in (c.at_least, c.above) if v is not None), default=None)
+        high = min((v for v in (c.at_most, c.below) if v is not None), default=None)
+        strict = c.above is not None or c.below is not None
+        if low is not None and high is not None and (low > high or (low == high and strict)):
+            self.error(file, path, "can never fire: its numeric bounds do not overlap")
+
+    def _contradictions(self, file: str, path: str, parts: tuple[Condition, ...]) -> None:
+        equals: dict[str, set[object]] = {}
+        for part in parts:
+            if part.fact is not None and part.equals is not None:
+                equals.setdefault(part.fact, set()).add(part.equals)
+        for fact, vals in equals.items():
+            if len(vals) > 1:
+                self.error(file, path, f"can never fire: {fact!r} cannot equal {sorted(map(str, vals))} at once")
+
+
+def _has_tests(c: Condition) -> bool:
+    return any(v is not None for v in (c.equals, c.any_of, c.all_of, c.at_least, c.above, c.at_most, c.below,
+                                       c.recorded))
+
+
+def _always(c: Condition) -> bool:
+    return c.fact is None and c.any is None and c.none_of is None and (c.all is None or not c.all)
+
+
+def _values_tested(c: Condition, fact: str) -> set[object]:
+    found: set[object] = set()
+    if c.fact == fact:
+        found.update(c.any_of or (), c.all_of or ())
+    for branch in (c.all, c.any, c.none_of):
+        for sub in branch or ():
+            found |= _values_tested(sub, fact)
+    return found
