@@ -1,0 +1,183 @@
+"""The `sciatica-care` command: thin — read input, call the engine, print. Bad input exits 2 with one
+`error: <path>: <message>` line per problem on stderr and never a traceback.
+
+`plan`, `score` and `points` never import Django; the clinic's commands are loaded only when called.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from typing import Any, NoReturn
+
+import click
+
+from .errors import InputRefused, Problem
+
+BAD_INPUT = 2
+LAZY_COMMANDS = {
+    "serve": "sciatica_care.clinic.cli_commands:serve",
+    "createuser": "sciatica_care.clinic.cli_commands:createuser",
+    "backup": "sciatica_care.clinic.cli_commands:backup",
+    "restore": "sciatica_care.clinic.cli_commands:restore",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose heavier commands are imported only when they are run (or their help is shown)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in LAZY_COMMANDS:
+            return super().get_command(ctx, name)
+        module, attr = LAZY_COMMANDS[name].split(":")
+        try:
+            command: click.Command = getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError) as exc:
+            raise click.ClickException(f"the clinic part of sciatica-care is not available: {exc}") from None
+        return command
+
+
+def _refuse(problems: list[Problem], as_json: bool) -> NoReturn:
+    for p in problems:
+        click.echo(p.line(), err=True)
+    if as_json:
+        click.echo(json.dumps(InputRefused(problems).as_json()))
+    sys.exit(BAD_INPUT)
+
+
+def _read_document(source: str) -> Any:
+    """Parse a JSON or YAML document from a path or `-` (stdin); raise InputRefused naming the problem."""
+    name = "stdin" if source == "-" else source
+    try:
+        text = sys.stdin.read() if source == "-" else open(source, encoding="utf-8").read()  # noqa: SIM115
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputRefused([Problem(name, f"cannot read the file: {getattr(exc, 'strerror', None) or exc}")]) from None
+    if not text.strip():
+        raise InputRefused([Problem(name, "the file is empty")])
+    if text.lstrip().startswith(("{", "[")):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            where = f"line {exc.lineno} column {exc.colno}"
+            raise InputRefused([Problem(name, f"invalid JSON at {where}: {exc.msg}")]) from None
+    import yaml
+
+    try:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        at = f" at line {where.line + 1} column {where.column + 1}" if where else ""
+        raise InputRefused([Problem(name, f"invalid YAML{at}: {getattr(exc, 'problem', None) or exc}")]) from None
+
+
+def _format_option() -> Any:
+    return click.option(
+        "--format", "fmt", type=click.Choice(["json", "text"]), default=None,
+        help="json (the contract) or text (for people; the default on a terminal).",
+    )
+
+
+def _wants_json(fmt: str | None) -> bool:
+    return fmt == "json" or (fmt is None and not sys.stdout.isatty())
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sciatica-care")
+def main() -> None:
+    """Sciatica Care: plan, score and look up points; run the clinic."""
+
+
+@main.command()
+@click.argument("file")
+@_format_option()
+def plan(file: str, fmt: str | None) -> None:
+    """Plan treatment for one intake (JSON or YAML; `-` reads stdin)."""
+    as_json = _wants_json(fmt)
+    try:
+        from .engine.plan import plan_for
+
+        result = plan_for(_read_document(file))
+    except InputRefused as refused:
+        _refuse(refused.problems, as_json)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        from .reports.plan_text import render_plan
+
+        click.echo(render_plan(result))
+
+
+@main.command()
+@click.argument("instrument")
+@click.argument("file")
+@_format_option()
+def score(instrument: str, file: str, fmt: str | None) -> None:
+    """Score one questionnaire: odi, rmdq, sbi, startback or nrs. FILE holds {"answers": [...]}."""
+    as_json = _wants_json(fmt)
+    try:
+        from .outcomes import render_text
+        from .outcomes import score as score_answers
+
+        doc = _read_document(file)
+        if not isinstance(doc, dict) or "answers" not in doc:
+            raise InputRefused([Problem("answers", 'is required: the file must hold {"answers": [...]}')])
+        result = score_answers(instrument, doc["answers"])
+    except InputRefused as refused:
+        _refuse(refused.problems, as_json)
+    click.echo(json.dumps(result.to_json()) if as_json else render_text(result))
+
+
+@main.command()
+@click.argument("codes", nargs=-1, required=True)
+@_format_option()
+def points(codes: tuple[str, ...], fmt: str | None) -> None:
+    """Look points up by WHO code or alias (GB30, LV3, KID3, UB40, TUNG-22.05 …)."""
+    as_json = _wants_json(fmt)
+    from .engine.rulebook import rulebook
+    from .reports.point_text import point_json, render_point
+
+    book = rulebook()
+    found, problems = [], []
+    for i, code in enumerate(codes):
+        point = book.point(code)
+        if point is None:
+            problems.append(Problem(f"codes[{i}]", f"unknown point {code!r}"))
+        else:
+            found.append(point)
+    if problems:
+        _refuse(problems, as_json)
+    if as_json:
+        click.echo(json.dumps([point_json(p) for p in found], ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n\n".join(render_point(p, book.knowledge) for p in found))
+
+
+@main.group()
+def knowledge() -> None:
+    """Check the knowledge base or write its catalogue."""
+
+
+@knowledge.command("check")
+def knowledge_check() -> None:
+    """Validate every knowledge file; print every error with its path."""
+    from .knowledge.validate import validate_all
+
+    errors = validate_all()
+    for e in errors:
+        click.echo(f"error: {e}", err=True)
+    if errors:
+        sys.exit(1)
+    click.echo("knowledge: all files valid")
+
+
+@knowledge.command("catalogue")
+def knowledge_catalogue() -> None:
+    """Print the catalogue of rules, points and sources (docs/knowledge.md) as Markdown."""
+    from .knowledge.catalogue import render_catalogue
+
+    click.echo(render_catalogue(), nl=False)
