@@ -175,6 +175,20 @@ def knowledge_check() -> None:
     click.echo("knowledge: all files valid")
 
 
+@knowledge.command("compile")
+def knowledge_compile() -> None:
+    """Rewrite the knowledge snapshot (compiled.json) from the YAML files, after validating them."""
+    from .knowledge.load import write_compiled
+    from .knowledge.validate import validate_all
+
+    errors = validate_all()
+    for e in errors:
+        click.echo(f"error: {e}", err=True)
+    if errors:
+        sys.exit(1)
+    click.echo(f"wrote {write_compiled()}")
+
+
 @knowledge.command("catalogue")
 def knowledge_catalogue() -> None:
     """Print the catalogue of rules, points and sources (docs/knowledge.md) as Markdown."""

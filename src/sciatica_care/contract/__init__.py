@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 CONTRACT_VERSION = "1"
@@ -14,6 +14,6 @@ CONTRACT_VERSION = "1"
 @cache
 def intake_schema() -> dict[str, Any]:
     """The intake JSON Schema (draft 2020-12), read once."""
-    text = resources.files(__package__).joinpath("intake.schema.json").read_text(encoding="utf-8")
+    text = (Path(__file__).parent / "intake.schema.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema

@@ -1,14 +1,15 @@
-"""The shape of the clinical knowledge: one frozen dataclass per kind of record in `data/*.yaml`.
+"""The shape of the clinical knowledge: one frozen record type per kind of record in `data/*.yaml`.
 
-These classes are the schema. The runtime loader converts YAML into them with msgspec (fast enough for a cold
-CLI start); the validator checks the same classes with pydantic, which reports every error with its path, and
-then checks what no type can say: references between files, duplicate ids and rules that can never fire.
+These classes are the schema. They are msgspec Structs because defining and filling them is fast enough for a
+cold CLI start; `validate.py` derives pydantic models from them to report every error with its path, then checks
+what no type can say: references between files, duplicate ids and rules that can never fire.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Literal
+
+from msgspec import Struct, field
 
 Channel = Literal[
     "bladder", "gallbladder", "stomach", "spleen", "liver", "kidney", "governor",
@@ -27,8 +28,7 @@ View = Literal["back", "front", "lateral", "medial", "hand_dorsal", "foot_dorsal
 Scalar = str | bool | int | float
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Source:
+class Source(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A work that a clinical assertion rests on."""
 
     id: str
@@ -39,8 +39,7 @@ class Source:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Condition:
+class Condition(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A test over the facts of a case; leaves name a fact, branches combine conditions.
 
     A leaf names `fact` (an intake path such as `pain.areas`, or a derived fact such as `assessment.phase`)
@@ -64,8 +63,7 @@ class Condition:
     none_of: tuple[Condition, ...] | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Offset:
+class Offset(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Proportional (B-cun) offsets from a landmark, in the body's own directions."""
 
     up: float = 0.0
@@ -76,8 +74,7 @@ class Offset:
     posterior: float = 0.0
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Placement:
+class Placement(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Where a point is drawn: a landmark, optionally a fraction of the way to a second one, then cun offsets."""
 
     view: View
@@ -87,8 +84,7 @@ class Placement:
     offset: Offset = field(default_factory=Offset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Depth:
+class Depth(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Usual needling depth in cun, with the angle and what to watch for."""
 
     min_cun: float
@@ -97,16 +93,14 @@ class Depth:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SelfPressure:
+class SelfPressure(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """How a patient can press this point at home, in plain words."""
 
     how: str
     tool: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Point:
+class Point(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """An acupuncture point the protocols use or the rules may choose.
 
     Only ASHI has no placement: it lies wherever palpation finds the tender spot.
@@ -131,8 +125,7 @@ class Point:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Landmark:
+class Landmark(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """An anatomical landmark that point placements and body figures share."""
 
     id: str
@@ -141,8 +134,7 @@ class Landmark:
     views: tuple[View, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RedFlag:
+class RedFlag(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A screening question answered "yes", with what it means and what to do."""
 
     id: str
@@ -154,8 +146,7 @@ class RedFlag:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DerivedFlag:
+class DerivedFlag(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A red flag the engine raises from other answers (for example sudden pain in both legs)."""
 
     id: str
@@ -165,8 +156,7 @@ class DerivedFlag:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Escalation:
+class Escalation(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A combination of findings that raises the triage level above what its flags give alone."""
 
     id: str
@@ -176,8 +166,7 @@ class Escalation:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class TriageAdvice:
+class TriageAdvice(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """What to tell the practitioner at each triage level."""
 
     level: Level
@@ -186,16 +175,14 @@ class TriageAdvice:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Triage:
+class Triage(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     flags: tuple[RedFlag, ...]
     derived: tuple[DerivedFlag, ...]
     escalations: tuple[Escalation, ...]
     advice: tuple[TriageAdvice, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Finding:
+class Finding(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Evidence for or against something: when it holds, `weight` is added (log-odds, or points)."""
 
     id: str
@@ -205,8 +192,7 @@ class Finding:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Cause:
+class Cause(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A likely cause of sciatica; its likelihood is the logistic of `prior` plus the weights that fired."""
 
     id: str
@@ -217,16 +203,14 @@ class Cause:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RootSigns:
+class RootSigns(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """The findings that point at one nerve root; it is named when their weights reach the threshold."""
 
     root: Literal["L4", "L5", "S1"]
     findings: tuple[Finding, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ChannelMap:
+class ChannelMap(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Which pain areas lie on a channel's course in the leg and back, with how strongly each one counts."""
 
     channel: Channel
@@ -235,8 +219,7 @@ class ChannelMap:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Pattern:
+class Pattern(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A TCM pattern with the signs that support it; named when their weights reach `threshold`."""
 
     id: str
@@ -247,8 +230,7 @@ class Pattern:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Assessment:
+class Assessment(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     roots: tuple[RootSigns, ...]
     root_threshold: float
     channels: tuple[ChannelMap, ...]
@@ -258,8 +240,7 @@ class Assessment:
     phases: tuple[PhaseBand, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PhaseBand:
+class PhaseBand(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """The first band whose `when` holds names the phase of the episode."""
 
     phase: Literal["acute", "subacute", "chronic"]
@@ -267,14 +248,12 @@ class PhaseBand:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PointChoice:
+class PointChoice(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     code: str
     role: Role
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PointRule:
+class PointRule(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """When `when` holds, choose these points on the side `side` says (relative to the pain)."""
 
     id: str
@@ -286,8 +265,7 @@ class PointRule:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PairRule:
+class PairRule(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Electroacupuncture pairs to connect when `when` holds and both points are planned on one side."""
 
     id: str
@@ -298,8 +276,7 @@ class PairRule:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FrequencyRule:
+class FrequencyRule(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     id: str
     when: Condition
     frequency_hz: str
@@ -308,8 +285,7 @@ class FrequencyRule:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class MassageTechnique:
+class MassageTechnique(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     id: str
     name: str
     description: str
@@ -319,16 +295,14 @@ class MassageTechnique:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Cupping:
+class Cupping(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     description: str
     sites: tuple[str, ...]
     when: Condition
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Protocol:
+class Protocol(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """What the protocol would choose, before any safety rule: points, pairs, frequencies, hands-on work."""
 
     max_points: int
@@ -341,8 +315,7 @@ class Protocol:
     cupping: Cupping
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Exercise:
+class Exercise(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     id: str
     name: str
     instructions: str
@@ -353,8 +326,7 @@ class Exercise:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Ergonomic:
+class Ergonomic(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     id: str
     name: str
     advice: str
@@ -362,8 +334,7 @@ class Ergonomic:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ThermalRule:
+class ThermalRule(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """The first thermal rule whose `when` holds decides between ice, heat, both or neither."""
 
     id: str
@@ -373,8 +344,7 @@ class ThermalRule:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AcupressureDose:
+class AcupressureDose(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     hold_minutes: tuple[int, int]
     times_per_day: tuple[int, int]
     how: str
@@ -382,16 +352,14 @@ class AcupressureDose:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SelfCare:
+class SelfCare(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     exercises: tuple[Exercise, ...]
     ergonomics: tuple[Ergonomic, ...]
     thermal_rules: tuple[ThermalRule, ...]
     acupressure: AcupressureDose
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Exclusion:
+class Exclusion(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Which points a safety rule removes: by code, by body region, by channel; on which side of the body."""
 
     codes: tuple[str, ...] = ()
@@ -400,8 +368,7 @@ class Exclusion:
     side: Literal["any", "affected"] = "any"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SafetyRule:
+class SafetyRule(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A contraindication or caution, applied after planning; it may exclude, disallow and warn.
 
     `no_pairs_in_areas_of` names a fact listing pain-area ids (such as `examination.sensory_loss`): no
@@ -421,8 +388,7 @@ class SafetyRule:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CourseBand:
+class CourseBand(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     id: str
     when: Condition
     sessions_per_week: int
@@ -431,15 +397,13 @@ class CourseBand:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CoursePhase:
+class CoursePhase(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     weeks: str
     goal: str
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Schedule:
+class Schedule(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     bands: tuple[CourseBand, ...]
     review_after_sessions: int
     refer_after_sessions: int
@@ -449,16 +413,14 @@ class Schedule:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EvidenceStatement:
+class EvidenceStatement(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     id: str
     text: str
     grade: Literal["high", "moderate", "low", "very_low"]
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Guideline:
+class Guideline(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """What the guideline says about the treatment we offer, stated on every plan."""
 
     id: str
@@ -470,8 +432,7 @@ class Guideline:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Knowledge:
+class Knowledge(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Everything the engine knows, loaded once."""
 
     version: str

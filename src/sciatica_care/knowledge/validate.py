@@ -1,17 +1,21 @@
 """Validate the knowledge base and report every error at once, each as `file: path: message`.
 
-First pydantic checks every file against the dataclasses in `model.py` (types, required fields, vocabularies).
-Then the checks no type can express: duplicate ids, references to unknown sources, points, landmarks and
-red flags, conditions naming unknown facts or impossible values, and rules that can never fire.
+First pydantic checks every file against models derived from the record types in `model.py` (types, required
+fields, vocabularies, no unknown keys). Then the checks no type can express: duplicate ids, references to
+unknown sources, points, landmarks and red flags, conditions naming unknown facts or impossible values, and
+rules that can never fire.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import types
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ForwardRef, Literal, Union, get_args, get_origin
 
+import msgspec
+
+from . import model
 from .facts import CAUSES, FactSpec, fact_catalogue, intake_fact_paths
 from .load import build, read_raw
 from .model import (
@@ -34,7 +38,7 @@ FILE_TYPES: dict[str, Any] = {
     "assessment": Assessment, "protocol": Protocol, "self_care": SelfCare, "safety": list[SafetyRule],
     "schedule": Schedule, "guideline": Guideline,
 }
-INTAKE_ONLY = "intake"
+_MODEL_PREFIX = "Checked"
 
 
 def validate_all(directory: Path | None = None) -> list[str]:
@@ -55,15 +59,54 @@ def validate_raw(raw: dict[str, Any]) -> list[str]:
     return _Semantics(build(raw)).run()
 
 
+def _pydantic_type(tp: Any, namespace: dict[str, Any] | None) -> Any:
+    """The same type with every record type replaced by its pydantic model (or a forward reference to it)."""
+    if isinstance(tp, type) and issubclass(tp, msgspec.Struct):
+        ref = _MODEL_PREFIX + tp.__name__  # a name no module defines, so it resolves only to our models
+        return namespace[ref] if namespace is not None else ForwardRef(ref)
+    origin, args = get_origin(tp), get_args(tp)
+    if origin is None or origin is Literal:
+        return tp
+    mapped = tuple(a if a is Ellipsis else _pydantic_type(a, namespace) for a in args)
+    if origin in (Union, types.UnionType):
+        return Union[mapped]  # noqa: UP007 - built from a runtime tuple of types
+    return origin[mapped]
+
+
+def pydantic_models() -> dict[str, Any]:
+    """A pydantic model for every record type of `model.py`, refusing unknown keys."""
+    from pydantic import ConfigDict, Field, create_model
+
+    structs = [v for v in vars(model).values()
+               if isinstance(v, type) and issubclass(v, msgspec.Struct) and v is not msgspec.Struct]
+    models: dict[str, Any] = {}
+    for cls in structs:
+        fields: dict[str, Any] = {}
+        for f in msgspec.structs.fields(cls):
+            kind = _pydantic_type(f.type, None)
+            if f.required:
+                fields[f.name] = (kind, ...)
+            elif f.default_factory is not msgspec.NODEFAULT:
+                fields[f.name] = (kind, Field(default_factory=f.default_factory))
+            else:
+                fields[f.name] = (kind, f.default)
+        models[_MODEL_PREFIX + cls.__name__] = create_model(
+            cls.__name__, __config__=ConfigDict(extra="forbid", defer_build=True), **fields)
+    for m in models.values():
+        m.model_rebuild(_types_namespace=models)
+    return models
+
+
 def _type_errors(raw: dict[str, Any]) -> list[str]:
     from pydantic import TypeAdapter, ValidationError
 
+    models = pydantic_models()
     errors = []
     if not isinstance(raw.get("version"), str):
         errors.append("version.yaml: version: must be a string")
     for name, kind in FILE_TYPES.items():
         try:
-            TypeAdapter(kind).validate_python(raw.get(name))
+            TypeAdapter(_pydantic_type(kind, models)).validate_python(raw.get(name))
         except ValidationError as exc:
             for e in exc.errors():
                 errors.append(f"{name}.yaml: {_loc(e['loc'])}: {e['msg']}")
@@ -81,11 +124,11 @@ def _loc(loc: tuple[Any, ...]) -> str:
 
 
 def _walk(node: object, path: str) -> Iterator[tuple[str, object]]:
-    """Every dataclass instance under `node`, with its path."""
-    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+    """Every record under `node`, with its path."""
+    if isinstance(node, msgspec.Struct):
         yield path, node
-        for f in dataclasses.fields(node):
-            yield from _walk(getattr(node, f.name), f"{path}.{f.name}" if path else f.name)
+        for name in node.__struct_fields__:
+            yield from _walk(getattr(node, name), f"{path}.{name}" if path else name)
     elif isinstance(node, tuple | list):
         for i, item in enumerate(node):
             yield from _walk(item, f"{path}[{i}]")

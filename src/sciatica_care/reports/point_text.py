@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import textwrap
-from dataclasses import asdict
 from typing import Any
+
+import msgspec
 
 from ..knowledge.model import Knowledge, Point
 
 
 def point_json(point: Point) -> dict[str, Any]:
-    return asdict(point)
+    result: dict[str, Any] = msgspec.to_builtins(point)
+    return result
 
 
 def render_point(point: Point, knowledge: Knowledge) -> str:
