@@ -61,6 +61,8 @@ def _read_document(source: str) -> Any:
     if text.lstrip().startswith(("{", "[")):
         try:
             return json.loads(text)
+        except RecursionError:
+            raise InputRefused([Problem(name, "the document is nested too deeply")]) from None
         except json.JSONDecodeError as exc:
             where = f"line {exc.lineno} column {exc.colno}"
             raise InputRefused([Problem(name, f"invalid JSON at {where}: {exc.msg}")]) from None
@@ -69,6 +71,8 @@ def _read_document(source: str) -> Any:
     try:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+    except RecursionError:
+        raise InputRefused([Problem(name, "the document is nested too deeply")]) from None
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         at = f" at line {where.line + 1} column {where.column + 1}" if where else ""

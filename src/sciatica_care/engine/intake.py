@@ -24,10 +24,10 @@ def validate_intake(doc: object) -> dict[str, Any]:
     """Return the intake when it honours the contract; otherwise raise InputRefused listing every problem."""
     problems: list[Problem] = []
     _walk(doc, intake_schema(), "", problems)
-    if not problems and isinstance(doc, dict):
+    if isinstance(doc, Mapping):
         problems.extend(_clinical_scope(doc))
     if problems:
-        raise InputRefused([_explain_scope(p) for p in problems])
+        raise InputRefused([_explain_scope(p, doc) for p in problems])
     assert isinstance(doc, dict)  # noqa: S101 - the schema's root type is object
     return doc
 
@@ -97,8 +97,10 @@ def _walk_items(items: list[Any] | tuple[Any, ...], node: Mapping[str, Any], pat
 
 def _clinical_scope(doc: Mapping[str, Any]) -> list[Problem]:
     """Rules beyond the schema: refusals that keep the engine inside its clinical scope."""
-    problems = []
-    patient = doc.get("patient", {})
+    problems: list[Problem] = []
+    patient = doc.get("patient")
+    if not isinstance(patient, Mapping):
+        return problems
     weeks = patient.get("pregnancy_weeks")
     if weeks is not None and patient.get("pregnant") is not True:
         problems.append(Problem("patient.pregnancy_weeks", "is only recorded when patient.pregnant is true"))
@@ -112,8 +114,12 @@ def _show(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _explain_scope(problem: Problem) -> Problem:
-    if problem.path == "patient.age" and problem.message.startswith("must be from"):
+def _explain_scope(problem: Problem, doc: object) -> Problem:
+    """Say why a young patient is refused: under 16 is outside the guidance this engine follows."""
+    patient = doc.get("patient") if isinstance(doc, Mapping) else None
+    age = patient.get("age") if isinstance(patient, Mapping) else None
+    too_young = isinstance(age, int | float) and not isinstance(age, bool) and age < 16
+    if problem.path == "patient.age" and too_young:
         scope = " (under 16 is outside the scope of NICE NG59 and of this engine)"
         return Problem(problem.path, problem.message + scope)
     return problem

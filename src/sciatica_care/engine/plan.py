@@ -48,6 +48,7 @@ def _withheld(tri: TriageResult) -> dict[str, Any]:
     why = f"Treatment withheld: {tri.level} red flags ({', '.join(tri.red_flags)}). {tri.json['advice']}"
     return {
         "acupuncture": {"points": [], "excluded": [], "reasons": [why]},
+        "dry_needling": {"allowed": False, "points": [], "reasons": [why]},
         "electroacupuncture": {"allowed": False, "reasons": [why], "pairs": [], "frequency_hz": None, "minutes": None},
         "massage": {"allowed": False, "techniques": [], "cautions": [], "reasons": [why]},
         "cupping": {"allowed": False, "reasons": [why]},
@@ -64,7 +65,7 @@ def _treatment(book: Rulebook, facts: dict[str, object], doc: dict[str, Any],
     pain_side = doc["episode"]["side"]
     protocol = draft(book, facts, pain_side)
     verdict = safety_pass(book, facts, protocol, pain_side)
-    points, needle_reasons = _needled_points(book, verdict, modalities)
+    points, needle_reasons = _needled_points(book, verdict, "acupuncture" in modalities)
     acupressure_ok = "acupressure" in modalities and verdict.allows("acupressure")
     care = self_care(book, facts, verdict.kept, acupressure_ok)
     if not acupressure_ok:
@@ -75,6 +76,7 @@ def _treatment(book: Rulebook, facts: dict[str, object], doc: dict[str, Any],
             "excluded": verdict.excluded,
             "reasons": needle_reasons,
         },
+        "dry_needling": _dry_needling(book, verdict, modalities),
         "electroacupuncture": _electro(book, protocol, verdict, points, modalities),
         "massage": _massage(book, protocol, verdict, modalities),
         "cupping": _cupping(book, protocol, verdict, modalities),
@@ -88,21 +90,27 @@ def _why(verdict: SafetyVerdict, modality: str) -> str:
     return " ".join(d["reason"] for d in verdict.disallowed.get(modality, []))
 
 
-def _needled_points(book: Rulebook, verdict: SafetyVerdict,
-                    modalities: frozenset[str]) -> tuple[list[Candidate], list[str]]:
+def _needled_points(book: Rulebook, verdict: SafetyVerdict, chosen: bool,
+                    local_only: bool = False) -> tuple[list[Candidate], list[str]]:
+    """The points to needle after safety, cut to the session's size, with the reasons for what is missing."""
+    if not chosen:
+        return [], [NOT_CHOSEN]
     if not verdict.allows("acupuncture"):
         return [], [_why(verdict, "acupuncture")]
-    if "acupuncture" in modalities:
-        reasons = []
-    elif "dry_needling" in modalities:
-        reasons = ["Dry needling only: local trigger and motor points, no distal or systemic points."]
-    else:
-        return [], [NOT_CHOSEN]
-    kept = [c for c in verdict.kept if "acupuncture" in modalities or c.role == "local"]
+    kept = [c for c in verdict.kept if not local_only or c.role == "local"]
     limit = book.knowledge.protocol.max_points
+    reasons = []
     if len(kept) > limit:
         reasons.append(f"{len(kept) - limit} lower-priority points left out to keep the session to {limit} points.")
     return kept[:limit], reasons
+
+
+def _dry_needling(book: Rulebook, verdict: SafetyVerdict, modalities: frozenset[str]) -> dict[str, Any]:
+    """Trigger- and motor-point needling of the local points, when the patient chose it (seed 002, seed 004)."""
+    points, reasons = _needled_points(book, verdict, "dry_needling" in modalities, local_only=True)
+    if points:
+        reasons.insert(0, "Local trigger and motor points only; dry needling uses no distal or systemic points.")
+    return {"allowed": bool(points), "points": [_point_json(book, c) for c in points], "reasons": reasons}
 
 
 def _point_json(book: Rulebook, cand: Candidate) -> dict[str, Any]:

@@ -35,11 +35,9 @@ def _on_affected_leg(side: str, pain_side: str) -> bool:
 
 
 def _excludes(rule: Exclusion, point: Point, side: str, pain_side: str) -> bool:
-    hit = (
-        point.code in rule.codes
-        or point.region in rule.regions
-        or (rule.forbidden_in_pregnancy and point.forbidden_in_pregnancy)
-    )
+    # A point with no fixed place (ashi: wherever it is tender) may land in any region a rule excludes.
+    in_region = point.region in rule.regions or (point.placement is None and bool(rule.regions))
+    hit = point.code in rule.codes or in_region or (rule.forbidden_in_pregnancy and point.forbidden_in_pregnancy)
     return hit and (rule.side == "any" or _on_affected_leg(side, pain_side))
 
 
