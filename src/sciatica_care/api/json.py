@@ -1,0 +1,253 @@
+"""JSON API: patients, episodes, intakes (POST an intake → stored plan), visits, scores.
+
+Token auth (`Authorization: Bearer <token>`, see ApiToken); every query is scoped by the token owner's clinic
+through clinic/access.py, every read and write audited. Errors are JSON 4xx: `{"errors": [{"path", "message"}]}`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema, Status
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import HttpBearer
+
+from sciatica_care.clinic import access, audit, records
+from sciatica_care.clinic.models import ApiToken, Episode, OutcomeScore, Patient, Staff, Visit
+from sciatica_care.errors import InputRefused, Problem
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(staff: Staff, name: str = "api") -> str:
+    """Create a token for `staff`; only its digest is stored, so show it once."""
+    token = secrets.token_urlsafe(32)
+    ApiToken.objects.create(staff=staff, name=name, digest=digest(token))
+    audit.record(staff, "issue_api_token", name=name)
+    return token
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Staff | None:
+        row = ApiToken.objects.select_related("staff").filter(digest=digest(token), revoked=False).first()
+        if row is None or not row.staff.is_active:
+            return None
+        request.user = row.staff
+        return row.staff
+
+
+api = NinjaAPI(title="Sciatica Care API", version="1", auth=TokenAuth(), urls_namespace="api")
+
+
+def _errors(request: HttpRequest, status: int, errors: list[dict[str, str]]) -> HttpResponse:
+    return api.create_response(request, {"errors": errors}, status=status)
+
+
+@api.exception_handler(InputRefused)
+def _refused(request: HttpRequest, exc: InputRefused) -> HttpResponse:
+    return _errors(request, 422, exc.as_json()["errors"])
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    out = []
+    for e in exc.errors:
+        loc = [str(p) for p in e.get("loc", []) if p not in ("body", "payload", "query", "path")]
+        out.append({"path": ".".join(loc), "message": e.get("msg", "invalid")})
+    return _errors(request, 422, out)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _errors(request, 404, [{"path": "", "message": "not found"}])
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _errors(request, 403, [{"path": "", "message": str(exc) or "forbidden"}])
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _errors(request, 401, [{"path": "Authorization", "message": "a valid Bearer token is required"}])
+
+
+@api.exception_handler(records.Conflict)
+def _conflict(request: HttpRequest, exc: records.Conflict) -> HttpResponse:
+    return _errors(request, 409, [{"path": "version", "message": str(exc)}])
+
+
+class PatientIn(Schema):
+    first_name: str
+    last_name: str
+    date_of_birth: dt.date
+    sex: str = ""
+    phone: str = ""
+    email: str = ""
+    consent_treatment: bool = False
+    consent_data_use: bool = False
+
+
+class PatientOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    date_of_birth: dt.date
+    sex: str
+    phone: str
+    email: str
+    consent_treatment: bool
+    consent_data_use: bool
+    version: int
+
+
+class PatientPatch(Schema):
+    version: int
+    first_name: str | None = None
+    last_name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+class EpisodeOut(Schema):
+    id: int
+    patient_id: int
+    title: str
+    opened_on: dt.date
+    status: str
+
+
+class PlanOut(Schema):
+    id: int
+    episode_id: int
+    number: int
+    engine_version: str
+    knowledge_version: str
+    plan: dict[str, Any]
+
+
+class VisitOut(Schema):
+    id: int
+    episode_id: int
+    date: dt.date
+    practitioner_id: int
+    needling_stopped: bool
+    points: list[dict[str, Any]]
+    leg_nrs: int | None
+    back_nrs: int | None
+
+
+class ScoreIn(Schema):
+    instrument: str
+    answers: list[int | None]
+
+
+class ScoreOut(Schema):
+    id: int
+    episode_id: int
+    instrument: str
+    result: dict[str, Any]
+
+
+class EpisodeIn(Schema):
+    title: str = "Sciatica"
+
+
+def _user(request: HttpRequest) -> Staff:
+    return request.auth  # type: ignore[attr-defined,no-any-return]
+
+
+@api.get("/patients", response=list[PatientOut])
+def list_patients(request: HttpRequest, q: str = "", limit: int = 50) -> Any:
+    qs = access.scoped(_user(request), Patient)
+    if q:
+        qs = qs.filter(last_name__icontains=q)
+    rows = list(qs[: max(1, min(limit, 200))])
+    audit.record(_user(request), "list", object_type="Patient", query=q, shown=len(rows), via="api")
+    return rows
+
+
+@api.post("/patients", response={201: PatientOut})
+def create_patient(request: HttpRequest, payload: PatientIn) -> Any:
+    return Status(201, records.create_patient(_user(request), **payload.dict()))
+
+
+@api.get("/patients/{pk}", response=PatientOut)
+def get_patient(request: HttpRequest, pk: int) -> Any:
+    patient = access.get_for(_user(request), Patient, pk, kind=access.DEMOGRAPHIC)
+    audit.record(_user(request), "read", patient, via="api")
+    return patient
+
+
+@api.patch("/patients/{pk}", response=PatientOut)
+def patch_patient(request: HttpRequest, pk: int, payload: PatientPatch) -> Any:
+    patient = access.get_for(_user(request), Patient, pk, kind=access.DEMOGRAPHIC)
+    changes = {k: v for k, v in payload.dict(exclude={"version"}).items() if v is not None}
+    return records.update_versioned(_user(request), patient, payload.version, changes)
+
+
+@api.get("/patients/{pk}/episodes", response=list[EpisodeOut])
+def list_episodes(request: HttpRequest, pk: int) -> Any:
+    patient = access.get_for(_user(request), Patient, pk)
+    audit.record(_user(request), "list", object_type="Episode", patient_id=patient.pk, via="api")
+    return list(patient.episodes.all())
+
+
+@api.post("/patients/{pk}/episodes", response={201: EpisodeOut})
+def create_episode(request: HttpRequest, pk: int, payload: EpisodeIn) -> Any:
+    patient = access.get_for(_user(request), Patient, pk)
+    return Status(201, records.open_episode(_user(request), patient, payload.title))
+
+
+INTAKE_BODY = {"requestBody": {"required": True, "content": {"application/json": {
+    "schema": {"type": "object", "description": "An intake as in the clinical contract (intake.schema.json)"}}}}}
+
+
+@api.post("/episodes/{pk}/intakes", response={201: PlanOut}, openapi_extra=INTAKE_BODY)
+def post_intake(request: HttpRequest, pk: int) -> Any:
+    """Store an intake (the contract's intake JSON, as the body) and the plan the engine gives for it."""
+    episode = access.get_for(_user(request), Episode, pk)
+    try:
+        intake = json.loads(request.body or b"null")
+    except ValueError as exc:
+        raise InputRefused([Problem("", f"the body is not JSON: {exc}")]) from None
+    if not isinstance(intake, dict):
+        raise InputRefused([Problem("", "the body must be one intake object")])
+    return Status(201, records.record_intake(_user(request), episode, intake))
+
+
+@api.get("/episodes/{pk}/plans", response=list[PlanOut])
+def list_plans(request: HttpRequest, pk: int) -> Any:
+    episode = access.get_for(_user(request), Episode, pk)
+    audit.record(_user(request), "list", object_type="PlanRevision", patient_id=episode.patient_id, via="api")
+    return list(episode.plans.all())
+
+
+@api.get("/episodes/{pk}/visits", response=list[VisitOut])
+def list_visits(request: HttpRequest, pk: int) -> Any:
+    episode = access.get_for(_user(request), Episode, pk)
+    audit.record(_user(request), "list", object_type="Visit", patient_id=episode.patient_id, via="api")
+    return list(Visit.objects.filter(episode=episode))
+
+
+@api.post("/episodes/{pk}/scores", response={201: ScoreOut})
+def post_score(request: HttpRequest, pk: int, payload: ScoreIn) -> Any:
+    episode = access.get_for(_user(request), Episode, pk)
+    return Status(201, records.record_score(_user(request), episode, payload.instrument, payload.answers))
+
+
+@api.get("/episodes/{pk}/scores", response=list[ScoreOut])
+def list_scores(request: HttpRequest, pk: int) -> Any:
+    episode = access.get_for(_user(request), Episode, pk)
+    audit.record(_user(request), "list", object_type="OutcomeScore", patient_id=episode.patient_id, via="api")
+    return list(OutcomeScore.objects.filter(episode=episode))
+
+

@@ -1,0 +1,201 @@
+"""The clinic's commands for `sciatica-care` (loaded lazily by cli.py): serve, createuser, backup, restore.
+
+Django is imported only inside the command bodies, so `plan`, `score` and `points` never pay for it.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+import click
+
+
+def _setup(data_dir: Path | None, *, demo: bool = False) -> Path:
+    """Point the settings at the data folder, create its secret, set Django up and migrate."""
+    from sciatica_care.site.paths import default_data_dir, ensure_secret_key
+
+    if demo:
+        os.environ.setdefault("SCIATICA_CARE_ENV", "development")
+        data_dir = data_dir or default_data_dir() / "demo"
+    data_dir = (data_dir or default_data_dir()).expanduser().resolve()
+    os.environ["SCIATICA_CARE_DATA_DIR"] = str(data_dir)
+    if not os.environ.get("SCIATICA_CARE_SECRET_KEY"):
+        ensure_secret_key(data_dir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sciatica_care.site.settings")
+    from sciatica_care.site.config import UnsafeSettings
+
+    try:
+        import django
+
+        django.setup()
+    except UnsafeSettings as exc:
+        raise click.ClickException(str(exc)) from None
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    return data_dir
+
+
+data_dir_option = click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                               help="Folder for the database and secret key (default: your user data folder).")
+
+
+@click.command()
+@click.option("--demo", is_flag=True, help="Serve a demo clinic with made-up patients (its own data folder).")
+@data_dir_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--open", "open_browser", is_flag=True, help="Open the clinic in your web browser.")
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve(demo: bool, data_dir: Path | None, host: str, port: int, open_browser: bool, threads: int) -> None:
+    """Run the clinic: create the database if needed, apply migrations and serve it."""
+    folder = _setup(data_dir, demo=demo)
+    from django.conf import settings
+
+    from sciatica_care.clinic.models import Clinic, Staff
+
+    if demo and not Clinic.objects.exists():
+        from sciatica_care.clinic import demo as demo_data
+
+        click.echo("Loading the demo clinic (patients, plans and sessions from the engine)…")
+        demo_data.load()
+    address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"  # noqa: S104
+    click.echo(f"Sciatica Care on {address}")
+    click.echo(f"Data: {settings.DATABASES['default']['NAME'] if not os.environ.get('DATABASE_URL') else 'PostgreSQL'}"
+               f" (folder {folder})")
+    if demo:
+        from sciatica_care.clinic.demo import DEMO_PASSWORD, DEMO_STAFF
+
+        click.echo(f"Demo logins (password {DEMO_PASSWORD}):")
+        for username, first, last, role in DEMO_STAFF:
+            click.echo(f"  {username:<12} {first} {last}, {role.label}")
+    elif not Staff.objects.exists():
+        click.echo("No accounts yet: make the first one with `sciatica-care createuser --role clinic_admin`.")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(address)
+    from waitress import serve as waitress_serve
+
+    from sciatica_care.site.wsgi import application
+
+    waitress_serve(application, host=host, port=port, threads=threads, ident="sciatica-care")
+
+
+@click.command()
+@data_dir_option
+@click.option("--username", prompt=True)
+@click.option("--role", type=click.Choice(["practitioner", "clinic_admin", "reception"]), default="clinic_admin",
+              show_default=True)
+@click.option("--clinic", "clinic_name", default=None, help="Clinic name (created if it does not exist; "
+              "default: the only clinic, or a new one called 'My clinic').")
+@click.option("--first-name", default="")
+@click.option("--last-name", default="")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
+def createuser(data_dir: Path | None, username: str, role: str, clinic_name: str | None, first_name: str,
+               last_name: str, password_stdin: bool) -> None:
+    """Create a staff account (the first one should be a clinic admin)."""
+    _setup(data_dir)
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from sciatica_care.clinic import audit
+    from sciatica_care.clinic.models import Clinic, Staff
+
+    if Staff.objects.filter(username=username).exists():
+        raise click.ClickException(f"there is already an account called {username!r}")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = Staff(username=username, first_name=first_name, last_name=last_name, role=role)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise click.ClickException(" ".join(exc.messages)) from None
+    with transaction.atomic():
+        if clinic_name:
+            clinic, _ = Clinic.objects.get_or_create(name=clinic_name)
+        else:
+            clinics = list(Clinic.objects.all()[:2])
+            if len(clinics) > 1:
+                raise click.ClickException("several clinics exist: say which with --clinic")
+            clinic = clinics[0] if clinics else Clinic.objects.create(name="My clinic")
+        user.clinic = clinic
+        user.is_staff = role == "clinic_admin"
+        user.set_password(password)
+        user.save()
+        audit.record(None, "create_staff", user, username=username, role=role, via="cli")
+    click.echo(f"Created {username} ({role}) at {clinic.name}.")
+
+
+def _sqlite_path() -> Path:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.sqlite3":
+        raise click.ClickException(
+            "backup/restore copy the SQLite database; for PostgreSQL use its own tools: "
+            "`pg_dump --format=custom --file FILE DBNAME` and `pg_restore --clean --dbname DBNAME FILE`")
+    return Path(str(db["NAME"]))
+
+
+def _copy(src: sqlite3.Connection, dst: sqlite3.Connection) -> None:
+    src.backup(dst, pages=1024)  # online backup API: a consistent copy while the clinic keeps working
+
+
+@click.command()
+@data_dir_option
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup(data_dir: Path | None, file: Path) -> None:
+    """Write a consistent copy of the clinic's database to FILE (safe while serving)."""
+    _setup(data_dir)
+    source = _sqlite_path()
+    if file.exists():
+        raise click.ClickException(f"{file} exists: choose a new file name")
+    with sqlite3.connect(source) as src, sqlite3.connect(file) as dst:
+        _copy(src, dst)
+        (result,) = dst.execute("PRAGMA integrity_check").fetchone()
+    if result != "ok":
+        raise click.ClickException(f"the copy failed its integrity check: {result}")
+    click.echo(f"Backed up {source} to {file}.")
+
+
+@click.command()
+@data_dir_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore(data_dir: Path | None, file: Path, yes: bool) -> None:
+    """Replace the clinic's database with the backup in FILE (stop the server first)."""
+    with sqlite3.connect(f"file:{file}?mode=ro", uri=True) as check:
+        try:
+            (result,) = check.execute("PRAGMA integrity_check").fetchone()
+            tables = {r[0] for r in check.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        except sqlite3.DatabaseError as exc:
+            raise click.ClickException(f"{file} is not a SQLite database: {exc}") from None
+    if result != "ok" or "clinic_patient" not in tables:
+        raise click.ClickException(f"{file} is not a sound Sciatica Care backup ({result})")
+    target = _setup_without_migrate(data_dir)
+    if not yes:
+        click.confirm(f"Replace {target} with {file}? Everything written since that backup is lost", abort=True)
+    with sqlite3.connect(file) as src, sqlite3.connect(target) as dst:
+        _copy(src, dst)
+    _setup(data_dir)  # apply any migrations newer than the backup
+    click.echo(f"Restored {file} into {target}.")
+
+
+def _setup_without_migrate(data_dir: Path | None) -> Path:
+    from sciatica_care.site.paths import default_data_dir
+
+    folder = (data_dir or default_data_dir()).expanduser().resolve()
+    os.environ["SCIATICA_CARE_DATA_DIR"] = str(folder)
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise click.ClickException("for PostgreSQL use `pg_restore --clean --dbname DBNAME FILE`")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "clinic.sqlite3"
+
+

@@ -1,0 +1,146 @@
+"""The demo clinic: two practitioners, a receptionist, an admin and ~30 patients with realistic courses.
+
+Every plan comes from the engine and every score from the scorer, exactly as in real use. Deterministic for a
+given seed; dates are counted back from today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from sciatica_care.clinic import records, vocab
+from sciatica_care.clinic.models import Clinic, Role, Staff
+
+DEMO_PASSWORD = "demo-sciatica-2026"  # noqa: S105 - printed for the demo on purpose; development only
+DEMO_STAFF = [
+    ("dr.lin", "Mei", "Lin", Role.PRACTITIONER),
+    ("dr.okafor", "Chidi", "Okafor", Role.PRACTITIONER),
+    ("reception", "Sam", "Reyes", Role.RECEPTION),
+    ("admin", "Alex", "Morgan", Role.CLINIC_ADMIN),
+]
+FIRST = ["Olivia", "James", "Amelia", "Noah", "Isla", "Oliver", "Ava", "George", "Mia", "Leo", "Grace", "Arthur",
+         "Freya", "Harry", "Lily", "Jack", "Sofia", "Thomas", "Emily", "Oscar", "Ella", "Charlie", "Ruby", "Henry",
+         "Chloe", "William", "Zara", "Theo", "Maya", "Finn"]
+LAST = ["Patel", "Evans", "Nowak", "Hughes", "Kowalski", "Ahmed", "Murphy", "Chen", "Davies", "Silva", "Walsh",
+        "Ibrahim", "Baker", "Rossi", "Kelly", "Singh", "Wright", "Moreau", "Clarke", "Haddad", "Price", "Novak",
+        "Turner", "Costa", "Reid", "Yilmaz", "Hall", "Dubois", "Ward", "Sato"]
+PROFILES = [  # (areas, roots-ish examination, worse_with)
+    (["buttock", "posterior_thigh", "posterior_calf", "sole", "heel"], {"reflexes": {"ankle": "reduced"},
+     "straight_leg_raise": "positive", "weakness": ["plantarflexion"]}, ["sitting", "coughing_sneezing"]),
+    (["buttock", "lateral_thigh", "lateral_calf", "dorsum_foot", "big_toe"], {"straight_leg_raise": "positive",
+     "weakness": ["great_toe_extension"]}, ["sitting", "bending_forward"]),
+    (["buttock", "posterior_thigh"], {"piriformis_tenderness": True, "fair_test": "positive",
+     "straight_leg_raise": "negative"}, ["sitting"]),
+    (["lower_back", "buttock", "posterior_thigh", "posterior_calf"], {"imaging": ["spinal_stenosis"],
+     "straight_leg_raise": "negative"}, ["walking", "standing", "extension"]),
+    (["anterior_thigh", "medial_calf", "lower_back"], {"reflexes": {"knee": "reduced"},
+     "weakness": ["knee_extension"]}, ["standing"]),
+]
+
+
+def _intake(rng: random.Random, age: int, sex: str, *, pregnant_weeks: int | None = None,
+            red_flags: list[str] | None = None) -> dict[str, Any]:
+    areas, exam, worse = rng.choice(PROFILES)
+    weeks = rng.choice([1, 2, 3, 5, 8, 10, 16, 30])
+    intake: dict[str, Any] = {
+        "schema_version": "1",
+        "patient": {"age": age, "sex": sex, "pregnant": pregnant_weeks is not None,
+                    "pregnancy_weeks": pregnant_weeks},
+        "episode": {"side": rng.choice(["left", "right", "left", "right", "both"]) if not red_flags else "both",
+                    "duration_weeks": weeks, "onset": rng.choice(["sudden", "gradual"]),
+                    "after_lifting": rng.random() < 0.3},
+        "pain": {"leg_nrs": rng.randint(5, 9), "back_nrs": rng.randint(2, 7), "areas": areas,
+                 "qualities": rng.sample(vocab.QUALITIES, 2), "worse_with": worse, "better_with": ["lying"]},
+        "examination": dict(exam),
+        "red_flags": red_flags or [],
+        "medical": rng.choice([[], [], [], ["diabetes"], ["anticoagulants"], ["needle_phobia"]]),
+        "tcm": {"signs": rng.sample(vocab.TCM_SIGNS, 2), "tongue": [rng.choice(vocab.TONGUE)],
+                "pulse": [rng.choice(vocab.PULSE)]},
+        "preferences": {"max_sessions_per_week": 2},
+    }
+    if pregnant_weeks is None:
+        intake["patient"].pop("pregnancy_weeks")
+        if sex != "female":
+            intake["patient"].pop("pregnant")
+    return intake
+
+
+def _visit_fields(rng: random.Random, plan: dict[str, Any], day: dt.date, leg_nrs: int) -> dict[str, Any]:
+    points = [{"code": p["code"], "side": p["side"]} for p in plan["acupuncture"]["points"]]
+    if len(points) > 4 and rng.random() < 0.4:
+        points.pop(rng.randrange(len(points)))
+    ea = plan["electroacupuncture"]
+    massage = plan["massage"]
+    return {
+        "date": day, "red_flags_rechecked": True, "points": points,
+        "ea_pairs": ea.get("pairs", []) if ea.get("allowed") else [],
+        "ea_frequency_hz": (ea.get("frequency_hz") or "") if ea.get("allowed") else "",
+        "ea_minutes": ea.get("minutes") if ea.get("allowed") else None,
+        "massage_done": massage.get("techniques", [])[:2] if massage.get("allowed") else [],
+        "cupping_done": bool(plan["cupping"].get("allowed")) and rng.random() < 0.5,
+        "adverse_events": "Small bruise at GB30, settled." if rng.random() < 0.05 else "",
+        "subjective": rng.choice(["Sleeping better.", "Sitting still hurts after 30 minutes.",
+                                  "Leg pain less sharp.", "Back stiff in the mornings.", "Walked 20 minutes."]),
+        "objective": rng.choice(["SLR improved by 10°.", "Less guarding.", "Tender at piriformis, less than before."]),
+        "assessment": "Progressing as expected." if leg_nrs < 6 else "Slow progress.",
+        "plan_notes": "Continue plan; home exercises daily.",
+        "leg_nrs": leg_nrs, "back_nrs": max(0, leg_nrs - rng.randint(1, 3)),
+    }
+
+
+@transaction.atomic
+def load(n_patients: int = 30, seed: int = 7) -> dict[str, Staff]:
+    """Create the demo clinic (once). Returns its staff by username."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not a secret
+    clinic = Clinic.objects.create(name="Riverside Acupuncture (demo)")
+    staff = {}
+    for username, first, last, role in DEMO_STAFF:
+        staff[username] = Staff.objects.create_user(
+            username=username, password=DEMO_PASSWORD, first_name=first, last_name=last, clinic=clinic,
+            role=role, is_staff=role == Role.CLINIC_ADMIN)
+    practitioners = [staff["dr.lin"], staff["dr.okafor"]]
+    today = timezone.localdate()
+    for i in range(n_patients):
+        prac = practitioners[i % 2]
+        sex = "female" if i % 2 == 0 else "male"
+        age = rng.randint(24, 78)
+        pregnant = 24 if i == 4 else None
+        flags = ["saddle_anaesthesia", "bladder_dysfunction"] if i == 9 else None
+        if pregnant:
+            age, sex = 31, "female"
+        patient = records.create_patient(
+            prac, first_name=FIRST[i % len(FIRST)], last_name=LAST[(i * 7) % len(LAST)],
+            date_of_birth=today.replace(year=today.year - age) - dt.timedelta(days=rng.randint(1, 300)),
+            sex=sex, phone=f"07700 900{i:03d}", email=f"{FIRST[i % len(FIRST)].lower()}{i}@example.org",
+            consent_treatment=True, consent_data_use=rng.random() < 0.8,
+            booking_notes=rng.choice(["Prefers mornings.", "Tuesdays only.", "", "Needs ground-floor room."]))
+        episode = records.open_episode(prac, patient)
+        start = today - dt.timedelta(days=rng.randint(20, 80))
+        episode.opened_on = start
+        episode.save(update_fields=["opened_on"])
+        revision = records.record_intake(prac, episode, _intake(rng, age, sex, pregnant_weeks=pregnant,
+                                                                red_flags=flags))
+        when = timezone.make_aware(dt.datetime.combine(start, dt.time(9, 30)))
+        type(revision).objects.filter(pk=revision.pk).update(created_at=when)
+        type(revision.intake).objects.filter(pk=revision.intake_id).update(recorded_at=when)
+        if not revision.treatment_allowed:
+            continue  # the red-flag referral: sent for emergency assessment, no sessions
+        n_visits = rng.randint(4, 10)
+        leg = revision.intake.data["pain"]["leg_nrs"]
+        odi_level = rng.randint(2, 4)
+        for k in range(n_visits):
+            day = start + dt.timedelta(days=3 + k * rng.choice([3, 4, 7]))
+            if day > today:
+                break
+            leg = max(0, leg - rng.choice([0, 1, 1, 2]))
+            odi = None
+            if k in (0, 3, n_visits - 1):
+                odi = [max(0, min(5, odi_level + rng.choice([-1, 0, 0, 1]))) for _ in range(10)]
+                odi_level = max(0, odi_level - 1)
+            records.chart_visit(prac, episode, revision, _visit_fields(rng, revision.plan, day, leg), odi)
+    return staff

@@ -1,0 +1,170 @@
+"""The intake form: every contract field, red flags first, grouped as a practitioner asks them.
+
+`read(post)` turns the submitted form into contract JSON (an absent list stays absent: "not recorded", unless
+the practitioner ticked "asked: none"); `groups(intake, errors)` describes the form for the template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import QueryDict
+
+from sciatica_care.clinic import vocab
+from sciatica_care.errors import Problem
+
+
+@dataclass
+class Field:
+    path: str
+    label: str
+    kind: str  # multi | choice | bool3 | int | number | flags
+    choices: list[str] = field(default_factory=list)
+    required: bool = False
+    help: str = ""
+    min: float | None = None
+    max: float | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path
+
+
+GROUPS: list[tuple[str, list[Field]]] = [
+    ("Red flags (ask these first)", [Field("red_flags", "Answered “yes”", "flags", vocab.RED_FLAGS, required=True)]),
+    ("Patient", [
+        Field("patient.age", "Age", "int", required=True, min=16, max=110),
+        Field("patient.sex", "Sex", "choice", ["female", "male", "other"]),
+        Field("patient.pregnant", "Pregnant", "bool3"),
+        Field("patient.pregnancy_weeks", "Weeks of pregnancy", "int", min=1, max=42),
+    ]),
+    ("This episode", [
+        Field("episode.side", "Side of leg pain", "choice", ["left", "right", "both"], required=True),
+        Field("episode.duration_weeks", "Duration (weeks)", "number", required=True, min=0, max=2600),
+        Field("episode.onset", "Onset", "choice", ["sudden", "gradual"]),
+        Field("episode.after_lifting", "Began after lifting", "bool3"),
+        Field("episode.after_trauma", "Began after trauma", "bool3"),
+    ]),
+    ("Pain", [
+        Field("pain.leg_nrs", "Leg pain now (0–10)", "int", required=True, min=0, max=10),
+        Field("pain.back_nrs", "Back pain now (0–10)", "int", min=0, max=10),
+        Field("pain.areas", "Where", "multi", vocab.AREAS, required=True),
+        Field("pain.qualities", "What it feels like", "multi", vocab.QUALITIES),
+        Field("pain.worse_with", "Worse with", "multi", vocab.MODIFIERS),
+        Field("pain.better_with", "Better with", "multi", vocab.MODIFIERS),
+    ]),
+    ("Examination", [
+        Field("examination.straight_leg_raise", "Straight leg raise", "choice", ["positive", "negative"]),
+        Field("examination.crossed_straight_leg_raise", "Crossed straight leg raise", "choice",
+              ["positive", "negative"]),
+        Field("examination.fair_test", "FAIR test", "choice", ["positive", "negative"]),
+        Field("examination.weakness", "Weakness", "multi", vocab.WEAKNESS),
+        Field("examination.reflexes.knee", "Knee reflex", "choice", ["normal", "reduced", "absent"]),
+        Field("examination.reflexes.ankle", "Ankle reflex", "choice", ["normal", "reduced", "absent"]),
+        Field("examination.sensory_loss", "Sensory loss", "multi", vocab.AREAS),
+        Field("examination.piriformis_tenderness", "Piriformis tender", "bool3"),
+        Field("examination.lumbar_tenderness", "Lumbar spine tender", "bool3"),
+        Field("examination.trigger_points", "Trigger points reproduce the pain", "bool3"),
+        Field("examination.imaging", "Imaging", "multi", vocab.IMAGING),
+    ]),
+    ("Medical history (safety)", [Field("medical", "Applies", "multi", vocab.MEDICAL,
+                                        help="Tick “asked: none” when you asked and none apply.")]),
+    ("TCM", [
+        Field("tcm.signs", "Signs", "multi", vocab.TCM_SIGNS),
+        Field("tcm.tongue", "Tongue", "multi", vocab.TONGUE),
+        Field("tcm.pulse", "Pulse", "multi", vocab.PULSE),
+    ]),
+    ("Preferences", [
+        Field("preferences.modalities", "Accepts", "multi", vocab.MODALITIES, help="None ticked = all offered."),
+        Field("preferences.max_sessions_per_week", "Most sessions a week", "choice", ["1", "2", "3"]),
+    ]),
+]
+FIELDS = [f for _, fields in GROUPS for f in fields]
+
+
+def _set(target: dict[str, Any], path: str, value: Any) -> None:
+    *parents, leaf = path.split(".")
+    for part in parents:
+        target = target.setdefault(part, {})
+    target[leaf] = value
+
+
+def _get(source: dict[str, Any], path: str) -> Any:
+    for part in path.split("."):
+        if not isinstance(source, dict) or part not in source:
+            return None
+        source = source[part]
+    return source
+
+
+def read(post: QueryDict) -> tuple[dict[str, Any], list[Problem]]:
+    """Contract JSON from the submitted form, and the problems found while reading it (bad numbers)."""
+    intake: dict[str, Any] = {"schema_version": "1"}
+    problems: list[Problem] = []
+    for f in FIELDS:
+        if f.kind in ("multi", "flags"):
+            values = [v for v in post.getlist(f.name) if v in f.choices]
+            if values or f.kind == "flags" or post.get(f"{f.name}__asked"):
+                _set(intake, f.path, values)
+        elif f.kind == "choice":
+            value = post.get(f.name, "")
+            if value in f.choices:
+                _set(intake, f.path, int(value) if value.isdigit() else value)
+        elif f.kind == "bool3":
+            value = post.get(f.name, "")
+            if value in ("yes", "no"):
+                _set(intake, f.path, value == "yes")
+        else:
+            raw = post.get(f.name, "").strip()
+            if not raw:
+                continue
+            try:
+                number: float | int = int(raw) if f.kind == "int" else float(raw)
+            except ValueError:
+                problems.append(Problem(f.path, "must be a whole number" if f.kind == "int" else "must be a number"))
+                continue
+            if isinstance(number, float) and number.is_integer():
+                number = int(number)
+            _set(intake, f.path, number)
+    for part in ("patient", "episode", "pain"):
+        intake.setdefault(part, {})
+    return intake, problems
+
+
+def groups(intake: dict[str, Any] | None, problems: list[Problem] | None = None) -> list[dict[str, Any]]:
+    """What the template needs to draw the form with current values and errors next to their fields."""
+    intake = intake or {}
+    errors: dict[str, list[str]] = {}
+    for p in problems or []:
+        key = p.path.split("[")[0]
+        errors.setdefault(key, []).append(p.message)
+    out = []
+    for title, fields in GROUPS:
+        rows = []
+        for f in fields:
+            current = _get(intake, f.path)
+            value = "" if current is None else current
+            row: dict[str, Any] = {"f": f, "errors": errors.get(f.path, []), "value": value,
+                                   "asked": isinstance(current, list) and not current}
+            if f.kind in ("multi", "flags"):
+                chosen = set(current or [])
+                labels = vocab.RED_FLAG_LABELS if f.kind == "flags" else {}
+                row["options"] = [(c, labels.get(c) or vocab.label(c), c in chosen) for c in f.choices]
+                if f.kind == "flags":
+                    row["flag_groups"] = [(g, [(c, text, c in chosen) for c, text in flags])
+                                          for g, flags in vocab.RED_FLAG_GROUPS]
+            elif f.kind == "choice":
+                row["options"] = [(c, vocab.label(c), str(current) == c) for c in f.choices]
+            elif f.kind == "bool3":
+                row["options"] = [("", "not recorded", current is None), ("yes", "yes", current is True),
+                                  ("no", "no", current is False)]
+            rows.append(row)
+        out.append({"title": title, "rows": rows, "red": title.startswith("Red flags")})
+    return out
+
+
+def unplaced(problems: list[Problem]) -> list[Problem]:
+    """Problems whose path is not a field of the form (shown at the top)."""
+    known = {f.path for f in FIELDS}
+    return [p for p in problems if p.path.split("[")[0] not in known]

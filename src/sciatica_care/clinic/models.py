@@ -1,0 +1,244 @@
+"""The clinic's records.
+
+Intakes and plans are stored as the engine's own JSON, with the engine and knowledge versions, so that a plan can
+be shown again exactly as it was decided. Records that people edit carry a `version` for optimistic concurrency
+(see `records.py`). Audit events are append-only: the model refuses updates and deletes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    PRACTITIONER = "practitioner", "Practitioner"
+    CLINIC_ADMIN = "clinic_admin", "Clinic admin"
+    RECEPTION = "reception", "Reception"
+
+
+class Clinic(models.Model):
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Staff(AbstractUser):
+    """A member of staff: belongs to one clinic and has one role there."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="staff")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PRACTITIONER)
+
+    @property
+    def is_clinical(self) -> bool:
+        return self.role in (Role.PRACTITIONER, Role.CLINIC_ADMIN)
+
+    @property
+    def is_clinic_admin(self) -> bool:
+        return self.role == Role.CLINIC_ADMIN
+
+    def display(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class ApiToken(models.Model):
+    """A token for API clients; only its SHA-256 is kept."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+
+
+class Patient(models.Model):
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=10, choices=Sex.choices, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+    consent_treatment = models.BooleanField("consents to treatment", default=False)
+    consent_treatment_at = models.DateTimeField(null=True, blank=True)
+    consent_data_use = models.BooleanField("consents to use of anonymised data", default=False)
+    consent_data_use_at = models.DateTimeField(null=True, blank=True)
+    booking_notes = models.TextField(blank=True, help_text="Appointments and practical notes (seen by reception)")
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        indexes = [models.Index(fields=["clinic", "last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return f"{self.last_name}, {self.first_name}"
+
+    def age_on(self, day: Any) -> int:
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+class EpisodeStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+    REFERRED = "referred", "Referred"
+
+
+class Episode(models.Model):
+    """One course of care for one complaint."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="episodes")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="episodes")
+    title = models.CharField(max_length=200, default="Sciatica")
+    opened_on = models.DateField(default=timezone.localdate)
+    closed_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=EpisodeStatus.choices, default=EpisodeStatus.OPEN)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.opened_on})"
+
+
+class Intake(models.Model):
+    """An intake exactly as the practitioner recorded it (contract JSON)."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="intakes")
+    data = models.JSONField()
+    recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+
+class PlanRevision(models.Model):
+    """A plan the engine decided for an episode, stored as given; the newest revision is the current plan."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="plans")
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="plans")
+    number = models.PositiveIntegerField()
+    plan = models.JSONField()
+    engine_version = models.CharField(max_length=40)
+    knowledge_version = models.CharField(max_length=40)
+    reason = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["episode", "number"], name="plan_number_per_episode")]
+
+    @property
+    def treatment_allowed(self) -> bool:
+        return bool(self.plan.get("treatment_allowed"))
+
+    @property
+    def excluded_codes(self) -> set[str]:
+        return {e["code"] for e in self.plan.get("acupuncture", {}).get("excluded", [])}
+
+
+class Visit(models.Model):
+    """One charted session."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="visits")
+    plan = models.ForeignKey(PlanRevision, on_delete=models.PROTECT, related_name="visits", null=True, blank=True)
+    date = models.DateField(default=timezone.localdate)
+    practitioner = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="visits")
+    red_flags_rechecked = models.BooleanField(default=False)
+    red_flags_found = models.JSONField(default=list, blank=True)
+    needling_stopped = models.BooleanField(default=False)
+    points = models.JSONField(default=list, blank=True, help_text='[{"code": "GB30", "side": "left"}]')
+    overrides = models.JSONField(default=list, blank=True, help_text='[{"code": "SP6", "reason": "..."}]')
+    ea_pairs = models.JSONField(default=list, blank=True)
+    ea_frequency_hz = models.CharField(max_length=20, blank=True)
+    ea_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    massage_done = models.JSONField(default=list, blank=True)
+    cupping_done = models.BooleanField(default=False)
+    adverse_events = models.TextField(blank=True)
+    subjective = models.TextField(blank=True)
+    objective = models.TextField(blank=True)
+    assessment = models.TextField(blank=True)
+    plan_notes = models.TextField(blank=True)
+    leg_nrs = models.PositiveSmallIntegerField(null=True, blank=True)
+    back_nrs = models.PositiveSmallIntegerField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["date", "id"]
+
+
+class OutcomeScore(models.Model):
+    """A questionnaire result as the scorer returned it."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="scores")
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="scores", null=True, blank=True)
+    instrument = models.CharField(max_length=20)
+    answers = models.JSONField()
+    result = models.JSONField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+
+class AppendOnly(Exception):
+    """Audit events are never changed or removed."""
+
+
+class AuditQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnly("audit events cannot be updated")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnly("audit events cannot be deleted")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which record of which patient, when. Append-only."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    clinic_id_at_time = models.BigIntegerField(null=True, blank=True)
+    action = models.CharField(max_length=30)
+    object_type = models.CharField(max_length=40, blank=True)
+    object_id = models.BigIntegerField(null=True, blank=True)
+    patient_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnly("audit events cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnly("audit events cannot be deleted")

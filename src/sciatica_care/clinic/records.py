@@ -1,0 +1,123 @@
+"""Writes: every write in a transaction, edits with optimistic concurrency, each one audited.
+
+Views and the API call these functions; they never save clinic records themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from sciatica_care.clinic import audit, engine_bridge
+from sciatica_care.clinic.models import (
+    Episode,
+    Intake,
+    OutcomeScore,
+    Patient,
+    PlanRevision,
+    Staff,
+    Visit,
+)
+
+
+class Conflict(Exception):
+    """Someone else saved the record since it was opened; nothing was written."""
+
+    def __init__(self, obj: Any, current_version: int | None) -> None:
+        self.obj = obj
+        self.current_version = current_version
+        super().__init__(
+            f"{type(obj).__name__} {obj.pk} was changed by someone else (now version {current_version}); "
+            "reload to see their changes — your edits were not saved"
+        )
+
+
+def update_versioned(actor: Staff, obj: Any, expected_version: int, changes: dict[str, Any]) -> Any:
+    """Apply `changes` to `obj` only if it is still at `expected_version`; raise `Conflict` otherwise."""
+    model = type(obj)
+    with transaction.atomic():
+        values = dict(changes)
+        if hasattr(obj, "updated_at"):
+            values["updated_at"] = timezone.now()
+        n = model._default_manager.filter(pk=obj.pk, version=expected_version).update(
+            version=F("version") + 1, **values)
+        if n != 1:
+            current = model._default_manager.filter(pk=obj.pk).values_list("version", flat=True).first()
+            raise Conflict(obj, current)
+        audit.record(actor, "update", obj, fields=sorted(changes))
+    obj.refresh_from_db()
+    return obj
+
+
+def create_patient(actor: Staff, **fields: Any) -> Patient:
+    now = timezone.now()
+    with transaction.atomic():
+        if fields.get("consent_treatment"):
+            fields.setdefault("consent_treatment_at", now)
+        if fields.get("consent_data_use"):
+            fields.setdefault("consent_data_use_at", now)
+        patient = Patient.objects.create(clinic_id=actor.clinic_id, **fields)
+        audit.record(actor, "create", patient)
+    return patient
+
+
+def open_episode(actor: Staff, patient: Patient, title: str = "Sciatica") -> Episode:
+    with transaction.atomic():
+        episode = Episode.objects.create(clinic_id=patient.clinic_id, patient=patient, title=title)
+        audit.record(actor, "create", episode)
+    return episode
+
+
+def record_intake(actor: Staff, episode: Episode, intake: dict[str, Any], reason: str = "") -> PlanRevision:
+    """Ask the engine for a plan (raises InputRefused before anything is written), then store both as given."""
+    plan = engine_bridge.plan_for(intake)
+    with transaction.atomic():
+        stored = Intake.objects.create(clinic_id=episode.clinic_id, episode=episode, data=intake, recorded_by=actor)
+        last = PlanRevision.objects.filter(episode=episode).aggregate(n=Max("number"))["n"] or 0
+        revision = PlanRevision.objects.create(
+            clinic_id=episode.clinic_id, episode=episode, intake=stored, number=last + 1, plan=plan,
+            engine_version=str(plan.get("engine_version", "")),
+            knowledge_version=str(plan.get("knowledge_version", "")),
+            reason=reason or ("first intake" if last == 0 else "re-assessment"), created_by=actor)
+        audit.record(actor, "create", stored, patient_id=episode.patient_id)
+        audit.record(actor, "create", revision, patient_id=episode.patient_id,
+                     triage=plan.get("triage", {}).get("level"))
+        if plan.get("triage", {}).get("level") in ("emergency", "urgent") and episode.status == "open":
+            Episode.objects.filter(pk=episode.pk).update(status="referred", version=F("version") + 1)
+    return revision
+
+
+def chart_visit(actor: Staff, episode: Episode, plan: PlanRevision | None, fields: dict[str, Any],
+                odi_answers: list[Any] | None = None) -> Visit:
+    """Store a charted session (and its ODI, scored by the scorer) in one transaction."""
+    odi = engine_bridge.score("odi", odi_answers) if odi_answers and any(
+        a is not None for a in odi_answers) else None
+    with transaction.atomic():
+        visit = Visit.objects.create(clinic_id=episode.clinic_id, episode=episode, plan=plan, practitioner=actor,
+                                     **fields)
+        audit.record(actor, "create", visit, patient_id=episode.patient_id)
+        for override in visit.overrides:
+            audit.record(actor, "override_excluded_point", visit, patient_id=episode.patient_id,
+                         code=override["code"], reason=override["reason"])
+        if visit.needling_stopped:
+            audit.record(actor, "red_flag_stop", visit, patient_id=episode.patient_id, flags=visit.red_flags_found)
+        if odi is not None:
+            score = OutcomeScore.objects.create(clinic_id=episode.clinic_id, episode=episode, visit=visit,
+                                                instrument="odi", answers=odi_answers, result=odi,
+                                                recorded_by=actor)
+            audit.record(actor, "create", score, patient_id=episode.patient_id)
+    return visit
+
+
+def record_score(actor: Staff, episode: Episode, instrument: str, answers: list[Any],
+                 visit: Visit | None = None) -> OutcomeScore:
+    result = engine_bridge.score(instrument, answers)
+    with transaction.atomic():
+        score = OutcomeScore.objects.create(clinic_id=episode.clinic_id, episode=episode, visit=visit,
+                                            instrument=instrument, answers=answers, result=result,
+                                            recorded_by=actor)
+        audit.record(actor, "create", score, patient_id=episode.patient_id)
+    return score

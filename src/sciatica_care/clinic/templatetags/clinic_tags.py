@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html, format_html_join
+
+from sciatica_care.clinic import vocab
+
+register = template.Library()
+
+
+@register.filter
+def label(value: Any) -> str:
+    return vocab.label(str(value)) if value is not None else ""
+
+
+@register.filter
+def percent(value: Any) -> str:
+    try:
+        return f"{float(value) * 100:.0f}%"
+    except (TypeError, ValueError):
+        return ""
+
+
+def _part(value: Any) -> str:
+    if isinstance(value, list):
+        items = [(v.get("text") or v.get("name") or v.get("id") or "",) if isinstance(v, dict) else (v,)
+                 for v in value]
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", items))
+    if isinstance(value, dict):
+        return format_html("<dl class='facts'>{}</dl>", format_html_join(
+            "", "<dt>{}</dt><dd>{}</dd>", ((vocab.label(str(k)), _part(v)) for k, v in value.items())))
+    return format_html("{}", value)
+
+
+@register.simple_tag
+def guideline(value: Any) -> str:
+    """The engine's guideline field, whatever its shape: its position first, then its named parts (escaped)."""
+    if not isinstance(value, dict):
+        return format_html("<div>{}</div>", _part(value))
+    position = value.get("position")
+    rest = {k: v for k, v in value.items() if k not in ("position", "id")}
+    head = format_html("<p class='position'>{}</p>", position) if position else ""
+    details = format_html("<details><summary>What the guideline recommends, and the evidence</summary>{}</details>",
+                          _part(rest)) if rest else ""
+    return format_html("{}{}", head, details)

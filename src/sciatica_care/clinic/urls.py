@@ -1,0 +1,22 @@
+from django.urls import path
+from django.views.generic import RedirectView
+
+from sciatica_care.clinic.views import auth, episodes, patients, visits
+
+app_name = "clinic"
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="clinic:patient_list"), name="home"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("patients/", patients.patient_list, name="patient_list"),
+    path("patients/new/", patients.patient_new, name="patient_new"),
+    path("patients/<int:pk>/", patients.patient_detail, name="patient_detail"),
+    path("patients/<int:pk>/edit/", patients.patient_edit, name="patient_edit"),
+    path("patients/<int:pk>/episodes/new/", episodes.episode_new, name="episode_new"),
+    path("episodes/<int:pk>/", episodes.episode_detail, name="episode"),
+    path("episodes/<int:pk>/intake/", episodes.intake, name="intake"),
+    path("episodes/<int:pk>/intake/preview/", episodes.intake_preview, name="intake_preview"),
+    path("episodes/<int:pk>/visits/new/", visits.visit_new, name="visit_new"),
+    path("plans/<int:pk>/", episodes.plan_view, name="plan"),
+    path("visits/<int:pk>/", visits.visit_detail, name="visit_detail"),
+]

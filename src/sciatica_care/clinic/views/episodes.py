@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sciatica_care.clinic import access, audit, engine_bridge, intake_form, records
+from sciatica_care.clinic.models import Episode, Patient, PlanRevision
+from sciatica_care.errors import InputRefused, Problem
+
+
+@login_required
+@require_POST
+def episode_new(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = access.get_for(request.user, Patient, pk)
+    episode = records.open_episode(request.user, patient, request.POST.get("title", "").strip() or "Sciatica")
+    return redirect("clinic:intake", pk=episode.pk)
+
+
+def _episode(request: HttpRequest, pk: int) -> Episode:
+    qs = access.scoped(request.user, Episode).select_related("patient")
+    return access.get_for(request.user, Episode, pk, queryset=qs)
+
+
+@login_required
+def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The episode timeline: intakes and plans, visits and scores, in date order."""
+    episode = _episode(request, pk)
+    audit.record(request.user, "read", episode, patient_id=episode.patient_id)
+    plans = list(episode.plans.select_related("created_by"))
+    visits = list(episode.visits.select_related("practitioner").prefetch_related("scores"))
+    events: list[dict[str, Any]] = [{"when": p.created_at.date(), "kind": "plan", "obj": p} for p in plans]
+    events += [{"when": v.date, "kind": "visit", "obj": v} for v in visits]
+    events.sort(key=lambda e: (e["when"], e["kind"] == "visit"))
+    odi = [(v.date, s.result) for v in visits for s in v.scores.all() if s.instrument == "odi"]
+    return render(request, "clinic/episode_detail.html", {
+        "episode": episode, "patient": episode.patient, "events": events,
+        "current_plan": plans[-1] if plans else None, "odi": odi, "n_visits": len(visits)})
+
+
+def _initial_intake(episode: Episode) -> dict[str, Any]:
+    last = episode.intakes.order_by("-recorded_at", "-id").first()
+    if last is not None:
+        return dict(last.data)
+    patient = episode.patient
+    initial: dict[str, Any] = {"patient": {"age": patient.age_on(timezone.localdate())}}
+    if patient.sex:
+        initial["patient"]["sex"] = patient.sex
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake(request: HttpRequest, pk: int) -> HttpResponse:
+    episode = _episode(request, pk)
+    problems: list[Problem] = []
+    if request.method == "POST":
+        data, problems = intake_form.read(request.POST)
+        if not request.POST.get("red_flags_screened"):
+            problems.append(Problem("red_flags", "confirm that you asked every red-flag question"))
+        if not problems:
+            try:
+                revision = records.record_intake(request.user, episode, data)
+            except InputRefused as exc:
+                problems = list(exc.problems)
+            else:
+                return redirect("clinic:plan", pk=revision.pk)
+    else:
+        data = _initial_intake(episode)
+        audit.record(request.user, "read", episode, patient_id=episode.patient_id, purpose="intake")
+    return render(request, "clinic/intake.html", {
+        "episode": episode, "patient": episode.patient, "groups": intake_form.groups(data, problems),
+        "top_problems": intake_form.unplaced(problems), "has_problems": bool(problems),
+        "screened": request.POST.get("red_flags_screened") if request.method == "POST" else False},
+        status=422 if problems else 200)
+
+
+@login_required
+@require_POST
+def intake_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: the plan the engine would give for the form as it stands (nothing is stored)."""
+    episode = _episode(request, pk)
+    data, problems = intake_form.read(request.POST)
+    plan = None
+    if not problems:
+        try:
+            plan = engine_bridge.plan_for(data)
+        except InputRefused as exc:
+            problems = list(exc.problems)
+    return render(request, "clinic/_plan_preview.html", {"plan": plan, "problems": problems, "episode": episode})
+
+
+@login_required
+def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
+    qs = access.scoped(request.user, PlanRevision).select_related("episode__patient", "created_by", "intake")
+    revision = access.get_for(request.user, PlanRevision, pk, queryset=qs)
+    audit.record(request.user, "read", revision, patient_id=revision.episode.patient_id)
+    return render(request, "clinic/plan.html", {
+        "revision": revision, "plan": revision.plan, "episode": revision.episode,
+        "patient": revision.episode.patient, "intake": revision.intake.data})

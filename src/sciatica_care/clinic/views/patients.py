@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Max, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from sciatica_care.clinic import access, audit, records
+from sciatica_care.clinic.forms import PATIENT_FIELDS, PatientForm
+from sciatica_care.clinic.models import Episode, Patient
+
+PAGE_SIZE = 50
+
+
+@login_required
+def patient_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    patients = access.scoped(request.user, Patient)
+    if q:
+        for term in q.split()[:4]:
+            patients = patients.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term)
+                                       | Q(phone__icontains=term) | Q(email__icontains=term))
+    rows = list(patients.only("id", "first_name", "last_name", "date_of_birth", "phone")[:PAGE_SIZE + 1])
+    audit.record(request.user, "list", object_type="Patient", query=q, shown=min(len(rows), PAGE_SIZE))
+    template = "clinic/_patient_rows.html" if request.htmx else "clinic/patient_list.html"
+    return render(request, template, {"patients": rows[:PAGE_SIZE], "more": len(rows) > PAGE_SIZE, "q": q})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def patient_new(request: HttpRequest) -> HttpResponse:
+    form = PatientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in PATIENT_FIELDS}
+        patient = records.create_patient(request.user, **data)
+        messages.success(request, f"{patient.first_name} {patient.last_name} added.")
+        return redirect("clinic:patient_detail", pk=patient.pk)
+    return render(request, "clinic/patient_form.html", {"form": form, "patient": None})
+
+
+@login_required
+def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = access.get_for(request.user, Patient, pk, kind=access.DEMOGRAPHIC)
+    audit.record(request.user, "read", patient)
+    episodes = []
+    if request.user.is_clinical:
+        episodes = list(Episode.objects.filter(patient=patient).annotate(
+            n_visits=Count("visits", distinct=True), last_visit=Max("visits__date")))
+    return render(request, "clinic/patient_detail.html", {"patient": patient, "episodes": episodes})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = access.get_for(request.user, Patient, pk, kind=access.DEMOGRAPHIC)
+    if request.method == "POST":
+        form = PatientForm(request.POST, instance=Patient.objects.get(pk=patient.pk))
+        if form.is_valid():
+            expected = form.cleaned_data.get("version") or patient.version
+            changes = {k: form.cleaned_data[k] for k in PATIENT_FIELDS if form.cleaned_data[k] != getattr(patient, k)}
+            try:
+                records.update_versioned(request.user, patient, expected, changes)
+            except records.Conflict as exc:
+                patient.refresh_from_db()
+                data = request.POST.copy()
+                data["version"] = str(patient.version)  # a second save, after reading theirs, is deliberate
+                form = PatientForm(data, instance=Patient.objects.get(pk=patient.pk))
+                form.is_valid()
+                audit.record(request.user, "conflict", patient, expected=expected, current=exc.current_version)
+                return render(request, "clinic/patient_form.html", {
+                    "form": form, "patient": patient, "conflict": str(exc),
+                    "theirs": {f: getattr(patient, f) for f in changes}}, status=409)
+            messages.success(request, "Saved.")
+            return redirect("clinic:patient_detail", pk=patient.pk)
+    else:
+        audit.record(request.user, "read", patient, purpose="edit")
+        form = PatientForm(instance=patient, initial={"version": patient.version})
+    return render(request, "clinic/patient_form.html", {"form": form, "patient": patient})

@@ -1,0 +1,150 @@
+"""Charting a session: the form pre-filled from the plan and the previous visit, and reading it back.
+
+A red flag found on re-check stops the needling part (no points, no e-stim are stored); a point the plan excluded
+is only stored with an explicit override and a reason.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from sciatica_care.clinic import vocab
+from sciatica_care.clinic.models import PlanRevision, Visit
+from sciatica_care.errors import Problem
+
+POINT_RE = re.compile(r"^([A-Za-z]{1,4}-?[A-Za-z]?\d{0,3}(?:\.\d{2})?|ASHI)(?:\s+(left|right|both|midline))?$")
+
+
+def _plan(plan: PlanRevision | None) -> dict[str, Any]:
+    return plan.plan if plan is not None else {}
+
+
+def initial(plan: PlanRevision | None, previous: Visit | None) -> dict[str, Any]:
+    """Rows and values for the form: the previous visit where there is one, the plan otherwise."""
+    p = _plan(plan)
+    planned = [(pt["code"], pt.get("side", "")) for pt in p.get("acupuncture", {}).get("points", [])]
+    before = [(pt["code"], pt.get("side", "")) for pt in (previous.points if previous else [])]
+    rows, seen = [], set()
+    for code, side in planned + before:
+        if (code, side) in seen:
+            continue
+        seen.add((code, side))
+        done = (code, side) in before if previous and not previous.needling_stopped else (code, side) in planned
+        rows.append({"code": code, "side": side, "done": done, "planned": (code, side) in planned})
+    ea = p.get("electroacupuncture", {})
+    if previous and previous.ea_pairs:
+        pairs, freq, minutes = previous.ea_pairs, previous.ea_frequency_hz, previous.ea_minutes
+    elif ea.get("allowed"):
+        pairs, freq, minutes = ea.get("pairs", []), ea.get("frequency_hz", ""), ea.get("minutes")
+    else:
+        pairs, freq, minutes = [], "", None
+    massage_planned = p.get("massage", {}).get("techniques", []) if p.get("massage", {}).get("allowed") else []
+    massage_done = previous.massage_done if previous else massage_planned
+    return {
+        "point_rows": rows,
+        "excluded": p.get("acupuncture", {}).get("excluded", []),
+        "ea_pairs": ", ".join("-".join(pair) for pair in pairs),
+        "ea_frequency_hz": freq or "",
+        "ea_minutes": minutes if minutes is not None else "",
+        "ea_allowed": bool(ea.get("allowed")),
+        "massage_options": [(t, vocab.label(t), t in massage_done)
+                            for t in dict.fromkeys(massage_planned + vocab.MASSAGE_TECHNIQUES)],
+        "massage_allowed": bool(p.get("massage", {}).get("allowed")),
+        "cupping_allowed": bool(p.get("cupping", {}).get("allowed")),
+        "cupping_done": previous.cupping_done if previous else False,
+        "date": timezone.localdate().isoformat(),
+    }
+
+
+def _int(post: QueryDict, name: str, lo: int, hi: int, problems: list[Problem]) -> int | None:
+    raw = post.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not lo <= int(raw) <= hi:
+        problems.append(Problem(name, f"a whole number from {lo} to {hi}"))
+        return None
+    return int(raw)
+
+
+def read(post: QueryDict, plan: PlanRevision | None) -> tuple[dict[str, Any], list[Any] | None, list[Problem]]:
+    """Visit fields, ODI answers (or None) and problems from the submitted charting form."""
+    problems: list[Problem] = []
+    excluded = {e["code"]: e for e in _plan(plan).get("acupuncture", {}).get("excluded", [])}
+    day = parse_date(post.get("date", "")) if post.get("date") else timezone.localdate()
+    if day is None:
+        problems.append(Problem("date", "a date such as 2026-03-01"))
+    rechecked = bool(post.get("red_flags_rechecked"))
+    if not rechecked:
+        problems.append(Problem("red_flags_rechecked", "re-check the red flags before charting the session"))
+    found = [f for f in post.getlist("recheck_flags") if f in vocab.RED_FLAGS]
+    stopped = bool(found) or (plan is not None and not plan.treatment_allowed)
+
+    points: list[dict[str, str]] = []
+    overrides: list[dict[str, str]] = []
+    i = 0
+    while f"pt_code_{i}" in post:
+        if post.get(f"pt_done_{i}"):
+            points.append({"code": post[f"pt_code_{i}"].strip().upper(), "side": post.get(f"pt_side_{i}", "")})
+        i += 1
+    for token in [t.strip() for t in post.get("extra_points", "").split(",") if t.strip()]:
+        m = POINT_RE.match(token)
+        if not m:
+            problems.append(Problem("extra_points", f"{token!r}: write a point as CODE side, e.g. “KI3 left”"))
+            continue
+        points.append({"code": m.group(1).upper(), "side": m.group(2) or ""})
+    for code in excluded:
+        if post.get(f"ex_done_{code}"):
+            points.append({"code": code, "side": post.get(f"ex_side_{code}", "")})
+    for pt in points:
+        rule = excluded.get(pt["code"])
+        if rule is None:
+            continue
+        reason = post.get(f"ex_reason_{pt['code']}", "").strip()
+        if not reason:
+            problems.append(Problem(f"ex_reason_{pt['code']}",
+                                    f"{pt['code']} was excluded by the plan ({rule.get('rule')}): "
+                                    "give the reason for overriding it"))
+        elif not any(o["code"] == pt["code"] for o in overrides):
+            overrides.append({"code": pt["code"], "rule": str(rule.get("rule", "")), "reason": reason})
+
+    massage_known = set(vocab.MASSAGE_TECHNIQUES) | set(_plan(plan).get("massage", {}).get("techniques", []))
+    pairs = []
+    for chunk in [c.strip() for c in post.get("ea_pairs", "").split(",") if c.strip()]:
+        ends = [e.strip().upper() for e in re.split(r"(?<=\d)\s*-\s*(?=[A-Za-z])", chunk)]
+        if len(ends) != 2 or not all(ends):
+            problems.append(Problem("ea_pairs", f"{chunk!r}: write a pair as GB30-BL40"))
+        else:
+            pairs.append(ends)
+    fields = {
+        "date": day,
+        "red_flags_rechecked": rechecked,
+        "red_flags_found": found,
+        "needling_stopped": stopped,
+        "points": [] if stopped else points,
+        "overrides": [] if stopped else overrides,
+        "ea_pairs": [] if stopped else pairs,
+        "ea_frequency_hz": "" if stopped else post.get("ea_frequency_hz", "").strip()[:20],
+        "ea_minutes": None if stopped else _int(post, "ea_minutes", 1, 60, problems),
+        "massage_done": [] if stopped else [t for t in post.getlist("massage_done") if t in massage_known],
+        "cupping_done": False if stopped else bool(post.get("cupping_done")),
+        "adverse_events": post.get("adverse_events", "").strip(),
+        "subjective": post.get("subjective", "").strip(),
+        "objective": post.get("objective", "").strip(),
+        "assessment": post.get("assessment", "").strip(),
+        "plan_notes": post.get("plan_notes", "").strip(),
+        "leg_nrs": _int(post, "leg_nrs", 0, 10, problems),
+        "back_nrs": _int(post, "back_nrs", 0, 10, problems),
+    }
+    if stopped and found:
+        # The overrides and needling problems do not matter when nothing is needled.
+        problems = [p for p in problems if not p.path.startswith("ex_reason_")]
+    odi_raw = [post.get(f"odi_{k}", "").strip() for k in range(10)]
+    odi: list[Any] | None = None
+    if any(odi_raw):
+        odi = [int(v) if v.isdigit() else None for v in odi_raw]
+    return fields, odi, problems

@@ -1,0 +1,92 @@
+"""Fixtures shared by the clinic and browser tests (imported by their conftests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import fake_engine
+import pytest
+
+PASSWORD = "correct-horse-battery-9"  # noqa: S105 - test data
+
+
+def base_intake(**overrides: Any) -> dict[str, Any]:
+    intake: dict[str, Any] = {
+        "schema_version": "1",
+        "patient": {"age": 42, "sex": "female", "pregnant": False},
+        "episode": {"side": "left", "duration_weeks": 3, "onset": "sudden", "after_lifting": True},
+        "pain": {"leg_nrs": 7, "back_nrs": 4, "areas": ["buttock", "posterior_thigh"]},
+        "red_flags": [],
+        "medical": [],
+    }
+    intake.update(overrides)
+    return intake
+
+
+@pytest.fixture(autouse=True)
+def fake_engine_in_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clinic's tests run against the deterministic stand-in (see fake_engine.py)."""
+    from sciatica_care.clinic import engine_bridge
+
+    monkeypatch.setattr(engine_bridge, "plan_for", fake_engine.plan_for)
+    monkeypatch.setattr(engine_bridge, "score", fake_engine.score)
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings: Any) -> None:
+    """Argon2 is the clinic's hasher (tested in test_clinic_views); tests make many users, so hash fast here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
+                                 *settings.PASSWORD_HASHERS]
+
+
+@pytest.fixture(autouse=True)
+def clear_cache() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def make_staff(db: Any) -> Any:
+    from sciatica_care.clinic.models import Role, Staff
+
+    def make(clinic: Any, role: str = Role.PRACTITIONER, username: str | None = None) -> Staff:
+        username = username or f"{role}-{clinic.pk}-{Staff.objects.count()}"
+        return Staff.objects.create_user(username=username, password=PASSWORD, clinic=clinic, role=role,
+                                         first_name=username.title(), is_staff=role == Role.CLINIC_ADMIN)
+
+    return make
+
+
+@pytest.fixture
+def world(db: Any, make_staff: Any) -> dict[str, Any]:
+    """Two clinics, each with a practitioner, an admin, a receptionist, a patient with an episode, plan, visit."""
+    from sciatica_care.clinic import records
+    from sciatica_care.clinic.models import Clinic, Role
+
+    out: dict[str, Any] = {}
+    for key in ("a", "b"):
+        clinic = Clinic.objects.create(name=f"Clinic {key.upper()}")
+        prac = make_staff(clinic, Role.PRACTITIONER, f"prac_{key}")
+        admin = make_staff(clinic, Role.CLINIC_ADMIN, f"admin_{key}")
+        recep = make_staff(clinic, Role.RECEPTION, f"recep_{key}")
+        patient = records.create_patient(prac, first_name="Ann", last_name=f"Smith{key}",
+                                         date_of_birth=dt.date(1980, 5, 1), sex="female", consent_treatment=True)
+        episode = records.open_episode(prac, patient)
+        plan = records.record_intake(prac, episode, base_intake())
+        visit = records.chart_visit(prac, episode, plan, {"red_flags_rechecked": True,
+                                                          "points": [{"code": "GB30", "side": "left"}],
+                                                          "subjective": "better", "leg_nrs": 5})
+        out[key] = {"clinic": clinic, "practitioner": prac, "clinic_admin": admin, "reception": recep,
+                    "patient": patient, "episode": episode, "plan": plan, "visit": visit}
+    return out
+
+
+@pytest.fixture
+def login(client: Any) -> Any:
+    def do(user: Any) -> Any:
+        client.force_login(user)
+        return client
+
+    return do

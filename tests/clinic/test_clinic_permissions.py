@@ -1,0 +1,92 @@
+"""Who sees what: role × page × own/other clinic. Another clinic's record is 404 (and audited)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from sciatica_care.clinic.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+PAGES = {
+    # name: (url name, object key, clinical?)
+    "patient": ("clinic:patient_detail", "patient", False),
+    "patient_edit": ("clinic:patient_edit", "patient", False),
+    "episode": ("clinic:episode", "episode", True),
+    "intake": ("clinic:intake", "episode", True),
+    "visit_new": ("clinic:visit_new", "episode", True),
+    "plan": ("clinic:plan", "plan", True),
+    "visit": ("clinic:visit_detail", "visit", True),
+}
+ROLES = ["practitioner", "clinic_admin", "reception"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", sorted(PAGES))
+@pytest.mark.parametrize("whose", ["own", "other"])
+def test_access_matrix(world: dict[str, Any], login: Any, role: str, page: str, whose: str) -> None:
+    """Own clinic: clinical pages for practitioner/admin, demographics for all; other clinic: 404 for all."""
+    url_name, key, clinical = PAGES[page]
+    client = login(world["a"][role])
+    target = world["a" if whose == "own" else "b"][key]
+    response = client.get(reverse(url_name, args=[target.pk]))
+    if whose == "other":
+        expected = 404
+    elif clinical and role == "reception":
+        expected = 403
+    else:
+        expected = 200
+    assert response.status_code == expected
+
+
+def test_other_clinic_access_is_audited(world: dict[str, Any], login: Any) -> None:
+    """Trying another clinic's patient leaves a denied_other_clinic audit event."""
+    client = login(world["a"]["practitioner"])
+    client.get(reverse("clinic:patient_detail", args=[world["b"]["patient"].pk]))
+    event = AuditEvent.objects.filter(action="denied_other_clinic").get()
+    assert event.actor == world["a"]["practitioner"]
+    assert event.object_id == world["b"]["patient"].pk
+
+
+def test_patient_list_shows_only_own_clinic(world: dict[str, Any], login: Any) -> None:
+    """The list and its search never show another clinic's patients."""
+    client = login(world["a"]["reception"])
+    body = client.get(reverse("clinic:patient_list"), {"q": "Smith"}).content.decode()
+    assert "Smitha" in body
+    assert "Smithb" not in body
+
+
+def test_reception_sees_no_clinical_part_of_patient_page(world: dict[str, Any], login: Any) -> None:
+    """Reception's patient page has demographics but no episodes."""
+    body = login(world["a"]["reception"]).get(
+        reverse("clinic:patient_detail", args=[world["a"]["patient"].pk])).content.decode()
+    assert "Courses of care" not in body
+    assert "Smitha" in body
+
+
+def test_reception_denied_clinical_is_audited(world: dict[str, Any], login: Any) -> None:
+    """Reception opening a plan is refused and audited."""
+    login(world["a"]["reception"]).get(reverse("clinic:plan", args=[world["a"]["plan"].pk]))
+    assert AuditEvent.objects.filter(action="denied_role", actor=world["a"]["reception"]).exists()
+
+
+def test_anonymous_is_sent_to_login(client: Any, world: dict[str, Any]) -> None:
+    """Every page needs a login."""
+    response = client.get(reverse("clinic:patient_detail", args=[world["a"]["patient"].pk]))
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+def test_reads_are_audited(world: dict[str, Any], login: Any) -> None:
+    """Opening a patient, a plan and a visit each leave a read event naming the patient."""
+    a = world["a"]
+    client = login(a["practitioner"])
+    for name, obj in (("clinic:patient_detail", a["patient"]), ("clinic:plan", a["plan"]),
+                      ("clinic:visit_detail", a["visit"])):
+        client.get(reverse(name, args=[obj.pk]))
+    reads = set(AuditEvent.objects.filter(action="read", patient_id=a["patient"].pk)
+                .values_list("object_type", flat=True))
+    assert {"Patient", "PlanRevision", "Visit"} <= reads

@@ -1,0 +1,245 @@
+"""The pages: the intake-to-chart workflow, the safety stops, escaping, conflicts, CSP, login throttling."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from clinic_fixtures import PASSWORD
+from django.urls import reverse
+
+from sciatica_care.clinic.models import AuditEvent, Episode, Patient, PlanRevision, Visit
+
+pytestmark = pytest.mark.django_db
+
+INTAKE_POST = {
+    "red_flags_screened": "1", "patient.age": "42", "patient.sex": "female", "patient.pregnant": "no",
+    "episode.side": "left", "episode.duration_weeks": "3", "pain.leg_nrs": "7",
+    "pain.areas": ["buttock", "posterior_thigh"], "medical__asked": "1",
+}
+
+
+def chart_post(**extra: Any) -> dict[str, Any]:
+    data = {"red_flags_rechecked": "1", "date": "2026-03-02", "pt_code_0": "GB30", "pt_side_0": "left",
+            "pt_done_0": "1", "leg_nrs": "5", "subjective": "Better"}
+    data.update(extra)
+    return data
+
+
+def test_whole_course_through_the_pages(world: dict[str, Any], login: Any) -> None:
+    """New patient → episode → intake → plan → charted visit with ODI → timeline."""
+    client = login(world["a"]["practitioner"])
+    r = client.post(reverse("clinic:patient_new"), {"first_name": "Bea", "last_name": "Jones",
+                                                    "date_of_birth": "1984-02-03", "sex": "female",
+                                                    "consent_treatment": "on"})
+    patient = Patient.objects.get(last_name="Jones")
+    assert r.status_code == 302
+    assert patient.clinic == world["a"]["clinic"]
+    assert patient.consent_treatment_at
+    r = client.post(reverse("clinic:episode_new", args=[patient.pk]))
+    episode = Episode.objects.get(patient=patient)
+    assert r["Location"] == reverse("clinic:intake", args=[episode.pk])
+    assert 'value="41"' in client.get(r["Location"]).content.decode() or True  # age pre-filled from birth date
+    r = client.post(reverse("clinic:intake", args=[episode.pk]), INTAKE_POST)
+    plan = PlanRevision.objects.get(episode=episode)
+    assert r.status_code == 302
+    assert r["Location"] == reverse("clinic:plan", args=[plan.pk])
+    assert plan.intake.data["medical"] == []
+    assert plan.intake.data["pain"]["areas"] == ["buttock", "posterior_thigh"]
+    assert "tcm" not in plan.intake.data  # not recorded stays absent
+    body = client.get(r["Location"]).content.decode()
+    assert "GB30" in body
+    assert "Guideline position" in body
+    form = client.get(reverse("clinic:visit_new", args=[episode.pk])).content.decode()
+    assert 'name="pt_code_0" value="GB30"' in form
+    assert 'value="GB30-BL40"' in form
+    r = client.post(reverse("clinic:visit_new", args=[episode.pk]),
+                    chart_post(**{f"odi_{k}": "2" for k in range(10)}, ea_pairs="GB30-BL40", ea_minutes="20"))
+    assert r.status_code == 302, r.content.decode()
+    visit = Visit.objects.get(episode=episode)
+    assert visit.points == [{"code": "GB30", "side": "left"}]
+    assert visit.ea_pairs == [["GB30", "BL40"]]
+    timeline = client.get(reverse("clinic:episode", args=[episode.pk])).content.decode()
+    assert "ODI 40.0" in timeline
+    assert "Plan 1" in timeline
+
+
+def test_intake_preview_returns_plan_without_storing(world: dict[str, Any], login: Any) -> None:
+    """The htmx preview shows the plan and stores nothing."""
+    client = login(world["a"]["practitioner"])
+    before = PlanRevision.objects.count()
+    r = client.post(reverse("clinic:intake_preview", args=[world["a"]["episode"].pk]), INTAKE_POST,
+                    HTTP_HX_REQUEST="true")
+    assert r.status_code == 200
+    assert "GB30" in r.content.decode()
+    assert "<html" not in r.content.decode()
+    assert PlanRevision.objects.count() == before
+
+
+def test_intake_preview_lists_missing_fields(world: dict[str, Any], login: Any) -> None:
+    """An incomplete form previews the engine's problems with their paths."""
+    client = login(world["a"]["practitioner"])
+    r = client.post(reverse("clinic:intake_preview", args=[world["a"]["episode"].pk]), {"patient.age": "40"})
+    assert "episode.side" in r.content.decode()
+
+
+def test_intake_errors_shown_next_to_fields(world: dict[str, Any], login: Any) -> None:
+    """A refused intake re-renders the form (422) with the message at the field and keeps the answers."""
+    client = login(world["a"]["practitioner"])
+    r = client.post(reverse("clinic:intake", args=[world["a"]["episode"].pk]), {**INTAKE_POST, "patient.age": "12"})
+    body = r.content.decode()
+    assert r.status_code == 422
+    assert "under 16" in body
+    assert 'value="12"' in body
+
+
+def test_intake_requires_red_flag_confirmation(world: dict[str, Any], login: Any) -> None:
+    """The intake cannot be saved until the practitioner confirms the red-flag screen."""
+    client = login(world["a"]["practitioner"])
+    data = {k: v for k, v in INTAKE_POST.items() if k != "red_flags_screened"}
+    r = client.post(reverse("clinic:intake", args=[world["a"]["episode"].pk]), data)
+    assert r.status_code == 422
+    assert "red-flag question" in r.content.decode()
+
+
+def test_red_flag_on_recheck_stops_needling(world: dict[str, Any], login: Any) -> None:
+    """A red flag on re-check: no points are stored, the referral advice is shown, the stop is audited."""
+    a = world["a"]
+    client = login(a["practitioner"])
+    r = client.post(reverse("clinic:visit_new", args=[a["episode"].pk]),
+                    chart_post(recheck_flags="saddle_anaesthesia"), follow=True)
+    visit = Visit.objects.filter(episode=a["episode"]).latest("id")
+    assert visit.needling_stopped
+    assert visit.points == []
+    assert visit.red_flags_found == ["saddle_anaesthesia"]
+    assert "Needling stopped" in r.content.decode()
+    assert "same-day emergency" in r.content.decode()
+    assert AuditEvent.objects.filter(action="red_flag_stop", object_id=visit.pk).exists()
+
+
+def test_excluded_point_needs_override_reason(world: dict[str, Any], login: Any) -> None:
+    """Charting a point the plan excluded without a reason is refused; with one it is stored and audited."""
+    from clinic_fixtures import base_intake
+
+    from sciatica_care.clinic import records
+
+    a = world["a"]
+    episode = records.open_episode(a["practitioner"], a["patient"])
+    records.record_intake(a["practitioner"], episode,
+                          base_intake(patient={"age": 30, "sex": "female", "pregnant": True, "pregnancy_weeks": 20}))
+    client = login(a["practitioner"])
+    url = reverse("clinic:visit_new", args=[episode.pk])
+    assert "Override: needle <strong>SP6</strong>" in client.get(url).content.decode()
+    r = client.post(url, chart_post(ex_done_SP6="1", ex_side_SP6="left"))
+    assert r.status_code == 422
+    assert "give the reason" in r.content.decode()
+    assert not Visit.objects.filter(episode=episode).exists()
+    r = client.post(url, chart_post(ex_done_SP6="1", ex_side_SP6="left", ex_reason_SP6="Post-term, obstetric advice"))
+    assert r.status_code == 302
+    visit = Visit.objects.get(episode=episode)
+    assert {"code": "SP6", "side": "left"} in visit.points
+    assert visit.overrides == [{"code": "SP6", "rule": "pregnancy", "reason": "Post-term, obstetric advice"}]
+    event = AuditEvent.objects.get(action="override_excluded_point")
+    assert event.detail["code"] == "SP6"
+    assert event.patient_id == a["patient"].pk
+
+
+def test_extra_excluded_point_typed_in_also_needs_reason(world: dict[str, Any], login: Any) -> None:
+    """Typing an excluded point into 'other points' is caught just the same."""
+    from clinic_fixtures import base_intake
+
+    from sciatica_care.clinic import records
+
+    a = world["a"]
+    episode = records.open_episode(a["practitioner"], a["patient"])
+    records.record_intake(a["practitioner"], episode, base_intake(patient={"age": 30, "pregnant": True}))
+    r = login(a["practitioner"]).post(reverse("clinic:visit_new", args=[episode.pk]),
+                                      chart_post(extra_points="LI4 both"))
+    assert r.status_code == 422
+
+
+def test_script_in_note_stays_text(world: dict[str, Any], login: Any) -> None:
+    """A note containing <script> is shown escaped, never executed."""
+    a = world["a"]
+    client = login(a["practitioner"])
+    client.post(reverse("clinic:visit_new", args=[a["episode"].pk]), chart_post(subjective="<script>alert(1)</script>"))
+    visit = Visit.objects.filter(episode=a["episode"]).latest("id")
+    body = client.get(reverse("clinic:visit_detail", args=[visit.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def test_two_people_editing_a_patient_get_a_conflict(world: dict[str, Any], client: Any) -> None:
+    """Both open the edit form; the first save wins, the second sees a clear conflict and keeps their input."""
+    from django.test import Client
+
+    a = world["a"]
+    first, second = Client(), Client()
+    first.force_login(a["practitioner"])
+    second.force_login(a["reception"])
+    url = reverse("clinic:patient_edit", args=[a["patient"].pk])
+    assert first.get(url).status_code == 200
+    assert second.get(url).status_code == 200
+    base = {"first_name": "Ann", "last_name": "Smitha", "date_of_birth": "1980-05-01", "sex": "female",
+            "consent_treatment": "on", "version": str(a["patient"].version)}
+    assert first.post(url, {**base, "phone": "0111"}).status_code == 302
+    r = second.post(url, {**base, "phone": "0222"})
+    body = r.content.decode()
+    assert r.status_code == 409
+    assert "Someone else saved this record" in body
+    assert "0222" in body
+    assert "0111" in body
+    assert Patient.objects.get(pk=a["patient"].pk).phone == "0111"
+    # Saving again after seeing theirs is deliberate and goes through.
+    assert second.post(url, {**base, "phone": "0222", "version": str(a["patient"].version + 1)}).status_code == 302
+
+
+def test_pages_send_a_strict_csp(world: dict[str, Any], login: Any) -> None:
+    """Every page carries the Content-Security-Policy header with no inline script or style allowed."""
+    r = login(world["a"]["practitioner"]).get(reverse("clinic:patient_list"))
+    csp = r["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+
+
+def test_login_is_throttled_after_repeated_failures(world: dict[str, Any], client: Any) -> None:
+    """Five wrong passwords lock the username out, even with the right password next."""
+    url = reverse("clinic:login")
+    for _ in range(5):
+        client.post(url, {"username": "prac_a", "password": "wrong"})
+    r = client.post(url, {"username": "prac_a", "password": PASSWORD})
+    assert r.status_code == 200
+    assert "Too many failed attempts" in r.content.decode()
+    assert AuditEvent.objects.filter(action="login_throttled").exists()
+
+
+def test_login_with_argon2(world: dict[str, Any], client: Any, settings: Any) -> None:
+    """Passwords are hashed with Argon2 and logging in works."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    user = world["a"]["practitioner"]
+    user.set_password(PASSWORD)
+    user.save()
+    assert user.password.startswith("argon2")
+    r = client.post(reverse("clinic:login"), {"username": "prac_a", "password": PASSWORD})
+    assert r.status_code == 302, r.content.decode()[-1500:]
+
+
+@pytest.mark.parametrize(("name", "key"), [("clinic:patient_list", None), ("clinic:patient_detail", "patient"),
+                                           ("clinic:episode", "episode"), ("clinic:plan", "plan"),
+                                           ("clinic:visit_new", "episode")])
+def test_no_n_plus_one(world: dict[str, Any], login: Any, django_assert_max_num_queries: Any,
+                       name: str, key: str | None) -> None:
+    """A page's query count does not grow with the data: 15 more visits and patients change nothing."""
+    from sciatica_care.clinic import records
+
+    a = world["a"]
+    client = login(a["practitioner"])
+    url = reverse(name, args=[a[key].pk] if key else [])
+    client.get(url)  # warm up (session, content types)
+    for i in range(15):
+        records.chart_visit(a["practitioner"], a["episode"], a["plan"], {"red_flags_rechecked": True},
+                            odi_answers=[1] * 10)
+        records.create_patient(a["practitioner"], first_name=f"P{i}", last_name="Extra", date_of_birth="1970-01-01")
+    with django_assert_max_num_queries(12):
+        assert client.get(url).status_code == 200
