@@ -6,11 +6,10 @@ A refusal names every problem at once, each with the JSON path of the offending 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(Struct, frozen=True):
     """One thing wrong with the input: where (a JSON path such as `pain.leg_nrs`) and what."""
 
     path: str

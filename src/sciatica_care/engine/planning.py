@@ -6,8 +6,9 @@ the lists cut to size, so a removed point can make room for the next one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from ..knowledge.conditions import Facts
 from ..knowledge.model import MassageTechnique, SideRule
@@ -25,8 +26,7 @@ def resolve_side(rule: SideRule, pain_side: str) -> str:
     return rule
 
 
-@dataclass(slots=True)
-class Candidate:
+class Candidate(Struct):
     code: str
     role: str
     side: str
@@ -35,16 +35,14 @@ class Candidate:
     sources: list[str]
 
 
-@dataclass(frozen=True, slots=True)
-class PairCandidate:
+class PairCandidate(Struct, frozen=True):
     codes: tuple[str, str]
     rule: str
     reason: str
     sources: tuple[str, ...]
 
 
-@dataclass(slots=True)
-class Draft:
+class Draft(Struct):
     points: list[Candidate]
     pairs: list[PairCandidate]
     frequency: dict[str, Any] | None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Generic, TypeVar
+
+from msgspec import Struct
 
 from ..knowledge.conditions import Predicate, compile_condition
 from ..knowledge.load import load_knowledge
@@ -32,24 +33,21 @@ from ..knowledge.model import (
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Ruled(Generic[T]):
+class Ruled(Struct, Generic[T], frozen=True):
     """A knowledge record with its compiled `when`."""
 
     item: T
     holds: Predicate
 
 
-@dataclass(frozen=True, slots=True)
-class Scored(Generic[T]):
+class Scored(Struct, Generic[T], frozen=True):
     """A record scored by findings (a cause, a pattern, a root) with each finding's compiled test."""
 
     item: T
     findings: tuple[Ruled[Finding], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Rulebook:
+class Rulebook(Struct, frozen=True):
     knowledge: Knowledge
     points: dict[str, Point]
     codes_by_alias: dict[str, str]

@@ -7,8 +7,9 @@ or the home acupressure.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from ..knowledge.conditions import Facts
 from ..knowledge.model import Exclusion, Point
@@ -16,8 +17,7 @@ from .planning import Candidate, Draft
 from .rulebook import Rulebook
 
 
-@dataclass(slots=True)
-class SafetyVerdict:
+class SafetyVerdict(Struct):
     kept: list[Candidate] = field(default_factory=list)
     excluded: list[dict[str, Any]] = field(default_factory=list)
     disallowed: dict[str, list[dict[str, Any]]] = field(default_factory=dict)

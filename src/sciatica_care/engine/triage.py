@@ -3,8 +3,9 @@ escalate it. A level other than routine stops all treatment until a doctor has s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from ..knowledge.conditions import Facts
 from .rulebook import Rulebook
@@ -12,8 +13,7 @@ from .rulebook import Rulebook
 SEVERITY = {"routine": 0, "urgent": 1, "emergency": 2}
 
 
-@dataclass(frozen=True, slots=True)
-class TriageResult:
+class TriageResult(Struct, frozen=True):
     level: str
     red_flags: tuple[str, ...]
     json: dict[str, Any]

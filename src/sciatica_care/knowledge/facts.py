@@ -7,9 +7,10 @@ condition that names an unknown fact or a value that can never occur.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
+
+from msgspec import Struct
 
 from ..contract import intake_schema
 
@@ -25,8 +26,7 @@ PHASES = ("acute", "subacute", "chronic")
 LEVELS = ("emergency", "urgent", "routine")
 
 
-@dataclass(frozen=True, slots=True)
-class FactSpec:
+class FactSpec(Struct, frozen=True):
     kind: FactKind
     values: frozenset[object] | None = None
 
