@@ -56,6 +56,7 @@ POINT_RULES: dict[str, dict[str, Any]] = {
     "gallbladder-thigh": {"pain": {"areas": ["lateral_thigh"]}},
     "gallbladder-sinews": {"pain": {"qualities": ["cramping"]}},
     "gallbladder-calf": {"pain": {"areas": ["lateral_calf"]}},
+    "yin-channels-leg": {"pain": {"areas": ["medial_calf", "medial_ankle"]}},
     "gallbladder-distal": {"pain": {"areas": ["lateral_thigh"]}},
     "back-shu-lumbar": {"pain": {"areas": ["lower_back"]}},
     "tung-hand": {"pain": {"areas": ["posterior_thigh"]}},
