@@ -21,6 +21,8 @@ LAZY_COMMANDS = {
     "createuser": "sciatica_care.clinic.cli_commands:createuser",
     "backup": "sciatica_care.clinic.cli_commands:backup",
     "restore": "sciatica_care.clinic.cli_commands:restore",
+    "handout": "sciatica_care.reports.cli_commands:handout",
+    "chart": "sciatica_care.reports.cli_commands:chart",
 }
 
 
@@ -37,11 +39,11 @@ class LazyGroup(click.Group):
         try:
             command: click.Command = getattr(importlib.import_module(module), attr)
         except (ImportError, AttributeError) as exc:
-            raise click.ClickException(f"the clinic part of sciatica-care is not available: {exc}") from None
+            raise click.ClickException(f"the {name!r} command is not available: {exc}") from None
         return command
 
 
-def _refuse(problems: list[Problem], as_json: bool) -> NoReturn:
+def refuse(problems: list[Problem], as_json: bool) -> NoReturn:
     for p in problems:
         click.echo(p.line(), err=True)
     if as_json:
@@ -49,7 +51,7 @@ def _refuse(problems: list[Problem], as_json: bool) -> NoReturn:
     sys.exit(BAD_INPUT)
 
 
-def _read_document(source: str) -> Any:
+def read_document(source: str) -> Any:
     """Parse a JSON or YAML document from a path or `-` (stdin); raise InputRefused naming the problem."""
     name = "stdin" if source == "-" else source
     try:
@@ -105,9 +107,9 @@ def plan(file: str, fmt: str | None) -> None:
     try:
         from .engine.plan import plan_for
 
-        result = plan_for(_read_document(file))
+        result = plan_for(read_document(file))
     except InputRefused as refused:
-        _refuse(refused.problems, as_json)
+        refuse(refused.problems, as_json)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -127,12 +129,12 @@ def score(instrument: str, file: str, fmt: str | None) -> None:
         from .outcomes import render_text
         from .outcomes import score as score_answers
 
-        doc = _read_document(file)
+        doc = read_document(file)
         if not isinstance(doc, dict) or "answers" not in doc:
             raise InputRefused([Problem("answers", 'is required: the file must hold {"answers": [...]}')])
         result = score_answers(instrument, doc["answers"])
     except InputRefused as refused:
-        _refuse(refused.problems, as_json)
+        refuse(refused.problems, as_json)
     click.echo(json.dumps(result.to_json()) if as_json else render_text(result))
 
 
@@ -154,7 +156,7 @@ def points(codes: tuple[str, ...], fmt: str | None) -> None:
         else:
             found.append(point)
     if problems:
-        _refuse(problems, as_json)
+        refuse(problems, as_json)
     if as_json:
         click.echo(json.dumps([point_json(p) for p in found], ensure_ascii=False, indent=2))
     else:

@@ -1,0 +1,407 @@
+"""The patient handout, as HTML and as PDF: the home programme from the plan, the warning signs, the guideline.
+
+`build_handout(intake, plan, knowledge)` gathers what the handout says (a `Handout`); `handout_html` and
+`handout_pdf` lay it out. Everything clinical comes from the plan and the knowledge base: the acupressure points
+with a picture each (where, how, how long, how often), heat or ice, each exercise with a picture and its dosage,
+the ergonomics, every red flag's patient text, and the guideline position (NICE NG59).
+
+Pregnancy: the engine already leaves points forbidden in pregnancy out of a pregnant patient's plan. The handout
+checks again and refuses (`UnsafeHandout`) rather than print one, whenever the intake says the patient is
+pregnant or the plan shows a pregnancy rule at work (pregnancy possible but not recorded).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from ..knowledge.model import Knowledge, Point
+from .body import Side
+from .body.figure import point_figure_svg
+from .pictures import exercise_svg, thermal_svg
+
+TITLE = "Your home programme for sciatica"
+INTRO = ("This sheet is yours to keep. It shows what to do at home between visits and the warning signs that "
+         "need urgent care. Bring it with you to your next visit.")
+TITLE_WITHHELD = "Please see a doctor before any treatment"
+INTRO_WITHHELD = "This sheet is yours to keep. It says why we are not treating you today and which warning signs " \
+                 "need urgent care."
+PLACE_WORDS = {
+    "lumbar": "lower back", "sacral": "lower back", "gluteal": "buttock", "thigh": "thigh", "knee": "knee",
+    "leg": "lower leg", "ankle": "ankle", "foot": "foot", "hand": "hand", "forearm": "forearm",
+    "shoulder": "shoulder",
+}
+PLURAL = {"foot": "feet", "knee": "knees", "hand": "hands", "lower back": "lower back"}
+THERMAL_WORDS = {"ice": "Cold (ice)", "heat": "Warmth (heat)", "ice_then_heat": "Cold for flare-ups, warmth for "
+                 "stiffness", "none": "No heat or ice for now"}
+
+
+class UnsafeHandout(RuntimeError):
+    """The handout would show a point forbidden in pregnancy to a patient who is or may be pregnant."""
+
+
+@dataclass(frozen=True)
+class PressPoint:
+    code: str
+    name: str
+    where: str
+    side: str
+    how: str
+    tool: str | None
+    hold_minutes: tuple[int, int]
+    times_per_day: tuple[int, int]
+    figure: str
+
+    @property
+    def dose(self) -> str:
+        (h0, h1), (t0, t1) = self.hold_minutes, self.times_per_day
+        return f"Hold for {_range(h0, h1)} minutes, {_range(t0, t1)} times a day."
+
+
+@dataclass(frozen=True)
+class ExerciseItem:
+    id: str
+    name: str
+    instructions: str
+    dosage: str
+    figure: str
+
+
+@dataclass(frozen=True)
+class Handout:
+    withheld: bool
+    triage_level: str
+    triage_text: str
+    pregnant: bool
+    emergency_signs: tuple[str, ...]
+    urgent_signs: tuple[str, ...]
+    thermal: str
+    thermal_text: str | None
+    thermal_figure: str | None
+    press_how: str | None
+    points: tuple[PressPoint, ...]
+    exercises: tuple[ExerciseItem, ...]
+    hold_off: tuple[tuple[str, str], ...]
+    ergonomics: tuple[tuple[str, str], ...]
+    guideline: str
+    versions: str
+    reasons: tuple[str, ...] = ()
+
+
+def _range(a: int, b: int) -> str:
+    return str(a) if a == b else f"{a} to {b}"
+
+
+def _where(point: Point, side: str) -> str:
+    place = PLACE_WORDS.get(point.region, point.region)
+    if side == "both":
+        return f"both {PLURAL.get(place, place + 's')}"
+    if side == "midline":
+        return f"the middle of your {place}"
+    return f"your {side} {place}"
+
+
+def pregnancy_possible(intake: Mapping[str, Any], plan: Mapping[str, Any]) -> bool:
+    """True when the patient is pregnant, or the plan shows a pregnancy rule at work (status not recorded)."""
+    if (intake.get("patient") or {}).get("pregnant") is True:
+        return True
+    rules = [e.get("rule", "") for e in plan.get("acupuncture", {}).get("excluded", [])]
+    rules += [w.get("rule", "") for w in plan.get("warnings", [])]
+    return any(r.startswith("pregnancy") for r in rules)
+
+
+def _check_pregnancy(intake: Mapping[str, Any], plan: Mapping[str, Any], points: Mapping[str, Point]) -> None:
+    if not pregnancy_possible(intake, plan):
+        return
+    codes = [a["code"] for a in plan.get("self_care", {}).get("acupressure", [])]
+    bad = [c for c in codes if c not in points or points[c].forbidden_in_pregnancy]
+    if bad:
+        raise UnsafeHandout(f"refusing to print a handout for a patient who is or may be pregnant: it would show "
+                            f"{', '.join(bad)}, forbidden in pregnancy (or unknown)")
+
+
+def build_handout(intake: Mapping[str, Any], plan: Mapping[str, Any] | None = None,
+                  knowledge: Knowledge | None = None) -> Handout:
+    """What the handout for this intake says; raises InputRefused on bad input, UnsafeHandout (see above)."""
+    from ..engine.plan import plan_for
+    from ..knowledge.load import load_knowledge
+
+    k = knowledge or load_knowledge()
+    plan = plan if plan is not None else plan_for(intake, k)
+    points = {p.code: p for p in k.points}
+    _check_pregnancy(intake, plan, points)
+    care = plan.get("self_care", {})
+    triage = plan.get("triage", {})
+    press: list[PressPoint] = []
+    for i, a in enumerate(care.get("acupressure", [])):
+        p = points[a["code"]]
+        fig_side: Side = "left" if a["side"] == "left" else "right"
+        press.append(PressPoint(
+            code=p.code, name=p.pinyin, where=_where(p, a["side"]), side=a["side"], how=a["how"], tool=a.get("tool"),
+            hold_minutes=(a["hold_minutes"][0], a["hold_minutes"][1]),
+            times_per_day=(a["times_per_day"][0], a["times_per_day"][1]),
+            figure=point_figure_svg(p, fig_side, uid=f"press{i}"),
+        ))
+    exercises = tuple(
+        ExerciseItem(e["id"], e["name"], e["instructions"], e["dosage"], exercise_svg(e["id"], e["name"], f"ex{i}"))
+        for i, e in enumerate(care.get("exercise_details", []))
+    )
+    thermal = care.get("thermal", "none")
+    advice = care.get("thermal_advice") or {}
+    return Handout(
+        withheld=not plan.get("treatment_allowed", True),
+        triage_level=triage.get("level", "routine"),
+        triage_text=triage.get("patient_advice", ""),
+        pregnant=(intake.get("patient") or {}).get("pregnant") is True,
+        emergency_signs=tuple(f.patient_text for f in k.triage.flags if f.level == "emergency"),
+        urgent_signs=tuple(f.patient_text for f in k.triage.flags if f.level != "emergency"),
+        thermal=thermal,
+        thermal_text=advice.get("advice"),
+        thermal_figure=thermal_svg(thermal),
+        press_how=k.self_care.acupressure.how if press else None,
+        points=tuple(press),
+        exercises=exercises,
+        hold_off=tuple((e["name"], e["reason"]) for e in care.get("exercises_to_hold_off", [])),
+        ergonomics=tuple((g["name"], g["advice"]) for g in care.get("ergonomic_details", [])),
+        guideline=plan.get("guideline", {}).get("position", k.guideline.position),
+        versions=f"Sciatica Care · engine {plan.get('engine_version', '?')} · knowledge "
+                 f"{plan.get('knowledge_version', k.version)}",
+        reasons=tuple(care.get("reasons", [])),
+    )
+
+
+# ------------------------------------------------------------------------------------------------ HTML
+
+_CSS = """
+:root { --ink:#2b2b2b; --muted:#6b6259; --accent:#1d5e78; --danger:#b3261e; --soft:#f6f2ed; --rule:#e2dbd3; }
+* { box-sizing: border-box; }
+body { font: 15px/1.5 Helvetica, Arial, sans-serif; color: var(--ink); margin: 0 auto; max-width: 820px;
+       padding: 24px; }
+h1 { font-size: 26px; margin: 0 0 4px; color: var(--accent); }
+h2 { font-size: 19px; color: var(--accent); border-bottom: 1px solid var(--rule); padding-bottom: 4px;
+     margin: 28px 0 12px; }
+h3 { font-size: 16px; margin: 0 0 4px; }
+.intro { color: var(--muted); margin: 0 0 16px; }
+.warning { border: 2px solid var(--danger); background: #fdecea; border-radius: 8px; padding: 12px 16px; }
+.warning h2 { color: var(--danger); border: 0; margin: 0 0 6px; }
+.warning h3 { color: var(--danger); margin-top: 10px; }
+.warning ul { margin: 4px 0 0 18px; padding: 0; }
+.item { display: flex; gap: 16px; align-items: flex-start; padding: 12px 0; border-bottom: 1px solid var(--rule);
+        break-inside: avoid; }
+.item figure { margin: 0; flex: 0 0 auto; }
+.item figure svg { display: block; height: auto; }
+.press figure svg { width: 210px; }
+.exercise figure svg { width: 220px; }
+.dose { font-weight: bold; color: var(--accent); margin: 4px 0; }
+.note { background: var(--soft); border-radius: 6px; padding: 10px 14px; }
+.thermal { display: flex; gap: 16px; align-items: center; }
+dl.ergo dt { font-weight: bold; margin-top: 8px; }
+dl.ergo dd { margin: 2px 0 0; }
+footer { color: var(--muted); font-size: 12px; margin-top: 32px; border-top: 1px solid var(--rule);
+         padding-top: 8px; }
+@media print { body { max-width: none; padding: 0; font-size: 11pt; } h2 { break-after: avoid; }
+               @page { size: A4; margin: 14mm; } }
+"""
+
+
+def _p(text: str, cls: str | None = None) -> str:
+    return f'<p class="{cls}">{escape(text)}</p>' if cls else f"<p>{escape(text)}</p>"
+
+
+def _warnings_html(h: Handout) -> str:
+    now = "".join(f"<li>{escape(t)}</li>" for t in h.emergency_signs)
+    soon = "".join(f"<li>{escape(t)}</li>" for t in h.urgent_signs)
+    lead = "" if h.withheld else _p(h.triage_text)
+    return (f'<section class="warning" aria-labelledby="warn"><h2 id="warn">Warning signs: get help urgently</h2>'
+            f"{lead}<h3>Go to an emergency department straight away</h3><ul>{now}</ul>"
+            f"<h3>Contact your doctor soon</h3><ul>{soon}</ul></section>")
+
+
+def _programme_html(h: Handout) -> list[str]:
+    out: list[str] = []
+    if h.pregnant:
+        out.append(_p("Because you are pregnant, your programme leaves out the pressure points that are avoided "
+                      "in pregnancy.", "note"))
+    out.append("<h2>Heat or ice</h2>")
+    fig = f"<figure>{h.thermal_figure}</figure>" if h.thermal_figure else ""
+    out.append(f'<div class="thermal">{fig}<div><h3>{escape(THERMAL_WORDS.get(h.thermal, h.thermal))}</h3>'
+               f"{_p(h.thermal_text or '')}</div></div>")
+    if h.points:
+        out.append("<h2>Pressure points (acupressure)</h2>")
+        out.append(_p(h.press_how or ""))
+        for pt in h.points:
+            tool = f"<p>You will need: {escape(pt.tool)}.</p>" if pt.tool else ""
+            both = "<p>Press the same point on both sides.</p>" if pt.side == "both" else ""
+            out.append(f'<div class="item press"><figure>{pt.figure}</figure><div>'
+                       f"<h3>{escape(pt.code)} ({escape(pt.name)}): {escape(pt.where)}</h3>"
+                       f'<p class="dose">{escape(pt.dose)}</p>{_p(pt.how)}{tool}{both}</div></div>')
+    elif h.reasons:
+        out.append("<h2>Pressure points (acupressure)</h2>" + "".join(_p(r) for r in h.reasons))
+    if h.exercises:
+        out.append("<h2>Exercises</h2>")
+        for ex in h.exercises:
+            out.append(f'<div class="item exercise"><figure>{ex.figure}</figure><div><h3>{escape(ex.name)}</h3>'
+                       f'<p class="dose">{escape(ex.dosage)}</p>{_p(ex.instructions)}</div></div>')
+    if h.hold_off:
+        out.append("<h3>Not for now</h3><ul>" + "".join(
+            f"<li><strong>{escape(n)}</strong>: {escape(r)}</li>" for n, r in h.hold_off) + "</ul>")
+    if h.ergonomics:
+        out.append('<h2>Everyday tips</h2><dl class="ergo">' + "".join(
+            f"<dt>{escape(n)}</dt><dd>{escape(a)}</dd>" for n, a in h.ergonomics) + "</dl>")
+    return out
+
+
+def handout_html(intake: Mapping[str, Any], plan: Mapping[str, Any] | None = None,
+                 knowledge: Knowledge | None = None) -> str:
+    """The handout as one self-contained HTML page (inline figures and styles, prints on A4)."""
+    h = build_handout(intake, plan, knowledge)
+    title = TITLE_WITHHELD if h.withheld else TITLE
+    body = [f"<h1>{escape(title)}</h1>", _p(INTRO_WITHHELD if h.withheld else INTRO, "intro")]
+    if h.withheld:
+        body.append(f'<section class="warning"><h2>Why we are not treating you today</h2>{_p(h.triage_text)}'
+                    "</section>")
+    body.append(_warnings_html(h))
+    if not h.withheld:
+        body += _programme_html(h)
+    body.append(f"<h2>What the guideline says</h2>{_p(h.guideline)}")
+    body.append(f"<footer>{escape(h.versions)}</footer>")
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{_CSS}</style></head>'
+            f'<body><main>{"".join(body)}</main></body></html>')
+
+
+# ------------------------------------------------------------------------------------------------ PDF
+
+
+def handout_pdf(intake: Mapping[str, Any], plan: Mapping[str, Any] | None = None,
+                knowledge: Knowledge | None = None) -> bytes:
+    """The handout as an A4 PDF."""
+    from . import pdf as P
+
+    h = build_handout(intake, plan, knowledge)
+    title = TITLE_WITHHELD if h.withheld else TITLE
+    doc = P.Document(f"{title} · {h.versions}")
+    doc.set_title(P.safe(title))
+    doc.set_lang("en")
+    doc.add_page()
+    doc.para(title, 19, 9, "B", colour=P.DANGER if h.withheld else P.ACCENT)
+    doc.para(INTRO_WITHHELD if h.withheld else INTRO, 10, 5, colour=P.MUTED)
+    doc.ln(3)
+    if h.withheld:
+        def withheld(d: Any) -> None:
+            d.para("Why we are not treating you today", 13, 6.5, "B", colour=P.DANGER)
+            d.para(h.triage_text, 10.5, 5.2)
+
+        doc.box(withheld, P.DANGER_BG, P.DANGER)
+        doc.ln(3)
+    _pdf_warnings(doc, h)
+    if not h.withheld:
+        _pdf_programme(doc, h)
+    doc.heading("What the guideline says")
+    doc.para(h.guideline, 10, 5)
+    return bytes(doc.output())
+
+
+def _pdf_warnings(doc: Any, h: Handout) -> None:
+    from . import pdf as P
+
+    def signs(d: Any, items: tuple[str, ...]) -> None:
+        for t in items:
+            d.set_x(d.l_margin)
+            d.para("\u2022", 9, 4.3, "B", width=4, colour=P.DANGER)
+            d.set_y(d.get_y() - 4.3)
+            d.para(t, 9, 4.3, x=d.l_margin + 4)
+
+    def draw(d: Any) -> None:
+        d.para("Warning signs: get help urgently", 13, 6.5, "B", colour=P.DANGER)
+        if not h.withheld:
+            d.para(h.triage_text, 9.5, 4.6)
+            d.ln(1.5)
+        d.para("Go to an emergency department straight away", 10.5, 5.5, "B", colour=P.DANGER)
+        signs(d, h.emergency_signs)
+        d.ln(1.5)
+        d.para("Contact your doctor soon", 10.5, 5.5, "B", colour=P.DANGER)
+        signs(d, h.urgent_signs)
+
+    doc.box(draw, P.DANGER_BG, P.DANGER)
+
+
+def _pdf_item(doc: Any, figure: str, fig_w: float, title: str, dose: str, paras: list[str],
+              max_h: float = 62.0) -> None:
+    """A figure on the left and its text on the right, kept together on one page."""
+    from . import pdf as P
+
+    fw, fh = P.svg_size(figure)
+    box_w = fig_w
+    fig_w = min(fig_w, max_h * fw / fh)
+    fig_h = fig_w * fh / fw
+    x_fig = doc.l_margin + (box_w - fig_w) / 2
+    x_text = doc.l_margin + box_w + 5
+    w_text = doc.content_width - box_w - 5
+    text_h = (doc.text_height(w_text, title, 11, 5.4, "B") + (doc.text_height(w_text, dose, 10, 5, "B") if dose else 0)
+              + sum(doc.text_height(w_text, p, 9.5, 4.6) + 1 for p in paras))
+    doc.keep(max(fig_h, text_h) + 4)
+    top = doc.get_y()
+    doc.svg(figure, x_fig, top, fig_w)
+    doc.set_xy(x_text, top)
+    doc.para(title, 11, 5.4, "B", width=w_text, x=x_text)
+    if dose:
+        doc.para(dose, 10, 5, "B", width=w_text, colour=P.ACCENT, x=x_text)
+    for p in paras:
+        doc.para(p, 9.5, 4.6, width=w_text, x=x_text)
+        doc.set_y(doc.get_y() + 1)
+    doc.set_y(max(top + fig_h, doc.get_y()) + 2)
+    doc.set_draw_color(*P.RULE)
+    doc.line(doc.l_margin, doc.get_y(), doc.w - doc.r_margin, doc.get_y())
+    doc.ln(3)
+
+
+def _pdf_programme(doc: Any, h: Handout) -> None:
+    from . import pdf as P
+
+    if h.pregnant:
+        doc.ln(3)
+        doc.para("Because you are pregnant, your programme leaves out the pressure points that are avoided in "
+                 "pregnancy.", 10, 5, "B", colour=P.ACCENT)
+    doc.heading("Heat or ice")
+    words = THERMAL_WORDS.get(h.thermal, h.thermal)
+    if h.thermal_figure:
+        _pdf_item(doc, h.thermal_figure, 28 if h.thermal != "ice_then_heat" else 44, words, "",
+                  [h.thermal_text or ""])
+    else:
+        doc.para(words, 11, 5.4, "B")
+        doc.para(h.thermal_text or "", 10, 5)
+    if h.points:
+        doc.heading("Pressure points (acupressure)")
+        doc.para(h.press_how or "", 9.5, 4.6)
+        doc.ln(2)
+        for pt in h.points:
+            paras = [pt.how]
+            if pt.tool:
+                paras.append(f"You will need: {pt.tool}.")
+            if pt.side == "both":
+                paras.append("Press the same point on both sides.")
+            _pdf_item(doc, pt.figure, 52, f"{pt.code} ({pt.name}): {pt.where}", pt.dose, paras)
+    elif h.reasons:
+        doc.heading("Pressure points (acupressure)")
+        for r in h.reasons:
+            doc.para(r, 10, 5)
+    if h.exercises:
+        doc.heading("Exercises")
+        for ex in h.exercises:
+            _pdf_item(doc, ex.figure, 50, ex.name, ex.dosage, [ex.instructions])
+    if h.hold_off:
+        doc.keep(20)
+        doc.para("Not for now", 11, 5.4, "B")
+        for name, reason in h.hold_off:
+            doc.para(f"{name}: {reason}", 9.5, 4.6)
+            doc.ln(1)
+    if h.ergonomics:
+        doc.heading("Everyday tips")
+        for name, advice in h.ergonomics:
+            doc.keep(14)
+            doc.para(name, 10.5, 5.2, "B")
+            doc.para(advice, 9.5, 4.6)
+            doc.ln(1.5)

@@ -1,0 +1,120 @@
+"""The practitioner's one-page print: the plan chart on the left, the plan in brief on the right (A4 landscape).
+
+The text shrinks (down to 5.5 pt) until it fits beside the figure, so the print is always exactly one page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..knowledge.model import Knowledge
+from .body.figure import chart_svg
+
+SIZES = (7.6, 7.2, 6.8, 6.4, 6.0, 5.5)
+FIG_W = 168.0
+
+
+def _lines(plan: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(style, text) lines: "h" heading, "w" warning, "" plain."""
+    t = plan["triage"]
+    out: list[tuple[str, str]] = [("h", f"Triage: {t['level'].upper()}"),
+                                  ("", "Red flags: " + (", ".join(t["red_flags"]) or "none"))]
+    if plan["warnings"]:
+        out.append(("h", "Warnings"))
+        out += [("w", f"[{w['id']}] {w['text']}") for w in plan["warnings"]]
+    a = plan["assessment"]
+    out.append(("h", "Assessment"))
+    out.append(("", f"Phase {a['phase']}; roots {', '.join(a['nerve_roots']) or 'no single root'}; channels "
+                    f"{', '.join(a['channels']) or 'none'}; TCM {', '.join(a['tcm_patterns']) or 'none recorded'}"))
+    causes = "; ".join(f"{c['name']} {round(c['likelihood'] * 100)}%" for c in a["causes"][:3])
+    out.append(("", f"Likely causes: {causes}"))
+    g = plan["guideline"]
+    out.append(("h", f"Guideline ({g['id'].upper()}, evidence {g['evidence_grade'].replace('_', ' ')})"))
+    out.append(("", g["position"]))
+    if not plan["treatment_allowed"]:
+        out.append(("h", "Treatment"))
+        out.append(("w", plan["acupuncture"]["reasons"][0]))
+        return out
+    acu = plan["acupuncture"]
+    out.append(("h", f"Acupuncture: {len(acu['points'])} points"))
+    for p in acu["points"]:
+        d = p.get("depth_cun") or [0, 0]
+        out.append(("", f"{p['code']} {p['side']} · {p['role']} · {d[0]:g}–{d[1]:g} cun"
+                        + (f" · {p['cautions'][0]}" if p.get("cautions") else "")))
+    out += [("", r) for r in acu.get("reasons", [])]
+    if acu["excluded"]:
+        out.append(("h", "Excluded"))
+        out += [("", f"{e['code']} {e['side']} — {e['rule']}") for e in acu["excluded"]]
+    ea = plan["electroacupuncture"]
+    out.append(("h", "Electroacupuncture"))
+    if ea["allowed"] and ea["pairs"]:
+        pairs = "; ".join(f"{d['points'][0]}–{d['points'][1]} ({d['side']})" for d in ea.get("pair_details", []))
+        out.append(("", f"{pairs} at {ea['frequency_hz']} Hz, {ea['minutes']} min"))
+    else:
+        out.append(("", "Not planned: " + " ".join(ea["reasons"])))
+    m, c = plan["massage"], plan["cupping"]
+    out.append(("h", "Hands-on"))
+    if m["allowed"]:
+        names = ", ".join(d["name"] + (" (gentle)" if d["gentle"] else "") for d in m.get("details", []))
+        out.append(("", f"Massage: {names}"))
+    else:
+        out.append(("", "Massage: not planned. " + " ".join(m["reasons"])))
+    out.append(("", "Cupping: " + (c.get("description", "yes") if c["allowed"] else "not planned. "
+                                   + " ".join(c["reasons"]))))
+    care = plan["self_care"]
+    out.append(("h", "Home programme"))
+    out.append(("", f"Heat/ice: {care['thermal'].replace('_', ' ')}. Exercises: "
+                    f"{', '.join(e['name'] for e in care.get('exercise_details', [])) or 'none'}."))
+    press = ", ".join(f"{x['code']} {x['side']}" for x in care["acupressure"])
+    out.append(("", f"Acupressure: {press or 'none'}."))
+    s = plan["schedule"]
+    out.append(("h", "Schedule"))
+    lo, hi = s["course_sessions"]
+    out.append(("", f"{s['sessions_per_week']} a week, course of {lo}–{hi} sessions, review after "
+                    f"{s['review_after_sessions']}."))
+    return out
+
+
+def _draw(lines: list[tuple[str, str]], size: float, width: float, x: float) -> Callable[[Any], None]:
+    from .pdf import ACCENT, DANGER
+
+    def draw(d: Any) -> None:
+        for style, text in lines:
+            if style == "h":
+                d.ln(size * 0.18)
+                d.para(text, size + 1.2, (size + 1.2) * 0.42, "B", width=width, colour=ACCENT, x=x)
+            else:
+                d.para(text, size, size * 0.42, width=width, colour=DANGER if style == "w" else (43, 43, 43), x=x)
+    return draw
+
+
+def practitioner_pdf(plan: Mapping[str, Any], knowledge: Knowledge | None = None) -> bytes:
+    """The plan on one landscape A4 page: the chart and the plan in brief."""
+    from ..knowledge.load import load_knowledge
+    from . import pdf as P
+
+    k = knowledge or load_knowledge()
+    doc = P.Document(f"Sciatica Care · treatment plan · engine {plan.get('engine_version', '?')} · knowledge "
+                     f"{plan.get('knowledge_version', k.version)}", orientation="L")
+    doc.set_title("Treatment plan")
+    doc.set_lang("en")
+    doc.set_margins(10, 10, 10)
+    doc.set_auto_page_break(False)
+    doc.add_page()
+    svg = chart_svg(plan, k, uid="print")
+    fw, fh = P.svg_size(svg)
+    fig_w = min(FIG_W, (doc.h - 24) * fw / fh)
+    doc.svg(svg, doc.l_margin, 10, fig_w)
+    x = doc.l_margin + fig_w + 6
+    width = doc.w - doc.r_margin - x
+    lines = _lines(plan)
+    room = doc.h - 16 - 10
+    chosen = SIZES[-1]
+    for size in SIZES:
+        if doc.measure(_draw(lines, size, width, doc.l_margin)) <= room:
+            chosen = size
+            break
+    doc.set_xy(x, 10)
+    _draw(lines, chosen, width, x)(doc)
+    return bytes(doc.output())
