@@ -21,6 +21,7 @@ LAZY_COMMANDS = {
     "createuser": "sciatica_care.clinic.cli_commands:createuser",
     "backup": "sciatica_care.clinic.cli_commands:backup",
     "restore": "sciatica_care.clinic.cli_commands:restore",
+    "createtoken": "sciatica_care.clinic.cli_commands:createtoken",
     "handout": "sciatica_care.reports.cli_commands:handout",
     "chart": "sciatica_care.reports.cli_commands:chart",
 }

@@ -31,7 +31,13 @@ else:
     testenv.configure()
     # Playwright's sync API runs an event loop in this thread; the ORM calls in the tests are still synchronous.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from clinic_fixtures import PASSWORD, clear_cache, fast_hasher, make_staff  # noqa: F401
+    from clinic_fixtures import (  # noqa: F401
+        PASSWORD,
+        audit_triggers_lifted_for_flush,
+        clear_cache,
+        fast_hasher,
+        make_staff,
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -73,6 +79,10 @@ def page(chromium: Any, live_server: Any) -> Any:
     pg.csp_violations = []
     pg.on("console", lambda msg: pg.csp_violations.append(msg.text)
           if "Content Security Policy" in msg.text or "Content-Security-Policy" in msg.text else None)
+    # The browser's own report of every blocked script, style, image or connection, on every page loaded.
+    context.expose_function("reportCspViolation", lambda text: pg.csp_violations.append(text))
+    context.add_init_script("document.addEventListener('securitypolicyviolation', e => window.reportCspViolation("
+                            "`${e.violatedDirective} blocked ${e.blockedURI} on ${e.documentURI}`))")
     pg.set_default_timeout(15000)
     yield pg
     context.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import fake_engine
@@ -22,6 +23,37 @@ def base_intake(**overrides: Any) -> dict[str, Any]:
     }
     intake.update(overrides)
     return intake
+
+
+@pytest.fixture(scope="session", autouse=True)
+def audit_triggers_lifted_for_flush() -> Iterator[None]:
+    """On SQLite, Django's test `flush` (after a transactional or live-server test) empties tables with DELETE,
+    which the audit table's append-only triggers refuse. Lift them for the flush only: drop, delete, re-create,
+    in the flush's own transaction. (PostgreSQL flushes with TRUNCATE, which the row triggers do not see.)"""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    DatabaseOperations = type(connection.ops)
+    original = DatabaseOperations.sql_flush
+    if getattr(original, "lifts_audit_triggers", False):  # both conftests import this fixture: wrap once
+        yield
+        return
+
+    def sql_flush(self: Any, style: Any, tables: Any, **kwargs: Any) -> list[str]:
+        statements: list[str] = original(self, style, tables, **kwargs)
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+                           ["clinic_auditevent"])
+            triggers = cursor.fetchall()
+        return [*(f'DROP TRIGGER "{name}";' for name, _ in triggers), *statements,
+                *(f"{sql};" for _, sql in triggers)]
+
+    sql_flush.lifts_audit_triggers = True  # type: ignore[attr-defined]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(DatabaseOperations, "sql_flush", sql_flush)
+        yield
 
 
 @pytest.fixture(autouse=True)

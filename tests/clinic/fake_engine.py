@@ -46,7 +46,10 @@ def plan_for(intake: dict[str, Any]) -> dict[str, Any]:
     excluded = [{"code": c, "rule": "pregnancy", "reason": "forbidden in pregnancy"}
                 for c, _ in candidates if pregnant and c in PREGNANCY_EXCLUDED]
     points = [] if not allowed else [
-        {"code": c, "side": side, "role": r, "reason": f"{c} for the {r} effect", "sources": ["fake-source"]}
+        {"code": c, "side": side, "role": r, "reason": f"{c} for the {r} effect", "sources": ["fake-source"],
+         "rule": f"fake-{c.lower()}", "rules": [f"fake-{c.lower()}"], "name": f"Name of {c}",
+         "location": f"Where {c} is: a landmark, then a cun offset.", "depth_cun": [0.5, 1.5 if c != "GB30" else 3.0],
+         "cautions": [f"{c}: go slowly near the nerve"] if c == "GB30" else []}
         for c, r in candidates if not (pregnant and c in PREGNANCY_EXCLUDED)]
     warnings = [{"id": m, "text": f"{m}: take care"} for m in intake.get("medical", [])]
     if pregnant:

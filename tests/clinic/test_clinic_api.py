@@ -105,3 +105,19 @@ def test_openapi_docs_are_served(client: Any, world: dict[str, Any]) -> None:
     assert client.get("/api/docs").status_code == 200
     schema = client.get("/api/openapi.json").json()
     assert "/api/episodes/{pk}/intakes" in schema["paths"]
+
+
+def test_patch_visit_notes_with_version(api: Any, world: dict[str, Any]) -> None:
+    """PATCH /visits/{id} amends the notes with the version read; a stale version is 409 and changes nothing."""
+    v = world["a"]["visit"]
+    r = api("patch", f"/visits/{v.pk}", body={"version": 1, "assessment": "Improving"})
+    assert r.status_code == 200, r.content
+    assert (r.json()["assessment"], r.json()["version"]) == ("Improving", 2)
+    stale = api("patch", f"/visits/{v.pk}", body={"version": 1, "assessment": "Worse"})
+    assert stale.status_code == 409
+    assert stale.json()["errors"][0]["path"] == "version"
+    assert api("get", f"/episodes/{world['a']['episode'].pk}/visits").json()[0]["assessment"] == "Improving"
+    other = world["b"]["visit"]
+    assert api("patch", f"/visits/{other.pk}", body={"version": 1, "assessment": "x"}).status_code == 404
+    recep = world["a"]["reception"]
+    assert api("patch", f"/visits/{v.pk}", user=recep, body={"version": 2, "assessment": "x"}).status_code == 403

@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 from clinic_fixtures import base_intake
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from sciatica_care.clinic import records
 from sciatica_care.clinic.models import AppendOnly, AuditEvent, Episode, PlanRevision
@@ -77,6 +79,44 @@ def test_audit_events_cannot_be_changed_or_deleted(world: dict[str, Any]) -> Non
         AuditEvent.objects.filter(pk=event.pk).update(action="x")
     with pytest.raises(AppendOnly):
         AuditEvent.objects.all().delete()
+
+
+@pytest.mark.parametrize("sql", ["UPDATE clinic_auditevent SET action = 'tampered' WHERE id = %s",
+                                 "DELETE FROM clinic_auditevent WHERE id = %s",
+                                 "DELETE FROM clinic_auditevent WHERE id >= %s"])
+def test_audit_table_refuses_raw_sql_changes(world: dict[str, Any], sql: str) -> None:
+    """The database itself (a trigger, on SQLite and on PostgreSQL) refuses UPDATE and DELETE of audit rows."""
+    event = AuditEvent.objects.order_by("id").first()
+    before = AuditEvent.objects.count()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).action == event.action
+    assert AuditEvent.objects.count() == before
+
+
+def test_audit_table_still_takes_new_rows_by_raw_sql(world: dict[str, Any]) -> None:
+    """Append-only means inserts still work, whatever writes them."""
+    before = AuditEvent.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO clinic_auditevent (at, action, object_type, detail) VALUES (%s, %s, %s, %s)",
+                       [timezone.now(), "note", "", "{}"])
+    assert AuditEvent.objects.count() == before + 1
+
+
+def test_amending_visit_notes_keeps_the_replaced_text(world: dict[str, Any]) -> None:
+    """An amendment bumps the version and its audit event holds the text it replaced; a stale one conflicts."""
+    a = world["a"]
+    visit = a["visit"]
+    records.update_visit_notes(a["practitioner"], visit, 1, {"subjective": "much better", "objective": "SLR 70°"})
+    assert (visit.version, visit.subjective) == (2, "much better")
+    event = AuditEvent.objects.filter(action="update", object_type="Visit", object_id=visit.pk).get()
+    assert event.detail["previous"] == {"subjective": "better", "objective": ""}
+    assert event.detail["fields"] == ["objective", "subjective"]
+    assert event.patient_id == a["patient"].pk
+    with pytest.raises(records.Conflict):
+        records.update_visit_notes(a["clinic_admin"], visit, 1, {"subjective": "worse"})
+    visit.refresh_from_db()
+    assert visit.subjective == "much better"
 
 
 def test_writes_are_audited_with_patient(world: dict[str, Any]) -> None:

@@ -20,6 +20,7 @@ PAGES = {
     "visit_new": ("clinic:visit_new", "episode", True),
     "plan": ("clinic:plan", "plan", True),
     "visit": ("clinic:visit_detail", "visit", True),
+    "visit_edit": ("clinic:visit_edit", "visit", True),
 }
 ROLES = ["practitioner", "clinic_admin", "reception"]
 

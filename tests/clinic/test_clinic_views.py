@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -114,6 +115,7 @@ def test_red_flag_on_recheck_stops_needling(world: dict[str, Any], login: Any) -
     assert visit.red_flags_found == ["saddle_anaesthesia"]
     assert "Needling stopped" in r.content.decode()
     assert "same-day emergency" in r.content.decode()
+    assert "Treat as planned" not in r.content.decode()  # the routine plan's advice never sits under a red flag
     assert AuditEvent.objects.filter(action="red_flag_stop", object_id=visit.pk).exists()
 
 
@@ -243,3 +245,186 @@ def test_no_n_plus_one(world: dict[str, Any], login: Any, django_assert_max_num_
         records.create_patient(a["practitioner"], first_name=f"P{i}", last_name="Extra", date_of_birth="1970-01-01")
     with django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200
+
+
+class FormState(HTMLParser):
+    """What a browser would submit from a page's form: checked boxes, selected options, field values."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, list[str]] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "input" and a.get("name"):
+            if a.get("type") in ("checkbox", "radio"):
+                if "checked" in a:
+                    self.values.setdefault(a["name"], []).append(a.get("value", "on"))
+            elif a.get("type") != "submit":
+                self.values.setdefault(a["name"], []).append(a.get("value", ""))
+        elif tag == "select":
+            self._select = a.get("name")
+        elif tag == "option" and self._select and "selected" in a:
+            self.values.setdefault(self._select, []).append(a.get("value", ""))
+        elif tag == "textarea":
+            self._textarea = a.get("name")
+            self.values.setdefault(self._textarea or "", []).append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            text = self.values[self._textarea][-1]
+            self.values[self._textarea][-1] = text[1:] if text.startswith("\n") else text  # as HTML parsing does
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.values[self._textarea][-1] += data
+
+
+def form_state(body: str) -> dict[str, list[str]]:
+    parser = FormState()
+    parser.feed(body)
+    return parser.values
+
+
+def test_failed_chart_keeps_everything_ticked_and_typed(world: dict[str, Any], login: Any) -> None:
+    """A session refused for one bad value comes back with every tick, side, override, note and ODI answer kept."""
+    from clinic_fixtures import base_intake
+
+    from sciatica_care.clinic import records
+
+    a = world["a"]
+    episode = records.open_episode(a["practitioner"], a["patient"])
+    records.record_intake(a["practitioner"], episode,
+                          base_intake(patient={"age": 30, "sex": "female", "pregnant": True, "pregnancy_weeks": 20}))
+    client = login(a["practitioner"])
+    url = reverse("clinic:visit_new", args=[episode.pk])
+    fresh = form_state(client.get(url).content.decode())
+    assert fresh["pt_done_0"] == ["1"]  # the plan's points are pre-ticked
+    assert "pt_done_1" in fresh
+    sent = {
+        "red_flags_rechecked": "1", "date": "2026-03-04",
+        "pt_code_0": fresh["pt_code_0"][0], "pt_side_0": "right", "pt_planned_0": "1",  # unticked, side changed
+        "pt_code_1": fresh["pt_code_1"][0], "pt_side_1": "both", "pt_done_1": "1", "pt_planned_1": "1",
+        "extra_points": "KI3 left", "ex_done_SP6": "1", "ex_side_SP6": "left", "ex_reason_SP6": "",  # no reason
+        "ea_pairs": "GB30-BL40", "ea_frequency_hz": "2/100", "ea_minutes": "25",
+        "massage_done": [], "cupping_done": "1", "leg_nrs": "11", "back_nrs": "3",  # 11: out of range
+        "adverse_events": "Faint after needling", "subjective": "Sleeps <b>better</b>", "objective": "SLR 60°",
+        "assessment": "Improving", "plan_notes": "Review in 2 weeks",
+        **{f"odi_{k}": str(k % 6) for k in range(10)},
+    }
+    r = client.post(url, sent)
+    assert r.status_code == 422
+    assert not Visit.objects.filter(episode=episode).exists()
+    body = r.content.decode()
+    assert "give the reason" in body
+    assert "from 0 to 10" in body
+    back = form_state(body)
+    for name, value in sent.items():
+        expected = value if isinstance(value, list) else [value]
+        assert back.get(name, []) == expected, (name, back.get(name))
+    assert "pt_done_0" not in back  # what was unticked stays unticked
+    assert "massage_done" not in back
+    assert 'id="override-SP6"' in body
+    assert "has-error" in body.split('id="override-SP6"')[0].rsplit("<div", 1)[1]
+
+
+def test_failed_chart_keeps_the_red_flags_ticked(world: dict[str, Any], login: Any) -> None:
+    """Red flags ticked on re-check stay ticked when the form comes back (here: the re-check not confirmed)."""
+    a = world["a"]
+    r = login(a["practitioner"]).post(reverse("clinic:visit_new", args=[a["episode"].pk]),
+                                      {"recheck_flags": ["fever", "saddle_anaesthesia"], "subjective": "Feverish"})
+    assert r.status_code == 422
+    state = form_state(r.content.decode())
+    assert state["recheck_flags"] == ["saddle_anaesthesia", "fever"]  # in the form's order
+    assert state["subjective"] == ["Feverish"]
+    assert "red_flags_rechecked" not in state
+
+
+def test_fresh_chart_form_is_prefilled_from_the_previous_session(world: dict[str, Any], login: Any) -> None:
+    """Without a failed submission the form is pre-filled from the last session, not left empty."""
+    a = world["a"]
+    state = form_state(login(a["practitioner"]).get(reverse("clinic:visit_new", args=[a["episode"].pk]))
+                       .content.decode())
+    assert state["pt_code_0"] == ["GB30"]
+    assert state["pt_done_0"] == ["1"]
+    assert state.get("subjective") == [""]
+    assert "red_flags_rechecked" not in state  # the re-check is asked afresh every session
+
+
+def test_plan_view_shows_where_and_how_deep_to_needle(world: dict[str, Any], login: Any) -> None:
+    """Each planned point shows its name, location text, depth in cun and cautions, in a printable page."""
+    a = world["a"]
+    body = login(a["practitioner"]).get(reverse("clinic:plan", args=[a["plan"].pk])).content.decode()
+    assert "Where to needle" in body
+    assert "Where GB30 is: a landmark, then a cun offset." in body
+    assert "0.5–3 cun" in body
+    assert "0.5–1.5 cun" in body
+    assert "GB30: go slowly near the nerve" in body
+    assert "Name of BL40" in body
+
+
+def test_intake_preview_stays_compact(world: dict[str, Any], login: Any) -> None:
+    """The narrow live preview lists the points without their long location texts."""
+    client = login(world["a"]["practitioner"])
+    r = client.post(reverse("clinic:intake_preview", args=[world["a"]["episode"].pk]), INTAKE_POST)
+    assert "GB30" in r.content.decode()
+    assert "Where GB30 is" not in r.content.decode()
+
+
+def test_two_people_amending_visit_notes_get_a_conflict(world: dict[str, Any]) -> None:
+    """Both open a session's notes; the first save wins, the second gets a clear 409 keeping their text and
+    showing the first one's; saving again after that goes through; the replaced text stays in the audit."""
+    from django.test import Client
+
+    a = world["a"]
+    visit = a["visit"]
+    first, second = Client(), Client()
+    first.force_login(a["practitioner"])
+    second.force_login(a["clinic_admin"])
+    url = reverse("clinic:visit_edit", args=[visit.pk])
+    assert form_state(first.get(url).content.decode())["version"] == ["1"]
+    assert second.get(url).status_code == 200
+    base = {"version": "1", "objective": "", "assessment": "", "plan_notes": "", "adverse_events": ""}
+    r = first.post(url, {**base, "subjective": "Better; slept through"})
+    assert r.status_code == 302
+    assert r["Location"] == reverse("clinic:visit_detail", args=[visit.pk])
+    r = second.post(url, {**base, "subjective": "Better", "adverse_events": "Bruise at GB30"})
+    body = r.content.decode()
+    assert r.status_code == 409
+    assert "Someone else saved these notes" in body
+    state = form_state(body)
+    assert state["adverse_events"] == ["Bruise at GB30"]  # theirs is kept in the form...
+    assert state["version"] == ["2"]
+    assert "Better; slept through" in body  # ...and the first one's is shown
+    visit.refresh_from_db()
+    assert (visit.subjective, visit.adverse_events, visit.version) == ("Better; slept through", "", 2)
+    assert AuditEvent.objects.filter(action="conflict", object_type="Visit", object_id=visit.pk).exists()
+    r = second.post(url, {**base, "version": "2", "subjective": "Better; slept through",
+                          "adverse_events": "Bruise at GB30"})
+    assert r.status_code == 302
+    visit.refresh_from_db()
+    assert (visit.subjective, visit.adverse_events, visit.version) == ("Better; slept through", "Bruise at GB30", 3)
+    updates = AuditEvent.objects.filter(action="update", object_type="Visit", object_id=visit.pk).order_by("id")
+    assert [e.detail["previous"] for e in updates] == [{"subjective": "better"}, {"adverse_events": ""}]
+    assert [e.actor for e in updates] == [a["practitioner"], a["clinic_admin"]]
+    detail = first.get(reverse("clinic:visit_detail", args=[visit.pk])).content.decode()
+    assert "Notes amended 2 times" in detail
+
+
+def test_visit_notes_edit_escapes_and_leaves_the_charting_alone(world: dict[str, Any], login: Any) -> None:
+    """Amending notes never changes points or scores; a note with <script> stays text on the edit page."""
+    a = world["a"]
+    client = login(a["practitioner"])
+    url = reverse("clinic:visit_edit", args=[a["visit"].pk])
+    r = client.post(url, {"version": "1", "subjective": "<script>alert(1)</script>", "points": "[]"})
+    assert r.status_code == 302
+    visit = Visit.objects.get(pk=a["visit"].pk)
+    assert visit.points == [{"code": "GB30", "side": "left"}]
+    body = client.get(url).content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body

@@ -7,9 +7,7 @@ through clinic/access.py, every read and write audited. Errors are JSON 4xx: `{"
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import secrets
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -18,30 +16,22 @@ from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 
-from sciatica_care.clinic import access, audit, records
-from sciatica_care.clinic.models import ApiToken, Episode, OutcomeScore, Patient, Staff, Visit
+from sciatica_care.clinic import access, audit, records, tokens
+from sciatica_care.clinic.models import Episode, OutcomeScore, Patient, Staff, Visit
 from sciatica_care.errors import InputRefused, Problem
 
 
-def digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def issue_token(staff: Staff, name: str = "api") -> str:
-    """Create a token for `staff`; only its digest is stored, so show it once."""
-    token = secrets.token_urlsafe(32)
-    ApiToken.objects.create(staff=staff, name=name, digest=digest(token))
-    audit.record(staff, "issue_api_token", name=name)
-    return token
+    """Create a token for `staff` and return it (only its digest is stored, so show it once)."""
+    return tokens.issue(staff, name)[1]
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Staff | None:
-        row = ApiToken.objects.select_related("staff").filter(digest=digest(token), revoked=False).first()
-        if row is None or not row.staff.is_active:
-            return None
-        request.user = row.staff
-        return row.staff
+        staff = tokens.authenticate(token)
+        if staff is not None:
+            request.user = staff
+        return staff
 
 
 api = NinjaAPI(title="Sciatica Care API", version="1", auth=TokenAuth(), urls_namespace="api")
@@ -143,6 +133,23 @@ class VisitOut(Schema):
     points: list[dict[str, Any]]
     leg_nrs: int | None
     back_nrs: int | None
+    adverse_events: str
+    subjective: str
+    objective: str
+    assessment: str
+    plan_notes: str
+    version: int
+
+
+class VisitNotesPatch(Schema):
+    """Amend a session's notes: send the `version` you read; a newer one on the server is a 409."""
+
+    version: int
+    adverse_events: str | None = None
+    subjective: str | None = None
+    objective: str | None = None
+    assessment: str | None = None
+    plan_notes: str | None = None
 
 
 class ScoreIn(Schema):
@@ -236,6 +243,13 @@ def list_visits(request: HttpRequest, pk: int) -> Any:
     episode = access.get_for(_user(request), Episode, pk)
     audit.record(_user(request), "list", object_type="Visit", patient_id=episode.patient_id, via="api")
     return list(Visit.objects.filter(episode=episode))
+
+
+@api.patch("/visits/{pk}", response=VisitOut)
+def patch_visit_notes(request: HttpRequest, pk: int, payload: VisitNotesPatch) -> Any:
+    visit = access.get_for(_user(request), Visit, pk)
+    notes = {k: v for k, v in payload.dict(exclude={"version"}).items() if v is not None}
+    return records.update_visit_notes(_user(request), visit, payload.version, notes)
 
 
 @api.post("/episodes/{pk}/scores", response={201: ScoreOut})

@@ -8,8 +8,10 @@ from sciatica_care.clinic.models import AuditEvent, Staff
 
 
 def record(actor: Staff | None, action: str, obj: Any = None, *, patient_id: int | None = None,
-           object_type: str = "", object_id: int | None = None, **detail: Any) -> AuditEvent:
-    """Append one audit event. `obj` names the record (its class and id); `patient_id` the patient concerned."""
+           object_type: str = "", object_id: int | None = None, clinic_id: int | None = None,
+           **detail: Any) -> AuditEvent:
+    """Append one audit event. `obj` names the record (its class and id); `patient_id` the patient concerned;
+    `clinic_id` the clinic concerned when there is no actor to take it from (a command-line action)."""
     if obj is not None:
         object_type = type(obj).__name__
         object_id = obj.pk
@@ -21,7 +23,7 @@ def record(actor: Staff | None, action: str, obj: Any = None, *, patient_id: int
             patient_id = object_id
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
-        clinic_id_at_time=getattr(actor, "clinic_id", None),
+        clinic_id_at_time=clinic_id if clinic_id is not None else getattr(actor, "clinic_id", None),
         action=action,
         object_type=object_type,
         object_id=object_id,

@@ -1,4 +1,5 @@
-"""The clinic's commands for `sciatica-care` (loaded lazily by cli.py): serve, createuser, backup, restore.
+"""The clinic's commands for `sciatica-care` (loaded lazily by cli.py): serve, createuser, createtoken, backup,
+restore.
 
 Django is imported only inside the command bodies, so `plan`, `score` and `points` never pay for it.
 """
@@ -131,6 +132,33 @@ def createuser(data_dir: Path | None, username: str, role: str, clinic_name: str
         user.save()
         audit.record(None, "create_staff", user, username=username, role=role, via="cli")
     click.echo(f"Created {username} ({role}) at {clinic.name}.")
+
+
+@click.command()
+@data_dir_option
+@click.argument("username")
+@click.option("--name", default="api", show_default=True, help="What the token is for (the clinic admin sees it).")
+def createtoken(data_dir: Path | None, username: str, name: str) -> None:
+    """Create an API token for USERNAME and print it once (only its hash is kept).
+
+    API clients send it as `Authorization: Bearer TOKEN`; it acts as that account, with its clinic and role.
+    A clinic admin revokes tokens on the clinic's "API tokens" page.
+    """
+    _setup(data_dir)
+    from sciatica_care.clinic import tokens
+    from sciatica_care.clinic.models import Staff
+
+    staff = Staff.objects.filter(username=username).first()
+    if staff is None:
+        raise click.ClickException(f"there is no account called {username!r}")
+    if not staff.is_active:
+        raise click.ClickException(f"the account {username!r} is deactivated")
+    if staff.clinic_id is None:
+        raise click.ClickException(f"the account {username!r} belongs to no clinic: its token could read nothing")
+    _, token = tokens.issue(staff, name, via="cli")
+    click.echo(f"API token {name!r} for {username} ({staff.get_role_display()}). It is shown only this once: "
+               "store it now.", err=True)
+    click.echo(token)
 
 
 def _sqlite_path() -> Path:

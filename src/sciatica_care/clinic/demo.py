@@ -1,12 +1,14 @@
 """The demo clinic: two practitioners, a receptionist, an admin and ~30 patients with realistic courses.
 
-Every plan comes from the engine and every score from the scorer, exactly as in real use. Deterministic for a
-given seed; dates are counted back from today.
+Every plan comes from the engine and every score from the scorer, exactly as in real use. Every treated course
+has 4-10 charted sessions; the red-flag referral has none. Deterministic for a given seed; dates are counted back
+from today so that the last session of a course is never after today.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from typing import Any
 
@@ -47,12 +49,15 @@ def _intake(rng: random.Random, age: int, sex: str, *, pregnant_weeks: int | Non
             red_flags: list[str] | None = None) -> dict[str, Any]:
     areas, exam, worse = rng.choice(PROFILES)
     weeks = rng.choice([1, 2, 3, 5, 8, 10, 16, 30])
+    side = rng.choice(["left", "right", "left", "right", "both"]) if not red_flags else "both"
+    # Pain in both legs that came on suddenly is a cauda equina warning the engine refers at once: the demo has
+    # exactly one referral (the red-flag patient), so the other two-legged cases came on gradually.
+    onset = rng.choice(["sudden", "gradual"]) if side != "both" or red_flags else "gradual"
     intake: dict[str, Any] = {
         "schema_version": "1",
         "patient": {"age": age, "sex": sex, "pregnant": pregnant_weeks is not None,
                     "pregnancy_weeks": pregnant_weeks},
-        "episode": {"side": rng.choice(["left", "right", "left", "right", "both"]) if not red_flags else "both",
-                    "duration_weeks": weeks, "onset": rng.choice(["sudden", "gradual"]),
+        "episode": {"side": side, "duration_weeks": weeks, "onset": onset,
                     "after_lifting": rng.random() < 0.3},
         "pain": {"leg_nrs": rng.randint(5, 9), "back_nrs": rng.randint(2, 7), "areas": areas,
                  "qualities": rng.sample(vocab.QUALITIES, 2), "worse_with": worse, "better_with": ["lying"]},
@@ -120,7 +125,11 @@ def load(n_patients: int = 30, seed: int = 7) -> dict[str, Staff]:
             consent_treatment=True, consent_data_use=rng.random() < 0.8,
             booking_notes=rng.choice(["Prefers mornings.", "Tuesdays only.", "", "Needs ground-floor room."]))
         episode = records.open_episode(prac, patient)
-        start = today - dt.timedelta(days=rng.randint(20, 80))
+        # The course first, then its dates: 4-10 sessions, the first 3 days after the intake, then every 3, 4 or 7
+        # days, the last one between today and a month ago; the intake is as far back as that needs.
+        n_visits = rng.randint(4, 10)
+        offsets = list(itertools.accumulate([3] + [rng.choice([3, 4, 7]) for _ in range(n_visits - 1)]))
+        start = today - dt.timedelta(days=offsets[-1] + rng.randint(0, 30))
         episode.opened_on = start
         episode.save(update_fields=["opened_on"])
         revision = records.record_intake(prac, episode, _intake(rng, age, sex, pregnant_weeks=pregnant,
@@ -130,13 +139,10 @@ def load(n_patients: int = 30, seed: int = 7) -> dict[str, Staff]:
         type(revision.intake).objects.filter(pk=revision.intake_id).update(recorded_at=when)
         if not revision.treatment_allowed:
             continue  # the red-flag referral: sent for emergency assessment, no sessions
-        n_visits = rng.randint(4, 10)
         leg = revision.intake.data["pain"]["leg_nrs"]
         odi_level = rng.randint(2, 4)
-        for k in range(n_visits):
-            day = start + dt.timedelta(days=3 + k * rng.choice([3, 4, 7]))
-            if day > today:
-                break
+        for k, offset in enumerate(offsets):
+            day = start + dt.timedelta(days=offset)
             leg = max(0, leg - rng.choice([0, 1, 1, 2]))
             odi = None
             if k in (0, 3, n_visits - 1):

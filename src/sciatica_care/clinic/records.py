@@ -35,21 +35,43 @@ class Conflict(Exception):
         )
 
 
-def update_versioned(actor: Staff, obj: Any, expected_version: int, changes: dict[str, Any]) -> Any:
-    """Apply `changes` to `obj` only if it is still at `expected_version`; raise `Conflict` otherwise."""
+def update_versioned(actor: Staff, obj: Any, expected_version: int, changes: dict[str, Any], *,
+                     keep_previous: bool = False) -> Any:
+    """Apply `changes` to `obj` only if it is still at `expected_version`; raise `Conflict` otherwise.
+
+    With `keep_previous`, the values the change replaced go into the audit event (text fields such as clinical
+    notes), so that an amended note can always be read as it was.
+    """
     model = type(obj)
     with transaction.atomic():
+        current = model._default_manager.filter(pk=obj.pk, version=expected_version)
+        previous = current.values(*changes).first() if keep_previous and changes else None
         values = dict(changes)
         if hasattr(obj, "updated_at"):
             values["updated_at"] = timezone.now()
-        n = model._default_manager.filter(pk=obj.pk, version=expected_version).update(
-            version=F("version") + 1, **values)
+        n = current.update(version=F("version") + 1, **values)
         if n != 1:
-            current = model._default_manager.filter(pk=obj.pk).values_list("version", flat=True).first()
-            raise Conflict(obj, current)
-        audit.record(actor, "update", obj, fields=sorted(changes))
+            now = model._default_manager.filter(pk=obj.pk).values_list("version", flat=True).first()
+            raise Conflict(obj, now)
+        detail: dict[str, Any] = {"fields": sorted(changes), "version": expected_version + 1}
+        if previous is not None:
+            detail["previous"] = {k: v for k, v in previous.items() if v != changes[k]}
+        audit.record(actor, "update", obj, **detail)
     obj.refresh_from_db()
     return obj
+
+
+VISIT_NOTE_FIELDS = ("adverse_events", "subjective", "objective", "assessment", "plan_notes")
+
+
+def update_visit_notes(actor: Staff, visit: Visit, expected_version: int, notes: dict[str, str]) -> Visit:
+    """Amend a charted session's notes (SOAP and adverse events) with optimistic concurrency; the replaced text
+    is kept in the audit event. Other fields of a charted session are not edited here."""
+    changes = {k: v for k, v in notes.items() if k in VISIT_NOTE_FIELDS and v != getattr(visit, k)}
+    if not changes:
+        return visit  # what they submitted is what is stored: nothing to write, nothing to lose
+    result: Visit = update_versioned(actor, visit, expected_version, changes, keep_previous=True)
+    return result
 
 
 def create_patient(actor: Staff, **fields: Any) -> Patient:

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from sciatica_care.clinic.views import auth, episodes, patients, visits
+from sciatica_care.clinic.views import auth, episodes, patients, tokens, visits
 
 app_name = "clinic"
 urlpatterns = [
@@ -19,4 +19,7 @@ urlpatterns = [
     path("episodes/<int:pk>/visits/new/", visits.visit_new, name="visit_new"),
     path("plans/<int:pk>/", episodes.plan_view, name="plan"),
     path("visits/<int:pk>/", visits.visit_detail, name="visit_detail"),
+    path("visits/<int:pk>/edit/", visits.visit_edit, name="visit_edit"),
+    path("tokens/", tokens.token_list, name="tokens"),
+    path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
 ]

@@ -24,10 +24,54 @@ def _plan(plan: PlanRevision | None) -> dict[str, Any]:
     return plan.plan if plan is not None else {}
 
 
-def initial(plan: PlanRevision | None, previous: Visit | None) -> dict[str, Any]:
-    """Rows and values for the form: the previous visit where there is one, the plan otherwise."""
+NOTE_FIELDS = ("adverse_events", "subjective", "objective", "assessment", "plan_notes")
+ODI_SECTIONS = 10
+
+
+def _planned_points(plan: PlanRevision | None) -> list[tuple[str, str]]:
+    return [(pt["code"], pt.get("side", "")) for pt in _plan(plan).get("acupuncture", {}).get("points", [])]
+
+
+def _options(plan: PlanRevision | None) -> dict[str, Any]:
+    """What the plan allows, whatever the form holds."""
     p = _plan(plan)
-    planned = [(pt["code"], pt.get("side", "")) for pt in p.get("acupuncture", {}).get("points", [])]
+    massage_planned = p.get("massage", {}).get("techniques", []) if p.get("massage", {}).get("allowed") else []
+    return {
+        "massage_known": list(dict.fromkeys(massage_planned + vocab.MASSAGE_TECHNIQUES)),
+        "massage_planned": massage_planned,
+        "ea_allowed": bool(p.get("electroacupuncture", {}).get("allowed")),
+        "massage_allowed": bool(p.get("massage", {}).get("allowed")),
+        "cupping_allowed": bool(p.get("cupping", {}).get("allowed")),
+    }
+
+
+def _form(plan: PlanRevision | None, *, point_rows: list[dict[str, Any]],
+          excluded_state: dict[str, dict[str, Any]], ea: tuple[str, str, Any], massage_done: list[str],
+          cupping_done: bool, rest: dict[str, Any]) -> dict[str, Any]:
+    opts = _options(plan)
+    excluded = [{**e, **excluded_state.get(e["code"], {"done": False, "side": e.get("side", ""), "why": "",
+                                                       "error": ""})}
+                for e in _plan(plan).get("acupuncture", {}).get("excluded", [])]
+    pairs, freq, minutes = ea
+    return {
+        "point_rows": point_rows,
+        "excluded": excluded,
+        "ea_pairs": pairs,
+        "ea_frequency_hz": freq or "",
+        "ea_minutes": minutes if minutes is not None else "",
+        "ea_allowed": opts["ea_allowed"],
+        "massage_options": [(t, vocab.label(t), t in massage_done) for t in opts["massage_known"]],
+        "massage_allowed": opts["massage_allowed"],
+        "cupping_allowed": opts["cupping_allowed"],
+        "cupping_done": cupping_done,
+        **rest,
+    }
+
+
+def initial(plan: PlanRevision | None, previous: Visit | None) -> dict[str, Any]:
+    """Rows and values for a new form: the previous visit where there is one, the plan otherwise."""
+    p = _plan(plan)
+    planned = _planned_points(plan)
     before = [(pt["code"], pt.get("side", "")) for pt in (previous.points if previous else [])]
     rows, seen = [], set()
     for code, side in planned + before:
@@ -43,22 +87,38 @@ def initial(plan: PlanRevision | None, previous: Visit | None) -> dict[str, Any]
         pairs, freq, minutes = ea.get("pairs", []), ea.get("frequency_hz", ""), ea.get("minutes")
     else:
         pairs, freq, minutes = [], "", None
-    massage_planned = p.get("massage", {}).get("techniques", []) if p.get("massage", {}).get("allowed") else []
-    massage_done = previous.massage_done if previous else massage_planned
-    return {
-        "point_rows": rows,
-        "excluded": p.get("acupuncture", {}).get("excluded", []),
-        "ea_pairs": ", ".join("-".join(pair) for pair in pairs),
-        "ea_frequency_hz": freq or "",
-        "ea_minutes": minutes if minutes is not None else "",
-        "ea_allowed": bool(ea.get("allowed")),
-        "massage_options": [(t, vocab.label(t), t in massage_done)
-                            for t in dict.fromkeys(massage_planned + vocab.MASSAGE_TECHNIQUES)],
-        "massage_allowed": bool(p.get("massage", {}).get("allowed")),
-        "cupping_allowed": bool(p.get("cupping", {}).get("allowed")),
-        "cupping_done": previous.cupping_done if previous else False,
-        "date": timezone.localdate().isoformat(),
-    }
+    massage_done = previous.massage_done if previous else _options(plan)["massage_planned"]
+    return _form(plan, point_rows=rows, excluded_state={},
+                 ea=(", ".join("-".join(pair) for pair in pairs), freq, minutes),
+                 massage_done=massage_done, cupping_done=previous.cupping_done if previous else False,
+                 rest={"date": timezone.localdate().isoformat(), "recheck_flags": [], "rechecked": False,
+                       "leg_nrs": "", "back_nrs": "", "extra_points": "", "notes": dict.fromkeys(NOTE_FIELDS, ""),
+                       "odi": [{"name": f"odi_{k}", "number": k + 1, "value": ""} for k in range(ODI_SECTIONS)]})
+
+
+def from_post(post: QueryDict, plan: PlanRevision | None, problems: list[Problem]) -> dict[str, Any]:
+    """The form again exactly as it was submitted — every tick, side and word — for a submission that failed
+    validation: charting is re-done by nobody."""
+    rows = []
+    i = 0
+    while f"pt_code_{i}" in post:
+        rows.append({"code": post[f"pt_code_{i}"], "side": post.get(f"pt_side_{i}", ""),
+                     "done": bool(post.get(f"pt_done_{i}")), "planned": bool(post.get(f"pt_planned_{i}"))})
+        i += 1
+    errors = {p.path: p.message for p in problems}
+    excluded_state = {
+        e["code"]: {"done": bool(post.get(f"ex_done_{e['code']}")), "side": post.get(f"ex_side_{e['code']}", ""),
+                    "why": post.get(f"ex_reason_{e['code']}", ""), "error": errors.get(f"ex_reason_{e['code']}", "")}
+        for e in _plan(plan).get("acupuncture", {}).get("excluded", [])}
+    return _form(plan, point_rows=rows, excluded_state=excluded_state,
+                 ea=(post.get("ea_pairs", ""), post.get("ea_frequency_hz", ""), post.get("ea_minutes", "")),
+                 massage_done=post.getlist("massage_done"), cupping_done=bool(post.get("cupping_done")),
+                 rest={"date": post.get("date", ""), "recheck_flags": post.getlist("recheck_flags"),
+                       "rechecked": bool(post.get("red_flags_rechecked")), "leg_nrs": post.get("leg_nrs", ""),
+                       "back_nrs": post.get("back_nrs", ""), "extra_points": post.get("extra_points", ""),
+                       "notes": {k: post.get(k, "") for k in NOTE_FIELDS},
+                       "odi": [{"name": f"odi_{k}", "number": k + 1, "value": post.get(f"odi_{k}", "")}
+                               for k in range(ODI_SECTIONS)]})
 
 
 def _int(post: QueryDict, name: str, lo: int, hi: int, problems: list[Problem]) -> int | None:

@@ -59,8 +59,8 @@ LABELS = {
 
 
 def label(value: str) -> str:
-    """`posterior_thigh` → `Posterior thigh`."""
+    """`posterior_thigh` → `Posterior thigh`; rule ids such as `pregnancy-not-recorded` → `Pregnancy not recorded`."""
     for table in LABELS.values():
         if value in table:
             return table[value]
-    return value.replace("_", " ").capitalize()
+    return value.replace("_", " ").replace("-", " ").capitalize()

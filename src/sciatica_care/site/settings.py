@@ -1,7 +1,7 @@
 """Django settings: a thin copy of `config.load()` into Django's names (which fails fast on unsafe values).
 
-SQLite in the user's data folder by default (WAL, foreign keys, busy timeout, immediate transactions);
-`DATABASE_URL=postgresql://…` switches to PostgreSQL through psycopg 3.
+SQLite in the user's data folder by default (WAL with synchronous=FULL, foreign keys, busy timeout, immediate
+transactions); `DATABASE_URL=postgresql://…` switches to PostgreSQL through psycopg 3.
 """
 
 from __future__ import annotations
@@ -74,12 +74,20 @@ def _database() -> dict[str, object]:
             db.setdefault("TEST", {"NAME": "test_sciatica_care"})
         return db
     CONFIG.data_dir.mkdir(parents=True, exist_ok=True)
+    # Durability: a write is acknowledged (the view returns) only after its transaction has committed, and
+    # with journal_mode=WAL + synchronous=FULL SQLite fsyncs the WAL at every COMMIT, before COMMIT returns.
+    # So an acknowledged write survives a SIGKILL of the server *and* a power cut or OS crash.
+    # synchronous=NORMAL would also survive SIGKILL (COMMIT has write()n the WAL frames, which then live in the
+    # OS page cache, and the next connection replays the WAL), but a power cut could roll back the last
+    # commits — acknowledged visits lost on a clinic laptop whose battery died. Clinic write rates are tiny
+    # (a few charted sessions an hour per practitioner), so the one fsync per commit (~0.2 ms here, a few ms on
+    # a slow disk) is worth it. tests/clinic/test_clinic_crash.py kills the server mid-burst to prove the rest.
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(CONFIG.data_dir / "clinic.sqlite3"),
         "OPTIONS": {
             # Foreign keys are switched on by Django itself on every SQLite connection.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;",
             "transaction_mode": "IMMEDIATE",
             "timeout": 5,
         },

@@ -23,6 +23,24 @@ def percent(value: Any) -> str:
         return ""
 
 
+@register.filter
+def codes(points: Any) -> list[str]:
+    """The point codes of a list of planned points."""
+    return [p.get("code", "") for p in points or [] if isinstance(p, dict)]
+
+
+@register.filter
+def cun(value: Any) -> str:
+    """A needling depth from the plan's `depth_cun` ([min, max] in cun) as “1.5–3 cun”."""
+    if not isinstance(value, list | tuple) or not value:
+        return "—"
+    try:
+        low, high = float(value[0]), float(value[-1])
+    except (TypeError, ValueError):
+        return "—"
+    return f"{low:g} cun" if low == high else f"{low:g}–{high:g} cun"
+
+
 def _part(value: Any) -> str:
     if isinstance(value, list):
         items = [(v.get("text") or v.get("name") or v.get("id") or "",) if isinstance(v, dict) else (v,)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -34,12 +35,12 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("clinic:episode", pk=episode.pk)
     else:
         audit.record(request.user, "read", episode, patient_id=episode.patient_id, purpose="chart")
+    # A submission that failed validation comes back exactly as it was sent: nothing ticked or typed is lost.
+    init = visit_form.from_post(request.POST, plan, problems) if problems else visit_form.initial(plan, previous)
     context = {
         "episode": episode, "patient": episode.patient, "plan": plan, "previous": previous,
-        "init": visit_form.initial(plan, previous), "problems": problems,
-        "errors": {p.path: p.message for p in problems}, "post": request.POST if request.method == "POST" else None,
-        "red_flag_groups": vocab.RED_FLAG_GROUPS, "sides": vocab.SIDES, "odi_range": range(10),
-        "odi_values": range(6),
+        "init": init, "problems": problems, "errors": {p.path: p.message for p in problems},
+        "red_flag_groups": vocab.RED_FLAG_GROUPS, "sides": vocab.SIDES, "odi_values": [str(v) for v in range(6)],
     }
     return render(request, "clinic/visit_form.html", context, status=422 if problems else 200)
 
@@ -52,5 +53,51 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "clinic/visit_detail.html", {
         "visit": visit, "episode": visit.episode, "patient": visit.episode.patient,
         "scores": list(visit.scores.all()), "red_flag_labels": vocab.RED_FLAG_LABELS,
-        "advice": (visit.plan.plan.get("triage", {}).get("advice") if visit.plan else ""),
+        # The plan's own triage advice only when the plan itself stopped treatment: a routine plan's "treatment
+        # may go ahead" must never sit under a red flag found on re-check.
+        "advice": (visit.plan.plan.get("triage", {}).get("advice", "")
+                   if visit.plan and not visit.plan.treatment_allowed else ""),
     })
+
+
+class VisitNotesForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    adverse_events = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                     label="Adverse events")
+    subjective = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="S — subjective")
+    objective = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="O — objective")
+    assessment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="A — assessment")
+    plan_notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="P — plan")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Amend a session's notes. Two people saving at once: the second gets a conflict, keeps their text, and sees
+    what the first one saved; the text an amendment replaces is kept in the audit log."""
+    qs = access.scoped(request.user, Visit).select_related("episode__patient")
+    visit = access.get_for(request.user, Visit, pk, queryset=qs)
+    context = {"visit": visit, "episode": visit.episode, "patient": visit.episode.patient}
+    if request.method == "POST":
+        form = VisitNotesForm(request.POST)
+        if form.is_valid():
+            notes = {k: form.cleaned_data[k].strip() for k in records.VISIT_NOTE_FIELDS}
+            expected = form.cleaned_data["version"]
+            try:
+                records.update_visit_notes(request.user, visit, expected, notes)
+            except records.Conflict as exc:
+                visit.refresh_from_db()
+                data = request.POST.copy()
+                data["version"] = str(visit.version)  # saving again, having seen theirs, is deliberate
+                audit.record(request.user, "conflict", visit, expected=expected, current=exc.current_version)
+                theirs = [(form.fields[k].label, getattr(visit, k)) for k in records.VISIT_NOTE_FIELDS
+                          if getattr(visit, k) != notes[k]]
+                return render(request, "clinic/visit_edit.html", {
+                    **context, "form": VisitNotesForm(data), "conflict": str(exc), "theirs": theirs}, status=409)
+            messages.success(request, "Notes saved.")
+            return redirect("clinic:visit_detail", pk=visit.pk)
+        return render(request, "clinic/visit_edit.html", {**context, "form": form}, status=422)
+    audit.record(request.user, "read", visit, patient_id=visit.episode.patient_id, purpose="edit")
+    form = VisitNotesForm(initial={"version": visit.version, **{k: getattr(visit, k) for k in
+                                                                records.VISIT_NOTE_FIELDS}})
+    return render(request, "clinic/visit_edit.html", {**context, "form": form})

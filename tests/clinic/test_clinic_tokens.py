@@ -1,0 +1,170 @@
+"""API tokens: the clinic admin's page makes (shown once) and revokes them; `createtoken` makes one from the shell."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from sciatica_care.clinic.models import ApiToken, AuditEvent
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def make_token_on_page(client: Any, staff: Any, name: str = "booking system") -> tuple[Any, str]:
+    r = client.post(reverse("clinic:tokens"), {"staff": staff.pk, "name": name})
+    match = re.search(r'<code id="new-token">([^<]+)</code>', r.content.decode())
+    assert match, r.content.decode()
+    return r, match.group(1)
+
+
+@pytest.mark.django_db
+def test_admin_makes_a_token_shown_once_that_the_api_accepts(world: dict[str, Any], login: Any) -> None:
+    """The clinic admin makes a token for a practitioner: shown once (not cached), only its hash kept, it works."""
+    a = world["a"]
+    client = login(a["clinic_admin"])
+    r, token = make_token_on_page(client, a["practitioner"])
+    assert r.status_code == 200
+    assert r["Cache-Control"] == "no-store"
+    row = ApiToken.objects.get(name="booking system")
+    assert row.staff == a["practitioner"]
+    assert row.digest == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in client.get(reverse("clinic:tokens")).content.decode()  # never shown again
+    api = client.get("/api/patients", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert api.status_code == 200
+    assert [p["last_name"] for p in api.json()] == ["Smitha"]
+    row.refresh_from_db()
+    assert row.last_used_at is not None
+    event = AuditEvent.objects.get(action="issue_api_token")
+    assert (event.actor, event.detail["owner"], event.clinic_id_at_time) == (
+        a["clinic_admin"], "prac_a", a["clinic"].pk)
+
+
+@pytest.mark.django_db
+def test_revoked_token_stops_working(world: dict[str, Any], login: Any) -> None:
+    """Revoking on the page makes the token useless at once, and is audited."""
+    a = world["a"]
+    client = login(a["clinic_admin"])
+    _, token = make_token_on_page(client, a["reception"])
+    row = ApiToken.objects.get()
+    r = client.post(reverse("clinic:token_revoke", args=[row.pk]), follow=True)
+    assert "revoked" in r.content.decode()
+    assert client.get("/api/patients", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+    assert ApiToken.objects.get().revoked
+    assert AuditEvent.objects.filter(action="revoke_api_token", actor=a["clinic_admin"], object_id=row.pk).exists()
+
+
+@pytest.mark.django_db
+def test_admin_can_only_give_tokens_to_own_staff(world: dict[str, Any], login: Any) -> None:
+    """The staff list offers the admin's own clinic only; another clinic's member is refused."""
+    client = login(world["a"]["clinic_admin"])
+    page = client.get(reverse("clinic:tokens")).content.decode()
+    assert "prac_a" in page
+    assert "prac_b" not in page
+    r = client.post(reverse("clinic:tokens"), {"staff": world["b"]["practitioner"].pk, "name": "x"})
+    assert r.status_code == 422
+    assert not ApiToken.objects.exists()
+
+
+@pytest.mark.django_db
+def test_other_clinics_token_cannot_be_revoked(world: dict[str, Any], login: Any) -> None:
+    """Revoking another clinic's token is 404 (and audited), and the token stays live."""
+    from sciatica_care.clinic import tokens
+
+    row, _ = tokens.issue(world["b"]["practitioner"])
+    r = login(world["a"]["clinic_admin"]).post(reverse("clinic:token_revoke", args=[row.pk]))
+    assert r.status_code == 404
+    assert not ApiToken.objects.get(pk=row.pk).revoked
+    assert AuditEvent.objects.filter(action="denied_other_clinic", object_type="ApiToken").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["practitioner", "reception"])
+def test_only_the_clinic_admin_manages_tokens(world: dict[str, Any], login: Any, role: str) -> None:
+    """Practitioners and reception get 403 on the tokens page and cannot revoke."""
+    from sciatica_care.clinic import tokens
+
+    row, _ = tokens.issue(world["a"]["practitioner"])
+    client = login(world["a"][role])
+    assert client.get(reverse("clinic:tokens")).status_code == 403
+    assert client.post(reverse("clinic:tokens"), {"staff": world["a"][role].pk, "name": "x"}).status_code == 403
+    assert client.post(reverse("clinic:token_revoke", args=[row.pk])).status_code == 403
+    assert ApiToken.objects.count() == 1
+    assert "API tokens" not in client.get(reverse("clinic:patient_list")).content.decode()
+
+
+@pytest.mark.django_db
+def test_django_admin_revoke_action(world: dict[str, Any], login: Any) -> None:
+    """In the Django admin a clinic admin sees own-clinic tokens only and revokes them with an action."""
+    from sciatica_care.clinic import tokens
+
+    own, _ = tokens.issue(world["a"]["practitioner"], "own")
+    other, _ = tokens.issue(world["b"]["practitioner"], "other")
+    client = login(world["a"]["clinic_admin"])
+    url = reverse("admin:clinic_apitoken_changelist")
+    page = client.get(url).content.decode()
+    assert ">own<" in page
+    assert ">other<" not in page
+    r = client.post(url, {"action": "revoke_selected", "_selected_action": [own.pk, other.pk]})
+    assert r.status_code == 302
+    own.refresh_from_db()
+    other.refresh_from_db()
+    assert own.revoked
+    assert not other.revoked
+
+
+def run_createtoken(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The command object itself, as cli.py runs it (its registration in cli.py is not the clinic's to test)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL",
+                                                            "SCIATICA_CARE_ENV", "SCIATICA_CARE_SECRET_KEY")}
+    env["PYTHONPATH"] = str(SRC) + os.pathsep + env.get("PYTHONPATH", "")
+    code = ("from sciatica_care.clinic.cli_commands import createtoken; "
+            "createtoken.main(prog_name='sciatica-care createtoken')")
+    return subprocess.run([sys.executable, "-c", code, *args, "--data-dir", str(data_dir)],  # noqa: S603
+                          capture_output=True, text=True, env=env, timeout=120, check=False)
+
+
+def run_createuser(data_dir: Path, username: str) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL",
+                                                            "SCIATICA_CARE_ENV", "SCIATICA_CARE_SECRET_KEY")}
+    env["PYTHONPATH"] = str(SRC) + os.pathsep + env.get("PYTHONPATH", "")
+    code = "from sciatica_care.clinic.cli_commands import createuser; createuser.main(prog_name='x')"
+    r = subprocess.run([sys.executable, "-c", code, "--username", username, "--role", "practitioner",  # noqa: S603
+                        "--clinic", "Riverside", "--password-stdin", "--data-dir", str(data_dir)],
+                       input="a-long-enough-passphrase\n", capture_output=True, text=True, env=env, timeout=120,
+                       check=False)
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.slow
+def test_createtoken_prints_a_token_once_and_keeps_its_hash(tmp_path: Path) -> None:
+    """`createtoken USERNAME` prints the token alone on stdout; the database holds only its SHA-256."""
+    data = tmp_path / "clinic"
+    run_createuser(data, "dr.lin")
+    r = run_createtoken(data, "dr.lin", "--name", "lab import")
+    assert r.returncode == 0, r.stderr
+    token = r.stdout.strip()
+    assert re.fullmatch(r"[A-Za-z0-9_-]{40,}", token)
+    assert "shown only this once" in r.stderr
+    with sqlite3.connect(data / "clinic.sqlite3") as db:
+        rows = db.execute("SELECT t.name, t.digest, t.revoked, s.username FROM clinic_apitoken t "
+                          "JOIN clinic_staff s ON s.id = t.staff_id").fetchall()
+        assert rows == [("lab import", hashlib.sha256(token.encode()).hexdigest(), 0, "dr.lin")]
+        assert token not in str(db.execute("SELECT * FROM clinic_auditevent").fetchall())
+        assert db.execute("SELECT count(*) FROM clinic_auditevent WHERE action = 'issue_api_token'").fetchone() == (1,)
+
+
+def test_createtoken_refuses_an_unknown_account(tmp_path: Path) -> None:
+    """A username that does not exist is a clear error and makes nothing."""
+    r = run_createtoken(tmp_path / "clinic", "nobody")
+    assert r.returncode != 0
+    assert "no account called 'nobody'" in r.stderr
+    assert not r.stdout.strip()
