@@ -13,7 +13,10 @@ from typing import Any, NoReturn
 
 import click
 
+from .documents import read_document
 from .errors import InputRefused, Problem
+
+__all__ = ["main", "read_document", "refuse"]
 
 BAD_INPUT = 2
 LAZY_COMMANDS = {
@@ -22,6 +25,7 @@ LAZY_COMMANDS = {
     "backup": "sciatica_care.clinic.cli_commands:backup",
     "restore": "sciatica_care.clinic.cli_commands:restore",
     "createtoken": "sciatica_care.clinic.cli_commands:createtoken",
+    "instruments": "sciatica_care.outcomes.cli_commands:instruments",
     "handout": "sciatica_care.reports.cli_commands:handout",
     "chart": "sciatica_care.reports.cli_commands:chart",
 }
@@ -50,36 +54,6 @@ def refuse(problems: list[Problem], as_json: bool) -> NoReturn:
     if as_json:
         click.echo(json.dumps(InputRefused(problems).as_json()))
     sys.exit(BAD_INPUT)
-
-
-def read_document(source: str) -> Any:
-    """Parse a JSON or YAML document from a path or `-` (stdin); raise InputRefused naming the problem."""
-    name = "stdin" if source == "-" else source
-    try:
-        text = sys.stdin.read() if source == "-" else open(source, encoding="utf-8").read()  # noqa: SIM115
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputRefused([Problem(name, f"cannot read the file: {getattr(exc, 'strerror', None) or exc}")]) from None
-    if not text.strip():
-        raise InputRefused([Problem(name, "the file is empty")])
-    if text.lstrip().startswith(("{", "[")):
-        try:
-            return json.loads(text)
-        except RecursionError:
-            raise InputRefused([Problem(name, "the document is nested too deeply")]) from None
-        except json.JSONDecodeError as exc:
-            where = f"line {exc.lineno} column {exc.colno}"
-            raise InputRefused([Problem(name, f"invalid JSON at {where}: {exc.msg}")]) from None
-    import yaml
-
-    try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
-    except RecursionError:
-        raise InputRefused([Problem(name, "the document is nested too deeply")]) from None
-    except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        at = f" at line {where.line + 1} column {where.column + 1}" if where else ""
-        raise InputRefused([Problem(name, f"invalid YAML{at}: {getattr(exc, 'problem', None) or exc}")]) from None
 
 
 def _format_option() -> Any:

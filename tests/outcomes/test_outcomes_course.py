@@ -1,11 +1,17 @@
-"""Course status over a series of visits, and the review / referral / taper advice."""
+"""Course status over a series of visits (by session or by date), and the review / referral / taper / red-flag
+advice."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
+from random import Random
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sciatica_care.errors import InputRefused
-from sciatica_care.outcomes import course_advice, course_status
+from sciatica_care.outcomes import CourseStatus, course_advice, course_review, course_status, course_status_by_date
 
 
 @pytest.mark.parametrize(
@@ -17,10 +23,15 @@ from sciatica_care.outcomes import course_advice, course_status
         pytest.param([(1, 4), (2, 5), (3, 8)], "stable", id="improvement-lost"),
         pytest.param([(1, 8), (3, 10)], "worse", id="latest-worse"),
         pytest.param([(2, 9), (4, 5)], "improving", id="latest-improved"),
+        pytest.param([(1, 6), (2, 6)], "responder", id="two-in-a-row-exactly-mcid"),
+        pytest.param([(1, 9), (2, 6), (3, 5)], "responder", id="responder-after-a-bad-start"),
+        pytest.param([(1, 6), (2, 7)], "stable", id="responder-lost"),
+        pytest.param([(1, 6), (2, 10)], "worse", id="improved-then-worse"),
     ],
 )
 def test_status_follows_the_latest_measurement(measurements: list[tuple[int, float]], status: str) -> None:
-    """The status compares the latest score with baseline (NRS baseline 8)."""
+    """The status compares the latest score with baseline (NRS baseline 8); two improvements in a row make a
+    responder."""
     assert course_status("nrs", 8, measurements).status == status
 
 
@@ -151,3 +162,225 @@ def test_advice_refusals(args: tuple[object, ...], paths: list[str]) -> None:
     with pytest.raises(InputRefused) as refused:
         course_advice(*args)  # type: ignore[arg-type]
     assert [p.path for p in refused.value.problems] == paths
+
+
+@pytest.mark.parametrize(
+    ("instrument", "baseline", "measurements", "status"),
+    [
+        pytest.param("odi", 40.0, [(1, 30.0), (2, 30.0)], "responder", id="odi-exactly-mcid-10-twice"),
+        pytest.param("odi", 40.0, [(1, 30.1), (2, 30.1)], "stable", id="odi-9.9-points-24.75pct"),
+        pytest.param("odi", 20.0, [(1, 14.0)], "improving", id="odi-exactly-30pct"),
+        pytest.param("odi", 20.0, [(1, 14.1)], "stable", id="odi-29.5pct"),
+        pytest.param("odi", 20.0, [(1, 26.0)], "worse", id="odi-worse-exactly-30pct"),
+        pytest.param("nrs", 10, [(1, 7)], "improving", id="nrs-exactly-30pct"),
+        pytest.param("nrs", 8, [(1, 7)], "stable", id="nrs-1-point-12pct"),
+        pytest.param("rmdq", 20, [(1, 15), (3, 14)], "responder", id="rmdq-exactly-mcid-5"),
+        pytest.param("sbi", 10, [(1, 7), (2, 7)], "responder", id="sbi-exactly-30pct-no-mcid"),
+    ],
+)
+def test_status_boundaries(
+    instrument: str, baseline: float, measurements: list[tuple[int, float]], status: str
+) -> None:
+    """Exactly the MCID or exactly 30% of baseline counts as important; just under does not."""
+    assert course_status(instrument, baseline, measurements).status == status
+
+
+D = date(2025, 3, 3)
+
+
+def day(n: int) -> date:
+    """The date `n` days after the first visit (day 0)."""
+    return D + timedelta(days=n)
+
+
+@pytest.mark.parametrize(
+    ("measurements", "status", "streak"),
+    [
+        pytest.param([(day(0), 6)], "improving", 1, id="one"),
+        pytest.param([(day(7), 5), (day(0), 6)], "responder", 2, id="any-order"),
+        pytest.param([(day(0), 5), (day(7), 5), (day(7), 8)], "stable", 0, id="tie-counts-the-worst-of-the-day"),
+        pytest.param([(day(0), 5), (day(7), 8), (day(7), 5)], "stable", 0, id="tie-other-order"),
+        pytest.param([(day(0), 8), (day(0), 5), (day(7), 5)], "improving", 1, id="tie-earlier-worst-counts"),
+        pytest.param([(day(3), 5), (day(3), 5)], "improving", 1, id="same-day-twice-is-one-visit"),
+        pytest.param([(day(0), 5), (day(7), 10)], "worse", 0, id="latest-worse"),
+    ],
+)
+def test_status_by_date(measurements: list[tuple[date, float]], status: str, streak: int) -> None:
+    """Dated measurements are put in date order; several on one date count once, at that day's worst score."""
+    result = course_status_by_date("nrs", 8, measurements)
+    assert (result.status, result.improved_streak, result.responder) == (status, streak, status == "responder")
+
+
+def test_status_by_date_agrees_with_sessions() -> None:
+    """Without ties, dated measurements give the same status as the same scores by session number."""
+    scores = [7, 6, 5, 5]
+    by_session = course_status("nrs", 8, list(enumerate(scores, start=1)))
+    by_date = course_status_by_date("nrs", 8, [(day(7 * i), v) for i, v in enumerate(scores)])
+    assert by_session == by_date
+
+
+@pytest.mark.parametrize(
+    ("measurements", "problems"),
+    [
+        pytest.param([], [("measurements", "must be a non-empty list of [date, score] pairs")], id="empty"),
+        pytest.param(
+            [(datetime(2025, 3, 3, 9, 0, tzinfo=UTC), 5)],
+            [("measurements[0][0]", "must be a date, got a datetime")],
+            id="datetime",
+        ),
+        pytest.param([("2025-03-03", 5)], [("measurements[0][0]", 'must be a date, got "2025-03-03"')], id="string"),
+        pytest.param(
+            [(D, 5), (D, 11), [D]],
+            [
+                ("measurements[1][1]", "must be an integer from 0 to 10, got 11"),
+                ("measurements[2]", "must be a [date, score] pair, got a list"),
+            ],
+            id="every-problem",
+        ),
+    ],
+)
+def test_status_by_date_refusals(measurements: object, problems: list[tuple[str, str]]) -> None:
+    """Bad dated measurements are refused with every problem at its path."""
+    with pytest.raises(InputRefused) as refused:
+        course_status_by_date("nrs", 8, measurements)  # type: ignore[arg-type]
+    assert [(p.path, p.message) for p in refused.value.problems] == problems
+
+
+def test_status_by_date_unknown_instrument_still_checks_dates() -> None:
+    """An unknown instrument does not hide problems with the dates."""
+    with pytest.raises(InputRefused) as refused:
+        course_status_by_date("vas", 8, [(1, 5)])  # type: ignore[list-item]
+    assert [p.path for p in refused.value.problems] == ["instrument", "measurements[0][0]"]
+
+
+@st.composite
+def dated_course(draw: st.DrawFn) -> tuple[int, list[tuple[date, int]]]:
+    """A baseline and NRS measurements on a few dates, so that ties are common."""
+    baseline = draw(st.integers(0, 10))
+    days = st.integers(0, 5).map(lambda n: day(7 * n))
+    return baseline, draw(st.lists(st.tuples(days, st.integers(0, 10)), min_size=1, max_size=12))
+
+
+@given(dated_course(), st.randoms())
+def test_status_is_invariant_to_visit_order(course: tuple[int, list[tuple[date, int]]], rng: Random) -> None:
+    """Reordering the measurements, same-date ties included, never changes the status."""
+    baseline, measurements = course
+    shuffled = measurements.copy()
+    rng.shuffle(shuffled)
+    assert course_status_by_date("nrs", baseline, shuffled) == course_status_by_date("nrs", baseline, measurements)
+
+
+@given(dated_course())
+def test_status_by_date_is_consistent(course: tuple[int, list[tuple[date, int]]]) -> None:
+    """A responder has a streak of two or more; the streak never exceeds the number of visit dates."""
+    baseline, measurements = course
+    result = course_status_by_date("nrs", baseline, measurements)
+    assert result.responder is (result.status == "responder") is (result.improved_streak >= 2)
+    assert result.improved_streak <= len({d for d, _ in measurements})
+    assert (result.status in {"responder", "improving"}) is result.latest.important_improvement
+
+
+def status(*scores: int, baseline: int = 8) -> CourseStatus:
+    """The NRS status of weekly measurements."""
+    return course_status_by_date("nrs", baseline, [(day(7 * i), v) for i, v in enumerate(scores)])
+
+
+def visits(count: int, every: int = 7) -> list[date]:
+    """`count` session dates, `every` days apart from day 0."""
+    return [day(every * i) for i in range(count)]
+
+
+@pytest.mark.parametrize(
+    ("done", "planned", "statuses", "advice"),
+    [
+        pytest.param(3, day(21), [status(8)], [], id="too-early-to-judge"),
+        pytest.param(4, day(28), [status(8, 7)], ["review_diagnosis_and_plan"], id="review-after-4"),
+        pytest.param(5, day(35), [status(8, 7, 7)], ["review_diagnosis_and_plan"], id="review-after-5"),
+        pytest.param(6, day(42), [status(8, 7)], ["suggest_referral"], id="refer-after-6"),
+        pytest.param(4, day(28), [], ["review_diagnosis_and_plan"], id="nothing-measured-after-4"),
+        pytest.param(4, day(28), [status(6)], [], id="improving-no-review"),
+        pytest.param(
+            4, day(28), [status(6), status(6, baseline=4)], ["review_diagnosis_and_plan"], id="one-better-one-worse"
+        ),
+        pytest.param(6, day(42), [status(6, 5)], ["taper_frequency"], id="taper-at-week-6"),
+        pytest.param(6, day(41), [status(6, 5)], [], id="no-taper-a-day-before-week-6"),
+        pytest.param(6, day(42), [status(7, 5)], [], id="no-taper-after-one-improved-visit"),
+        pytest.param(6, day(42), [status(7, 5), status(6, 6, baseline=9)], ["taper_frequency"], id="taper-any-held"),
+    ],
+)
+def test_course_review(done: int, planned: date, statuses: list[CourseStatus], advice: list[str]) -> None:
+    """No improvement: review after 4 sessions, referral after 6; improvement held for 2 visits from week 6:
+    taper. Red flags checked on the day, so no alert."""
+    found = course_review(visits(done), planned, statuses, planned)
+    assert [a.id for a in found] == advice
+
+
+@pytest.mark.parametrize(
+    ("last_check", "alert"),
+    [
+        pytest.param(None, True, id="never-checked"),
+        pytest.param(day(27), True, id="checked-the-day-before"),
+        pytest.param(day(0), True, id="checked-at-intake-only"),
+        pytest.param(day(28), False, id="checked-on-the-day"),
+        pytest.param(day(29), False, id="checked-after"),
+    ],
+)
+def test_red_flag_recheck_alert(last_check: date | None, alert: bool) -> None:
+    """A red-flag screen older than the planned visit, or none, raises an alert, listed first."""
+    found = course_review(visits(4), day(28), [status(6)], last_check)
+    assert [a.id for a in found] == (["red_flag_recheck_overdue"] if alert else [])
+    assert all(a.level == "alert" for a in found)
+
+
+def test_red_flag_alert_comes_before_other_advice() -> None:
+    """The alert is listed before the review prompt, and says when red flags were last asked about."""
+    found = course_review(visits(4), day(28), [status(8)], day(21))
+    assert [(a.id, a.level) for a in found] == [
+        ("red_flag_recheck_overdue", "alert"),
+        ("review_diagnosis_and_plan", "suggestion"),
+    ]
+    assert "2025-03-24" in found[0].text
+    assert "nice-cks-red-flags" in found[0].sources
+
+
+def test_course_review_first_visit() -> None:
+    """At the first visit (no sessions yet) only the red-flag screen can be due."""
+    assert [a.id for a in course_review([], D, [], None)] == ["red_flag_recheck_overdue"]
+
+
+@given(st.lists(st.integers(0, 60).map(day), max_size=10), st.randoms())
+def test_course_review_ignores_visit_order(dates: list[date], rng: Random) -> None:
+    """The order the session dates come in makes no difference."""
+    shuffled = dates.copy()
+    rng.shuffle(shuffled)
+    statuses = [status(6, 5)]
+    assert course_review(shuffled, day(60), statuses, day(59)) == course_review(dates, day(60), statuses, day(59))
+
+
+@pytest.mark.parametrize(
+    ("args", "problems"),
+    [
+        pytest.param(
+            ([day(29)], day(28), [], day(28)),
+            [("visit_dates[0]", "must not be after the planned visit 2025-03-31, got 2025-04-01")],
+            id="visit-after-planned",
+        ),
+        pytest.param(
+            ([D], "2025-03-31", [], None), [("planned", 'must be a date, got "2025-03-31"')], id="planned-string"
+        ),
+        pytest.param(
+            ("2025-03-03", D, [], None), [("visit_dates", 'must be a list of dates, got "2025-03-03"')], id="not-list"
+        ),
+        pytest.param(([D], D, ["improving"], None), [("statuses", "must be a list of course statuses")], id="status"),
+        pytest.param(
+            ([D], D, [], datetime(2025, 3, 3, tzinfo=UTC)),
+            [("last_red_flag_check", "must be a date, got a datetime")],
+            id="check-datetime",
+        ),
+    ],
+)
+def test_course_review_refusals(args: tuple[object, ...], problems: list[tuple[str, str]]) -> None:
+    """Bad review arguments are refused, every one named at its path."""
+    with pytest.raises(InputRefused) as refused:
+        course_review(*args)  # type: ignore[arg-type]
+    assert [(p.path, p.message) for p in refused.value.problems] == problems

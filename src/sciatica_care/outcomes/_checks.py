@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import date, datetime
+from fractions import Fraction
 from typing import TypeGuard
 
 from sciatica_care.errors import Problem
@@ -55,3 +57,35 @@ def check_score(instrument: Instrument, value: object, path: str, problems: list
     kind = "a number" if instrument.method == "percent" else "an integer"
     problems.append(Problem(path, f"must be {kind} from {low} to {high}, got {describe(value)}"))
     return None
+
+
+def exact(value: float) -> Fraction:
+    """`value` as an exact fraction of the decimal it was written as: repr gives the shortest decimal that
+    round-trips, so 4.9 becomes 49/10, not its binary neighbour. Thresholds compared on these are exact."""
+    return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+
+
+def check_date(value: object, path: str, problems: list[Problem]) -> date | None:
+    """`value` if it is a calendar date (a datetime is refused: visits are counted by day), else None after
+    adding a problem."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    problems.append(Problem(path, f"must be a date, got {describe(value)}"))
+    return None
+
+
+def check_visit_dates(visit_dates: object, planned: date | None, problems: list[Problem]) -> list[date]:
+    """The dates in `visit_dates` (a list of past visits, any order), each refused unless it is a date on or
+    before `planned`; the good ones are returned."""
+    if not isinstance(visit_dates, list | tuple):
+        problems.append(Problem("visit_dates", f"must be a list of dates, got {describe(visit_dates)}"))
+        return []
+    days: list[date] = []
+    for index, value in enumerate(visit_dates):
+        path = f"visit_dates[{index}]"
+        checked = check_date(value, path, problems)
+        if checked is not None and planned is not None and checked > planned:
+            problems.append(Problem(path, f"must not be after the planned visit {planned}, got {checked}"))
+        elif checked is not None:
+            days.append(checked)
+    return days

@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import Literal, TypedDict
 
 from sciatica_care.errors import InputRefused, Problem
-from sciatica_care.outcomes._checks import check_score, find_instrument
+from sciatica_care.outcomes._checks import check_score, exact, find_instrument
 from sciatica_care.outcomes.instruments import IMPORTANT_PERCENT, IMPORTANT_PERCENT_SOURCES, Instrument
 
 Rule = Literal["mcid_or_percent", "percent_only"]
@@ -75,9 +75,9 @@ def change(instrument: str, baseline: float, current: float) -> Change:
 
 
 def _compare(instrument: Instrument, baseline: float, current: float) -> Change:
-    before, after = _exact(baseline), _exact(current)
+    before, after = exact(baseline), exact(current)
     mcid = instrument.minimal_important_change
-    threshold = None if mcid is None else _exact(mcid.points)
+    threshold = None if mcid is None else exact(mcid.points)
     absolute = after - before
     if mcid is None:
         rule: Rule = "percent_only"
@@ -113,11 +113,6 @@ def _important(gain: Fraction, baseline: Fraction, threshold: Fraction | None) -
     if threshold is not None and gain >= threshold:
         return True
     return baseline > 0 and gain * 100 >= IMPORTANT_PERCENT * baseline
-
-
-def _exact(value: float) -> Fraction:
-    # repr gives the shortest decimal that round-trips, so 4.9 becomes 49/10, not the binary neighbour.
-    return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
 
 
 def _plain(value: Fraction, *inputs: float) -> float:

@@ -1,17 +1,36 @@
-"""Where a course of treatment stands, from its outcome scores, and what to consider next."""
+"""Where a course of treatment stands, from its outcome scores, and what to consider next.
+
+Status of one measure against its baseline (Ostelo 2008 via `change`):
+- `responder`: important improvement at the latest two measurements in a row;
+- `improving`: important improvement at the latest measurement (the MCID in points or ≥ 30% of baseline);
+- `worse`: important worsening at the latest measurement;
+- `stable`: neither.
+Measurements keyed by date may come in any order; several on one date count as one, at the worst (highest)
+score of that day, so the status never depends on how same-day entries happen to be ordered.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 from sciatica_care.errors import InputRefused, Problem, join_path
-from sciatica_care.outcomes._checks import as_number, check_score, describe, find_instrument, is_int
+from sciatica_care.outcomes._checks import (
+    as_number,
+    check_date,
+    check_score,
+    check_visit_dates,
+    describe,
+    find_instrument,
+    is_int,
+)
 from sciatica_care.outcomes.change import Change, change
 from sciatica_care.outcomes.instruments import Instrument
 
-Status = Literal["improving", "worse", "stable"]
+Status = Literal["responder", "improving", "worse", "stable"]
+AdviceLevel = Literal["alert", "suggestion"]
 
 RESPONDER_CONSECUTIVE = 2
 REVIEW_AFTER_SESSIONS = 4
@@ -23,7 +42,8 @@ TAPER_AFTER_STABLE_VISITS = 2
 @dataclass(frozen=True, slots=True)
 class CourseStatus:
     """`status` compares the latest score with baseline. `improved_streak` counts the latest measurements in a
-    row that show important improvement; `responder` is true when that streak has reached two."""
+    row that show important improvement; `responder` is true when that streak has reached two (and `status` is
+    then `responder`)."""
 
     instrument: str
     status: Status
@@ -34,51 +54,101 @@ class CourseStatus:
 
 @dataclass(frozen=True, slots=True)
 class Advice:
-    """One suggestion for the practitioner, in our words, with the sources behind its rule."""
+    """One suggestion (or, for safety, an alert) for the practitioner, in our words, with its rule's sources."""
 
     id: str
     text: str
     sources: tuple[str, ...]
+    level: AdviceLevel = "suggestion"
 
 
 def course_status(
     instrument: str, baseline: float, measurements: Sequence[tuple[int, float]]
 ) -> CourseStatus:
     """Status of a course on one instrument from its baseline and its (session_number, score) measurements,
-    ordered by session."""
+    ordered by session (each session number once)."""
     problems: list[Problem] = []
-    found = find_instrument(instrument, problems)
-    if found is not None:
-        check_score(found, baseline, "baseline", problems)
-    if not isinstance(measurements, list | tuple) or not measurements:
-        problems.append(Problem("measurements", "must be a non-empty list of [session_number, score] pairs"))
-    else:
-        _check_measurements(found, measurements, problems)
+    found = _check_baseline(instrument, baseline, problems)
+    if _check_list(measurements, "session_number", problems):
+        _check_sessions(found, measurements, problems)
     if problems:
         raise InputRefused(problems)
-    changes = [change(instrument, baseline, value) for _, value in measurements]
+    return _status(instrument, baseline, [value for _, value in measurements])
+
+
+def course_status_by_date(
+    instrument: str, baseline: float, measurements: Sequence[tuple[date, float]]
+) -> CourseStatus:
+    """Status of a course on one instrument from its baseline and its (date, score) measurements, in any order.
+    Measurements that share a date count once, at that day's worst score."""
+    problems: list[Problem] = []
+    found = _check_baseline(instrument, baseline, problems)
+    by_day: dict[date, float] = {}
+    if _check_list(measurements, "date", problems):
+        for index, pair in enumerate(measurements):
+            path = join_path("measurements", index)
+            if (both := _as_pair(pair, "date", path, problems)) is None:
+                continue
+            day = check_date(both[0], join_path(path, 0), problems)
+            value = None if found is None else check_score(found, both[1], join_path(path, 1), problems)
+            if day is not None and value is not None:
+                by_day[day] = max(value, by_day.get(day, value))
+    if problems:
+        raise InputRefused(problems)
+    return _status(instrument, baseline, [by_day[day] for day in sorted(by_day)])
+
+
+def _status(instrument: str, baseline: float, values: list[float]) -> CourseStatus:
+    changes = [change(instrument, baseline, value) for value in values]
     streak = 0
     for each in reversed(changes):
         if not each.important_improvement:
             break
         streak += 1
     latest = changes[-1]
+    responder = streak >= RESPONDER_CONSECUTIVE
     status: Status = (
-        "improving" if latest.important_improvement else "worse" if latest.important_worsening else "stable"
+        "responder"
+        if responder
+        else "improving"
+        if latest.important_improvement
+        else "worse"
+        if latest.important_worsening
+        else "stable"
     )
-    return CourseStatus(instrument, status, streak >= RESPONDER_CONSECUTIVE, streak, latest)
+    return CourseStatus(instrument, status, responder, streak, latest)
 
 
-def _check_measurements(
+def _check_baseline(instrument: str, baseline: float, problems: list[Problem]) -> Instrument | None:
+    found = find_instrument(instrument, problems)
+    if found is not None:
+        check_score(found, baseline, "baseline", problems)
+    return found
+
+
+def _check_list(measurements: object, key: str, problems: list[Problem]) -> bool:
+    if isinstance(measurements, list | tuple) and measurements:
+        return True
+    problems.append(Problem("measurements", f"must be a non-empty list of [{key}, score] pairs"))
+    return False
+
+
+def _as_pair(pair: object, key: str, path: str, problems: list[Problem]) -> tuple[object, object] | None:
+    if isinstance(pair, list | tuple) and len(pair) == 2:
+        return pair[0], pair[1]
+    problems.append(Problem(path, f"must be a [{key}, score] pair, got {describe(pair)}"))
+    return None
+
+
+def _check_sessions(
     instrument: Instrument | None, measurements: Sequence[object], problems: list[Problem]
 ) -> None:
     previous: int | None = None
     for index, pair in enumerate(measurements):
         path = join_path("measurements", index)
-        if not isinstance(pair, list | tuple) or len(pair) != 2:
-            problems.append(Problem(path, f"must be a [session_number, score] pair, got {describe(pair)}"))
+        if (both := _as_pair(pair, "session_number", path, problems)) is None:
             continue
-        session, value = pair
+        session, value = both
         if not is_int(session) or session < 1:
             problems.append(
                 Problem(join_path(path, 0), f"must be a session number from 1, got {describe(session)}")
@@ -106,6 +176,50 @@ def course_advice(
     if improved_stable_visits >= TAPER_AFTER_STABLE_VISITS and weeks_since_start >= TAPER_FROM_WEEK:
         return [_taper(improved_stable_visits)]
     return []
+
+
+def course_review(
+    visit_dates: Sequence[date],
+    planned: date,
+    statuses: Sequence[CourseStatus],
+    last_red_flag_check: date | None,
+) -> list[Advice]:
+    """Advice before the visit on `planned`, from the dates of the sessions done so far (any order), the status
+    of each outcome measure (see `course_status_by_date`) and the date red flags were last asked about.
+
+    The course counts as improved when at least one measure shows important improvement and none shows
+    important worsening; its improvement has held for as many visits as the longest streak among the measures.
+    Weeks run from the first session to the planned visit. A red-flag screen older than the planned visit, or
+    none at all, raises an alert first: red flags are asked again at every visit (facts §2)."""
+    problems: list[Problem] = []
+    day = check_date(planned, "planned", problems)
+    days = check_visit_dates(visit_dates, day, problems)
+    if not isinstance(statuses, list | tuple) or not all(isinstance(s, CourseStatus) for s in statuses):
+        problems.append(Problem("statuses", "must be a list of course statuses"))
+    checked_on = None
+    if last_red_flag_check is not None:
+        checked_on = check_date(last_red_flag_check, "last_red_flag_check", problems)
+    if problems or day is None:
+        raise InputRefused(problems)
+    advice: list[Advice] = []
+    if checked_on is None or checked_on < day:
+        advice.append(_red_flag_recheck(checked_on, day))
+    worse = any(s.status == "worse" for s in statuses)
+    improved = not worse and any(s.latest.important_improvement for s in statuses)
+    held = max((s.improved_streak for s in statuses), default=0) if improved else 0
+    weeks = (day - min(days)).days / 7 if days else 0.0
+    return [*advice, *course_advice(len(days), improved, weeks, held)]
+
+
+def _red_flag_recheck(last: date | None, planned: date) -> Advice:
+    when = "has not been recorded for this course" if last is None else f"was last done on {last.isoformat()}"
+    return Advice(
+        "red_flag_recheck_overdue",
+        f"Ask the red-flag questions again before treating on {planned.isoformat()}: the screen {when}. "
+        "Signs of cauda equina compression, cancer, infection or fracture can appear part-way through a course.",
+        ("nice-cks-red-flags", "bmj-bp-ces", "nhs-lothian-refhelp"),
+        "alert",
+    )
 
 
 def _review(sessions: int) -> Advice:

@@ -27,6 +27,9 @@ class Item:
     counts_one_from: int | None = None
     # facts.md marks some item topics as unverified; the status must stay visible.
     unverified: bool = False
+    # The form gives every answer its own text (the ODI's six statements per section, STarT Back's five
+    # bothersomeness labels): a clinic's wording file must then supply one text per answer.
+    labelled_answers: bool = False
 
     def points(self, answer: int) -> int:
         if self.counts_one_from is None:
@@ -142,7 +145,7 @@ _STARTBACK_TOPICS = (
 ODI = Instrument(
     id="odi",
     name="Oswestry Disability Index 2.1a",
-    items=tuple(Item(topic, 0, 5) for topic in _ODI_TOPICS),
+    items=tuple(Item(topic, 0, 5, labelled_answers=True) for topic in _ODI_TOPICS),
     method="percent",
     score_low=0,
     score_high=100,
@@ -198,7 +201,7 @@ STARTBACK = Instrument(
     name="STarT Back Screening Tool",
     items=(
         *(Item(topic, 0, 1) for topic in _STARTBACK_TOPICS[:8]),
-        Item(_STARTBACK_TOPICS[8], 0, 4, counts_one_from=3),
+        Item(_STARTBACK_TOPICS[8], 0, 4, counts_one_from=3, labelled_answers=True),
     ),
     method="sum",
     score_low=0,
