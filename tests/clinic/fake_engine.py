@@ -43,7 +43,7 @@ def plan_for(intake: dict[str, Any]) -> dict[str, Any]:
     side = episode["side"]
     pregnant = bool(patient.get("pregnant"))
     candidates = [("GB30", "local"), ("BL40", "distal"), ("BL25", "local"), ("SP6", "systemic"), ("LI4", "balance")]
-    excluded = [{"code": c, "rule": "pregnancy", "reason": "forbidden in pregnancy"}
+    excluded = [{"code": c, "side": side, "rule": "pregnancy", "reason": "forbidden in pregnancy"}
                 for c, _ in candidates if pregnant and c in PREGNANCY_EXCLUDED]
     points = [] if not allowed else [
         {"code": c, "side": side, "role": r, "reason": f"{c} for the {r} effect", "sources": ["fake-source"],
@@ -58,26 +58,44 @@ def plan_for(intake: dict[str, Any]) -> dict[str, Any]:
         "schema_version": "1",
         "triage": {"level": level, "red_flags": flags,
                    "advice": "Same-day emergency assessment." if level == "emergency" else
-                   ("Medical assessment before any treatment." if level == "urgent" else "Treat as planned.")},
+                   ("Medical assessment before any treatment." if level == "urgent" else "Treat as planned."),
+                   "patient_advice": "Go to an emergency department today." if level == "emergency" else
+                   ("See your doctor before any treatment." if level == "urgent" else "You may be treated.")},
         "treatment_allowed": allowed,
-        "assessment": {"causes": [{"id": "disc_herniation", "likelihood": 0.7, "reasons": ["leg pain > back"]}],
+        "assessment": {"causes": [{"id": "disc_herniation", "name": "Disc herniation", "likelihood": 0.7,
+                                   "reasons": ["leg pain > back"]}],
                        "nerve_roots": ["S1"], "channels": ["bladder"],
                        "phase": "acute" if episode["duration_weeks"] < 6 else "chronic",
                        "tcm_patterns": ["qi_blood_stagnation"]},
-        "acupuncture": {"points": points, "excluded": excluded},
+        "acupuncture": {"points": points, "excluded": excluded,
+                        "reasons": [] if allowed else ["Treatment withheld: red flags."]},
         "electroacupuncture": {"allowed": allowed and not pregnant, "reasons": [],
                                "pairs": [["GB30", "BL40"]] if allowed and not pregnant else [],
+                               "pair_details": [{"points": ["GB30", "BL40"], "side": side, "rule": "fake-ea",
+                                                 "reason": "along the sciatic pathway"}]
+                               if allowed and not pregnant else [],
                                "frequency_hz": "2/100", "minutes": 20},
-        "massage": {"allowed": allowed, "techniques": ["trigger_point_release"], "cautions": []},
-        "cupping": {"allowed": allowed, "reasons": []},
+        "massage": {"allowed": allowed, "techniques": ["trigger_point_release"], "cautions": [],
+                    "reasons": [] if allowed else ["Treatment withheld."],
+                    "details": [{"id": "trigger_point_release", "name": "Trigger point release", "gentle": False,
+                                 "description": "Sustained pressure on the trigger point."}] if allowed else []},
+        "cupping": {"allowed": allowed, "reasons": [] if allowed else ["Treatment withheld."],
+                    "description": "Stationary cups over the gluteal muscles."},
         "self_care": {"thermal": "ice", "exercises": ["neural_flossing"], "acupressure": [],
-                      "ergonomics": ["lumbar_support"]},
+                      "thermal_advice": {"advice": "Ice for 10 minutes, three times a day."},
+                      "exercise_details": [{"id": "neural_flossing", "name": "Nerve gliding",
+                                            "instructions": "Sit tall, straighten the knee, lift the head.",
+                                            "dosage": "10 times, twice a day"}],
+                      "ergonomics": ["lumbar_support"],
+                      "ergonomic_details": [{"id": "lumbar_support", "name": "Support your lower back",
+                                             "advice": "Use a rolled towel when sitting."}]},
         "schedule": {"sessions_per_week": 2, "course_sessions": [8, 10], "review_after_sessions": 4,
                      "phases": [{"weeks": "1-3", "goal": "settle the pain"}]},
         "warnings": warnings,
         "engine_version": "fake-1",
         "knowledge_version": "fake-k1",
-        "guideline": {"id": "nice-ng59", "position": "Acupuncture is not recommended by NICE NG59 for sciatica."},
+        "guideline": {"id": "nice-ng59", "position": "Acupuncture is not recommended by NICE NG59 for sciatica.",
+                      "evidence_grade": "not_recommended"},
     }
 
 

@@ -21,6 +21,9 @@ PAGES = {
     "plan": ("clinic:plan", "plan", True),
     "visit": ("clinic:visit_detail", "visit", True),
     "visit_edit": ("clinic:visit_edit", "visit", True),
+    "handout_html": ("clinic:handout_html", "plan", True),
+    "handout_pdf": ("clinic:handout_pdf", "plan", True),
+    "practitioner_pdf": ("clinic:practitioner_pdf", "plan", True),
 }
 ROLES = ["practitioner", "clinic_admin", "reception"]
 

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from sciatica_care.clinic.views import auth, episodes, patients, tokens, visits
+from sciatica_care.clinic.views import auth, episodes, handouts, patients, tokens, visits
 
 app_name = "clinic"
 urlpatterns = [
@@ -18,6 +18,9 @@ urlpatterns = [
     path("episodes/<int:pk>/intake/preview/", episodes.intake_preview, name="intake_preview"),
     path("episodes/<int:pk>/visits/new/", visits.visit_new, name="visit_new"),
     path("plans/<int:pk>/", episodes.plan_view, name="plan"),
+    path("plans/<int:pk>/handout.html", handouts.handout_html, name="handout_html"),
+    path("plans/<int:pk>/handout.pdf", handouts.handout_pdf, name="handout_pdf"),
+    path("plans/<int:pk>/print.pdf", handouts.practitioner_pdf, name="practitioner_pdf"),
     path("visits/<int:pk>/", visits.visit_detail, name="visit_detail"),
     path("visits/<int:pk>/edit/", visits.visit_edit, name="visit_edit"),
     path("tokens/", tokens.token_list, name="tokens"),

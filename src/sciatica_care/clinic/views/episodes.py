@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sciatica_care.clinic import access, audit, engine_bridge, intake_form, records
+from sciatica_care.clinic import access, audit, engine_bridge, figures, intake_form, pain_drawing, records
 from sciatica_care.clinic.models import Episode, Patient, PlanRevision
 from sciatica_care.errors import InputRefused, Problem
 
@@ -72,10 +72,12 @@ def intake(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         data = _initial_intake(episode)
         audit.record(request.user, "read", episode, patient_id=episode.patient_id, purpose="intake")
+    drawn = pain_drawing.from_form(request.POST, data) if request.method == "POST" else pain_drawing.from_intake(data)
     return render(request, "clinic/intake.html", {
         "episode": episode, "patient": episode.patient, "groups": intake_form.groups(data, problems),
         "top_problems": intake_form.unplaced(problems), "has_problems": bool(problems),
-        "screened": request.POST.get("red_flags_screened") if request.method == "POST" else False},
+        "screened": request.POST.get("red_flags_screened") if request.method == "POST" else False,
+        "drawing": pain_drawing.context(*drawn)},
         status=422 if problems else 200)
 
 
@@ -101,4 +103,4 @@ def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(request.user, "read", revision, patient_id=revision.episode.patient_id)
     return render(request, "clinic/plan.html", {
         "revision": revision, "plan": revision.plan, "episode": revision.episode,
-        "patient": revision.episode.patient, "intake": revision.intake.data})
+        "patient": revision.episode.patient, "intake": revision.intake.data, "chart": figures.plan_chart(revision)})
