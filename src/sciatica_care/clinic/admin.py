@@ -38,7 +38,7 @@ class PatientAdmin(ClinicScopedAdmin):
 
 @admin.register(Clinic)
 class ClinicAdmin(admin.ModelAdmin):
-    list_display = ("name", "created_at")
+    list_display = ("name", "disability_instrument", "questionnaire_every_n_visits", "payer_rule_warning", "created_at")
 
 
 @admin.register(ApiToken)

@@ -20,9 +20,20 @@ class Role(models.TextChoices):
     RECEPTION = "reception", "Reception"
 
 
+class DisabilityInstrument(models.TextChoices):
+    ODI = "odi", "Oswestry Disability Index"
+    RMDQ = "rmdq", "Roland-Morris Disability Questionnaire"
+
+
 class Clinic(models.Model):
     name = models.CharField(max_length=200)
     created_at = models.DateTimeField(default=timezone.now)
+    # Outcome settings (issue 4): which disability questionnaire, how often the long questionnaires are asked,
+    # and whether to warn before a visit the US Medicare acupuncture rule would not cover.
+    disability_instrument = models.CharField(max_length=10, choices=DisabilityInstrument.choices,
+                                             default=DisabilityInstrument.ODI)
+    questionnaire_every_n_visits = models.PositiveSmallIntegerField(default=4)
+    payer_rule_warning = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return self.name
@@ -109,9 +120,31 @@ class Episode(models.Model):
     closed_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=EpisodeStatus.choices, default=EpisodeStatus.OPEN)
     version = models.PositiveIntegerField(default=1)
+    # The episode's facts for the clinic dashboard, derived from its intake, visits and scores and kept up to date
+    # by `records` (see `summary.py`) whenever one of those is written, so that the dashboard is one SQL
+    # aggregation. Never edited by hand.
+    top_cause = models.CharField(max_length=60, blank=True)
+    phase_at_intake = models.CharField(max_length=20, blank=True)
+    startback_band = models.CharField(max_length=10, blank=True)
+    ea_used = models.BooleanField(default=False)
+    massage_used = models.BooleanField(default=False)
+    sessions = models.PositiveIntegerField(default=0)
+    lead_practitioner = models.ForeignKey("Staff", on_delete=models.PROTECT, null=True, blank=True,
+                                          related_name="+")
+    baseline_leg_nrs = models.SmallIntegerField(null=True, blank=True)
+    latest_leg_nrs = models.SmallIntegerField(null=True, blank=True)
+    baseline_back_nrs = models.SmallIntegerField(null=True, blank=True)
+    latest_back_nrs = models.SmallIntegerField(null=True, blank=True)
+    baseline_odi = models.FloatField(null=True, blank=True)
+    latest_odi = models.FloatField(null=True, blank=True)
+    # None: not yet evaluable (fewer than two measurements of leg pain or the ODI).
+    responder = models.BooleanField(null=True, blank=True)
+    sessions_to_response = models.PositiveSmallIntegerField(null=True, blank=True)
+    odi_category = models.CharField(max_length=20, blank=True)
 
     class Meta:
         ordering = ["-opened_on", "-id"]
+        indexes = [models.Index(fields=["clinic", "opened_on"]), models.Index(fields=["clinic", "top_cause"])]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.opened_on})"
@@ -197,6 +230,11 @@ class OutcomeScore(models.Model):
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="scores")
     visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="scores", null=True, blank=True)
     instrument = models.CharField(max_length=20)
+    # What was measured: the instrument's id, or nrs_leg / nrs_back for the two pain scales.
+    measure = models.CharField(max_length=20, default="")
+    # How it was filled in: by the practitioner on the charting form, by the patient on the clinic's tablet or
+    # by a one-time link.
+    source = models.CharField(max_length=10, default="staff")
     answers = models.JSONField()
     result = models.JSONField()
     recorded_at = models.DateTimeField(default=timezone.now)
@@ -204,6 +242,27 @@ class OutcomeScore(models.Model):
 
     class Meta:
         ordering = ["recorded_at", "id"]
+
+
+class QuestionnaireLink(models.Model):
+    """A one-time way for a patient to fill in one questionnaire without an account: only the token's SHA-256 is
+    kept; it expires, and works once. `mode` is `link` (sent to the patient) or `tablet` (started by the
+    practitioner on the clinic's device)."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="questionnaire_links")
+    instrument = models.CharField(max_length=20)
+    measure = models.CharField(max_length=20)
+    mode = models.CharField(max_length=10, default="link")
+    digest = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    score = models.ForeignKey(OutcomeScore, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
 
 
 class AppendOnly(Exception):

@@ -5,22 +5,27 @@ Views and the API call these functions; they never save clinic records themselve
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import secrets
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from sciatica_care.clinic import audit, engine_bridge
+from sciatica_care.clinic import audit, engine_bridge, summary
 from sciatica_care.clinic.models import (
     Episode,
     Intake,
     OutcomeScore,
     Patient,
     PlanRevision,
+    QuestionnaireLink,
     Staff,
     Visit,
 )
+from sciatica_care.errors import InputRefused, Problem
 
 
 class Conflict(Exception):
@@ -109,14 +114,46 @@ def record_intake(actor: Staff, episode: Episode, intake: dict[str, Any], reason
                      triage=plan.get("triage", {}).get("level"))
         if plan.get("triage", {}).get("level") in ("emergency", "urgent") and episode.status == "open":
             Episode.objects.filter(pk=episode.pk).update(status="referred", version=F("version") + 1)
+        summary.refresh(episode)
     return revision
 
 
+def _score_all(questionnaires: dict[str, list[Any]]) -> dict[str, dict[str, Any]]:
+    """Score every questionnaire before anything is written; one InputRefused names every problem, each under
+    the form field it belongs to (`odi_3`)."""
+    from sciatica_care.clinic.questionnaires import problem_paths
+
+    results: dict[str, dict[str, Any]] = {}
+    problems: list[Problem] = []
+    for measure, answers in questionnaires.items():
+        try:
+            results[measure] = engine_bridge.score(_instrument_of(measure), answers)
+        except InputRefused as exc:
+            problems += problem_paths(_instrument_of(measure), exc.problems)
+    if problems:
+        raise InputRefused(problems)
+    return results
+
+
+def _instrument_of(measure: str) -> str:
+    return "nrs" if measure.startswith("nrs_") else measure
+
+
 def chart_visit(actor: Staff, episode: Episode, plan: PlanRevision | None, fields: dict[str, Any],
-                odi_answers: list[Any] | None = None) -> Visit:
-    """Store a charted session (and its ODI, scored by the scorer) in one transaction."""
-    odi = engine_bridge.score("odi", odi_answers) if odi_answers and any(
-        a is not None for a in odi_answers) else None
+                odi_answers: list[Any] | None = None,
+                questionnaires: dict[str, list[Any]] | None = None) -> Visit:
+    """Store a charted session and its questionnaires, each scored by the scorer, in one transaction. The leg
+    and back NRS are kept on the visit and as scores (`nrs_leg`, `nrs_back`)."""
+    asked: dict[str, list[Any]] = {}
+    if odi_answers and any(a is not None for a in odi_answers):
+        asked["odi"] = list(odi_answers)
+    for measure, answers in (questionnaires or {}).items():
+        if answers and any(a is not None for a in answers):
+            asked[measure] = list(answers)
+    for measure, field in (("nrs_leg", "leg_nrs"), ("nrs_back", "back_nrs")):
+        if fields.get(field) is not None:
+            asked[measure] = [fields[field]]
+    results = _score_all(asked)
     with transaction.atomic():
         visit = Visit.objects.create(clinic_id=episode.clinic_id, episode=episode, plan=plan, practitioner=actor,
                                      **fields)
@@ -126,20 +163,99 @@ def chart_visit(actor: Staff, episode: Episode, plan: PlanRevision | None, field
                          code=override["code"], reason=override["reason"])
         if visit.needling_stopped:
             audit.record(actor, "red_flag_stop", visit, patient_id=episode.patient_id, flags=visit.red_flags_found)
-        if odi is not None:
+        for measure, answers in asked.items():
             score = OutcomeScore.objects.create(clinic_id=episode.clinic_id, episode=episode, visit=visit,
-                                                instrument="odi", answers=odi_answers, result=odi,
-                                                recorded_by=actor)
+                                                instrument=_instrument_of(measure), measure=measure,
+                                                answers=answers, result=results[measure], recorded_by=actor,
+                                                recorded_at=_at_visit(visit))
             audit.record(actor, "create", score, patient_id=episode.patient_id)
+        summary.refresh(episode)
     return visit
 
 
+def _at_visit(visit: Visit) -> dt.datetime:
+    """A score charted with a visit counts on the visit's day (a session may be charted later)."""
+    now = timezone.now()
+    day = visit.date if isinstance(visit.date, dt.date) else dt.date.fromisoformat(str(visit.date))
+    if day == timezone.localdate(now):
+        return now
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
 def record_score(actor: Staff, episode: Episode, instrument: str, answers: list[Any],
-                 visit: Visit | None = None) -> OutcomeScore:
+                 visit: Visit | None = None, measure: str = "") -> OutcomeScore:
     result = engine_bridge.score(instrument, answers)
     with transaction.atomic():
         score = OutcomeScore.objects.create(clinic_id=episode.clinic_id, episode=episode, visit=visit,
-                                            instrument=instrument, answers=answers, result=result,
-                                            recorded_by=actor)
+                                            instrument=instrument, measure=measure or instrument,
+                                            answers=answers, result=result, recorded_by=actor)
         audit.record(actor, "create", score, patient_id=episode.patient_id)
+        summary.refresh(episode)
+    return score
+
+
+LINK_HOURS = 72
+LINK_MEASURES = ("odi", "rmdq", "sbi", "startback")
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_questionnaire_link(actor: Staff, episode: Episode, measure: str, *, mode: str = "link",
+                              hours: int = LINK_HOURS) -> tuple[QuestionnaireLink, str]:
+    """A one-time link for the patient to fill in `measure`; returns the link and its token (shown once, only
+    its hash is kept)."""
+    if measure not in LINK_MEASURES:
+        raise InputRefused([Problem("measure", f"must be one of {', '.join(LINK_MEASURES)}, got {measure!r}")])
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        link = QuestionnaireLink.objects.create(
+            clinic_id=episode.clinic_id, episode=episode, instrument=measure, measure=measure, mode=mode,
+            digest=token_digest(token), created_by=actor, created_at=now,
+            expires_at=now + dt.timedelta(hours=hours))
+        audit.record(actor, "create", link, patient_id=episode.patient_id, measure=measure, mode=mode,
+                     expires_at=link.expires_at.isoformat())
+    return link, token
+
+
+class LinkUnusable(Exception):
+    """The link is unknown, already used or expired: nothing was written."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+def usable_link(token: str) -> QuestionnaireLink:
+    link = QuestionnaireLink.objects.select_related("episode").filter(digest=token_digest(token)).first()
+    if link is None:
+        raise LinkUnusable("unknown")
+    if link.used_at is not None:
+        raise LinkUnusable("used")
+    if link.expires_at <= timezone.now():
+        raise LinkUnusable("expired")
+    return link
+
+
+def complete_questionnaire_link(token: str, answers: list[Any]) -> OutcomeScore:
+    """Store the patient's answers through a one-time link: scored first (InputRefused writes nothing), then the
+    link is spent and the score stored in one transaction; a second use or an expired link raises LinkUnusable."""
+    link = usable_link(token)
+    result = engine_bridge.score(link.instrument, answers)
+    with transaction.atomic():
+        spent = QuestionnaireLink.objects.filter(pk=link.pk, used_at__isnull=True,
+                                                 expires_at__gt=timezone.now()).update(used_at=timezone.now())
+        if spent != 1:
+            raise LinkUnusable("used")
+        episode = link.episode
+        source = "tablet" if link.mode == "tablet" else "link"
+        score = OutcomeScore.objects.create(clinic_id=link.clinic_id, episode=episode, instrument=link.instrument,
+                                            measure=link.measure, source=source, answers=answers, result=result,
+                                            recorded_by_id=link.created_by_id)
+        QuestionnaireLink.objects.filter(pk=link.pk).update(score=score)
+        audit.record(None, "patient_completed", score, patient_id=episode.patient_id, clinic_id=link.clinic_id,
+                     link=link.pk, mode=link.mode)
+        summary.refresh(episode)
     return score

@@ -1,7 +1,17 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from sciatica_care.clinic.views import auth, episodes, handouts, patients, tokens, visits
+from sciatica_care.clinic.views import (
+    auth,
+    dashboard,
+    discharge,
+    episodes,
+    handouts,
+    outcomes,
+    patients,
+    tokens,
+    visits,
+)
 
 app_name = "clinic"
 urlpatterns = [
@@ -23,6 +33,13 @@ urlpatterns = [
     path("plans/<int:pk>/print.pdf", handouts.practitioner_pdf, name="practitioner_pdf"),
     path("visits/<int:pk>/", visits.visit_detail, name="visit_detail"),
     path("visits/<int:pk>/edit/", visits.visit_edit, name="visit_edit"),
+    path("episodes/<int:pk>/progress.svg", outcomes.progress_chart, name="progress_chart"),
+    path("episodes/<int:pk>/questionnaire-links/", outcomes.link_new, name="questionnaire_link_new"),
+    path("q/<str:token>/", outcomes.questionnaire, name="questionnaire"),
+    path("episodes/<int:pk>/discharge/", discharge.discharge_html, name="discharge"),
+    path("episodes/<int:pk>/discharge.pdf", discharge.discharge_pdf, name="discharge_pdf"),
+    path("dashboard/", dashboard.dashboard_view, name="dashboard"),
+    path("dashboard/analysis.csv", dashboard.dashboard_csv, name="dashboard_csv"),
     path("tokens/", tokens.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
 ]

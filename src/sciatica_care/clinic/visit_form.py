@@ -25,7 +25,6 @@ def _plan(plan: PlanRevision | None) -> dict[str, Any]:
 
 
 NOTE_FIELDS = ("adverse_events", "subjective", "objective", "assessment", "plan_notes")
-ODI_SECTIONS = 10
 
 
 def _planned_points(plan: PlanRevision | None) -> list[tuple[str, str]]:
@@ -92,8 +91,7 @@ def initial(plan: PlanRevision | None, previous: Visit | None) -> dict[str, Any]
                  ea=(", ".join("-".join(pair) for pair in pairs), freq, minutes),
                  massage_done=massage_done, cupping_done=previous.cupping_done if previous else False,
                  rest={"date": timezone.localdate().isoformat(), "recheck_flags": [], "rechecked": False,
-                       "leg_nrs": "", "back_nrs": "", "extra_points": "", "notes": dict.fromkeys(NOTE_FIELDS, ""),
-                       "odi": [{"name": f"odi_{k}", "number": k + 1, "value": ""} for k in range(ODI_SECTIONS)]})
+                       "leg_nrs": "", "back_nrs": "", "extra_points": "", "notes": dict.fromkeys(NOTE_FIELDS, "")})
 
 
 def from_post(post: QueryDict, plan: PlanRevision | None, problems: list[Problem]) -> dict[str, Any]:
@@ -116,9 +114,7 @@ def from_post(post: QueryDict, plan: PlanRevision | None, problems: list[Problem
                  rest={"date": post.get("date", ""), "recheck_flags": post.getlist("recheck_flags"),
                        "rechecked": bool(post.get("red_flags_rechecked")), "leg_nrs": post.get("leg_nrs", ""),
                        "back_nrs": post.get("back_nrs", ""), "extra_points": post.get("extra_points", ""),
-                       "notes": {k: post.get(k, "") for k in NOTE_FIELDS},
-                       "odi": [{"name": f"odi_{k}", "number": k + 1, "value": post.get(f"odi_{k}", "")}
-                               for k in range(ODI_SECTIONS)]})
+                       "notes": {k: post.get(k, "") for k in NOTE_FIELDS}})
 
 
 def _int(post: QueryDict, name: str, lo: int, hi: int, problems: list[Problem]) -> int | None:
@@ -131,8 +127,8 @@ def _int(post: QueryDict, name: str, lo: int, hi: int, problems: list[Problem]) 
     return int(raw)
 
 
-def read(post: QueryDict, plan: PlanRevision | None) -> tuple[dict[str, Any], list[Any] | None, list[Problem]]:
-    """Visit fields, ODI answers (or None) and problems from the submitted charting form."""
+def read(post: QueryDict, plan: PlanRevision | None) -> tuple[dict[str, Any], list[Problem]]:
+    """Visit fields and problems from the submitted charting form (the questionnaires: `questionnaires.py`)."""
     problems: list[Problem] = []
     excluded = {e["code"]: e for e in _plan(plan).get("acupuncture", {}).get("excluded", [])}
     day = parse_date(post.get("date", "")) if post.get("date") else timezone.localdate()
@@ -203,8 +199,4 @@ def read(post: QueryDict, plan: PlanRevision | None) -> tuple[dict[str, Any], li
     if stopped and found:
         # The overrides and needling problems do not matter when nothing is needled.
         problems = [p for p in problems if not p.path.startswith("ex_reason_")]
-    odi_raw = [post.get(f"odi_{k}", "").strip() for k in range(10)]
-    odi: list[Any] | None = None
-    if any(odi_raw):
-        odi = [int(v) if v.isdigit() else None for v in odi_raw]
-    return fields, odi, problems
+    return fields, problems

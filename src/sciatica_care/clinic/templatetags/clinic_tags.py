@@ -63,3 +63,12 @@ def guideline(value: Any) -> str:
     details = format_html("<details><summary>What the guideline recommends, and the evidence</summary>{}</details>",
                           _part(rest)) if rest else ""
     return format_html("{}{}", head, details)
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """`mapping[key]` in a template, or "" when it is absent."""
+    try:
+        return mapping.get(key, "")
+    except AttributeError:
+        return ""

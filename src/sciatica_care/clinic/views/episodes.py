@@ -8,7 +8,17 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sciatica_care.clinic import access, audit, engine_bridge, figures, intake_form, pain_drawing, records
+from sciatica_care.clinic import (
+    access,
+    audit,
+    engine_bridge,
+    figures,
+    intake_form,
+    pain_drawing,
+    progress,
+    questionnaires,
+    records,
+)
 from sciatica_care.clinic.models import Episode, Patient, PlanRevision
 from sciatica_care.errors import InputRefused, Problem
 
@@ -22,7 +32,7 @@ def episode_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _episode(request: HttpRequest, pk: int) -> Episode:
-    qs = access.scoped(request.user, Episode).select_related("patient")
+    qs = access.scoped(request.user, Episode).select_related("patient", "clinic")
     return access.get_for(request.user, Episode, pk, queryset=qs)
 
 
@@ -36,10 +46,19 @@ def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
     events: list[dict[str, Any]] = [{"when": p.created_at.date(), "kind": "plan", "obj": p} for p in plans]
     events += [{"when": v.date, "kind": "visit", "obj": v} for v in visits]
     events.sort(key=lambda e: (e["when"], e["kind"] == "visit"))
-    odi = [(v.date, s.result) for v in visits for s in v.scores.all() if s.instrument == "odi"]
+    course = progress.episode_progress(episode)
+    due = questionnaires.due_for(episode.clinic, len(visits) + 1)
+    long_due = [d.measure for d in due if d.measure in records.LINK_MEASURES]
+    link_choices = [(m, progress.MEASURE_NAMES[m], m in long_due) for m in
+                    dict.fromkeys([*long_due, episode.clinic.disability_instrument, "sbi", "startback"])]
     return render(request, "clinic/episode_detail.html", {
         "episode": episode, "patient": episode.patient, "events": events,
-        "current_plan": plans[-1] if plans else None, "odi": odi, "n_visits": len(visits)})
+        "current_plan": plans[-1] if plans else None, "n_visits": len(visits),
+        "course": course, "series": list(course.series.values()),
+        "has_chart": bool(course.chart_series(("nrs_leg", "nrs_back", "odi", "rmdq"))),
+        "chart_version": sum(len(s.points) for s in course.series.values()),
+        "matched_care": course.matched_care, "link_choices": link_choices,
+        "source_words": progress.SOURCE_WORDS})
 
 
 def _initial_intake(episode: Episode) -> dict[str, Any]:
@@ -103,4 +122,5 @@ def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(request.user, "read", revision, patient_id=revision.episode.patient_id)
     return render(request, "clinic/plan.html", {
         "revision": revision, "plan": revision.plan, "episode": revision.episode,
-        "patient": revision.episode.patient, "intake": revision.intake.data, "chart": figures.plan_chart(revision)})
+        "patient": revision.episode.patient, "intake": revision.intake.data, "chart": figures.plan_chart(revision),
+        "matched_care": progress.matched_care_for(revision.episode)})

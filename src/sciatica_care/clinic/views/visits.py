@@ -7,27 +7,40 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from sciatica_care.clinic import access, audit, records, visit_form, vocab
+from sciatica_care.clinic import access, audit, progress, questionnaires, records, visit_form, vocab
 from sciatica_care.clinic.models import Episode, Visit
-from sciatica_care.errors import InputRefused
+from sciatica_care.errors import InputRefused, Problem
+from sciatica_care.outcomes import INSTRUMENTS
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
-    qs = access.scoped(request.user, Episode).select_related("patient")
+    qs = access.scoped(request.user, Episode).select_related("patient", "clinic")
     episode = access.get_for(request.user, Episode, pk, queryset=qs)
     plan = episode.plans.order_by("-number").first()
     previous = episode.visits.order_by("-date", "-id").first()
-    problems = []
+    number = questionnaires.next_visit_number(episode)
+    discharge = bool(request.POST.get("discharge") if request.method == "POST" else request.GET.get("discharge"))
+    due = questionnaires.due_for(episode.clinic, number, discharge=discharge)
+    # Asked: what is due at this visit, and anything else the form was sent with.
+    asked = [d.measure for d in due if d.measure in questionnaires.LONG_FORMS]
+    problems: list[Problem] = []
     if request.method == "POST":
-        fields, odi, problems = visit_form.read(request.POST, plan)
+        asked += [m for m in questionnaires.LONG_FORMS if m not in asked and any(
+            request.POST.get(f"{m}_{k}") for k in range(len(INSTRUMENTS[m].items)))]
+        fields, problems = visit_form.read(request.POST, plan)
+        answers: dict[str, list[object]] = {}
+        for measure in asked:
+            got, bad = questionnaires.read_answers(request.POST, measure)
+            problems += bad
+            if got is not None:
+                answers[measure] = list(got)
         if not problems:
             try:
-                visit = records.chart_visit(request.user, episode, plan, fields, odi)
+                visit = records.chart_visit(request.user, episode, plan, fields, questionnaires=answers)
             except InputRefused as exc:
-                problems = [type(p)(f"odi{p.path[len('answers'):]}" if p.path.startswith("answers") else p.path,
-                                    p.message) for p in exc.problems]
+                problems = list(exc.problems)
             else:
                 if visit.needling_stopped and visit.red_flags_found:
                     return redirect("clinic:visit_detail", pk=visit.pk)
@@ -37,10 +50,18 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
         audit.record(request.user, "read", episode, patient_id=episode.patient_id, purpose="chart")
     # A submission that failed validation comes back exactly as it was sent: nothing ticked or typed is lost.
     init = visit_form.from_post(request.POST, plan, problems) if problems else visit_form.initial(plan, previous)
+    reasons = {d.measure: d.reasons for d in due}
+    forms = [questionnaires.questionnaire(m, request.POST if request.method == "POST" else None,
+                                          reasons.get(m, ())) for m in asked]
     context = {
         "episode": episode, "patient": episode.patient, "plan": plan, "previous": previous,
         "init": init, "problems": problems, "errors": {p.path: p.message for p in problems},
-        "red_flag_groups": vocab.RED_FLAG_GROUPS, "sides": vocab.SIDES, "odi_values": [str(v) for v in range(6)],
+        "red_flag_groups": vocab.RED_FLAG_GROUPS, "sides": vocab.SIDES,
+        "visit_number": number, "discharge": discharge, "forms": forms,
+        "due_names": [(progress.MEASURE_NAMES.get(d.measure, d.measure),
+                       ", ".join(questionnaires.REASON_WORDS.get(r, r) for r in d.reasons)) for d in due],
+        "matched_care": progress.matched_care_for(episode),
+        "payer_warning": progress.payer_warning(episode, number),
     }
     return render(request, "clinic/visit_form.html", context, status=422 if problems else 200)
 

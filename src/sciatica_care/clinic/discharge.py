@@ -1,0 +1,80 @@
+"""The discharge summary's content for one episode, from its records (the layout is `reports.discharge`)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.utils import timezone
+
+from sciatica_care.clinic import progress, vocab
+from sciatica_care.clinic.models import Episode
+
+SUMMARY_MEASURES = ("nrs_leg", "nrs_back", "odi", "rmdq", "sbi")
+
+
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def summary(episode: Episode) -> dict[str, Any]:
+    course = progress.episode_progress(episode)
+    visits = list(episode.visits.select_related("practitioner").order_by("date", "id"))
+    measures = []
+    for measure in SUMMARY_MEASURES:
+        s = course.series.get(measure)
+        if s is None:
+            continue
+        first, last = s.points[0], s.points[-1]
+        change = ""
+        if s.status is not None:
+            pct = s.status.latest.percent
+            change = _number(s.status.latest.absolute) + (f" ({pct:g} %)" if pct is not None else "")
+        measures.append({"name": s.name, "baseline": _number(first.value),
+                         "discharge": _number(last.value) if len(s.points) > 1 else "—", "change": change,
+                         "status": s.status.status if s.status else "baseline only"})
+    points: Counter[str] = Counter()
+    for v in visits:
+        for code in dict.fromkeys(p["code"] for p in v.points):
+            points[code] += 1
+    done = []
+    if points:
+        done.append("Acupuncture points (sessions): " + ", ".join(f"{c} ({n})" for c, n in points.most_common(12)))
+    ea = sum(1 for v in visits if v.ea_pairs)
+    if ea:
+        done.append(f"Electroacupuncture in {ea} session{'s' if ea != 1 else ''}")
+    massage = Counter(t for v in visits for t in v.massage_done)
+    if massage:
+        done.append("Massage: " + ", ".join(f"{vocab.label(t).lower()} ({n})" for t, n in massage.most_common()))
+    cupping = sum(1 for v in visits if v.cupping_done)
+    if cupping:
+        done.append(f"Cupping in {cupping} session{'s' if cupping != 1 else ''}")
+    stopped = sum(1 for v in visits if v.needling_stopped)
+    if stopped:
+        done.append(f"Needling stopped in {stopped} session{'s' if stopped != 1 else ''} (red flag on re-check)")
+    adverse = [v for v in visits if v.adverse_events]
+    if adverse:
+        done.append(f"Adverse events recorded in {len(adverse)} session{'s' if len(adverse) != 1 else ''}")
+    advice = [a.text for a in course.advice if a.id != "red_flag_recheck_overdue"]
+    plan = episode.plans.order_by("-number").first()
+    care = plan.plan.get("self_care", {}) if plan is not None else {}
+    if care.get("exercises"):
+        advice.append("Keep up the home programme: " + ", ".join(vocab.label(e).lower() for e in care["exercises"]))
+    if care.get("ergonomics"):
+        advice.append("Everyday habits: " + ", ".join(vocab.label(e).lower() for e in care["ergonomics"]))
+    advice.append("Come back, or see a doctor, if the leg pain returns or gets worse; go to an emergency "
+                  "department at once with numbness around the back passage or genitals, or trouble passing urine.")
+    matched = course.matched_care
+    patient = episode.patient
+    return {
+        "patient": f"{patient.first_name} {patient.last_name}",
+        "episode": episode.title,
+        "opened": min([episode.opened_on, *(v.date for v in visits[:1])]).isoformat(),
+        "discharged": (episode.closed_on or (visits[-1].date if visits else timezone.localdate())).isoformat(),
+        "sessions": len(visits),
+        "practitioners": list(dict.fromkeys(v.practitioner.display() for v in visits)),
+        "measures": measures,
+        "done": done,
+        "advice": advice,
+        "matched_care": matched.text if matched else None,
+    }

@@ -1,0 +1,73 @@
+"""An episode's progress chart: scores over time with the band of the minimal important change around baseline.
+
+Matplotlib is imported inside the function (the clinic loads it only for the chart) and drawn on a bare `Figure`
+(no pyplot, no global state); the SVG is deterministic for the same input (no dates, salted ids). Each series'
+points are grouped under an id `<gid>-points`, so that a test or a script can count them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    """One measure: its label, (day, score) points in date order, the scale's top and its minimal important
+    change in points (None: no band)."""
+
+    gid: str
+    label: str
+    points: Sequence[tuple[dt.date, float]]
+    scale_high: float
+    mcid: float | None
+
+
+def progress_svg(series: Sequence[ChartSeries], title: str = "") -> str:
+    """One panel per series, sharing the time axis; the shaded band is baseline ± the minimal important change
+    (a later point below the band is an important improvement, above it an important worsening)."""
+    import matplotlib
+
+    with matplotlib.rc_context({"svg.hashsalt": "sciatica-care", "svg.fonttype": "none"}):
+        return _draw(series, title)
+
+
+def _draw(series: Sequence[ChartSeries], title: str) -> str:
+    from matplotlib.dates import DateFormatter
+    from matplotlib.figure import Figure
+
+    shown = [s for s in series if s.points]
+    n = max(1, len(shown))
+    fig = Figure(figsize=(7.5, 2.3 * n), dpi=100)
+    axes = fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
+    if not shown:
+        axes[0].text(0.5, 0.5, "No scores yet", ha="center", va="center", transform=axes[0].transAxes)
+        axes[0].set_axis_off()
+    for ax, s in zip(axes, shown, strict=False):
+        days = [p[0] for p in s.points]
+        values = [p[1] for p in s.points]
+        baseline = values[0]
+        if s.mcid is not None:
+            band = ax.axhspan(max(0.0, baseline - s.mcid), min(s.scale_high, baseline + s.mcid), color="#9ecae1",
+                              alpha=0.35, lw=0, label=f"baseline ± {s.mcid:g} (minimal important change)")
+            band.set_gid(f"{s.gid}-band")
+        ax.axhline(baseline, color="#6b7b8c", lw=0.8, ls="--")
+        (line,) = ax.plot(days, values, marker="o", color="#1f5f8b", lw=1.8, ms=5, label=s.label)
+        line.set_gid(f"{s.gid}-points")
+        ax.set_ylim(0, s.scale_high)
+        ax.set_ylabel(s.label, fontsize=9)
+        ax.grid(axis="y", color="#e3e7ec", lw=0.6)
+        ax.legend(loc="upper right", fontsize=7, frameon=False)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    if shown:
+        axes[-1].xaxis.set_major_formatter(DateFormatter("%d %b"))  # type: ignore[no-untyped-call]
+        fig.autofmt_xdate()
+    if title:
+        fig.suptitle(title, fontsize=11)
+    fig.tight_layout()
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()

@@ -1,0 +1,171 @@
+"""The clinic dashboard: per-episode facts kept by `records`, aggregates checked against a small cohort computed
+by hand, filters, the traditional categories beside the responder analysis, the de-identified CSV, access."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from sciatica_care.clinic import dashboard, records
+from sciatica_care.clinic.models import AuditEvent, Clinic, Episode, Role
+from sciatica_care.outcomes import wilson_interval
+
+pytestmark = pytest.mark.django_db
+
+# (cause, phase, STarT Back, EA, massage, responder, sessions to response, leg NRS, ODI, category, opened, lead)
+COHORT = [
+    ("disc_herniation", "acute", "low", True, False, True, 4, (8, 3), (60.0, 20.0), "markedly_improved",
+     dt.date(2026, 1, 10), "prac"),
+    ("disc_herniation", "acute", "medium", True, True, True, 6, (7, 4), (40.0, 30.0), "ineffective",
+     dt.date(2026, 2, 10), "prac"),
+    ("disc_herniation", "chronic", "high", False, True, False, None, (6, 6), (50.0, 50.0), "ineffective",
+     dt.date(2026, 3, 10), "prac"),
+    ("piriformis_syndrome", "chronic", "low", False, False, None, None, (5, None), (30.0, None), "",
+     dt.date(2026, 4, 10), "prac"),
+    ("piriformis_syndrome", "acute", "medium", True, False, True, 5, (9, 1), (80.0, 4.0), "cured",
+     dt.date(2026, 5, 10), "admin"),
+]
+
+
+@pytest.fixture
+def cohort(make_staff: Any) -> dict[str, Any]:
+    clinic = Clinic.objects.create(name="Cohort clinic")
+    staff = {"prac": make_staff(clinic, Role.PRACTITIONER, "cohort_prac"),
+             "admin": make_staff(clinic, Role.CLINIC_ADMIN, "cohort_admin"),
+             "reception": make_staff(clinic, Role.RECEPTION, "cohort_recep")}
+    patient = records.create_patient(staff["prac"], first_name="Zelda", last_name="Quinton",
+                                     date_of_birth=dt.date(1971, 7, 9), phone="07700 900123",
+                                     email="zelda@example.org")
+    for cause, phase, band, ea, massage, resp, sts, leg, odi, cat, opened, lead in COHORT:
+        Episode.objects.create(clinic=clinic, patient=patient, opened_on=opened, top_cause=cause,
+                               phase_at_intake=phase, startback_band=band, ea_used=ea, massage_used=massage,
+                               sessions=6, lead_practitioner=staff[lead], baseline_leg_nrs=leg[0],
+                               latest_leg_nrs=leg[1], baseline_odi=odi[0], latest_odi=odi[1], responder=resp,
+                               sessions_to_response=sts, odi_category=cat)
+    # Another clinic's responder must never count here.
+    other = Clinic.objects.create(name="Elsewhere")
+    other_prac = make_staff(other, Role.PRACTITIONER, "elsewhere")
+    other_patient = records.create_patient(other_prac, first_name="O", last_name="Ther",
+                                           date_of_birth=dt.date(1970, 1, 1))
+    Episode.objects.create(clinic=other, patient=other_patient, top_cause="disc_herniation", responder=True,
+                           sessions_to_response=1, baseline_leg_nrs=9, latest_leg_nrs=0)
+    return {"clinic": clinic, **staff}
+
+
+def _rows(d: dashboard.Dashboard, title: str) -> dict[str, dashboard.Row]:
+    return {r.label: r for t, rows in d.breakdowns if t == title for r in rows}
+
+
+def test_aggregates_match_the_hand_computed_cohort(cohort: dict[str, Any]) -> None:
+    d = dashboard.compute(cohort["clinic"].pk, dashboard.Filters())
+    o = d.overall
+    assert (o.n, o.evaluable, o.responders) == (5, 4, 3)
+    assert o.rate == 0.75
+    assert o.interval == wilson_interval(3, 4)
+    assert o.median_sessions == 5.0                      # of 4, 6, 5
+    assert o.mean_leg_change == pytest.approx(-4.0)      # (-5 - 3 + 0 - 8) / 4
+    assert o.mean_odi_change == pytest.approx(-31.5)     # (-40 - 10 + 0 - 76) / 4
+    cause = _rows(d, "Likely cause (top at intake)")
+    disc, piri = cause["disc herniation"], cause["piriformis syndrome"]
+    assert (disc.n, disc.evaluable, disc.responders, disc.median_sessions) == (3, 3, 2, 5.0)  # (4 + 6) / 2
+    assert disc.mean_leg_change == pytest.approx(-8 / 3)
+    assert (piri.n, piri.evaluable, piri.responders, piri.median_sessions) == (2, 1, 1, 5.0)
+    assert piri.mean_odi_change == pytest.approx(-76.0)
+    ea = _rows(d, "Electroacupuncture")
+    assert (ea["yes"].evaluable, ea["yes"].responders, ea["yes"].rate) == (3, 3, 1.0)
+    assert ea["yes"].mean_leg_change == pytest.approx(-16 / 3)
+    assert (ea["no"].n, ea["no"].evaluable, ea["no"].responders, ea["no"].median_sessions) == (2, 1, 0, None)
+    massage = _rows(d, "Massage")
+    assert (massage["yes"].n, massage["yes"].responders) == (2, 1)
+    phase = _rows(d, "Phase at intake")
+    assert (phase["acute"].n, phase["acute"].responders, phase["acute"].median_sessions) == (3, 3, 5.0)
+    band = _rows(d, "STarT Back group")
+    assert (band["low"].n, band["medium"].responders, band["high"].rate) == (2, 2, 0.0)
+    assert {label: n for label, _, n in d.categories} == {"cured": 1, "markedly improved": 1, "improved": 0,
+                                                        "ineffective": 2}
+    assert d.categorised == 4
+
+
+def test_filters(cohort: dict[str, Any]) -> None:
+    clinic = cohort["clinic"].pk
+    assert dashboard.compute(clinic, dashboard.Filters(cause="piriformis_syndrome")).overall.n == 2
+    by_admin = dashboard.compute(clinic, dashboard.Filters(practitioner_id=cohort["admin"].pk)).overall
+    assert (by_admin.n, by_admin.responders, by_admin.median_sessions) == (1, 1, 5.0)
+    spring = dashboard.compute(clinic, dashboard.Filters(date_from=dt.date(2026, 2, 1),
+                                                         date_to=dt.date(2026, 4, 30))).overall
+    assert (spring.n, spring.evaluable, spring.responders, spring.median_sessions) == (3, 2, 1, 6.0)
+
+
+def test_dashboard_is_sql_aggregation(cohort: dict[str, Any], django_assert_max_num_queries: Any) -> None:
+    """A fixed number of queries whatever the number of episodes or visits (no Python loop over visits)."""
+    with django_assert_max_num_queries(40):
+        dashboard.compute(cohort["clinic"].pk, dashboard.Filters())
+
+
+def test_page_csv_and_access(cohort: dict[str, Any], login: Any) -> None:
+    client = login(cohort["admin"])
+    page = client.get(reverse("clinic:dashboard")).content.decode()
+    assert "75 %" in page
+    assert "3 of n = 4" in page
+    assert "Traditional categories" in page
+    assert "reduced by at least 60% but under 90%" in page
+    assert "only beside the responder analysis" in page
+    r = client.get(reverse("clinic:dashboard_csv") + "?cause=disc_herniation")
+    assert r["Content-Type"].startswith("text/csv")
+    text = r.content.decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 3
+    assert set(rows[0]) == set(dashboard.CSV_COLUMNS)
+    for secret in ("Zelda", "Quinton", "1971", "07700", "example.org", "2026-"):
+        assert secret not in text
+    ids = {row["episode"] for row in rows}
+    assert len(ids) == 3
+    assert not ids & {str(e.pk) for e in Episode.objects.all()}
+    assert AuditEvent.objects.filter(action="export_analysis", actor=cohort["admin"]).exists()
+    assert login(cohort["prac"]).get(reverse("clinic:dashboard")).status_code == 200
+    assert login(cohort["reception"]).get(reverse("clinic:dashboard")).status_code == 403
+    assert login(cohort["reception"]).get(reverse("clinic:dashboard_csv")).status_code == 403
+
+
+def test_records_keep_the_episode_facts(world: dict[str, Any]) -> None:
+    """Intake, visits and a self-completed score keep the dashboard columns up to date."""
+    from clinic_fixtures import base_intake
+
+    a = world["a"]
+    episode = records.open_episode(a["practitioner"], a["patient"])
+    plan = records.record_intake(a["practitioner"], episode, base_intake())
+    start = dt.date(2026, 2, 2)
+    for i, leg in enumerate([8, 7, 4, 3]):
+        records.chart_visit(a["practitioner"], episode, plan,
+                            {"red_flags_rechecked": True, "date": start + dt.timedelta(weeks=i), "leg_nrs": leg,
+                             "ea_pairs": [["GB30", "BL40"]] if i == 0 else []},
+                            questionnaires={"odi": [3] * 10} if i == 0 else None)
+    e = Episode.objects.get(pk=episode.pk)
+    assert (e.top_cause, e.phase_at_intake, e.sessions, e.lead_practitioner) == (
+        "disc_herniation", "acute", 4, a["practitioner"])
+    assert (e.ea_used, e.massage_used) == (True, False)
+    assert (e.baseline_leg_nrs, e.latest_leg_nrs) == (8, 3)
+    assert e.responder is True
+    assert e.sessions_to_response == 4
+    assert (e.baseline_odi, e.latest_odi, e.odi_category) == (60.0, None, "")
+    _, token = records.create_questionnaire_link(a["practitioner"], episode, "odi")
+    records.complete_questionnaire_link(token, [1] * 10)
+    e.refresh_from_db()
+    assert (e.latest_odi, e.odi_category) == (20.0, "markedly_improved")
+
+
+def test_backfill_fills_the_columns_of_existing_episodes(world: dict[str, Any]) -> None:
+    """The migration's backfill (`summary.refresh_all`) recomputes what the write path keeps."""
+    from sciatica_care.clinic import summary
+
+    Episode.objects.update(top_cause="", sessions=0, baseline_leg_nrs=None, lead_practitioner=None)
+    assert summary.refresh_all() == 2
+    e = Episode.objects.get(pk=world["a"]["episode"].pk)
+    assert (e.top_cause, e.sessions, e.baseline_leg_nrs, e.lead_practitioner) == (
+        "disc_herniation", 1, 5, world["a"]["practitioner"])
+    assert e.responder is None  # one measurement: not yet evaluable
