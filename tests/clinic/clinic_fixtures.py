@@ -74,9 +74,11 @@ def fast_hasher(settings: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def clear_cache() -> None:
-    from django.core.cache import cache
+    from django.conf import settings
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture

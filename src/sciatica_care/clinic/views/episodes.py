@@ -117,10 +117,12 @@ def intake_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
-    qs = access.scoped(request.user, PlanRevision).select_related("episode__patient", "created_by", "intake")
+    qs = access.scoped(request.user, PlanRevision).select_related("episode__patient", "created_by")
     revision = access.get_for(request.user, PlanRevision, pk, queryset=qs)
     audit.record(request.user, "read", revision, patient_id=revision.episode.patient_id)
+    # The body (plan tables + body figure) depends on the stored plan alone: rendered once per plan, cached
+    # (figures.plan_body). Access check and audit stay above, on every request.
     return render(request, "clinic/plan.html", {
         "revision": revision, "plan": revision.plan, "episode": revision.episode,
-        "patient": revision.episode.patient, "intake": revision.intake.data, "chart": figures.plan_chart(revision),
+        "patient": revision.episode.patient, "plan_body": figures.plan_body(revision),
         "matched_care": progress.matched_care_for(revision.episode)})
