@@ -53,7 +53,7 @@ def test_whole_course_through_the_pages(world: dict[str, Any], login: Any) -> No
     assert "Guideline position" in body
     form = client.get(reverse("clinic:visit_new", args=[episode.pk])).content.decode()
     assert 'name="pt_code_0" value="GB30"' in form
-    assert 'value="GB30-BL40"' in form
+    assert 'value="GB30–BL40"' in form
     r = client.post(reverse("clinic:visit_new", args=[episode.pk]),
                     chart_post(**{f"odi_{k}": "2" for k in range(10)}, ea_pairs="GB30-BL40", ea_minutes="20"))
     assert r.status_code == 302, r.content.decode()

@@ -17,6 +17,27 @@ from sciatica_care.clinic import vocab
 from sciatica_care.clinic.models import PlanRevision, Visit
 from sciatica_care.errors import Problem
 
+PAIR_DASH = "–"
+
+
+def split_pair(text: str) -> list[str] | None:
+    """Two point codes joined by a dash: an en dash (as the form writes it) or a hyphen. Codes may contain hyphens
+    themselves (EX-B2-L4, TUNG-22.05), so a hyphen splits the pair only where both sides are known points."""
+    from sciatica_care.engine.rulebook import rulebook
+
+    book = rulebook()
+    for dash in ("–", "—"):
+        if dash in text:
+            ends = [book.point(e) for e in text.split(dash)]
+            return [p.code for p in ends if p] if len(ends) == 2 and all(ends) else None
+    for i, char in enumerate(text):
+        if char == "-":
+            left, right = book.point(text[:i]), book.point(text[i + 1:])
+            if left and right:
+                return [left.code, right.code]
+    return None
+
+
 POINT_RE = re.compile(r"^([A-Za-z]{1,4}-?[A-Za-z]?\d{0,3}(?:\.\d{2})?|ASHI)(?:\s+(left|right|both|midline))?$")
 
 
@@ -88,7 +109,7 @@ def initial(plan: PlanRevision | None, previous: Visit | None) -> dict[str, Any]
         pairs, freq, minutes = [], "", None
     massage_done = previous.massage_done if previous else _options(plan)["massage_planned"]
     return _form(plan, point_rows=rows, excluded_state={},
-                 ea=(", ".join("-".join(pair) for pair in pairs), freq, minutes),
+                 ea=(", ".join(PAIR_DASH.join(pair) for pair in pairs), freq, minutes),
                  massage_done=massage_done, cupping_done=previous.cupping_done if previous else False,
                  rest={"date": timezone.localdate().isoformat(), "recheck_flags": [], "rechecked": False,
                        "leg_nrs": "", "back_nrs": "", "extra_points": "", "notes": dict.fromkeys(NOTE_FIELDS, "")})
@@ -171,9 +192,9 @@ def read(post: QueryDict, plan: PlanRevision | None) -> tuple[dict[str, Any], li
     massage_known = set(vocab.MASSAGE_TECHNIQUES) | set(_plan(plan).get("massage", {}).get("techniques", []))
     pairs = []
     for chunk in [c.strip() for c in post.get("ea_pairs", "").split(",") if c.strip()]:
-        ends = [e.strip().upper() for e in re.split(r"(?<=\d)\s*-\s*(?=[A-Za-z])", chunk)]
-        if len(ends) != 2 or not all(ends):
-            problems.append(Problem("ea_pairs", f"{chunk!r}: write a pair as GB30-BL40"))
+        ends = split_pair(chunk)
+        if ends is None:
+            problems.append(Problem("ea_pairs", f"{chunk!r}: write a pair as GB30–BL40 (two known point codes)"))
         else:
             pairs.append(ends)
     fields = {
