@@ -26,6 +26,7 @@ else:
     if importlib.util.find_spec("sciatica_care") is None:
         sys.path.insert(0, str(HERE.parents[1] / "src"))
     sys.path.insert(0, str(HERE.parent / "clinic"))
+    sys.path.insert(0, str(HERE))  # browser_steps
     from sciatica_care.site import testenv
 
     testenv.configure()
@@ -93,3 +94,11 @@ def shots() -> Path:
     folder = HERE.parents[1] / "docs" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture
+def practitioner(make_staff: Any) -> Any:
+    """A practitioner of a fresh clinic, `dr.lin`, who logs in with the test password."""
+    from sciatica_care.clinic.models import Clinic, Role
+
+    return make_staff(Clinic.objects.create(name="Riverside"), Role.PRACTITIONER, "dr.lin")

@@ -6,26 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_steps import log_in
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def practitioner(make_staff: Any) -> Any:
-    from sciatica_care.clinic.models import Clinic, Role
-
-    return make_staff(Clinic.objects.create(name="Riverside"), Role.PRACTITIONER, "dr.lin")
-
-
-def log_in(page: Any, username: str) -> None:
-    from clinic_fixtures import PASSWORD
-
-    page.goto("/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("h1")).to_have_text("Patients")
 
 
 def new_patient_with_intake(page: Any, *, pregnant: bool = False) -> None:
