@@ -143,9 +143,8 @@ def knowledge() -> None:
     """Check the knowledge base or write its catalogue."""
 
 
-@knowledge.command("check")
-def knowledge_check() -> None:
-    """Validate every knowledge file; print every error with its path."""
+def _require_valid_knowledge() -> None:
+    """Validate every knowledge file; print every error with its path and exit 1 if there is any."""
     from .knowledge.validate import validate_all
 
     errors = validate_all()
@@ -153,6 +152,12 @@ def knowledge_check() -> None:
         click.echo(f"error: {e}", err=True)
     if errors:
         sys.exit(1)
+
+
+@knowledge.command("check")
+def knowledge_check() -> None:
+    """Validate every knowledge file; print every error with its path."""
+    _require_valid_knowledge()
     click.echo("knowledge: all files valid")
 
 
@@ -160,13 +165,8 @@ def knowledge_check() -> None:
 def knowledge_compile() -> None:
     """Rewrite the knowledge snapshot (compiled.json) from the YAML files, after validating them."""
     from .knowledge.load import write_compiled
-    from .knowledge.validate import validate_all
 
-    errors = validate_all()
-    for e in errors:
-        click.echo(f"error: {e}", err=True)
-    if errors:
-        sys.exit(1)
+    _require_valid_knowledge()
     click.echo(f"wrote {write_compiled()}")
 
 

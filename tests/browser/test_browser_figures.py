@@ -7,24 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_steps import log_in
+from browser_steps import log_in, open_new_intake
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-
-
 def open_intake(page: Any) -> None:
-    page.click("text=New patient >> nth=-1")
-    page.fill("#id_first_name", "Bea")
-    page.fill("#id_last_name", "Jones")
-    page.fill("#id_date_of_birth", "1990-02-03")
-    page.select_option("#id_sex", "male")
-    page.check("#id_consent_treatment")
-    page.click("button:has-text('Save')")
-    page.click("button:has-text('New episode')")
-    expect(page.locator("h1")).to_contain_text("Intake")
+    open_new_intake(page, sex="male")
 
 
 def region(page: Any, area: str, side: str, nth: int = 0) -> Any:

@@ -6,25 +6,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_steps import log_in
+from browser_steps import log_in, open_new_intake
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-
-
 def new_patient_with_intake(page: Any, *, pregnant: bool = False) -> None:
-    page.click("text=New patient >> nth=-1")
-    page.fill("#id_first_name", "Bea")
-    page.fill("#id_last_name", "Jones")
-    page.fill("#id_date_of_birth", "1990-02-03")
-    page.select_option("#id_sex", "female")
-    page.check("#id_consent_treatment")
-    page.click("button:has-text('Save')")
-    expect(page.locator("h1")).to_contain_text("Bea Jones")
-    page.click("button:has-text('New episode')")
-    expect(page.locator("h1")).to_contain_text("Intake")
+    open_new_intake(page, sex="female")
     page.check("input[name=red_flags_screened]")
     if pregnant:
         page.check("input[name='patient.pregnant'][value=yes]")

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import TypeGuard
 
-from sciatica_care.errors import Problem
+from sciatica_care.errors import InputRefused, Problem
 from sciatica_care.outcomes.instruments import INSTRUMENTS, Instrument
 
 
@@ -57,6 +57,16 @@ def check_score(instrument: Instrument, value: object, path: str, problems: list
     kind = "a number" if instrument.method == "percent" else "an integer"
     problems.append(Problem(path, f"must be {kind} from {low} to {high}, got {describe(value)}"))
     return None
+
+
+def check_score_pair(instrument: object, baseline: object, current: object,
+                     problems: list[Problem]) -> tuple[Instrument, float | None, float | None]:
+    """The instrument and both scores checked, problems added for each bad one; an unknown instrument is refused
+    at once, since the scores cannot be judged without it."""
+    found = find_instrument(instrument, problems)
+    if found is None:
+        raise InputRefused(problems)
+    return found, check_score(found, baseline, "baseline", problems), check_score(found, current, "current", problems)
 
 
 def exact(value: float) -> Fraction:

@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import Literal, TypedDict
 
 from sciatica_care.errors import InputRefused, Problem
-from sciatica_care.outcomes._checks import check_score, exact, find_instrument
+from sciatica_care.outcomes._checks import check_score_pair, exact
 from sciatica_care.outcomes.instruments import IMPORTANT_PERCENT, IMPORTANT_PERCENT_SOURCES, Instrument
 
 Rule = Literal["mcid_or_percent", "percent_only"]
@@ -64,11 +64,7 @@ class Change:
 def change(instrument: str, baseline: float, current: float) -> Change:
     """Compare `current` with `baseline` on `instrument`; raise InputRefused naming every bad argument."""
     problems: list[Problem] = []
-    found = find_instrument(instrument, problems)
-    if found is None:
-        raise InputRefused(problems)
-    before = check_score(found, baseline, "baseline", problems)
-    after = check_score(found, current, "current", problems)
+    found, before, after = check_score_pair(instrument, baseline, current, problems)
     if before is None or after is None:
         raise InputRefused(problems)
     return _compare(found, before, after)

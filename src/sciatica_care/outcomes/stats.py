@@ -24,7 +24,7 @@ from statistics import NormalDist
 from typing import Literal
 
 from sciatica_care.errors import InputRefused, Problem, join_path
-from sciatica_care.outcomes._checks import check_score, describe, exact, find_instrument, is_int
+from sciatica_care.outcomes._checks import check_score, check_score_pair, describe, exact, find_instrument, is_int
 
 Category = Literal["cured", "markedly_improved", "improved", "ineffective"]
 
@@ -141,11 +141,7 @@ def traditional_category(instrument: str, baseline: float, current: float) -> Ca
     """The traditional category for one episode on one measure (see the module's definitions); a baseline of
     0 is refused, since there is nothing to reduce."""
     problems: list[Problem] = []
-    found = find_instrument(instrument, problems)
-    if found is None:
-        raise InputRefused(problems)
-    before = check_score(found, baseline, "baseline", problems)
-    after = check_score(found, current, "current", problems)
+    _, before, after = check_score_pair(instrument, baseline, current, problems)
     if before == 0:
         problems.append(Problem("baseline", "must be above 0: a score of 0 leaves nothing to reduce"))
     if before is None or after is None or problems:
