@@ -178,7 +178,9 @@ def main() -> None:
             call(*r)
         prof.disable()
         out = io.StringIO()
-        pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(25)
+        stats = pstats.Stats(prof, stream=out).sort_stats("tottime")
+        stats.print_stats(25)
+        stats.sort_stats("cumtime").print_stats(45)
         print(out.getvalue())
         return
 

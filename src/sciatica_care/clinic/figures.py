@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
@@ -23,9 +27,8 @@ PLAN_BODY_CACHE_SECONDS = 24 * 60 * 60
 PLAN_BODY_CACHE = "plan_bodies"
 
 
-def plan_chart(revision: PlanRevision) -> SafeString | None:
+def plan_chart(plan: dict[str, Any]) -> SafeString | None:
     """The planned points on the body (inline SVG), or None when treatment is withheld (no points to draw)."""
-    plan = revision.plan
     if not plan.get("treatment_allowed", True):
         return None
     from sciatica_care.knowledge.load import load_knowledge
@@ -35,38 +38,61 @@ def plan_chart(revision: PlanRevision) -> SafeString | None:
     return mark_safe(chart_svg(plan, load_knowledge(), uid="planchart"))  # noqa: S308
 
 
-def plan_body_key(revision: PlanRevision) -> str:
+def plan_body_key(revision: PlanRevision, plan_text: str | None = None) -> str:
     """The cache key of a revision's rendered body: a digest of the stored plan (the body is drawn from the plan
     alone), the engine and knowledge that decided it, and the release and knowledge that draw it.
 
     Keyed by content, not by revision id: revisions with the same plan (the engine is deterministic, so similar
     presentations get identical plans) share one rendering, which cannot leak anything — anyone who can read
     either revision would render exactly the same bytes from their own copy of the plan. And a plan changed behind
-    the app's back (raw SQL) can never be served from a stale entry. The digest costs ~0.3–0.5 ms; a miss (figure
-    + template) ~8 ms."""
+    the app's back (raw SQL, a restored backup) can never be served from a stale entry.
+
+    `plan_text` is the plan as the database holds it (`stored_plan_text`): hashing it (~0.05 ms) spares the plan
+    view decoding and re-encoding 16–45 KB of JSON on every request. Without it the plan is serialised canonically.
+    The same plan may so have two keys (stored text and canonical form): that costs a render, never a wrong body.
+    """
     from sciatica_care.knowledge.load import load_knowledge
 
-    digest = hashlib.sha256(json.dumps(revision.plan, sort_keys=True, separators=(",", ":"),
-                                       ensure_ascii=False).encode()).hexdigest()
+    if plan_text is None:
+        plan_text = "canonical:" + json.dumps(revision.plan, sort_keys=True, separators=(",", ":"),
+                                              ensure_ascii=False)
+    digest = hashlib.sha256(plan_text.encode()).hexdigest()
     return (f"plan-body:v{PLAN_BODY_CACHE_VERSION}:{__version__}:{load_knowledge().version}:"
             f"{revision.engine_version}:{revision.knowledge_version}:{digest}")
 
 
-def plan_body(revision: PlanRevision) -> SafeString:
-    """The plan's body (clinic/_plan_body.html with the body figure) as HTML, rendered once per distinct plan.
+def stored_plan_text() -> Cast:
+    """Annotate a PlanRevision query with this (`plan_text=…`, and `.defer("plan")`) for `cached_plan_body`."""
+    return Cast("plan", TextField())
+
+
+@dataclass(frozen=True)
+class PlanBody:
+    html: SafeString
+    treatment_allowed: bool
+
+
+def cached_plan_body(revision: PlanRevision, plan_text: str | None = None) -> PlanBody:
+    """The plan's body (clinic/_plan_body.html with the body figure) as HTML, rendered once per distinct plan,
+    with the one fact of the plan the page around it needs.
 
     A stored plan never changes, and the body is drawn from the plan alone — no user, request, session, CSRF
     token or CSP nonce goes into it (it is rendered without a request, so no context processor can add one) —
     so every reader gets the same bytes. Callers must have checked access (and written the audit event) first.
     Autoescaping applies when it is rendered; the cached string is that escaped output.
+
+    With `plan_text` the revision may come with its plan deferred: the plan is decoded from that text, and only
+    when the body has to be rendered.
     """
     cache = caches[PLAN_BODY_CACHE if PLAN_BODY_CACHE in settings.CACHES else "default"]
-    key = plan_body_key(revision)
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string("clinic/_plan_body.html", {"plan": revision.plan, "chart": plan_chart(revision)})
-        cache.set(key, html, PLAN_BODY_CACHE_SECONDS)
-    return mark_safe(html)  # noqa: S308 - the template's own autoescaped output
+    key = plan_body_key(revision, plan_text)
+    entry = cache.get(key)
+    if entry is None:
+        plan = json.loads(plan_text) if plan_text is not None else revision.plan
+        html = render_to_string("clinic/_plan_body.html", {"plan": plan, "chart": plan_chart(plan)})
+        entry = {"html": html, "treatment_allowed": bool(plan.get("treatment_allowed"))}
+        cache.set(key, entry, PLAN_BODY_CACHE_SECONDS)
+    return PlanBody(mark_safe(entry["html"]), entry["treatment_allowed"])  # noqa: S308 - autoescaped output
 
 
 def handout_html(revision: PlanRevision) -> str:

@@ -111,9 +111,9 @@ def episode_progress(episode: Episode, today: dt.date | None = None) -> Progress
 
 def matched_care_for(episode: Episode) -> Advice | None:
     """The care STarT Back's latest risk group is matched to, if the episode has one."""
-    latest = OutcomeScore.objects.filter(episode=episode, instrument="startback").order_by("-recorded_at",
-                                                                                           "-id").first()
-    return _matched(latest.result.get("band") if latest is not None else None)
+    latest = (OutcomeScore.objects.filter(episode=episode, instrument="startback")
+              .order_by("-recorded_at", "-id").values_list("result", flat=True).first())
+    return _matched(latest.get("band") if latest is not None else None)
 
 
 def _matched(band: str | None) -> Advice | None:

@@ -102,6 +102,7 @@ def _database() -> dict[str, object]:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "clinic.Staff"
+AUTHENTICATION_BACKENDS = ["sciatica_care.site.backends.ClinicModelBackend"]
 
 PASSWORD_HASHERS = [
     # Argon2id at OWASP's minimum (19 MiB, t=2, p=1) rather than Django's 100 MiB: see site/hashers.py.

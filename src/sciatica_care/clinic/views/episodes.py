@@ -117,12 +117,15 @@ def intake_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
-    qs = access.scoped(request.user, PlanRevision).select_related("episode__patient", "created_by")
+    # The plan itself is not decoded here: the body (plan tables + body figure) depends on the stored plan alone,
+    # so it is rendered once per distinct plan and cached under a digest of the stored text (figures.py).
+    # Access check and audit stay here, on every request.
+    qs = (access.scoped(request.user, PlanRevision).select_related("episode__patient", "created_by")
+          .defer("plan").annotate(plan_text=figures.stored_plan_text()))
     revision = access.get_for(request.user, PlanRevision, pk, queryset=qs)
     audit.record(request.user, "read", revision, patient_id=revision.episode.patient_id)
-    # The body (plan tables + body figure) depends on the stored plan alone: rendered once per plan, cached
-    # (figures.plan_body). Access check and audit stay above, on every request.
+    body = figures.cached_plan_body(revision, revision.plan_text)  # type: ignore[attr-defined]
     return render(request, "clinic/plan.html", {
-        "revision": revision, "plan": revision.plan, "episode": revision.episode,
-        "patient": revision.episode.patient, "plan_body": figures.plan_body(revision),
+        "revision": revision, "episode": revision.episode, "patient": revision.episode.patient,
+        "plan_body": body.html, "treatment_allowed": body.treatment_allowed,
         "matched_care": progress.matched_care_for(revision.episode)})
