@@ -110,10 +110,9 @@ def episode_progress(episode: Episode, today: dt.date | None = None) -> Progress
 
 
 def matched_care_for(episode: Episode) -> Advice | None:
-    """The care STarT Back's latest risk group is matched to, if the episode has one."""
-    latest = (OutcomeScore.objects.filter(episode=episode, instrument="startback")
-              .order_by("-recorded_at", "-id").values_list("result", flat=True).first())
-    return _matched(latest.get("band") if latest is not None else None)
+    """The care STarT Back's latest risk group is matched to, if the episode has one: read from the episode's
+    summary (`startback_band`, kept current by `records` in the same transaction as every score)."""
+    return _matched(episode.startback_band)
 
 
 def _matched(band: str | None) -> Advice | None:
