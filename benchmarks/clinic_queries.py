@@ -81,33 +81,6 @@ def extreme_records(manifest: dict[str, Any]) -> dict[str, list[int]]:
     return {"episodes": [eps.first().pk, eps.last().pk], "patients": [pats.first().pk, pats.last().pk]}
 
 
-def warm_plan_html() -> None:
-    """Fill clinic_whatif_settings' `plan_html` cache: every plan's body rendered once, as if stored when decided."""
-    from django.conf import settings
-    from django.core.cache import caches
-    from django.core.cache.utils import make_template_fragment_key
-    from django.core.management import call_command
-    from django.template.loader import render_to_string
-
-    from sciatica_care.clinic.models import PlanRevision
-
-    if "plan_html" not in settings.CACHES:
-        raise SystemExit("--warm-plan-html needs --settings clinic_whatif_settings (with plan_html in CLINIC_WHATIF)")
-    t0 = time.perf_counter()
-    call_command("createcachetable", verbosity=0)
-    cache = caches["plan_html"]
-    cache.clear()
-    rendered: dict[str, str] = {}  # the same plan JSON renders the same body: the data reuse a pool of plans
-    n = 0
-    for pk, plan in PlanRevision.objects.order_by("pk").values_list("pk", "plan").iterator(chunk_size=500):
-        key = json.dumps(plan, sort_keys=True)
-        if key not in rendered:
-            rendered[key] = render_to_string("clinic/_plan_body.html", {"plan": plan})
-        cache.set(make_template_fragment_key("plan_body", [pk]), rendered[key])
-        n += 1
-    print(f"stored the rendered body of {n:,} plans ({len(rendered)} distinct) in {time.perf_counter() - t0:.1f} s")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
@@ -115,10 +88,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=30, help="records per page (plus the extremes)")
     parser.add_argument("--explain", action="store_true", help="print the plan of every query of every page")
     parser.add_argument("--profile", choices=PAGES, help="cProfile this page over --samples requests")
-    parser.add_argument("--settings", default="clinic_bench_settings",
-                        help="settings module from benchmarks/ (clinic_whatif_settings: the suggested fixes)")
-    parser.add_argument("--warm-plan-html", action="store_true",
-                        help="with --settings clinic_whatif_settings: store every plan's rendered body, then exit")
+    parser.add_argument("--settings", default="clinic_bench_settings", help="settings module from benchmarks/")
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
     data_dir = args.data_dir.expanduser().resolve()
@@ -139,9 +109,6 @@ def main() -> None:
 
     from sciatica_care.clinic.models import Staff
 
-    if args.warm_plan_html:
-        warm_plan_html()
-        return
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(Staff.objects.get(username=manifest["practitioners"][0]))
     lists = request_lists(manifest, args.seed, size=max(args.samples, 1))
@@ -185,22 +152,23 @@ def main() -> None:
         return
 
     rng = random.Random(args.seed)  # noqa: S311 - a reproducible sample
-    print(f"{'page':<17} {'queries':>8} {'wall ms':>8} {'SQL ms':>7} {'other ms':>8}  slowest query")
+    print(f"{'page':<17} {'queries':>8} {'wall ms':>8} {'CPU ms':>7} {'SQL ms':>7} {'other ms':>8}  slowest query")
     report: dict[str, Any] = {}
     explained: set[str] = set()
     for page in PAGES:
         reqs = lists[page][: args.samples] + extra.get(page, [])
         rng.shuffle(reqs)
         call(*reqs[0])  # warm: templates, content types
-        counts, walls, sqls = [], [], []
+        counts, walls, cpus, sqls = [], [], [], []
         slow: dict[str, Any] | None = None
         shapes: dict[str, dict[str, Any]] = {}
         for method, path, body in reqs:
             log: list[dict[str, Any]] = []
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.thread_time()
             with recording(log):
                 resp = call(method, path, body)
             walls.append((time.perf_counter() - t0) * 1000)
+            cpus.append((time.thread_time() - c0) * 1000)
             if resp.status_code not in (200, 302):
                 raise SystemExit(f"{page}: {method} {path} answered {resp.status_code}")
             counts.append(len(log))
@@ -210,10 +178,11 @@ def main() -> None:
                     slow = q
                 shapes.setdefault(q["sql"], q)
         report[page] = {"queries": (min(counts), max(counts)), "wall": statistics.median(walls),
-                        "sql": statistics.median(sqls)}
+                        "cpu": statistics.median(cpus), "sql": statistics.median(sqls)}
         qn = f"{min(counts)}" if min(counts) == max(counts) else f"{min(counts)}–{max(counts)}"
         head = " ".join(slow["sql"].split())[:70] if slow else ""
-        print(f"{page:<17} {qn:>8} {statistics.median(walls):8.2f} {statistics.median(sqls):7.2f} "
+        print(f"{page:<17} {qn:>8} {statistics.median(walls):8.2f} {statistics.median(cpus):7.2f} "
+              f"{statistics.median(sqls):7.2f} "
               f"{statistics.median(walls) - statistics.median(sqls):8.2f}  {slow['ms'] if slow else 0:.2f} ms "
               f"{head}", flush=True)
         if args.explain:
@@ -225,8 +194,10 @@ def main() -> None:
                 print(f"    -- {' '.join(q['sql'].split())[:160]}")
                 for line in explain(q["sql"], q["params"]).splitlines():
                     print(f"       {line}")
-    print("\nwall = the whole request in-process; SQL = the database calls' own time; other = Django, templates, "
-          "the engine. queries shows min–max over the records sampled, the biggest and smallest courses included.")
+    print("\nwall = the whole request in-process; CPU = this thread's CPU time for it (what the server would "
+          "spend; less disturbed by other work on the machine than wall); SQL = the database calls' own time; "
+          "other = Django, templates, the engine. queries shows min–max over the records sampled, the biggest and "
+          "smallest courses included.")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ PAGES = {
     "handout_html": ("clinic:handout_html", "plan", True),
     "handout_pdf": ("clinic:handout_pdf", "plan", True),
     "practitioner_pdf": ("clinic:practitioner_pdf", "plan", True),
+    "discharge": ("clinic:discharge", "episode", True),
+    "discharge_pdf": ("clinic:discharge_pdf", "episode", True),
 }
 ROLES = ["practitioner", "clinic_admin", "reception"]
 
@@ -94,3 +96,74 @@ def test_reads_are_audited(world: dict[str, Any], login: Any) -> None:
     reads = set(AuditEvent.objects.filter(action="read", patient_id=a["patient"].pk)
                 .values_list("object_type", flat=True))
     assert {"Patient", "PlanRevision", "Visit"} <= reads
+
+
+# Actions (POST, CSRF): discharging and reopening a course. Clinical roles of the episode's own clinic only.
+ACTIONS = {
+    # name: (url name, whether the episode is discharged first, the form)
+    "discharge_close": ("clinic:discharge_close", False, lambda e: {"version": str(e.version),
+                                                                    "discharged_on": e.opened_on.isoformat()}),
+    "episode_reopen": ("clinic:episode_reopen", True, lambda e: {"version": str(e.version),
+                                                                 "reason": "continuing the course"}),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+@pytest.mark.parametrize("whose", ["own", "other"])
+def test_action_matrix(world: dict[str, Any], login: Any, role: str, action: str, whose: str) -> None:
+    """Own clinic: practitioner and clinic admin act (302), reception 403 and nothing changes; another clinic's
+    episode: 404 for every role, audited, nothing changes."""
+    from sciatica_care.clinic import records
+    from sciatica_care.clinic.models import Episode
+
+    url_name, closed_first, form = ACTIONS[action]
+    owner = world["a" if whose == "own" else "b"]
+    episode = owner["episode"]
+    if closed_first:
+        records.discharge_episode(owner["practitioner"], episode, episode.version, episode.opened_on)
+    before = Episode.objects.values("status", "closed_on", "version").get(pk=episode.pk)
+    user = world["a"][role]
+    response = login(user).post(reverse(url_name, args=[episode.pk]), form(Episode.objects.get(pk=episode.pk)))
+    after = Episode.objects.values("status", "closed_on", "version").get(pk=episode.pk)
+    if whose == "other":
+        assert response.status_code == 404
+        assert AuditEvent.objects.filter(action="denied_other_clinic", actor=user, object_id=episode.pk).exists()
+        assert after == before
+    elif role == "reception":
+        assert response.status_code == 403
+        assert AuditEvent.objects.filter(action="denied_role", actor=user, object_id=episode.pk).exists()
+        assert after == before
+    else:
+        assert response.status_code == 302
+        assert after["version"] == before["version"] + 1
+        assert after["status"] == ("open" if closed_first else "closed")
+
+
+# The clinic's settings page: no object in its address; always the user's own clinic.
+SETTINGS_EXPECTED = {"practitioner": (200, 403), "clinic_admin": (200, 302), "reception": (403, 403)}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("whose", ["a", "b"])
+def test_settings_page_matrix(world: dict[str, Any], login: Any, role: str, whose: str) -> None:
+    """GET and POST by role, for staff of either clinic: admins edit, practitioners read, reception is refused;
+    the page shows and changes the user's own clinic only, never the other one."""
+    from sciatica_care.clinic.models import Clinic
+
+    own, other = world[whose]["clinic"], world["b" if whose == "a" else "a"]["clinic"]
+    client = login(world[whose][role])
+    get_status, post_status = SETTINGS_EXPECTED[role]
+    page = client.get(reverse("clinic:clinic_settings"))
+    assert page.status_code == get_status
+    if get_status == 200:
+        body = page.content.decode()
+        assert own.name in body
+        assert other.name not in body
+    response = client.post(reverse("clinic:clinic_settings"), {
+        "name": f"{own.name} renamed", "disability_instrument": "rmdq", "questionnaire_every_n_visits": "3",
+        "version": "1", "clinic": str(other.pk)})
+    assert response.status_code == post_status
+    expected_name = f"{own.name} renamed" if post_status == 302 else own.name
+    assert Clinic.objects.get(pk=own.pk).name == expected_name
+    assert Clinic.objects.values("name", "version").get(pk=other.pk) == {"name": other.name, "version": 1}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -32,8 +33,11 @@ class Clinic(models.Model):
     # and whether to warn before a visit the US Medicare acupuncture rule would not cover.
     disability_instrument = models.CharField(max_length=10, choices=DisabilityInstrument.choices,
                                              default=DisabilityInstrument.ODI)
-    questionnaire_every_n_visits = models.PositiveSmallIntegerField(default=4)
+    questionnaire_every_n_visits = models.PositiveSmallIntegerField(
+        default=4, validators=[MinValueValidator(1), MaxValueValidator(12)])
     payer_rule_warning = models.BooleanField(default=False)
+    # Edited on the clinic's settings page and in the Django admin: optimistic concurrency (`records.py`).
+    version = models.PositiveIntegerField(default=1)
 
     def __str__(self) -> str:
         return self.name

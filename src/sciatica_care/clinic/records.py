@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from sciatica_care.clinic import audit, engine_bridge, summary
 from sciatica_care.clinic.models import (
+    Clinic,
     Episode,
+    EpisodeStatus,
     Intake,
     OutcomeScore,
     Patient,
@@ -41,16 +43,17 @@ class Conflict(Exception):
 
 
 def update_versioned(actor: Staff, obj: Any, expected_version: int, changes: dict[str, Any], *,
-                     keep_previous: bool = False) -> Any:
+                     keep_previous: bool = False, keep_changes: bool = False) -> Any:
     """Apply `changes` to `obj` only if it is still at `expected_version`; raise `Conflict` otherwise.
 
     With `keep_previous`, the values the change replaced go into the audit event (text fields such as clinical
-    notes), so that an amended note can always be read as it was.
+    notes), so that an amended note can always be read as it was. With `keep_changes`, the event names each
+    changed field with its old and new value (`{"field": {"from": old, "to": new}}`: settings, JSON values only).
     """
     model = type(obj)
     with transaction.atomic():
         current = model._default_manager.filter(pk=obj.pk, version=expected_version)
-        previous = current.values(*changes).first() if keep_previous and changes else None
+        previous = current.values(*changes).first() if (keep_previous or keep_changes) and changes else None
         values = dict(changes)
         if hasattr(obj, "updated_at"):
             values["updated_at"] = timezone.now()
@@ -59,11 +62,26 @@ def update_versioned(actor: Staff, obj: Any, expected_version: int, changes: dic
             now = model._default_manager.filter(pk=obj.pk).values_list("version", flat=True).first()
             raise Conflict(obj, now)
         detail: dict[str, Any] = {"fields": sorted(changes), "version": expected_version + 1}
-        if previous is not None:
+        if previous is not None and keep_previous:
             detail["previous"] = {k: v for k, v in previous.items() if v != changes[k]}
-        audit.record(actor, "update", obj, **detail)
+        if previous is not None and keep_changes:
+            detail["changes"] = {k: {"from": v, "to": changes[k]} for k, v in previous.items() if v != changes[k]}
+        audit.record(actor, "update", obj, clinic_id=obj.pk if isinstance(obj, Clinic) else None, **detail)
     obj.refresh_from_db()
     return obj
+
+
+CLINIC_SETTINGS_FIELDS = ("name", "disability_instrument", "questionnaire_every_n_visits", "payer_rule_warning")
+
+
+def update_clinic_settings(actor: Staff, clinic: Clinic, expected_version: int, values: dict[str, Any]) -> Clinic:
+    """Change the clinic's name and outcome settings with optimistic concurrency; the audit event keeps each
+    changed setting's old and new value. Submitting what is already stored writes nothing."""
+    changes = {k: v for k, v in values.items() if k in CLINIC_SETTINGS_FIELDS and v != getattr(clinic, k)}
+    if not changes:
+        return clinic
+    result: Clinic = update_versioned(actor, clinic, expected_version, changes, keep_changes=True)
+    return result
 
 
 VISIT_NOTE_FIELDS = ("adverse_events", "subjective", "objective", "assessment", "plan_notes")
@@ -139,6 +157,72 @@ def _instrument_of(measure: str) -> str:
     return "nrs" if measure.startswith("nrs_") else measure
 
 
+class EpisodeClosed(InputRefused):
+    """The course was discharged: no session is charted on it until a practitioner reopens it."""
+
+    def __init__(self, episode: Episode) -> None:
+        self.episode = episode
+        closed = episode.closed_on
+        day = f"{closed.day} {closed:%b %Y}" if closed else "an earlier date"
+        super().__init__([Problem("episode", (
+            f"This course of care was discharged on {day} and is closed: no session can be charted on it. "
+            "If the patient is continuing this course, reopen it from its discharge summary page (you will be "
+            "asked why); for a new complaint, open a new course from the patient's page."))])
+
+
+def refuse_if_closed(episode: Episode) -> None:
+    if episode.status == EpisodeStatus.CLOSED:
+        raise EpisodeClosed(episode)
+
+
+def discharge_episode(actor: Staff, episode: Episode, expected_version: int, day: dt.date) -> Episode:
+    """Discharge a course: record the discharge date and close it, only if it is still at `expected_version`
+    (`Conflict` otherwise) and open; the date may not be in the future, before the course opened or before its
+    last charted session (`InputRefused`, naming `discharged_on`). Audited as `discharge`."""
+    with transaction.atomic():
+        fresh = Episode.objects.select_for_update().get(pk=episode.pk)
+        if fresh.version != expected_version:
+            raise Conflict(episode, fresh.version)
+        if fresh.status == EpisodeStatus.CLOSED:
+            raise InputRefused([Problem("episode", f"This course was already discharged on {fresh.closed_on}.")])
+        last_visit = fresh.visits.aggregate(d=Max("date"))["d"]
+        if day > timezone.localdate():
+            problem = "the discharge date cannot be in the future"
+        elif day < fresh.opened_on:
+            problem = f"the discharge date cannot be before the course opened ({fresh.opened_on.isoformat()})"
+        elif last_visit is not None and day < last_visit:
+            problem = f"the discharge date cannot be before the last charted session ({last_visit.isoformat()})"
+        else:
+            problem = ""
+        if problem:
+            raise InputRefused([Problem("discharged_on", problem)])
+        update_versioned(actor, episode, expected_version,
+                         {"status": EpisodeStatus.CLOSED, "closed_on": day})
+        audit.record(actor, "discharge", episode, patient_id=episode.patient_id, closed_on=day.isoformat(),
+                     previous_status=fresh.status, sessions=fresh.visits.count())
+    return episode
+
+
+def reopen_episode(actor: Staff, episode: Episode, expected_version: int, reason: str) -> Episode:
+    """Reopen a discharged course (the reason is required and audited), only if still at `expected_version`.
+    It goes back to `referred` when its current plan withholds treatment (a red flag at triage), else `open`."""
+    reason = reason.strip()
+    if not reason:
+        raise InputRefused([Problem("reason", "say why the course is being reopened")])
+    with transaction.atomic():
+        fresh = Episode.objects.select_for_update().get(pk=episode.pk)
+        if fresh.version != expected_version:
+            raise Conflict(episode, fresh.version)
+        if fresh.status != EpisodeStatus.CLOSED:
+            raise InputRefused([Problem("episode", "This course is not closed: there is nothing to reopen.")])
+        plan = fresh.plans.order_by("-number").first()
+        status = EpisodeStatus.REFERRED if plan is not None and not plan.treatment_allowed else EpisodeStatus.OPEN
+        update_versioned(actor, episode, expected_version, {"status": status, "closed_on": None})
+        audit.record(actor, "reopen", episode, patient_id=episode.patient_id, reason=reason[:500],
+                     was_closed_on=fresh.closed_on.isoformat() if fresh.closed_on else None, status=status)
+    return episode
+
+
 def chart_visit(actor: Staff, episode: Episode, plan: PlanRevision | None, fields: dict[str, Any],
                 odi_answers: list[Any] | None = None,
                 questionnaires: dict[str, list[Any]] | None = None) -> Visit:
@@ -153,8 +237,11 @@ def chart_visit(actor: Staff, episode: Episode, plan: PlanRevision | None, field
     for measure, field in (("nrs_leg", "leg_nrs"), ("nrs_back", "back_nrs")):
         if fields.get(field) is not None:
             asked[measure] = [fields[field]]
+    refuse_if_closed(episode)
     results = _score_all(asked)
     with transaction.atomic():
+        if Episode.objects.filter(pk=episode.pk, status=EpisodeStatus.CLOSED).exists():
+            raise EpisodeClosed(Episode.objects.get(pk=episode.pk))  # discharged while the form was open
         visit = Visit.objects.create(clinic_id=episode.clinic_id, episode=episode, plan=plan, practitioner=actor,
                                      **fields)
         audit.record(actor, "create", visit, patient_id=episode.patient_id)

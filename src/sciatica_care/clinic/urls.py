@@ -9,6 +9,7 @@ from sciatica_care.clinic.views import (
     handouts,
     outcomes,
     patients,
+    preferences,
     tokens,
     visits,
 )
@@ -38,8 +39,11 @@ urlpatterns = [
     path("q/<str:token>/", outcomes.questionnaire, name="questionnaire"),
     path("episodes/<int:pk>/discharge/", discharge.discharge_html, name="discharge"),
     path("episodes/<int:pk>/discharge.pdf", discharge.discharge_pdf, name="discharge_pdf"),
+    path("episodes/<int:pk>/discharge/close/", discharge.discharge_close, name="discharge_close"),
+    path("episodes/<int:pk>/reopen/", discharge.reopen, name="episode_reopen"),
     path("dashboard/", dashboard.dashboard_view, name="dashboard"),
     path("dashboard/analysis.csv", dashboard.dashboard_csv, name="dashboard_csv"),
     path("tokens/", tokens.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
+    path("settings/", preferences.clinic_settings, name="clinic_settings"),
 ]

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sciatica_care.clinic import access, audit, progress, questionnaires, records
+from sciatica_care.clinic import access, audit, progress, questionnaires, records, throttle
 from sciatica_care.clinic.models import Episode
+from sciatica_care.clinic.views.auth import client_address
 from sciatica_care.errors import InputRefused, Problem
 from sciatica_care.outcomes import INSTRUMENTS
 
@@ -66,13 +67,28 @@ def link_new(request: HttpRequest, pk: int) -> HttpResponse:
         "url": request.build_absolute_uri(url), "name": INSTRUMENTS[measure].name})
 
 
+def _throttled(request: HttpRequest) -> HttpResponse:
+    minutes = max(1, throttle.link_lockout_seconds() // 60)
+    response = render(request, "clinic/questionnaire_throttled.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(throttle.link_lockout_seconds())
+    return response
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
-    """The patient's page: no account, no navigation; the link works once and expires. CSRF-protected."""
+    """The patient's page: no account, no navigation; the link works once and expires. CSRF-protected.
+
+    Guessing tokens is throttled per client address (throttle.py): after too many unknown tokens from one
+    address, every link from it is refused for a while with 429, before any lookup."""
+    address = client_address(request)
+    if throttle.link_locked(address):
+        return _throttled(request)
     try:
         link = records.usable_link(token)
     except records.LinkUnusable as exc:
+        if exc.reason == "unknown" and throttle.link_failed(address):
+            audit.record(None, "questionnaire_link_throttled", address=address, limit=throttle.link_limit())
         return render(request, "clinic/questionnaire_gone.html", {"reason": UNUSABLE[exc.reason]}, status=410)
     problems: list[Problem] = []
     if request.method == "POST":

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from sciatica_care.clinic import access, audit, progress, questionnaires, records, visit_form, vocab
-from sciatica_care.clinic.models import Episode, Visit
+from sciatica_care.clinic.models import Episode, EpisodeStatus, Visit
 from sciatica_care.errors import InputRefused, Problem
 from sciatica_care.outcomes import INSTRUMENTS
 
@@ -18,6 +18,13 @@ from sciatica_care.outcomes import INSTRUMENTS
 def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
     qs = access.scoped(request.user, Episode).select_related("patient", "clinic")
     episode = access.get_for(request.user, Episode, pk, queryset=qs)
+    if episode.status == EpisodeStatus.CLOSED:
+        # A discharged course takes no more sessions: say so before anything is typed (records.chart_visit refuses
+        # it too), with the way to reopen it or to open a new course.
+        audit.record(request.user, "read", episode, patient_id=episode.patient_id, purpose="chart_refused_closed")
+        return render(request, "clinic/episode_closed.html", {
+            "episode": episode, "patient": episode.patient,
+            "message": records.EpisodeClosed(episode).problems[0].message}, status=409)
     plan = episode.plans.order_by("-number").first()
     previous = episode.visits.order_by("-date", "-id").first()
     number = questionnaires.next_visit_number(episode)

@@ -1,0 +1,124 @@
+"""The clinic's settings page: its name and the outcome settings the charting form follows.
+
+Clinic admins view and edit them; practitioners see them read-only (they chart by them); reception is refused
+(403, audited). Only the user's own clinic is ever shown or changed. Opening the page is audited as a read; a
+change is audited with each setting's old and new value, and two admins saving at once get a conflict.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from sciatica_care.clinic import audit, records
+from sciatica_care.clinic.forms import ClinicSettingsForm
+from sciatica_care.clinic.models import Clinic, Staff
+
+# What each setting does for practitioners, shown beside it.
+EXPLANATIONS = {
+    "name": "Shown to staff at the top of every page.",
+    "disability_instrument": (
+        "The disability questionnaire the charting form asks at the first session, at the regular checks and at "
+        "discharge. The Oswestry Disability Index (ODI) has 10 sections scored 0–100 %; the Roland-Morris "
+        "Disability Questionnaire (RMDQ) has 24 yes/no statements scored 0–24. Scores already recorded keep their "
+        "questionnaire and the progress chart shows each one separately, so change it between courses rather than "
+        "in the middle of one: a course measured half in ODI and half in RMDQ has no comparable baseline."
+    ),
+    "questionnaire_every_n_visits": (
+        "Besides the first session and discharge, the charting form asks the disability questionnaire and the "
+        "Sciatica Bothersomeness Index at every Nth session (1 to 12; 4 is usual). Leg and back pain (0–10) are "
+        "asked at every session whatever this says; a smaller number measures progress more often but asks "
+        "patients more."
+    ),
+    "payer_rule_warning": (
+        "When on, the charting form warns before a session that the US Medicare rule for acupuncture in chronic "
+        "low back pain would not cover: pain for under 12 weeks, pain linked to surgery or pregnancy, more than "
+        "12 sessions in the first 90 days without improvement, or more than 20 in a year. It only warns; it never "
+        "stops charting. Leave it off outside the US."
+    ),
+}
+
+
+def _allowed(request: HttpRequest) -> Staff:
+    """Clinic admins and practitioners of a clinic; reception is refused and audited."""
+    user: Staff = request.user  # type: ignore[assignment]
+    if user.clinic_id is None:
+        raise Http404("No clinic here")
+    if not user.is_clinical:
+        audit.record(user, "denied_role", object_type="Clinic", object_id=user.clinic_id, role=user.role)
+        raise PermissionDenied("the clinic's settings are for clinic admins and practitioners")
+    return user
+
+
+def _rows(form: ClinicSettingsForm, clinic: Clinic) -> list[dict[str, Any]]:
+    shown = {
+        "name": clinic.name,
+        "disability_instrument": clinic.get_disability_instrument_display(),  # type: ignore[attr-defined]
+        "questionnaire_every_n_visits": f"every {clinic.questionnaire_every_n_visits} sessions"
+        if clinic.questionnaire_every_n_visits != 1
+        else "every session",
+        "payer_rule_warning": "on" if clinic.payer_rule_warning else "off",
+    }
+    return [
+        {"field": form[name], "value": shown[name], "explanation": EXPLANATIONS[name]}
+        for name in records.CLINIC_SETTINGS_FIELDS
+    ]
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def clinic_settings(request: HttpRequest) -> HttpResponse:
+    user = _allowed(request)
+    clinic = Clinic.objects.get(pk=user.clinic_id)
+    can_edit = user.is_clinic_admin
+    context: dict[str, Any] = {"clinic": clinic, "can_edit": can_edit}
+    if request.method == "POST":
+        if not can_edit:
+            audit.record(user, "denied_role", clinic, role=user.role, purpose="settings_change")
+            raise PermissionDenied("only the clinic admin changes the clinic's settings")
+        form = ClinicSettingsForm(request.POST, instance=Clinic.objects.get(pk=clinic.pk))
+        if not form.is_valid():
+            return render(
+                request,
+                "clinic/clinic_settings.html",
+                {**context, "form": form, "rows": _rows(form, clinic)},
+                status=422,
+            )
+        expected = form.cleaned_data["version"]
+        values = {k: form.cleaned_data[k] for k in records.CLINIC_SETTINGS_FIELDS}
+        try:
+            records.update_clinic_settings(user, clinic, expected, values)
+        except records.Conflict as exc:
+            clinic.refresh_from_db()
+            audit.record(user, "conflict", clinic, expected=expected, current=exc.current_version)
+            data = request.POST.copy()
+            data["version"] = str(clinic.version)  # saving again, having seen theirs, is deliberate
+            form = ClinicSettingsForm(data, instance=Clinic.objects.get(pk=clinic.pk))
+            form.is_valid()
+            theirs = [
+                (form.fields[k].label, _rows(form, clinic)[i]["value"])
+                for i, k in enumerate(records.CLINIC_SETTINGS_FIELDS)
+                if getattr(clinic, k) != values[k]
+            ]
+            return render(
+                request,
+                "clinic/clinic_settings.html",
+                {**context, "form": form, "rows": _rows(form, clinic), "conflict": str(exc), "theirs": theirs},
+                status=409,
+            )
+        messages.success(request, "Clinic settings saved.")
+        return redirect("clinic:clinic_settings")
+    audit.record(user, "read", clinic, purpose="settings")
+    form = ClinicSettingsForm(instance=clinic, initial={"version": clinic.version})
+    if not can_edit:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(request, "clinic/clinic_settings.html", {**context, "form": form, "rows": _rows(form, clinic)})
