@@ -133,4 +133,32 @@ def test_dashboard_and_discharge_pages(page: Any, course: dict[str, Any], shots:
     expect(page.locator("#discharge h1")).to_have_text("Discharge summary")
     expect(page.locator("#discharge")).to_contain_text("Leg pain (NRS)")
     page.locator("#discharge").screenshot(path=str(shots / "discharge.png"))
+    page.click("button:has-text('Discharge and close the course')")
+    expect(page.locator(".messages")).to_contain_text("Course discharged")
+    expect(page.locator("main")).to_contain_text("Closed")
+    expect(page.locator("main a:has-text('Chart a session')")).to_have_count(0)
+    page.goto(f"/episodes/{course['episode'].pk}/visits/new/")
+    expect(page.locator("main")).to_contain_text("closed")
+    assert page.csp_violations == []
+
+
+def test_clinic_admin_changes_the_outcome_settings(page: Any, make_staff: Any, shots: Path) -> None:
+    """A clinic admin switches the clinic to the RMDQ every 3rd session; the change is saved and audited."""
+    from browser_steps import log_in
+
+    from sciatica_care.clinic.models import AuditEvent, Clinic, Role
+
+    clinic = Clinic.objects.create(name="Riverside")
+    make_staff(clinic, Role.CLINIC_ADMIN, "admin.rao")
+    log_in(page, "admin.rao")
+    page.click("nav >> text=Clinic settings")
+    expect(page.locator("h1")).to_have_text("Clinic settings")
+    page.select_option("#id_disability_instrument", "rmdq")
+    page.fill("#id_questionnaire_every_n_visits", "3")
+    page.screenshot(path=str(shots / "settings.png"), full_page=True)
+    page.click("button:has-text('Save settings')")
+    expect(page.locator(".messages")).to_be_visible()
+    clinic.refresh_from_db()
+    assert (clinic.disability_instrument, clinic.questionnaire_every_n_visits) == ("rmdq", 3)
+    assert AuditEvent.objects.filter(action="update", object_type="Clinic", object_id=clinic.pk).exists()
     assert page.csp_violations == []
