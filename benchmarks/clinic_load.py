@@ -423,8 +423,7 @@ def main() -> None:
     parser.add_argument("--driver", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--threads", type=int, default=2, help="waitress threads (serve's default: 2)")
     parser.add_argument("--only", default="", help="comma-separated page names (default: all)")
-    parser.add_argument("--settings", default="clinic_bench_settings",
-                        help="settings module from benchmarks/ (clinic_whatif_settings: the suggested fixes)")
+    parser.add_argument("--settings", default="clinic_bench_settings", help="settings module from benchmarks/")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
