@@ -2,9 +2,14 @@
 leg NRS and ODI, overall and broken down by likely cause, phase at intake, STarT Back group and protocol features;
 the traditional categories beside the responder analysis; the de-identified analysis table as CSV.
 
-Everything is counted by the database (ORM `aggregate`/`annotate` over the per-episode columns `summary.py`
-keeps); the medians are read by ordering and slicing (one or two rows per median), never by loading episodes.
-`outcomes.stats` turns the counts into intervals.
+Everything is counted by the database over the per-episode columns `summary.py` keeps, in ONE query whatever the
+size of the clinic: a GROUP BY over the five dimensions, the ODI category, the responder flag and the sessions to
+response, which the database answers from one index (`clinic_episode_dashboard_idx`, migration 0006) in group
+order, with the number of episodes and the sums and counts of the leg NRS and ODI changes per cell. No episode is
+loaded: Python only adds these cells up into the groups of each dimension (their number is bounded by the
+combinations of values that occur, not by the number of episodes) and reads each median off the count of
+responders at each number of sessions; `outcomes.stats` turns the counts into intervals.
+`benchmarks/clinic_dashboard.py` times it against the same figures computed by hand-written SQL.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, ExpressionWrapper, F, FloatField, Q, QuerySet
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum
 
 from sciatica_care.clinic.models import Episode, Staff
 from sciatica_care.outcomes import CATEGORY_DEFINITIONS, Interval, wilson_interval
@@ -27,12 +32,13 @@ from sciatica_care.outcomes.stats import CATEGORY_NOTE
 LEG_CHANGE = ExpressionWrapper(F("latest_leg_nrs") - F("baseline_leg_nrs"), output_field=FloatField())
 ODI_CHANGE = ExpressionWrapper(F("latest_odi") - F("baseline_odi"), output_field=FloatField())
 
-AGGREGATES = {
-    "n": Count("id"),
-    "evaluable": Count("id", filter=Q(responder__isnull=False)),
-    "responders": Count("id", filter=Q(responder=True)),
-    "mean_leg_change": Avg(LEG_CHANGE, filter=Q(latest_leg_nrs__isnull=False)),
-    "mean_odi_change": Avg(ODI_CHANGE, filter=Q(latest_odi__isnull=False)),
+# Per cell: how many episodes, and the sum and count of each change (a mean is sum / count, as AVG computes it).
+CELL_AGGREGATES = {
+    "n": Count("*"),  # COUNT(*): every column the query reads is in the index (migration 0006), the id is not
+    "leg_sum": Sum(LEG_CHANGE, filter=Q(latest_leg_nrs__isnull=False)),
+    "leg_n": Count(LEG_CHANGE, filter=Q(latest_leg_nrs__isnull=False)),
+    "odi_sum": Sum(ODI_CHANGE, filter=Q(latest_odi__isnull=False)),
+    "odi_n": Count(ODI_CHANGE, filter=Q(latest_odi__isnull=False)),
 }
 
 DIMENSIONS = (
@@ -42,6 +48,8 @@ DIMENSIONS = (
     ("ea_used", "Electroacupuncture"),
     ("massage_used", "Massage"),
 )
+# The GROUP BY of the one query, in the order of the index that serves it (migration 0006).
+CELL_KEYS = (*(d for d, _ in DIMENSIONS), "odi_category", "responder", "sessions_to_response")
 
 
 @dataclass
@@ -88,21 +96,71 @@ def episodes(clinic_id: int, filters: Filters) -> QuerySet[Episode]:
     return qs
 
 
-def median_sessions(qs: QuerySet[Episode]) -> float | None:
-    """The median sessions to response over the responders in `qs`: counted, then the middle one or two rows."""
-    responders = qs.filter(responder=True, sessions_to_response__isnull=False)
-    n = responders.count()
-    if n == 0:
-        return None
-    middle = list(responders.order_by("sessions_to_response").values_list("sessions_to_response", flat=True)
-                  [(n - 1) // 2: n // 2 + 1])
+@dataclass
+class _Group:
+    n: int = 0
+    evaluable: int = 0
+    responders: int = 0
+    leg_sum: float = 0.0
+    leg_n: int = 0
+    odi_sum: float = 0.0
+    odi_n: int = 0
+    sessions: dict[int, int] = field(default_factory=dict)  # responders by sessions to response
+
+    def values(self) -> dict[str, Any]:
+        return {"n": self.n, "evaluable": self.evaluable, "responders": self.responders,
+                "mean_leg_change": self.leg_sum / self.leg_n if self.leg_n else None,
+                "mean_odi_change": self.odi_sum / self.odi_n if self.odi_n else None,
+                "median": _median(sorted(self.sessions.items())) if self.sessions else None}
+
+
+def groups(qs: QuerySet[Episode]) -> tuple[_Group, list[dict[Any, _Group]], dict[str, int]]:
+    """The whole of `qs`, each dimension's groups (by value) and the episodes per ODI category, from one GROUP BY
+    over CELL_KEYS: the database counts, Python adds up the cells (a few thousand for 100,000 episodes)."""
+    overall = _Group()
+    by_dimension: list[dict[Any, _Group]] = [{} for _ in DIMENSIONS]
+    categories: dict[str, int] = {}
+    cells = qs.order_by().values(*CELL_KEYS).annotate(**CELL_AGGREGATES).values_list(*CELL_KEYS, *CELL_AGGREGATES)
+    for *keys, category, responder, sessions, n, leg_sum, leg_n, odi_sum, odi_n in cells:
+        evaluable = n if responder is not None else 0
+        responders = n if responder else 0
+        counted = sessions if responder and sessions is not None else None
+        for group in (overall, *(found.get(key) or found.setdefault(key, _Group())
+                                 for found, key in zip(by_dimension, keys, strict=True))):
+            group.n += n
+            group.evaluable += evaluable
+            group.responders += responders
+            if leg_n:
+                group.leg_sum += leg_sum
+                group.leg_n += leg_n
+            if odi_n:
+                group.odi_sum += odi_sum
+                group.odi_n += odi_n
+            if counted is not None:
+                group.sessions[counted] = group.sessions.get(counted, 0) + n
+        if category:
+            categories[category] = categories.get(category, 0) + n
+    return overall, by_dimension, categories
+
+
+def _median(counts: list[tuple[int, int]]) -> float:
+    """The median of a distribution given as (value, how many) pairs in value order."""
+    total = sum(c for _, c in counts)
+    middle, seen = [], 0
+    positions = sorted({(total + 1) // 2, (total + 2) // 2})  # 1-based: one for an odd total, two for an even
+    for value, c in counts:
+        seen += c
+        while positions and positions[0] <= seen:
+            middle.append(value)
+            positions.pop(0)
     return sum(middle) / len(middle)
 
 
-def _row(label: str, values: dict[str, Any], median: float | None) -> Row:
+def _row(label: str, group: _Group) -> Row:
+    values = group.values()
     n_eval, hits = values["evaluable"], values["responders"]
     return Row(label, values["n"], n_eval, hits, hits / n_eval if n_eval else None, wilson_interval(hits, n_eval),
-               median, values["mean_leg_change"], values["mean_odi_change"])
+               values["median"], values["mean_leg_change"], values["mean_odi_change"])
 
 
 def _label(dimension: str, value: Any) -> str:
@@ -114,18 +172,13 @@ def _label(dimension: str, value: Any) -> str:
 
 
 def compute(clinic_id: int, filters: Filters) -> Dashboard:
-    qs = episodes(clinic_id, filters)
-    overall = _row("All episodes", qs.aggregate(**AGGREGATES), median_sessions(qs))
+    overall, by_dimension, counts = groups(episodes(clinic_id, filters))
     breakdowns = []
-    for dimension, title in DIMENSIONS:
-        rows = []
-        for values in qs.order_by().values(dimension).annotate(**AGGREGATES).order_by(dimension):
-            group = qs.filter(**{dimension: values[dimension]})
-            rows.append(_row(_label(dimension, values[dimension]), values, median_sessions(group)))
-        breakdowns.append((title, rows))
-    counts = dict(qs.exclude(odi_category="").order_by().values_list("odi_category").annotate(n=Count("id")))
+    for (dimension, title), found in zip(DIMENSIONS, by_dimension, strict=True):
+        # In value order (booleans: no, then yes).
+        breakdowns.append((title, [_row(_label(dimension, value), found[value]) for value in sorted(found)]))
     categories = [(d.label, d.definition, counts.get(d.id, 0)) for d in CATEGORY_DEFINITIONS]
-    return Dashboard(overall, breakdowns, categories, sum(counts.values()), filters=filters)
+    return Dashboard(_row("All episodes", overall), breakdowns, categories, sum(counts.values()), filters=filters)
 
 
 def causes(clinic_id: int) -> list[str]:

@@ -62,31 +62,37 @@ class Progress:
         return [self.series[m] for m in measures if m in self.series and self.series[m].points]
 
 
-def _day(score: OutcomeScore) -> dt.date:
-    if score.visit_id is not None:
-        return score.visit.date  # type: ignore[union-attr]
-    return timezone.localdate(score.recorded_at)
+def _day(visit_day: dt.date | None, recorded_at: dt.datetime) -> dt.date:
+    """A score counts on its visit's day if it was charted with one, else on the day it was recorded."""
+    if visit_day is not None:
+        return visit_day
+    return timezone.localdate(recorded_at)
+
+
+# What the progress reads of a score: only these columns (not the whole visit row with its JSON, as a
+# select_related would fetch for every score).
+SCORE_COLUMNS = ("measure", "instrument", "result", "source", "visit__date", "recorded_at")
 
 
 def episode_progress(episode: Episode, today: dt.date | None = None) -> Progress:
     today = today or timezone.localdate()
-    scores = list(OutcomeScore.objects.filter(episode=episode).select_related("visit").order_by("recorded_at", "id"))
+    scores = OutcomeScore.objects.filter(episode=episode).order_by("recorded_at", "id").values_list(*SCORE_COLUMNS)
     visits = list(episode.visits.order_by("date", "id").values("date", "red_flags_rechecked"))
     out = Progress(sessions=len(visits))
-    for s in scores:
-        measure = s.measure or s.instrument
-        instrument = INSTRUMENTS.get(s.instrument)
+    for measure_name, instrument_id, result, source, visit_day, recorded_at in scores:
+        measure = measure_name or instrument_id
+        instrument = INSTRUMENTS.get(instrument_id)
         if instrument is None:
             continue
         series = out.series.get(measure)
         if series is None:
             mic = instrument.minimal_important_change
-            series = out.series[measure] = Series(measure, s.instrument, MEASURE_NAMES.get(measure, measure), [],
+            series = out.series[measure] = Series(measure, instrument_id, MEASURE_NAMES.get(measure, measure), [],
                                                   mcid=mic.points if mic else None,
                                                   scale_high=instrument.score_high)
-        series.points.append(Point(_day(s), s.result["score"], s.source))
-        if s.instrument == "startback":
-            out.startback_band = s.result.get("band")
+        series.points.append(Point(_day(visit_day, recorded_at), result["score"], source))
+        if instrument_id == "startback":
+            out.startback_band = result.get("band")
     for series in out.series.values():
         series.points.sort(key=lambda p: p.day)
         if len(series.points) >= 2 and series.measure != "startback":
@@ -98,9 +104,9 @@ def episode_progress(episode: Episode, today: dt.date | None = None) -> Progress
                 series.status = None
     statuses = [s.status for m, s in out.series.items() if s.status is not None and m != "sbi"]
     checks = [v["date"] for v in visits if v["red_flags_rechecked"]]
-    intake = episode.intakes.order_by("-recorded_at").first()
-    if intake is not None:
-        checks.append(timezone.localdate(intake.recorded_at))
+    intake_at = episode.intakes.order_by("-recorded_at").values_list("recorded_at", flat=True).first()
+    if intake_at is not None:
+        checks.append(timezone.localdate(intake_at))
     try:
         out.advice = course_review([v["date"] for v in visits if v["date"] <= today], today, statuses,
                                    max(checks) if checks else None)
