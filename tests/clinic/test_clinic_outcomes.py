@@ -252,6 +252,40 @@ def test_progress_status_advice_and_chart(world: dict[str, Any], login: Any) -> 
         == 404
 
 
+def test_progress_chart_is_drawn_once_per_content_and_follows_a_new_score(
+        world: dict[str, Any], login: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The drawn chart is cached by what it shows: a second view does not draw again, every view is audited,
+    a new score draws a new chart with the new point, and the chart names no one."""
+    from sciatica_care.reports import progress as progress_report
+
+    draws: list[int] = []
+    real = progress_report.progress_svg
+
+    def counting(series: Any, title: str = "") -> str:
+        draws.append(len(series))
+        return real(series, title)
+
+    monkeypatch.setattr(progress_report, "progress_svg", counting)
+    a = world["a"]
+    episode = _new_episode(world)
+    start = dt.date(2025, 3, 3)
+    for i, leg in enumerate([8, 6]):
+        _chart(a["practitioner"], episode, start + dt.timedelta(days=7 * i), leg, 5, 3)
+    client = login(a["practitioner"])
+    url = reverse("clinic:progress_chart", args=[episode.pk])
+    reads = AuditEvent.objects.filter(action="read", object_id=episode.pk, detail__purpose="progress_chart")
+    first, second = client.get(url).content.decode(), client.get(url).content.decode()
+    assert first == second
+    assert len(draws) == 1
+    assert reads.count() == 2
+    assert episode.patient.last_name not in first
+    _chart(a["practitioner"], episode, start + dt.timedelta(days=14), 3, 5, 3)
+    third = client.get(url).content.decode()
+    assert len(draws) == 2
+    assert third != first
+    assert reads.count() == 3
+
+
 def test_progress_responder_and_taper(world: dict[str, Any], login: Any) -> None:
     a = world["a"]
     episode = _new_episode(world)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,6 +94,35 @@ def cached_plan_body(revision: PlanRevision, plan_text: str | None = None) -> Pl
         entry = {"html": html, "treatment_allowed": bool(plan.get("treatment_allowed"))}
         cache.set(key, entry, PLAN_BODY_CACHE_SECONDS)
     return PlanBody(mark_safe(entry["html"]), entry["treatment_allowed"])  # noqa: S308 - autoescaped output
+
+
+#: Drawn progress charts, keyed by what they show (`progress_chart_svg`); ~35 KB each.
+CHART_CACHE = "charts"
+CHART_CACHE_VERSION = 1
+
+
+def progress_chart_svg(series: Sequence[Any]) -> str:
+    """The progress chart (reports/progress.py, matplotlib: ~70–90 ms to draw) for an episode's series, drawn once
+    per distinct content and then served from the cache.
+
+    Keyed by a digest of everything drawn — each series' measure, label, scale, minimal important change and
+    (day, score) points — and the release, never by episode: a new score makes a new key, so a stale chart cannot
+    be served, and the chart carries no name, id or date of drawing, so two courses with the same scores sharing
+    one drawing reveals nothing. Callers must have checked access (and written the audit event) first."""
+    from sciatica_care.reports.progress import ChartSeries, progress_svg
+
+    chart = [ChartSeries(s.measure, s.name, [(p.day, p.value) for p in s.points], s.scale_high, s.mcid)
+             for s in series]
+    content = repr([(c.gid, c.label, c.scale_high, c.mcid, [(d.isoformat(), v) for d, v in c.points])
+                    for c in chart])
+    key = (f"progress-chart:v{CHART_CACHE_VERSION}:{__version__}:"
+           f"{hashlib.sha256(content.encode()).hexdigest()}")
+    cache = caches[CHART_CACHE if CHART_CACHE in settings.CACHES else "default"]
+    svg = cache.get(key)
+    if svg is None:
+        svg = progress_svg(chart)
+        cache.set(key, svg, PLAN_BODY_CACHE_SECONDS)
+    return str(svg)
 
 
 def handout_html(revision: PlanRevision) -> str:

@@ -11,6 +11,7 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -34,13 +35,23 @@ def progress_svg(series: Sequence[ChartSeries], title: str = "") -> str:
         return _draw(series, title)
 
 
+#: Fixed margins in inches (no tight_layout: measuring every label's extent and drawing twice was two thirds of
+#: the chart's time): room for the y label and 3-digit ticks on the left, the slanted dates at the bottom.
+LEFT_IN, RIGHT_IN, TOP_IN, BOTTOM_IN, GAP_IN, TITLE_IN = 0.85, 0.2, 0.15, 0.6, 0.25, 0.35
+WIDTH_IN, PANEL_IN = 7.5, 1.95
+MAX_DATE_TICKS = 8
+
+
 def _draw(series: Sequence[ChartSeries], title: str) -> str:
-    from matplotlib.dates import DateFormatter
     from matplotlib.figure import Figure
 
     shown = [s for s in series if s.points]
     n = max(1, len(shown))
-    fig = Figure(figsize=(7.5, 2.3 * n), dpi=100)
+    top = TOP_IN + (TITLE_IN if title else 0.0)
+    height = top + BOTTOM_IN + n * PANEL_IN + (n - 1) * GAP_IN
+    fig = Figure(figsize=(WIDTH_IN, height), dpi=100)
+    fig.subplots_adjust(left=LEFT_IN / WIDTH_IN, right=1 - RIGHT_IN / WIDTH_IN, top=1 - top / height,
+                        bottom=BOTTOM_IN / height, hspace=GAP_IN / PANEL_IN)
     axes = fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
     if not shown:
         axes[0].text(0.5, 0.5, "No scores yet", ha="center", va="center", transform=axes[0].transAxes)
@@ -63,11 +74,26 @@ def _draw(series: Sequence[ChartSeries], title: str) -> str:
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
     if shown:
-        axes[-1].xaxis.set_major_formatter(DateFormatter("%d %b"))  # type: ignore[no-untyped-call]
-        fig.autofmt_xdate()
+        _date_ticks(axes[-1], sorted({p[0] for s in shown for p in s.points}))
     if title:
         fig.suptitle(title, fontsize=11)
-    fig.tight_layout()
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return buffer.getvalue()
+
+
+def _date_ticks(ax: Any, days: list[dt.date]) -> None:
+    """The days scores were taken, at most MAX_DATE_TICKS of them evenly picked (the first and last always), as
+    "05 Jan" slanted: the dates a practitioner charted, not a calendar's round numbers."""
+    from matplotlib.dates import date2num
+
+    step = max(1, -(-(len(days) - 1) // (MAX_DATE_TICKS - 1))) if len(days) > 1 else 1
+    picked = days[::step]
+    if picked[-1] != days[-1]:
+        picked = [*picked[:-1], days[-1]] if len(picked) >= MAX_DATE_TICKS else [*picked, days[-1]]
+    ax.set_xticks([date2num(d) for d in picked], [d.strftime("%d %b") for d in picked])  # type: ignore[no-untyped-call]
+    ax.tick_params(axis="x", labelrotation=30, labelsize=8)
+    for label in ax.get_xticklabels():
+        label.set_horizontalalignment("right")
+    if len(days) == 1:
+        ax.set_xlim(date2num(days[0]) - 3, date2num(days[0]) + 3)  # type: ignore[no-untyped-call]

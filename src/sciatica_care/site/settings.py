@@ -128,6 +128,9 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "plan_bodies": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "plan-bodies",
                     "TIMEOUT": 24 * 60 * 60, "OPTIONS": {"MAX_ENTRIES": 250}},
+    # charts: drawn progress charts per distinct content (clinic/figures.py `progress_chart_svg`), ~35 KB each.
+    "charts": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "charts",
+               "TIMEOUT": 24 * 60 * 60, "OPTIONS": {"MAX_ENTRIES": 500}},
 }
 LOGIN_FAILURE_LIMIT = 5
 LOGIN_LOCKOUT_SECONDS = 15 * 60

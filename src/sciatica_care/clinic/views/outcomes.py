@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sciatica_care.clinic import access, audit, progress, questionnaires, records, throttle
+from sciatica_care.clinic import access, audit, figures, progress, questionnaires, records, throttle
 from sciatica_care.clinic.models import Episode
 from sciatica_care.clinic.views.auth import client_address
 from sciatica_care.errors import InputRefused, Problem
@@ -37,14 +37,10 @@ def _episode(request: HttpRequest, pk: int) -> Episode:
 @csp_replace({"style-src": [SELF, UNSAFE_INLINE]})
 def progress_chart(request: HttpRequest, pk: int) -> HttpResponse:
     """The episode's progress chart (SVG): pain and disability over time with the minimal-important-change band."""
-    from sciatica_care.reports.progress import ChartSeries, progress_svg
-
     episode = _episode(request, pk)
     audit.record(request.user, "read", episode, patient_id=episode.patient_id, purpose="progress_chart")
     data = progress.episode_progress(episode)
-    svg = progress_svg([ChartSeries(s.measure, s.name, [(p.day, p.value) for p in s.points], s.scale_high, s.mcid)
-                        for s in data.chart_series(CHART_MEASURES)])
-    return HttpResponse(svg, content_type="image/svg+xml")
+    return HttpResponse(figures.progress_chart_svg(data.chart_series(CHART_MEASURES)), content_type="image/svg+xml")
 
 
 @login_required
