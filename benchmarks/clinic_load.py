@@ -6,7 +6,7 @@ Needs a database made by clinic_data.py (its manifest says where: SQLite file or
     python benchmarks/clinic_load.py --data-dir /tmp/scbench-pg --json /tmp/scbench-pg/load.json
 
 What it does, bounded in count and time, all on 127.0.0.1:
-1. starts the app's own server exactly as `sciatica-care serve --data-dir DIR` does (waitress, 4 threads by
+1. starts the app's own server exactly as `sciatica-care serve --data-dir DIR` does (waitress, 2 threads by
    default), with DJANGO_SETTINGS_MODULE=clinic_bench_settings: the app's settings with a URLconf that adds
    `/bench/trivial/` (and `/bench/trivial-auth/`, the same behind login_required);
 2. logs in 20 clients as 20 practitioners through the real login form (CSRF, Argon2), concurrently;
@@ -421,7 +421,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=20.0, help="measured seconds per page (max 120)")
     parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds per page first")
     parser.add_argument("--driver", choices=["auto", "wrk", "python"], default="auto")
-    parser.add_argument("--threads", type=int, default=4, help="waitress threads (serve's default: 4)")
+    parser.add_argument("--threads", type=int, default=2, help="waitress threads (serve's default: 2)")
     parser.add_argument("--only", default="", help="comma-separated page names (default: all)")
     parser.add_argument("--settings", default="clinic_bench_settings", help="settings module from benchmarks/")
     parser.add_argument("--seed", type=int, default=7)

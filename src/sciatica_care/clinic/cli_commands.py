@@ -51,11 +51,11 @@ data_dir_option = click.option("--data-dir", type=click.Path(file_okay=False, pa
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--open", "open_browser", is_flag=True, help="Open the clinic in your web browser.")
 # One process serves every request (Python runs one thread at a time), so threads add waiting room, not speed: on
-# a 2-core machine waitress's default 8 threads fought over the interpreter (pages 5–30 % slower than with 4, and
-# ~100 MiB more memory), while 2 threads left the server idling between requests and let one slow download (a
-# PDF, the dashboard's CSV) hold up half of it. benchmarks/README.md has the figures.
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
-              help="Requests served at once; more only helps when pages wait on a remote database.")
+# a 2-core machine 2 threads served 1.2–1.3× the pages per second of 4 or 8 (which fight over the interpreter),
+# with shorter tails and less memory (benchmarks/README.md). More threads help pages that wait on a remote
+# database, or a clinic where slow downloads (PDFs, the dashboard's CSV) often run at the same time.
+@click.option("--threads", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Requests served at once; raise it for a remote database or many slow downloads.")
 def serve(demo: bool, data_dir: Path | None, host: str, port: int, open_browser: bool, threads: int) -> None:
     """Run the clinic: create the database if needed, apply migrations and serve it."""
     folder = _setup(data_dir, demo=demo)
