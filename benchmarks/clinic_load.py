@@ -237,9 +237,7 @@ def visit_body(entry: dict[str, Any], rng: random.Random, with_odi: bool) -> str
     fields: list[tuple[str, str]] = [("date", today), ("red_flags_rechecked", "1")]
     for i, (code, side) in enumerate(entry["points"]):
         fields += [(f"pt_code_{i}", code), (f"pt_side_{i}", side), (f"pt_done_{i}", "1")]
-    # Pairs of hyphenated codes (Huatuojiaji, EX-B2-L4-EX-B2-L5) are left out: the charting form refuses its own
-    # pre-filled value for them (422, "write a pair as GB30-BL40"): an app bug reported with these benchmarks.
-    pairs = [p for p in entry["ea_pairs"].split(", ") if p and p.count("-") == 1]
+    pairs = [p for p in entry["ea_pairs"].split(", ") if p]  # as pre-filled, Huatuojiaji pairs (EX-B2-L4-EX-B2-L5) too
     if pairs:
         fields += [("ea_pairs", ", ".join(pairs)), ("ea_frequency_hz", entry["ea_frequency_hz"]),
                    ("ea_minutes", str(entry["ea_minutes"] or ""))]
