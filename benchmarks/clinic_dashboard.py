@@ -113,6 +113,17 @@ def where_clause(clinic_id: int, filters: Any) -> tuple[str, list[Any]]:
     return " AND ".join(sql), params
 
 
+#: The tail both one-statement forms share: each group's median sessions to response from a running total over
+#: `hist` (responders counted per number of sessions), joined to the groups' aggregates in `agg`.
+MEDIANS_AND_RESULT = (
+    "cum AS (SELECT dim, k, s, CAST(SUM(c) OVER (PARTITION BY dim, k ORDER BY s) AS INTEGER) AS upto, "
+    "CAST(SUM(c) OVER (PARTITION BY dim, k) AS INTEGER) AS total FROM hist), "
+    "med AS (SELECT dim, k, (MIN(s) FILTER (WHERE upto >= (total + 1) / 2) "
+    "+ MIN(s) FILTER (WHERE upto >= (total + 2) / 2)) / 2.0 AS median FROM cum GROUP BY dim, k) "
+    "SELECT agg.dim, agg.k, n, evaluable, responders, leg, odi, med.median FROM agg "
+    "LEFT JOIN med ON med.dim = agg.dim AND med.k = agg.k ORDER BY agg.dim, agg.k")
+
+
 def union_sql(clinic_id: int, filters: Any) -> tuple[str, list[Any]]:
     """One statement for SQLite and PostgreSQL: the counts and means of the whole clinic, of every group of every
     dimension and of every ODI category as a UNION ALL of GROUP BYs; the medians from how many responders of each
@@ -136,14 +147,9 @@ def union_sql(clinic_id: int, filters: Any) -> tuple[str, list[Any]]:
                         f"FROM clinic_episode WHERE {where} AND responder AND sessions_to_response IS NOT NULL "
                         f"GROUP BY {by}")
             hparams += wparams
-    sql = (f"WITH agg(dim, k, n, evaluable, responders, leg, odi) AS ({' UNION ALL '.join(agg)}), "  # noqa: S608
+    sql = (f"WITH agg(dim, k, n, evaluable, responders, leg, odi) AS ({' UNION ALL '.join(agg)}), "
            f"hist AS ({' UNION ALL '.join(hist)}), "
-           "cum AS (SELECT dim, k, s, CAST(SUM(c) OVER (PARTITION BY dim, k ORDER BY s) AS INTEGER) AS upto, "
-           "CAST(SUM(c) OVER (PARTITION BY dim, k) AS INTEGER) AS total FROM hist), "
-           "med AS (SELECT dim, k, (MIN(s) FILTER (WHERE upto >= (total + 1) / 2) "
-           "+ MIN(s) FILTER (WHERE upto >= (total + 2) / 2)) / 2.0 AS median FROM cum GROUP BY dim, k) "
-           "SELECT agg.dim, agg.k, n, evaluable, responders, leg, odi, med.median FROM agg "
-           "LEFT JOIN med ON med.dim = agg.dim AND med.k = agg.k ORDER BY agg.dim, agg.k")
+           + MEDIANS_AND_RESULT)
     return sql, params + hparams
 
 
@@ -163,7 +169,8 @@ def cube_sql(clinic_id: int, filters: Any) -> tuple[str, list[Any]]:
     for i, column in enumerate(dims):
         group = f" GROUP BY {column}" if column else ""
         agg.append(f"SELECT {i} AS dim, {key(column)} AS k, SUM(n), "  # noqa: S608 - our column names
-                   "SUM(n) FILTER (WHERE responder IS NOT NULL), SUM(n) FILTER (WHERE responder), "
+                   "COALESCE(SUM(n) FILTER (WHERE responder IS NOT NULL), 0), "
+                   "COALESCE(SUM(n) FILTER (WHERE responder), 0), "
                    "CAST(SUM(leg_sum) AS DOUBLE PRECISION) / SUM(leg_n), "
                    f"CAST(SUM(odi_sum) AS DOUBLE PRECISION) / SUM(odi_n) FROM cells{group}")
         if column != "odi_category":
@@ -178,12 +185,7 @@ def cube_sql(clinic_id: int, filters: Any) -> tuple[str, list[Any]]:
            f"FROM clinic_episode WHERE {where} GROUP BY {', '.join(keys)}), "
            f"agg(dim, k, n, evaluable, responders, leg, odi) AS ({' UNION ALL '.join(agg)}), "
            f"hist AS ({' UNION ALL '.join(hist)}), "
-           "cum AS (SELECT dim, k, s, CAST(SUM(c) OVER (PARTITION BY dim, k ORDER BY s) AS INTEGER) AS upto, "
-           "CAST(SUM(c) OVER (PARTITION BY dim, k) AS INTEGER) AS total FROM hist), "
-           "med AS (SELECT dim, k, (MIN(s) FILTER (WHERE upto >= (total + 1) / 2) "
-           "+ MIN(s) FILTER (WHERE upto >= (total + 2) / 2)) / 2.0 AS median FROM cum GROUP BY dim, k) "
-           "SELECT agg.dim, agg.k, n, evaluable, responders, leg, odi, med.median FROM agg "
-           "LEFT JOIN med ON med.dim = agg.dim AND med.k = agg.k ORDER BY agg.dim, agg.k")
+           + MEDIANS_AND_RESULT)
     return sql, params
 
 
