@@ -13,13 +13,17 @@ from sciatica_care.clinic import audit, records, tokens
 from sciatica_care.clinic.models import ApiToken, AuditEvent, Clinic, Patient, Staff
 
 
+def _for_clinic_admins(request: Any) -> bool:
+    return request.user.is_superuser or getattr(request.user, "is_clinic_admin", False)
+
+
 class ClinicScopedAdmin(admin.ModelAdmin):
     def get_queryset(self, request: Any) -> Any:
         qs = super().get_queryset(request)
         return qs if request.user.is_superuser else qs.filter(clinic_id=request.user.clinic_id)
 
     def has_module_permission(self, request: Any) -> bool:
-        return request.user.is_superuser or getattr(request.user, "is_clinic_admin", False)
+        return _for_clinic_admins(request)
 
     has_view_permission = has_change_permission = has_add_permission = (
         lambda self, request, obj=None: self.has_module_permission(request))
@@ -119,8 +123,28 @@ class ClinicAdmin(admin.ModelAdmin):
         return super().response_change(request, obj)
 
 
+class ReadOnlyForClinicAdmins(admin.ModelAdmin):
+    """Shown to clinic admins (each subclass's `get_queryset` keeps them to their clinic's rows); nothing is added,
+    changed or deleted here."""
+
+    def has_module_permission(self, request: Any) -> bool:
+        return _for_clinic_admins(request)
+
+    def has_view_permission(self, request: Any, obj: Any = None) -> bool:
+        return _for_clinic_admins(request)
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ReadOnlyForClinicAdmins):
     """Tokens of the clinic's staff: see and revoke (make them on the clinic's API tokens page, shown once)."""
 
     list_display = ("name", "staff", "created_at", "last_used_at", "revoked")
@@ -132,20 +156,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
         qs = super().get_queryset(request).select_related("staff")
         return qs if request.user.is_superuser else qs.filter(staff__clinic_id=request.user.clinic_id)
 
-    def has_module_permission(self, request: Any) -> bool:
-        return request.user.is_superuser or getattr(request.user, "is_clinic_admin", False)
-
-    def has_view_permission(self, request: Any, obj: Any = None) -> bool:
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False  # a token is shown only when it is made: the clinic's API tokens page or `createtoken`
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False  # revoked, never deleted: the list stays a record of what had access
+    # Not added here: a token is shown only when it is made (the clinic's API tokens page or `createtoken`).
+    # Revoked, never deleted: the list stays a record of what had access.
 
     @admin.action(description="Revoke selected tokens")
     def revoke_selected(self, request: Any, queryset: Any) -> None:
@@ -154,25 +166,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyForClinicAdmins):
     list_display = ("at", "actor", "action", "object_type", "object_id", "patient_id")
     list_filter = ("action", "object_type")
 
     def get_queryset(self, request: Any) -> Any:
         qs = super().get_queryset(request).select_related("actor")
         return qs if request.user.is_superuser else qs.filter(clinic_id_at_time=request.user.clinic_id)
-
-    def has_module_permission(self, request: Any) -> bool:
-        return request.user.is_superuser or getattr(request.user, "is_clinic_admin", False)
-
-    def has_view_permission(self, request: Any, obj: Any = None) -> bool:
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False

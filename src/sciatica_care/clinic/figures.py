@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,7 @@ from sciatica_care.version import __version__
 
 #: Bump when _plan_body.html, _plan_points.html or the figure change shape (a new release also changes the key).
 PLAN_BODY_CACHE_VERSION = 1
-PLAN_BODY_CACHE_SECONDS = 24 * 60 * 60
+FIGURE_CACHE_SECONDS = 24 * 60 * 60
 
 #: Its own cache (settings.CACHES["plan_bodies"], bounded), so bodies of ~10–140 KB never evict the login
 #: throttle's counters from the default cache; the default cache if a settings module leaves it out.
@@ -63,7 +63,7 @@ def plan_body_key(revision: PlanRevision, plan_text: str | None = None) -> str:
 
 
 def stored_plan_text() -> Cast:
-    """Annotate a PlanRevision query with this (`plan_text=…`, and `.defer("plan")`) for `cached_plan_body`."""
+    """Annotate a PlanRevision query with this (`plan_text=…`, the plan itself left out) for `cached_plan_body`."""
     return Cast("plan", TextField())
 
 
@@ -85,14 +85,12 @@ def cached_plan_body(revision: PlanRevision, plan_text: str | None = None) -> Pl
     With `plan_text` the revision may come with its plan deferred: the plan is decoded from that text, and only
     when the body has to be rendered.
     """
-    cache = caches[PLAN_BODY_CACHE if PLAN_BODY_CACHE in settings.CACHES else "default"]
-    key = plan_body_key(revision, plan_text)
-    entry = cache.get(key)
-    if entry is None:
+    def render() -> dict[str, Any]:
         plan = json.loads(plan_text) if plan_text is not None else revision.plan
         html = render_to_string("clinic/_plan_body.html", {"plan": plan, "chart": plan_chart(plan)})
-        entry = {"html": html, "treatment_allowed": bool(plan.get("treatment_allowed"))}
-        cache.set(key, entry, PLAN_BODY_CACHE_SECONDS)
+        return {"html": html, "treatment_allowed": bool(plan.get("treatment_allowed"))}
+
+    entry = _cached(PLAN_BODY_CACHE, plan_body_key(revision, plan_text), render)
     return PlanBody(mark_safe(entry["html"]), entry["treatment_allowed"])  # noqa: S308 - autoescaped output
 
 
@@ -117,12 +115,18 @@ def progress_chart_svg(series: Sequence[Any]) -> str:
                     for c in chart])
     key = (f"progress-chart:v{CHART_CACHE_VERSION}:{__version__}:"
            f"{hashlib.sha256(content.encode()).hexdigest()}")
-    cache = caches[CHART_CACHE if CHART_CACHE in settings.CACHES else "default"]
-    svg = cache.get(key)
-    if svg is None:
-        svg = progress_svg(chart)
-        cache.set(key, svg, PLAN_BODY_CACHE_SECONDS)
-    return str(svg)
+    return str(_cached(CHART_CACHE, key, lambda: progress_svg(chart)))
+
+
+def _cached(cache_name: str, key: str, make: Callable[[], Any]) -> Any:
+    """The value under `key` in the named cache (the default cache if a settings module leaves it out), made by
+    `make` and stored on a miss."""
+    cache = caches[cache_name if cache_name in settings.CACHES else "default"]
+    value = cache.get(key)
+    if value is None:
+        value = make()
+        cache.set(key, value, FIGURE_CACHE_SECONDS)
+    return value
 
 
 def handout_html(revision: PlanRevision) -> str:

@@ -30,13 +30,17 @@ def _checked(request: HttpRequest) -> int:
     return int(clinic_id)
 
 
+def _audit(request: HttpRequest, action: str, clinic_id: int, filters: dashboard.Filters) -> None:
+    audit.record(request.user, action, object_type="Clinic", object_id=clinic_id,
+                 filters={"from": str(filters.date_from or ""), "to": str(filters.date_to or ""),
+                          "practitioner": filters.practitioner_id, "cause": filters.cause})
+
+
 @login_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     clinic_id = _checked(request)
     filters = _filters(request)
-    audit.record(request.user, "read_dashboard", object_type="Clinic", object_id=clinic_id,
-                 filters={"from": str(filters.date_from or ""), "to": str(filters.date_to or ""),
-                          "practitioner": filters.practitioner_id, "cause": filters.cause})
+    _audit(request, "read_dashboard", clinic_id, filters)
     return render(request, "clinic/dashboard.html", {
         "d": dashboard.compute(clinic_id, filters), "causes": dashboard.causes(clinic_id),
         "practitioners": dashboard.practitioners(clinic_id), "query": request.GET.urlencode()})
@@ -46,9 +50,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 def dashboard_csv(request: HttpRequest) -> HttpResponse:
     clinic_id = _checked(request)
     filters = _filters(request)
-    audit.record(request.user, "export_analysis", object_type="Clinic", object_id=clinic_id,
-                 filters={"from": str(filters.date_from or ""), "to": str(filters.date_to or ""),
-                          "practitioner": filters.practitioner_id, "cause": filters.cause})
+    _audit(request, "export_analysis", clinic_id, filters)
     response = HttpResponse(dashboard.analysis_csv(clinic_id, filters), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="analysis.csv"'
     return response
