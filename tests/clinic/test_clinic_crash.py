@@ -9,6 +9,7 @@ acknowledged must survive (see the durability note in site/settings.py).
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import signal
@@ -144,7 +145,7 @@ def burst(api: Api, client: int, acked: list[tuple[str, int, Any]], lock: thread
                 return
             with lock:
                 acked.append(("score", score["id"], episode["id"]))
-        except OSError as exc:  # the server was killed: this write was never acknowledged
+        except (OSError, http.client.HTTPException) as exc:  # killed before or mid-answer: never acknowledged
             failures.append(f"connection: {type(exc).__name__}")
             return
 
