@@ -73,9 +73,7 @@ GROUPS: list[tuple[str, list[Field]]] = [
     ]),
     ("Medical history (safety)", [
         Field("medical", "Applies", "multi", vocab.MEDICAL, help="Tick “asked: none” when you asked and none apply."),
-        Field("medical_sites", "Where on the body", "sites", vocab.SITE_BOUND,
-              help="Leave a site empty if it is not known: it is sent as not recorded, and the plan then treats "
-                   "every site as possible."),
+        Field("medical_sites", "Where on the body", "sites", vocab.SITE_BOUND),
     ]),
     ("TCM", [
         Field("tcm.signs", "Signs", "multi", vocab.TCM_SIGNS),
