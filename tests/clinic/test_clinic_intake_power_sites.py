@@ -234,3 +234,21 @@ def _qd(data: dict[str, Any]) -> Any:
         else:
             qd[k] = v
     return qd
+
+
+@pytest.mark.parametrize(("change", "path"), [
+    ({"examination": {"power": {"ankle_dorsiflexion": 6}}}, "examination.power.ankle_dorsiflexion"),
+    ({"medical_sites": {"pacemaker": {"areas": ["buttock"]}}}, "medical_sites.pacemaker"),
+    ({"medical": ["pacemaker"], "medical_sites": {"pacemaker": {"areas": ["chest"]}}},
+     "medical_sites.pacemaker.areas[0]"),
+])
+def test_the_real_engine_behind_the_bridge_refuses_the_same_values(change: dict[str, Any], path: str) -> None:
+    """The clinic's own checks answer first; the engine it hands the intake to refuses the same values too."""
+    from sciatica_care.errors import InputRefused
+
+    with pytest.raises(InputRefused) as refused:
+        real_bridge_plan_for(base_intake(**change))
+    assert path in [p.path for p in refused.value.problems]
+    with pytest.raises(InputRefused) as ours:
+        intake_checks.check(base_intake(**change))
+    assert path in [p.path for p in ours.value.problems]
