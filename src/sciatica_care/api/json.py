@@ -215,7 +215,10 @@ def create_episode(request: HttpRequest, pk: int, payload: EpisodeIn) -> Any:
 
 
 INTAKE_BODY = {"requestBody": {"required": True, "content": {"application/json": {
-    "schema": {"type": "object", "description": "An intake as in the clinical contract (intake.schema.json)"}}}}}
+    "schema": {"type": "object", "description": (
+        "An intake as in the clinical contract (intake.schema.json, 1.1: with `examination.power` and "
+        "`medical_sites`). A muscle graded below 5 is stored in `examination.weakness` too; a site for a medical "
+        "item not listed in `medical` is refused (422, with the field's path).")}}}}}
 
 
 @api.post("/episodes/{pk}/intakes", response={201: PlanOut}, openapi_extra=INTAKE_BODY)

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import QueryDict
 
-from sciatica_care.clinic import vocab
+from sciatica_care.clinic import intake_checks, vocab
 from sciatica_care.errors import Problem
 
 
@@ -19,7 +19,7 @@ from sciatica_care.errors import Problem
 class Field:
     path: str
     label: str
-    kind: str  # multi | choice | bool3 | int | number | flags
+    kind: str  # multi | choice | bool3 | int | number | flags | power | sites
     choices: list[str] = field(default_factory=list)
     required: bool = False
     help: str = ""
@@ -60,6 +60,9 @@ GROUPS: list[tuple[str, list[Field]]] = [
               ["positive", "negative"]),
         Field("examination.fair_test", "FAIR test", "choice", ["positive", "negative"]),
         Field("examination.weakness", "Weakness", "multi", vocab.WEAKNESS),
+        Field("examination.power", "Muscle power (MRC 0–5), painful side", "power", vocab.WEAKNESS,
+              help="Both legs: grade the weaker side. Not tested unless you choose a grade; 5 = normal. "
+                   "A grade below 5 is saved as a weakness too (it is added to Weakness above)."),
         Field("examination.reflexes.knee", "Knee reflex", "choice", ["normal", "reduced", "absent"]),
         Field("examination.reflexes.ankle", "Ankle reflex", "choice", ["normal", "reduced", "absent"]),
         Field("examination.sensory_loss", "Sensory loss", "multi", vocab.AREAS),
@@ -68,8 +71,10 @@ GROUPS: list[tuple[str, list[Field]]] = [
         Field("examination.trigger_points", "Trigger points reproduce the pain", "bool3"),
         Field("examination.imaging", "Imaging", "multi", vocab.IMAGING),
     ]),
-    ("Medical history (safety)", [Field("medical", "Applies", "multi", vocab.MEDICAL,
-                                        help="Tick “asked: none” when you asked and none apply.")]),
+    ("Medical history (safety)", [
+        Field("medical", "Applies", "multi", vocab.MEDICAL, help="Tick “asked: none” when you asked and none apply."),
+        Field("medical_sites", "Where on the body", "sites", vocab.SITE_BOUND),
+    ]),
     ("TCM", [
         Field("tcm.signs", "Signs", "multi", vocab.TCM_SIGNS),
         Field("tcm.tongue", "Tongue", "multi", vocab.TONGUE),
@@ -115,6 +120,10 @@ def read(post: QueryDict) -> tuple[dict[str, Any], list[Problem]]:
             value = post.get(f.name, "")
             if value in ("yes", "no"):
                 _set(intake, f.path, value == "yes")
+        elif f.kind == "power":
+            _read_power(post, f, intake, problems)
+        elif f.kind == "sites":
+            _read_sites(post, f, intake)
         else:
             raw = post.get(f.name, "").strip()
             if not raw:
@@ -129,7 +138,43 @@ def read(post: QueryDict) -> tuple[dict[str, Any], list[Problem]]:
             _set(intake, f.path, number)
     for part in ("patient", "episode", "pain"):
         intake.setdefault(part, {})
+    problems += intake_checks.problems(intake)
+    if not problems:
+        intake_checks.complete(intake)
     return intake, problems
+
+
+def _read_power(post: QueryDict, f: Field, intake: dict[str, Any], problems: list[Problem]) -> None:
+    """One radio group per muscle (`examination.power.ankle_dorsiflexion`); empty = not tested (left out)."""
+    grades: dict[str, int] = {}
+    for muscle in f.choices:
+        raw = post.get(f"{f.path}.{muscle}", "").strip()
+        if not raw:
+            continue
+        if raw.isdigit() and 0 <= int(raw) <= 5:
+            grades[muscle] = int(raw)
+        else:
+            problems.append(Problem(f"{f.path}.{muscle}", "choose an MRC grade from 0 to 5, or “not tested”"))
+    if grades:
+        _set(intake, f.path, grades)
+
+
+def _read_sites(post: QueryDict, f: Field, intake: dict[str, Any]) -> None:
+    """Areas and side of each site-bound item (`medical_sites.pacemaker.areas`, `….side`); empty = not recorded.
+    A site for an item that is not ticked is kept here, so that the check names it."""
+    sites: dict[str, dict[str, Any]] = {}
+    for item in f.choices:
+        areas = [a for a in vocab.AREAS if a in post.getlist(f"{f.path}.{item}.areas")]
+        side = post.get(f"{f.path}.{item}.side", "")
+        site: dict[str, Any] = {}
+        if areas:
+            site["areas"] = areas
+        if side in vocab.SIDES:
+            site["side"] = side
+        if site:
+            sites[item] = site
+    if sites:
+        intake[f.path] = sites
 
 
 def groups(intake: dict[str, Any] | None, problems: list[Problem] | None = None) -> list[dict[str, Any]]:
@@ -159,12 +204,59 @@ def groups(intake: dict[str, Any] | None, problems: list[Problem] | None = None)
             elif f.kind == "bool3":
                 row["options"] = [("", "not recorded", current is None), ("yes", "yes", current is True),
                                   ("no", "no", current is False)]
+            elif f.kind == "power":
+                row["muscles"] = _power_rows(f, current, errors)
+                row["grades"] = vocab.MRC_GRADES
+            elif f.kind == "sites":
+                row["sites"] = _site_rows(f, intake, errors)
             rows.append(row)
         out.append({"title": title, "rows": rows, "red": title.startswith("Red flags")})
+    return out
+
+
+def _nested_errors(errors: dict[str, list[str]], path: str) -> list[str]:
+    return [m for key, messages in errors.items() if key == path or key.startswith(path + ".") for m in messages]
+
+
+def _power_rows(f: Field, current: Any, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """One line per muscle group: its grade (None = not tested), whether it records a foot drop, its errors."""
+    grades = current if isinstance(current, dict) else {}
+    out = []
+    for muscle in f.choices:
+        grade = grades.get(muscle)
+        grade = grade if isinstance(grade, int) and not isinstance(grade, bool) else None
+        out.append({"id": muscle, "label": vocab.label(muscle), "grade": grade,
+                    "name": f"{f.path}.{muscle}", "foot_drop_muscle": muscle == "ankle_dorsiflexion",
+                    "foot_drop": muscle == "ankle_dorsiflexion" and grade is not None
+                    and grade <= vocab.FOOT_DROP_GRADE,
+                    "errors": _nested_errors(errors, f"{f.path}.{muscle}")})
+    return out
+
+
+def _site_rows(f: Field, intake: dict[str, Any], errors: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """One block per site-bound item: whether it is ticked, the areas by region and the side chosen, errors."""
+    medical = intake.get("medical") if isinstance(intake.get("medical"), list) else []
+    sites = intake.get(f.path) if isinstance(intake.get(f.path), dict) else {}
+    out = []
+    for item in f.choices:
+        site = sites.get(item) if isinstance(sites.get(item), dict) else {}
+        areas = set(site.get("areas") or []) if isinstance(site.get("areas"), list) else set()
+        side = site.get("side")
+        out.append({
+            "id": item, "label": vocab.label(item), "question": vocab.SITE_QUESTIONS[item],
+            "ticked": item in medical, "has_values": bool(areas or side),
+            "areas_name": f"{f.path}.{item}.areas", "side_name": f"{f.path}.{item}.side",
+            "regions": [(title, [(a, vocab.label(a), a in areas) for a in region])
+                        for title, region in vocab.AREA_REGIONS],
+            "sides": [("", "not recorded", side not in vocab.SIDES)]
+            + [(s, vocab.label(s), side == s) for s in vocab.SIDES],
+            "errors": _nested_errors(errors, f"{f.path}.{item}"),
+        })
     return out
 
 
 def unplaced(problems: list[Problem]) -> list[Problem]:
     """Problems whose path is not a field of the form (shown at the top)."""
     known = {f.path for f in FIELDS}
-    return [p for p in problems if p.path.split("[")[0] not in known]
+    nested = tuple(f"{f.path}." for f in FIELDS if f.kind in ("power", "sites"))
+    return [p for p in problems if p.path.split("[")[0] not in known and not p.path.startswith(nested)]

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from sciatica_care.clinic import audit, engine_bridge, summary
+from sciatica_care.clinic import audit, engine_bridge, intake_checks, summary
 from sciatica_care.clinic.models import (
     Clinic,
     Episode,
@@ -117,7 +117,12 @@ def open_episode(actor: Staff, patient: Patient, title: str = "Sciatica") -> Epi
 
 
 def record_intake(actor: Staff, episode: Episode, intake: dict[str, Any], reason: str = "") -> PlanRevision:
-    """Ask the engine for a plan (raises InputRefused before anything is written), then store both as given."""
+    """Ask the engine for a plan (raises InputRefused before anything is written), then store both as given.
+
+    The intake 1.1 fields are checked first in the clinic's words (intake_checks), and the weakness list is
+    completed from the power grades (a grade below 5 is a weakness), so form and API store the same document."""
+    intake_checks.check(intake)
+    intake = intake_checks.complete(intake)
     plan = engine_bridge.plan_for(intake)
     with transaction.atomic():
         stored = Intake.objects.create(clinic_id=episode.clinic_id, episode=episode, data=intake, recorded_by=actor)

@@ -51,6 +51,33 @@ MODALITIES = ["acupuncture", "electroacupuncture", "massage", "cupping", "acupre
 MASSAGE_TECHNIQUES = ["trigger_point_release", "myofascial_release", "effleurage", "petrissage", "tuina",
                       "gua_sha", "stretching"]
 SIDES = ["left", "right", "both", "midline"]
+#: Medical items that sit somewhere on the body: the intake asks where (contract 1.1 `medical_sites`).
+SITE_BOUND = ["pacemaker", "skin_lesion_at_site", "dvt_suspected", "recent_spinal_surgery"]
+#: What each site-bound item's site is, in the form's words.
+SITE_QUESTIONS = {
+    "pacemaker": "Where are the generator and leads?",
+    "skin_lesion_at_site": "Where is the lesion?",
+    "dvt_suspected": "Which leg, and where?",
+    "recent_spinal_surgery": "Where was the operation?",
+}
+#: The pain areas grouped by region, so a site is found at a glance.
+AREA_REGIONS = [
+    ("Back and hip", ["lower_back", "buttock", "hip_lateral", "groin"]),
+    ("Thigh and knee", ["anterior_thigh", "posterior_thigh", "lateral_thigh", "medial_thigh", "knee_posterior"]),
+    ("Lower leg", ["anterior_shin", "medial_calf", "lateral_calf", "posterior_calf", "medial_ankle"]),
+    ("Foot", ["dorsum_foot", "big_toe", "sole", "lateral_foot", "heel"]),
+]
+#: The MRC scale (Medical Research Council muscle power, 0-5), as the grid explains each grade.
+MRC_GRADES = [
+    (0, "no contraction"),
+    (1, "flicker of contraction"),
+    (2, "moves with gravity eliminated"),
+    (3, "moves against gravity, not resistance"),
+    (4, "moves against some resistance"),
+    (5, "normal power"),
+]
+#: Ankle dorsiflexion at or below this grade is an acute foot drop (contract 1.1).
+FOOT_DROP_GRADE = 3
 
 LABELS = {
     "medical": {"pacemaker": "Pacemaker or implanted device", "dvt_suspected": "Suspected DVT",

@@ -13,6 +13,7 @@ from sciatica_care.clinic import (
     audit,
     engine_bridge,
     figures,
+    intake_checks,
     intake_form,
     pain_drawing,
     progress,
@@ -112,14 +113,15 @@ def intake_preview(request: HttpRequest, pk: int) -> HttpResponse:
             plan = engine_bridge.plan_for(data)
         except InputRefused as exc:
             problems = list(exc.problems)
-    return render(request, "clinic/_plan_preview.html", {"plan": plan, "problems": problems, "episode": episode})
+    return render(request, "clinic/_plan_preview.html", {"plan": plan, "problems": problems, "episode": episode,
+                                                         "recorded": intake_checks.recorded(data)})
 
 
 #: What the plan page shows around the plan's body (and what the audit event names).
 PLAN_PAGE_FIELDS = ("clinic_id", "number", "engine_version", "knowledge_version", "reason", "created_at",
                     "episode__clinic_id", "episode__patient_id", "episode__startback_band",
                     "episode__patient__first_name", "episode__patient__last_name",
-                    "created_by__username", "created_by__first_name", "created_by__last_name")
+                    "created_by__username", "created_by__first_name", "created_by__last_name", "intake__data")
 
 
 @login_required
@@ -127,7 +129,7 @@ def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
     # The plan itself is not decoded here: the body (plan tables + body figure) depends on the stored plan alone,
     # so it is rendered once per distinct plan and cached under a digest of the stored text (figures.py).
     # Access check and audit stay here, on every request.
-    qs = (access.scoped(request.user, PlanRevision).select_related("episode__patient", "created_by")
+    qs = (access.scoped(request.user, PlanRevision).select_related("episode__patient", "created_by", "intake")
           .only(*PLAN_PAGE_FIELDS).annotate(plan_text=figures.stored_plan_text()))
     revision = access.get_for(request.user, PlanRevision, pk, queryset=qs)
     audit.record(request.user, "read", revision, patient_id=revision.episode.patient_id)
@@ -135,4 +137,5 @@ def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "clinic/plan.html", {
         "revision": revision, "episode": revision.episode, "patient": revision.episode.patient,
         "plan_body": body.html, "treatment_allowed": body.treatment_allowed,
+        "recorded": intake_checks.recorded(revision.intake.data),
         "matched_care": progress.matched_care_for(revision.episode)})
