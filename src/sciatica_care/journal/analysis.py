@@ -1,0 +1,240 @@
+"""Trigger analysis: within one person's diary, how pain differs on days with and without each factor.
+
+For every factor × outcome (leg pain; back pain when the diary records it) × lag (0 = the same day, 1 = the next
+day; facts.md §14 [Hols]) the analysis pairs each exposure day D with the outcome on day D + lag. A pair is made
+only when both dates are in the diary and both values were recorded, so a gap in the dates never pairs two days
+that are not consecutive.
+
+- Effect: mean pain on the days with the factor − mean pain on the days without (for lag 1, the outcome day
+  after each exposure day). Points on the 0–10 scale; positive means more pain.
+- Interval and test: Welch's t (unequal variances), 95 % two-sided, computed exactly (see tdist.py).
+- Autocorrelation: pain today resembles pain yesterday, and exposures cluster (a working week of sitting). Two
+  such series look associated more often than independent days would, so the standard error is widened by
+  Bartlett's variance inflation for a regression on two AR(1) series, (1 + r_x·r_y) / (1 − r_x·r_y), where r_x
+  is the lag-1 autocorrelation of the exposure (0/1) and r_y that of the pain residuals (pain minus its group
+  mean), each estimated from the consecutive pairs in that comparison; the degrees of freedom shrink by the same
+  factor. It is only ever applied to widen (r_x·r_y is clipped to 0 … 0.8). This is deterministic and cheap,
+  where a block bootstrap over 80 comparisons would cost far more than the 50 ms the portal allows; a diary
+  simulated with autocorrelated pain and clustered exposures checks it (tests/journal).
+- Correction for testing many factors: Benjamini–Hochberg at a false discovery rate of 5 % across every
+  factor × outcome × lag compared in the diary (those with enough data). Why not Holm: a two-year diary compares
+  about 80 things, and Holm's family-wise control would hide a real one-point trigger; BH keeps the expected
+  share of false findings among those reported at 5 %, and on a diary where nothing is associated (every
+  hypothesis true) that is exactly the chance of reporting anything at all — the per-diary false-positive rate
+  the tests check across 200 noise diaries. Our tests are positively dependent (leg and back pain; lag 0 and 1),
+  the case BH is proven for (Benjamini & Yekutieli 2001, PRDS).
+- Finding: `trigger` (effect > 0, BH-significant), `relief` (effect < 0, BH-significant), `no_clear_effect`, or
+  `not_enough_data` (diary shorter than MIN_DIARY_DAYS, or fewer than MIN_DAYS_EACH paired days with or without
+  the factor — factors.py says why). The 95 % interval is the unadjusted one; the finding is the adjusted verdict,
+  so an interval can miss 0 while the finding says no clear effect (the text then says chance is not ruled out).
+
+Every result is an association in this person's diary, never a cause: pain can drive the exposure too (less
+walking on bad days, a tablet taken because the pain is high), and the text says so.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Literal
+
+import msgspec
+from msgspec import Struct
+
+from .diary import DiaryEntry, validate_diary
+from .factors import (
+    ACTIVITY_PREFIX,
+    FDR_LEVEL,
+    LAGS,
+    MEDICATION_PREFIX,
+    MIN_DAYS_EACH,
+    MIN_DIARY_DAYS,
+    NUMERIC_FACTORS,
+    listed_phrases,
+)
+from .tdist import quantile_975, two_sided_p
+from .wording import sentence
+
+Finding = Literal["trigger", "relief", "no_clear_effect", "not_enough_data"]
+Outcome = Literal["leg_nrs", "back_nrs"]
+MAX_AUTOCORRELATION_PRODUCT = 0.8
+
+
+class FactorResult(Struct, frozen=True):
+    """One factor × outcome × lag: the difference in mean pain, its interval, the days behind it, the verdict."""
+
+    factor: str
+    outcome: Outcome
+    lag_days: int
+    effect: float | None
+    ci95: tuple[float, float] | None
+    n_with: int
+    n_without: int
+    finding: Finding
+    text: str
+
+
+class DiaryAnalysis(Struct, frozen=True):
+    """The whole answer: how many days the diary holds and one result per factor × outcome × lag."""
+
+    days: int
+    factors: tuple[FactorResult, ...]
+
+    def to_json(self) -> dict[str, object]:
+        built: dict[str, object] = msgspec.json.decode(msgspec.json.encode(self))
+        return built
+
+
+class _Exposure(Struct, frozen=True):
+    id: str
+    same_day: str
+    next_day: str
+    flags: tuple[bool | None, ...]  # one per diary entry; None = not recorded that day
+    kind: Literal["numeric", "activity", "medication"]
+
+
+class _Test(Struct):
+    effect: float
+    se: float
+    df: float
+    p: float
+
+
+def analyse_diary(doc: object) -> DiaryAnalysis:
+    """Validate a diary document (a list of daily entries) and analyse it; InputRefused lists every problem."""
+    return analyse_entries(validate_diary(doc))
+
+
+def analyse_entries(entries: Sequence[DiaryEntry]) -> DiaryAnalysis:
+    """Analyse validated entries (any order; dates unique)."""
+    entries = sorted(entries, key=lambda e: e.date)
+    ordinals = [e.date.toordinal() for e in entries]
+    position = {o: i for i, o in enumerate(ordinals)}
+    outcomes: list[tuple[Outcome, list[float | None]]] = [("leg_nrs", [float(e.leg_nrs) for e in entries])]
+    if any(e.back_nrs is not None for e in entries):
+        outcomes.append(("back_nrs", [None if e.back_nrs is None else float(e.back_nrs) for e in entries]))
+    # For each lag, the entry index of day D + lag (None when that day is not in the diary).
+    later = {lag: [position.get(o + lag) for o in ordinals] for lag in LAGS}
+    enough_days = len(entries) >= MIN_DIARY_DAYS
+
+    planned: list[tuple[_Exposure, Outcome, int, int, int, _Test | None]] = []
+    for exposure in _exposures(entries):
+        for outcome, pain in outcomes:
+            for lag in LAGS:
+                xs, ys, days = _pairs(exposure.flags, pain, later[lag], ordinals)
+                n_with = sum(xs)
+                n_without = len(xs) - n_with
+                test = None
+                if enough_days and n_with >= MIN_DAYS_EACH and n_without >= MIN_DAYS_EACH:
+                    test = _welch(xs, ys, days)
+                planned.append((exposure, outcome, lag, n_with, n_without, test))
+
+    adjusted = _benjamini_hochberg([t.p for *_, t in planned if t is not None])
+    results: list[FactorResult] = []
+    tested = iter(adjusted)
+    for exposure, outcome, lag, n_with, n_without, test in planned:
+        effect: float | None = None
+        ci: tuple[float, float] | None = None
+        finding: Finding = "not_enough_data"
+        if test is not None:
+            q = next(tested)
+            half = quantile_975(test.df) * test.se
+            effect = test.effect
+            ci = (test.effect - half, test.effect + half)
+            finding = "no_clear_effect"
+            if q <= FDR_LEVEL and test.effect != 0:
+                finding = "trigger" if test.effect > 0 else "relief"
+        phrase = exposure.same_day if lag == 0 else exposure.next_day
+        text = sentence(phrase, outcome, lag, effect, ci, n_with, n_without, finding, len(entries),
+                        exposure.kind == "medication")
+        results.append(FactorResult(
+            factor=exposure.id, outcome=outcome, lag_days=lag,
+            effect=None if effect is None else round(effect, 2),
+            ci95=None if ci is None else (round(ci[0], 2), round(ci[1], 2)),
+            n_with=n_with, n_without=n_without, finding=finding, text=text,
+        ))
+    return DiaryAnalysis(days=len(entries), factors=tuple(results))
+
+
+def _exposures(entries: Sequence[DiaryEntry]) -> list[_Exposure]:
+    found: list[_Exposure] = []
+    for factor in NUMERIC_FACTORS:
+        values = [getattr(e, factor.field) for e in entries]
+        flags = tuple(None if v is None else factor.exposed(v) for v in values)
+        found.append(_Exposure(factor.id, factor.same_day, factor.next_day, flags, "numeric"))
+    for kind, prefix in (("activity", ACTIVITY_PREFIX), ("medication", MEDICATION_PREFIX)):
+        lists = [e.activities if kind == "activity" else e.medications for e in entries]
+        for name in sorted({n for names in lists if names for n in names}):
+            flags = tuple(None if names is None else name in names for names in lists)
+            same_day, next_day = listed_phrases(kind, name)  # type: ignore[arg-type]
+            found.append(_Exposure(prefix + name, same_day, next_day, flags, kind))  # type: ignore[arg-type]
+    return found
+
+
+def _pairs(flags: Sequence[bool | None], pain: Sequence[float | None], later: Sequence[int | None],
+           ordinals: Sequence[int]) -> tuple[list[bool], list[float], list[int]]:
+    """(exposure, outcome, exposure-day ordinal) for every day D where both D's exposure and D+lag's pain exist."""
+    xs: list[bool] = []
+    ys: list[float] = []
+    days: list[int] = []
+    for i, flag in enumerate(flags):
+        j = later[i]
+        if flag is None or j is None:
+            continue
+        y = pain[j]
+        if y is None:
+            continue
+        xs.append(flag)
+        ys.append(y)
+        days.append(ordinals[i])
+    return xs, ys, days
+
+
+def _welch(xs: Sequence[bool], ys: Sequence[float], days: Sequence[int]) -> _Test:
+    with_ = [y for x, y in zip(xs, ys, strict=True) if x]
+    without = [y for x, y in zip(xs, ys, strict=True) if not x]
+    n1, n0 = len(with_), len(without)
+    m1, m0 = sum(with_) / n1, sum(without) / n0
+    v1 = sum((y - m1) ** 2 for y in with_) / (n1 - 1) / n1
+    v0 = sum((y - m0) ** 2 for y in without) / (n0 - 1) / n0
+    effect = m1 - m0
+    variance = v1 + v0
+    if variance <= 0:
+        return _Test(effect, 0.0, float(n1 + n0 - 2), 0.0 if effect != 0 else 1.0)
+    df = variance * variance / ((v1 * v1 / (n1 - 1) if v1 else 0.0) + (v0 * v0 / (n0 - 1) if v0 else 0.0))
+    inflation = _autocorrelation_inflation(xs, ys, days, m1, m0)
+    se = math.sqrt(variance * inflation)
+    df = max(1.0, df / inflation)
+    return _Test(effect, se, df, two_sided_p(effect / se, df))
+
+
+def _autocorrelation_inflation(xs: Sequence[bool], ys: Sequence[float], days: Sequence[int],
+                               m1: float, m0: float) -> float:
+    """Bartlett's (1 + r_x·r_y) / (1 − r_x·r_y) from lag-1 autocorrelations over consecutive paired days."""
+    n = len(xs)
+    mean_x = sum(xs) / n
+    cx = [(1.0 if x else 0.0) - mean_x for x in xs]
+    cy = [y - (m1 if x else m0) for x, y in zip(xs, ys, strict=True)]
+    sxx = sum(v * v for v in cx)
+    syy = sum(v * v for v in cy)
+    consecutive = [k for k in range(n - 1) if days[k + 1] == days[k] + 1]
+    if len(consecutive) < 3 or sxx == 0 or syy == 0:
+        return 1.0
+    scale = n / len(consecutive)
+    r_x = scale * sum(cx[k] * cx[k + 1] for k in consecutive) / sxx
+    r_y = scale * sum(cy[k] * cy[k + 1] for k in consecutive) / syy
+    product = min(max(r_x * r_y, 0.0), MAX_AUTOCORRELATION_PRODUCT)
+    return (1 + product) / (1 - product)
+
+
+def _benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
+    """BH-adjusted p values (q values), in the order given."""
+    m = len(p_values)
+    order = sorted(range(m), key=lambda i: p_values[i])
+    adjusted = [1.0] * m
+    running = 1.0
+    for rank in range(m, 0, -1):
+        i = order[rank - 1]
+        running = min(running, p_values[i] * m / rank)
+        adjusted[i] = running
+    return adjusted
