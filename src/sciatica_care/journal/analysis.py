@@ -36,6 +36,7 @@ walking on bad days, a tablet taken because the pain is high), and the text says
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
 from typing import Literal
 
@@ -114,8 +115,13 @@ def analyse_entries(entries: Sequence[DiaryEntry]) -> DiaryAnalysis:
     outcomes: list[tuple[Outcome, list[float | None]]] = [("leg_nrs", [float(e.leg_nrs) for e in entries])]
     if any(e.back_nrs is not None for e in entries):
         outcomes.append(("back_nrs", [None if e.back_nrs is None else float(e.back_nrs) for e in entries]))
-    # For each lag, the entry index of day D + lag (None when that day is not in the diary).
-    later = {lag: [position.get(o + lag) for o in ordinals] for lag in LAGS}
+    # For each outcome and lag, the pain on day D + lag beside day D (None when that day is not in the diary or its
+    # pain was not recorded): a gap in the dates never pairs two days that are not consecutive.
+    aligned: dict[tuple[Outcome, int], list[float | None]] = {}
+    for outcome, pain in outcomes:
+        for lag in LAGS:
+            later = [position.get(o + lag) for o in ordinals]
+            aligned[outcome, lag] = [None if j is None else pain[j] for j in later]
     enough_days = len(entries) >= MIN_DIARY_DAYS
 
     pain_autocorrelation = {outcome: lag1_autocorrelation(pain, ordinals) for outcome, pain in outcomes}
@@ -123,16 +129,17 @@ def analyse_entries(entries: Sequence[DiaryEntry]) -> DiaryAnalysis:
     planned: list[tuple[_Exposure, Outcome, int, int, int, _Test | None]] = []
     for exposure in _exposures(entries):
         r_x: float | None = None
-        for outcome, pain in outcomes:
+        for outcome, _ in outcomes:
             for lag in LAGS:
-                xs, ys = _pairs(exposure.flags, pain, later[lag])
-                n_with = sum(xs)
-                n_without = len(xs) - n_with
+                ys = aligned[outcome, lag]
+                with_ = [y for f, y in zip(exposure.flags, ys, strict=True) if f and y is not None]
+                without = [y for f, y in zip(exposure.flags, ys, strict=True) if f is False and y is not None]
+                n_with, n_without = len(with_), len(without)
                 test = None
                 if enough_days and n_with >= MIN_DAYS_EACH and n_without >= MIN_DAYS_EACH:
                     if r_x is None:
                         r_x = lag1_autocorrelation([None if f is None else float(f) for f in exposure.flags], ordinals)
-                    test = _welch(xs, ys, inflation(r_x, pain_autocorrelation[outcome]))
+                    test = _welch(with_, without, inflation(r_x, pain_autocorrelation[outcome]))
                 planned.append((exposure, outcome, lag, n_with, n_without, test))
 
     adjusted = _benjamini_hochberg([t.p for *_, t in planned if t is not None])
@@ -177,30 +184,12 @@ def _exposures(entries: Sequence[DiaryEntry]) -> list[_Exposure]:
     return found
 
 
-def _pairs(flags: Sequence[bool | None], pain: Sequence[float | None],
-           later: Sequence[int | None]) -> tuple[list[bool], list[float]]:
-    """(exposure, outcome) for every day D where both D's exposure and D+lag's pain were recorded."""
-    xs: list[bool] = []
-    ys: list[float] = []
-    for i, flag in enumerate(flags):
-        j = later[i]
-        if flag is None or j is None:
-            continue
-        y = pain[j]
-        if y is None:
-            continue
-        xs.append(flag)
-        ys.append(y)
-    return xs, ys
-
-
-def _welch(xs: Sequence[bool], ys: Sequence[float], widen: float) -> _Test:
-    with_ = [y for x, y in zip(xs, ys, strict=True) if x]
-    without = [y for x, y in zip(xs, ys, strict=True) if not x]
+def _welch(with_: Sequence[float], without: Sequence[float], widen: float) -> _Test:
+    """Welch's t for the difference in means, its standard error and degrees of freedom widened by `widen`."""
     n1, n0 = len(with_), len(without)
     m1, m0 = sum(with_) / n1, sum(without) / n0
-    v1 = sum((y - m1) ** 2 for y in with_) / (n1 - 1) / n1
-    v0 = sum((y - m0) ** 2 for y in without) / (n0 - 1) / n0
+    v1 = max(0.0, sum(map(operator.mul, with_, with_)) - n1 * m1 * m1) / (n1 - 1) / n1
+    v0 = max(0.0, sum(map(operator.mul, without, without)) - n0 * m0 * m0) / (n0 - 1) / n0
     effect = m1 - m0
     variance = v1 + v0
     if variance <= 0:

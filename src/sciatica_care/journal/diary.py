@@ -96,10 +96,10 @@ def _entry(item: object, path: str, problems: list[Problem]) -> tuple[dt.date | 
         problems.append(Problem(join_path(path, "leg_nrs"), "is required"))
     for name, (whole, low, high) in _NUMBERS.items():
         if name in item:
-            values[name] = _number(item[name], join_path(path, name), whole, low, high, problems)
+            values[name] = _number(item[name], path, name, whole, low, high, problems)
     for name in _LISTS:
         if name in item:
-            values[name] = _names(item[name], join_path(path, name), problems)
+            values[name] = _names(item[name], path, name, problems)
     if len(problems) > before or date is None:
         return date, None
     return date, DiaryEntry(date=date, **values)
@@ -120,7 +120,11 @@ def _date(item: Mapping[Any, Any], path: str, problems: list[Problem]) -> dt.dat
     return None
 
 
-def _number(value: object, where: str, whole: bool, low: float, high: float, problems: list[Problem]) -> float | None:
+def _number(value: object, path: str, name: str, whole: bool, low: float, high: float,
+            problems: list[Problem]) -> float | None:
+    if type(value) is int and low <= value <= high:  # the common case, checked first
+        return value if whole else float(value)
+    where = join_path(path, name)
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
     if not is_number or (isinstance(value, float) and not math.isfinite(value)):
         problems.append(Problem(where, f"must be {'a whole number' if whole else 'a number'}, got {_show(value)}"))
@@ -135,7 +139,8 @@ def _number(value: object, where: str, whole: bool, low: float, high: float, pro
     return int(value) if whole else float(value)
 
 
-def _names(value: object, where: str, problems: list[Problem]) -> tuple[str, ...] | None:
+def _names(value: object, path: str, field: str, problems: list[Problem]) -> tuple[str, ...] | None:
+    where = join_path(path, field)
     if not isinstance(value, list):
         problems.append(Problem(where, f"must be a list of names, got {_show(value)}"))
         return None
@@ -144,15 +149,15 @@ def _names(value: object, where: str, problems: list[Problem]) -> tuple[str, ...
         return None
     names: list[str] = []
     for i, name in enumerate(value):
-        at = join_path(where, i)
         if not isinstance(name, str):
-            problems.append(Problem(at, f"must be a name (a string), got {_show(name)}"))
+            problems.append(Problem(join_path(where, i), f"must be a name (a string), got {_show(name)}"))
             continue
         clean = normalise_name(name)
         if not clean:
-            problems.append(Problem(at, "must not be empty"))
+            problems.append(Problem(join_path(where, i), "must not be empty"))
         elif len(clean) > MAX_NAME_LENGTH:
-            problems.append(Problem(at, f"must be at most {MAX_NAME_LENGTH} characters, got {len(clean)}"))
+            message = f"must be at most {MAX_NAME_LENGTH} characters, got {len(clean)}"
+            problems.append(Problem(join_path(where, i), message))
         elif clean not in names:
             names.append(clean)
     return tuple(names)

@@ -63,17 +63,17 @@ def _density(t: float, df: float) -> float:
 
 
 def quantile_975(df: float) -> float:
-    """The t value with 2.5 % above it: the multiplier of a 95 % two-sided interval."""
+    """The t value with 2.5 % above it: the multiplier of a 95 % two-sided interval (df ≥ 1, where it is at most
+    12.71, so the search starts inside the bracket 1.96 … 13)."""
     z = 1.959963984540054
     # Cornish–Fisher start, then Newton on the upper tail, kept in a shrinking bracket.
     t = z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df * df)
-    low, high = z, max(t * 4, 20.0)
-    while two_sided_p(high, df) > 0.05:
-        high *= 2
+    df = max(df, 1.0)
+    low, high = z, 13.0
     t = min(max(t, low), high)
     for _ in range(60):
         tail = two_sided_p(t, df) / 2 - 0.025
-        if abs(tail) < 1e-12:
+        if abs(tail) < 1e-11:
             break
         if tail > 0:
             low = t
