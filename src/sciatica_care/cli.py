@@ -28,6 +28,7 @@ LAZY_COMMANDS = {
     "instruments": "sciatica_care.outcomes.cli_commands:instruments",
     "handout": "sciatica_care.reports.cli_commands:handout",
     "chart": "sciatica_care.reports.cli_commands:chart",
+    "journal": "sciatica_care.journal.cli_commands:journal",
 }
 
 
