@@ -178,6 +178,27 @@ def test_plan_invalid_intake_json_mode_prints_errors_object(runner: CliRunner, i
         assert errors[0]["message"]
 
 
+def test_plan_reads_power_and_medical_sites(runner: CliRunner, intake: dict[str, Any]) -> None:
+    """Contract 1.1 fields go through the same validator: a graded weakness and a located item plan normally."""
+    intake["examination"] = {"weakness": ["ankle_dorsiflexion"], "power": {"ankle_dorsiflexion": 4}}
+    intake["medical"] = ["skin_lesion_at_site"]
+    intake["medical_sites"] = {"skin_lesion_at_site": {"areas": ["lateral_calf"], "side": "left"}}
+    result = runner.invoke(main, ["plan", "-", "--format", "json"], input=json.dumps(intake))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["schema_version"] == "1"
+
+
+def test_plan_bad_power_and_sites_exit_2_with_paths(runner: CliRunner, intake: dict[str, Any]) -> None:
+    """A grade out of range, an unknown site key and a site for an unlisted item: one line each, exit 2."""
+    intake["examination"] = {"power": {"ankle_dorsiflexion": 7}}
+    intake["medical"] = []
+    intake["medical_sites"] = {"foo": {}, "pacemaker": {"side": "left"}}
+    lines = _assert_refused(runner.invoke(main, ["plan", "-", "--format", "text"], input=json.dumps(intake)),
+                            "examination.power.ankle_dorsiflexion", "medical_sites.foo", "medical_sites.pacemaker")
+    assert "error: examination.power.ankle_dorsiflexion: must be from 0 to 5, got 7" in lines
+    assert len(lines) == 3
+
+
 def test_plan_under_16_error_mentions_scope(runner: CliRunner, intake: dict[str, Any]) -> None:
     """An under-16 patient is refused with a line about the engine's scope."""
     intake["patient"]["age"] = 14

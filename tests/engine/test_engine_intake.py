@@ -263,3 +263,86 @@ def test_refusal_is_a_value_error_with_json_form(make: Any) -> None:
     assert isinstance(refusal, ValueError)
     assert refusal.as_json() == {"errors": [{"path": "pain.leg_nrs", "message": refusal.problems[0].message}]}
     assert refusal.problems[0].line().startswith("error: pain.leg_nrs: ")
+
+
+# ── contract 1.1: examination.power and medical_sites ─────────────────────────────────────────────────────
+
+
+def test_power_and_medical_sites_are_accepted(make: Any) -> None:
+    """MRC grades 0-5 for weakness ids, and a site for a medical item that is also listed in `medical`."""
+    doc = make(
+        examination={"weakness": ["ankle_dorsiflexion"], "power": {"ankle_dorsiflexion": 0, "plantarflexion": 5}},
+        medical=["dvt_suspected", "pacemaker"],
+        medical_sites={"dvt_suspected": {"areas": ["posterior_calf"], "side": "left"},
+                       "pacemaker": {"side": "midline"}},
+    )
+    assert validate_intake(doc) is doc
+
+
+@pytest.mark.parametrize(("grade", "message"), [
+    (7, "must be from 0 to 5, got 7"),
+    (-1, "must be from 0 to 5, got -1"),
+    (3.5, "must be a whole number, got 3.5"),
+    ("3", "must be a whole number, got '3'"),
+    (True, "must be a whole number, got True"),
+])
+def test_power_grade_out_of_range_names_the_muscle(grade: object, message: str, make: Any) -> None:
+    """A grade outside MRC 0-5 (or not a whole number) is refused at examination.power.<muscle>."""
+    problems = _refusal(make(examination={"power": {"ankle_dorsiflexion": grade}})).problems
+    assert [(p.path, p.message) for p in problems] == [("examination.power.ankle_dorsiflexion", message)]
+
+
+def test_power_unknown_muscle_is_refused(make: Any) -> None:
+    """A power key outside the weakness vocabulary is refused with its path."""
+    problems = _refusal(make(examination={"power": {"big_toe_flexion": 3}})).problems
+    assert [p.path for p in problems] == ["examination.power.big_toe_flexion"]
+    assert problems[0].message.startswith("unknown key 'big_toe_flexion'")
+    assert "ankle_dorsiflexion" in problems[0].message
+
+
+def test_power_must_be_an_object(make: Any) -> None:
+    assert _paths(make(examination={"power": [3]})) == ["examination.power"]
+
+
+def test_medical_sites_unknown_key_is_refused(make: Any) -> None:
+    """A medical_sites key outside the medical vocabulary is refused (and not also reported as unlisted)."""
+    problems = _refusal(make(medical=[], medical_sites={"foo": {"side": "left"}})).problems
+    assert [p.path for p in problems] == ["medical_sites.foo"]
+    assert problems[0].message.startswith("unknown key 'foo'")
+
+
+def test_medical_sites_entry_refuses_unknown_fields_and_values(make: Any) -> None:
+    """A site entry takes only `areas` (pain-area ids) and `side` (left/right/both/midline)."""
+    doc = make(medical=["pacemaker"],
+               medical_sites={"pacemaker": {"areas": ["chest"], "side": "top", "depth": 3}})
+    assert set(_paths(doc)) == {
+        "medical_sites.pacemaker.areas[0]", "medical_sites.pacemaker.side", "medical_sites.pacemaker.depth",
+    }
+
+
+def test_medical_sites_key_must_be_listed_in_medical(make: Any) -> None:
+    """A site for an item missing from `medical` is refused at medical_sites.<id>; with `medical` absent too."""
+    for doc in (make(medical=["pacemaker"], medical_sites={"dvt_suspected": {"side": "left"}}),
+                make(medical_sites={"dvt_suspected": {"side": "left"}})):
+        problems = _refusal(doc).problems
+        assert [p.path for p in problems] == ["medical_sites.dvt_suspected"]
+        assert "not listed in medical" in problems[0].message
+
+
+def test_medical_sites_must_be_an_object(make: Any) -> None:
+    assert _paths(make(medical=[], medical_sites=["pacemaker"])) == ["medical_sites"]
+
+
+def test_power_and_sites_become_facts(make: Any) -> None:
+    """The rules can test examination.power.<muscle> (a number) and medical_sites.<id>.areas / .side."""
+    from sciatica_care.knowledge.facts import intake_facts
+
+    facts = intake_facts(make(
+        examination={"power": {"ankle_dorsiflexion": 2}},
+        medical=["dvt_suspected"],
+        medical_sites={"dvt_suspected": {"areas": ["posterior_calf", "knee_posterior"], "side": "right"}},
+    ))
+    assert facts["examination.power.ankle_dorsiflexion"] == 2
+    assert "examination.power.plantarflexion" not in facts
+    assert facts["medical_sites.dvt_suspected.areas"] == frozenset({"posterior_calf", "knee_posterior"})
+    assert facts["medical_sites.dvt_suspected.side"] == "right"

@@ -401,6 +401,7 @@ SAFETY: dict[str, dict[str, Any]] = {
     "metal-allergy": {"medical": ["metal_allergy"]},
     "medical-not-recorded": {"medical": None},
     "motor-deficit": {"examination": {"weakness": ["hip_abduction"]}},
+    "weakness-not-graded": {"examination": {"weakness": ["knee_flexion"]}},
     "new-pain-over-50": {**ACUTE, "patient": {"age": 58}},
     "red-flag-rescreen": {},
 }

@@ -361,6 +361,7 @@ WARNING_ONLY = {
     "metal-allergy": {"medical": ["metal_allergy"]},
     "motor-deficit": {"examination": {"weakness": ["ankle_dorsiflexion"]}},
     "new-pain-over-50": {"patient": {"age": 64}, "episode": {"duration_weeks": 1}},
+    "weakness-not-graded": {"examination": {"weakness": ["hip_flexion"]}},
     "red-flag-rescreen": {},
 }
 covers(*WARNING_ONLY)
@@ -382,6 +383,19 @@ def test_without_the_rule_the_warning_is_gone(rule_id: str, h: Any) -> None:
     """Remove the rule and its warning disappears: the warning comes from the rule, not from elsewhere."""
     plan = h.plan(h.make_clear_intake(**WARNING_ONLY[rule_id]), h.without_safety_rule(rule_id))
     assert _warning_id(rule_id) not in h.warning_ids(plan)
+
+
+@pytest.mark.parametrize("muscle", ["ankle_dorsiflexion", "plantarflexion", "knee_extension"])
+def test_weakness_not_graded_names_only_an_ungraded_weakness(muscle: str, h: Any) -> None:
+    """A listed weakness without an MRC grade warns; once graded (even 4/5) the warning goes; a grade for a muscle
+    that is not the weak one does not silence it."""
+    ungraded = h.clear_plan(examination={"weakness": [muscle]})
+    assert "weakness-not-graded" in h.warning_ids(ungraded)
+    graded = h.clear_plan(examination={"weakness": [muscle], "power": {muscle: 4}})
+    assert "weakness-not-graded" not in h.warning_ids(graded)
+    other = "hip_flexion"
+    elsewhere = h.clear_plan(examination={"weakness": [muscle], "power": {other: 5}})
+    assert "weakness-not-graded" in h.warning_ids(elsewhere)
 
 
 @covers("sensation-not-examined")

@@ -103,3 +103,18 @@ def test_type_errors_report_every_file(raw: dict[str, Any]) -> None:
     joined = "\n".join(validate_raw(patched))
     assert "points.yaml: [0].depth.min_cun" in joined
     assert "schedule.yaml: review_after_sessions" in joined
+
+
+def test_conditions_on_power_and_medical_sites_are_accepted(raw: dict[str, Any]) -> None:
+    """Contract 1.1 facts: a rule may test an MRC grade (number) and a medical item's site (areas, side)."""
+    rule = {
+        "id": "site-and-power", "warning": "x", "reason": "x", "sources": ["seed-000"],
+        "when": {"all": [
+            {"fact": "examination.power.ankle_dorsiflexion", "at_most": 3},
+            {"fact": "medical_sites.dvt_suspected.areas", "any_of": ["posterior_calf"]},
+            {"fact": "medical_sites.dvt_suspected.side", "equals": "left"},
+        ]},
+    }
+    patched = copy.deepcopy(raw)
+    patched["safety"] = [*patched["safety"], rule]
+    assert validate_raw(patched) == []

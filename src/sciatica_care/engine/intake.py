@@ -1,8 +1,10 @@
 """Intake validation: check a document against the contract's JSON Schema and report every problem with its path.
 
 The walker reads the published schema itself, so the vocabularies live in one place. It covers the keywords
-the contract uses (type, enum, const, minimum, maximum, required, properties, items, minItems, uniqueItems);
-the rules no schema keyword expresses (the age scope, pregnancy weeks only when pregnant) follow.
+the contract uses (type, enum, const, minimum, maximum, required, properties, items, minItems, uniqueItems, and
+since 1.1 propertyNames with an enum and additionalProperties as a schema or false); the rules no schema keyword
+expresses (the age scope, pregnancy weeks only when pregnant, a `medical_sites` key also listed in `medical`)
+follow.
 """
 
 from __future__ import annotations
@@ -73,11 +75,37 @@ def _walk(value: object, node: Mapping[str, Any], path: str, out: list[Problem])
         for key in node.get("required", ()):
             if key not in value:
                 out.append(Problem(join_path(path, key), "is required"))
-        for key, sub in node.get("properties", {}).items():
+        known = node.get("properties", {})
+        for key, sub in known.items():
             if key in value:
                 _walk(value[key], sub, join_path(path, key), out)
+        _walk_other_keys(value, node, known, path, out)
     if isinstance(value, list | tuple):
         _walk_items(value, node, path, out)
+
+
+def _walk_other_keys(
+    value: Mapping[Any, Any], node: Mapping[str, Any], known: Mapping[str, Any], path: str, out: list[Problem],
+) -> None:
+    """`propertyNames` (an enum of allowed keys) and `additionalProperties` (a schema, or false) for the keys that
+    `properties` does not name."""
+    names = node.get("propertyNames")
+    extra = node.get("additionalProperties", True)
+    if names is None and extra is True:
+        return
+    allowed = names.get("enum") if isinstance(names, Mapping) else None
+    for key in value:
+        where = join_path(path, str(key))
+        if allowed is not None and key not in allowed:
+            out.append(Problem(where, f"unknown key {_show(key)}; expected one of: {', '.join(allowed)}"))
+            continue
+        if key in known:
+            continue
+        if extra is False:
+            expected = ", ".join(known) or "no other keys"
+            out.append(Problem(where, f"unknown key {_show(key)}; expected one of: {expected}"))
+        elif isinstance(extra, Mapping):
+            _walk(value[key], extra, where, out)
 
 
 def _walk_items(items: list[Any] | tuple[Any, ...], node: Mapping[str, Any], path: str, out: list[Problem]) -> None:
@@ -97,7 +125,7 @@ def _walk_items(items: list[Any] | tuple[Any, ...], node: Mapping[str, Any], pat
 
 def _clinical_scope(doc: Mapping[str, Any]) -> list[Problem]:
     """Rules beyond the schema: refusals that keep the engine inside its clinical scope."""
-    problems: list[Problem] = []
+    problems: list[Problem] = _sites_listed_in_medical(doc)
     patient = doc.get("patient")
     if not isinstance(patient, Mapping):
         return problems
@@ -107,6 +135,21 @@ def _clinical_scope(doc: Mapping[str, Any]) -> list[Problem]:
     if patient.get("pregnant") is True and patient.get("sex") == "male":
         problems.append(Problem("patient.pregnant", "cannot be true when patient.sex is male"))
     return problems
+
+
+def _sites_listed_in_medical(doc: Mapping[str, Any]) -> list[Problem]:
+    """A `medical_sites` entry says where a recorded medical item is: the item itself must be in `medical`."""
+    sites = doc.get("medical_sites")
+    if not isinstance(sites, Mapping):
+        return []
+    medical = doc.get("medical")
+    listed = set(medical) if isinstance(medical, list | tuple) else set()
+    known = set(intake_schema()["properties"]["medical"]["items"]["enum"])  # an unknown key is refused already
+    return [
+        Problem(join_path("medical_sites", str(key)), f"{key!r} has a site but is not listed in medical")
+        for key in sites
+        if key in known and key not in listed
+    ]
 
 
 def _show(value: object) -> str:

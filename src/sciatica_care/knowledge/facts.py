@@ -36,8 +36,24 @@ def _leaves(schema: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, 
         path = f"{prefix}.{name}" if prefix else name
         if sub.get("type") == "object" or "properties" in sub:
             yield from _leaves(sub, path)
+            yield from _keyed_leaves(sub, path)
         else:
             yield path, sub
+
+
+def _keyed_leaves(node: Mapping[str, Any], path: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """A map whose keys come from a vocabulary (`examination.power`, `medical_sites`): one fact per key, so that
+    `examination.power.ankle_dorsiflexion` or `medical_sites.dvt_suspected.side` can be tested by a rule."""
+    names = node.get("propertyNames")
+    value = node.get("additionalProperties")
+    if not isinstance(names, Mapping) or "enum" not in names or not isinstance(value, Mapping):
+        return
+    for key in names["enum"]:
+        keyed = f"{path}.{key}"
+        if value.get("type") == "object" or "properties" in value:
+            yield from _leaves(value, keyed)
+        else:
+            yield keyed, value
 
 
 def _spec(node: Mapping[str, Any]) -> FactSpec | None:
