@@ -157,7 +157,8 @@ def _depth(point_min: float, point_max: float, verdict: SafetyVerdict) -> tuple[
     if cap is None or point_max <= cap["value"]:
         return [point_min, point_max], None
     top = float(cap["value"])
-    return [min(point_min, top), top], f"Depth capped at {top:g} cun (usually {point_min:g}–{point_max:g}): {cap['reason']}"
+    why = f"Depth capped at {top:g} cun (usually {point_min:g}–{point_max:g}): {cap['reason']}"
+    return [min(point_min, top), top], why
 
 
 def _point_json(book: Rulebook, cand: Candidate, verdict: SafetyVerdict) -> dict[str, Any]:

@@ -26,7 +26,7 @@ def self_care(book: Rulebook, facts: Facts, points: list[Candidate], acupressure
     for exercise, suits, unsafe in book.exercises:
         if not suits(facts):
             continue
-        entry = {"id": exercise.id, "name": exercise.name, "instructions": exercise.instructions,
+        entry: dict[str, Any] = {"id": exercise.id, "name": exercise.name, "instructions": exercise.instructions,
                  "dosage": exercise.dosage, "positions": list(exercise.positions), "sources": list(exercise.sources)}
         if unsafe is not None and unsafe(facts):
             avoided.append({"id": exercise.id, "name": exercise.name, "reason": exercise.avoid_reason or "",
@@ -60,7 +60,7 @@ def self_care(book: Rulebook, facts: Facts, points: list[Candidate], acupressure
     if acupressure_allowed:
         acupressure, held_points = _acupressure(book, points, no_supine)
         reasons += held_points
-    care = {
+    care: dict[str, Any] = {
         "thermal": thermal_kind,
         "thermal_advice": thermal_advice,
         "exercises": [e["id"] for e in exercises],
