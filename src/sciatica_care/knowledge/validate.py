@@ -333,10 +333,10 @@ class _Semantics:
             for tech in rule.omit_techniques:
                 if tech not in techniques:
                     self.error("safety", f"{where}.omit_techniques", f"unknown massage technique {tech!r}")
-            for name in ("max_depth_cun", "max_pairs", "needle_cap"):
+            for name, lowest in (("max_depth_cun", 0.1), ("max_pairs", 0), ("needle_cap", 1)):
                 value = getattr(rule, name)
-                if value is not None and (value <= 0 if name == "max_depth_cun" else value < (name == "needle_cap")):
-                    self.error("safety", f"{where}.{name}", "out of range")
+                if value is not None and value < lowest:
+                    self.error("safety", f"{where}.{name}", f"must be at least {lowest}")
             if rule.site is not None:
                 if rule.site.item not in _values_tested(rule.when, "medical"):
                     self.error("safety", f"{where}.site.item", "the rule's condition does not test that medical item")
