@@ -382,6 +382,14 @@ SAFETY: dict[str, dict[str, Any]] = {
     "pregnancy-forbidden-points": {**PREGNANT, **ACUTE},
     "pregnancy": {**PREGNANT, "pain": {"areas": ["lower_back", "buttock"]}},
     "pregnancy-not-recorded": {**ACUTE, "patient": {"sex": "female", "age": 34}},
+    "pregnancy-confusable-points": {**PREGNANT, "pain": {"areas": ["buttock", "posterior_thigh"]}},
+    "pregnancy-no-supine": {**PREGNANT, "pain": {"areas": ["buttock"]}},
+    "pregnancy-warning-signs": PREGNANT,
+    "pregnancy-first-trimester": {"patient": {"sex": "female", "pregnant": True, "pregnancy_weeks": 10}},
+    "pregnancy-pelvic-girdle": {**PREGNANT, "pain": {"areas": ["buttock"]}},
+    "pregnancy-leg-massage": PREGNANT,
+    "bleeding-risk": {"medical": ["anticoagulants"], "examination": {"weakness": ["plantarflexion"]},
+                      "pain": {"areas": ["buttock", "posterior_thigh", "posterior_calf"]}},
     "pacemaker": {"medical": ["pacemaker"]},
     "epilepsy": {"medical": ["epilepsy"]},
     "anticoagulants": {"medical": ["anticoagulants"]},
@@ -445,7 +453,14 @@ def test_safety_rule_shows_every_declared_effect(rule_id: str, h: Any) -> None:
     for caution in rule.massage_cautions:
         if "massage" not in rule.disallow:
             assert caution in plan["massage"]["cautions"]
-    assert rule.warning or rule.exclude or rule.disallow or rule.no_pairs_in_areas_of, "a rule with no effect"
+    for tech in rule.omit_techniques:
+        assert tech not in plan["massage"]["techniques"]
+    if rule.max_depth_cun is not None:
+        assert all(p["depth_cun"][1] <= rule.max_depth_cun for p in plan["acupuncture"]["points"])
+    if rule.needle_cap is not None:
+        assert plan["acupuncture"]["needle_cap"] <= rule.needle_cap
+    assert (rule.warning or rule.exclude or rule.disallow or rule.no_pairs_in_areas_of or rule.omit_techniques
+            or rule.max_depth_cun or rule.needle_cap or rule.no_supine or rule.site), "a rule with no effect"
 
 
 @pytest.mark.parametrize("rule_id", SAFETY_IDS)

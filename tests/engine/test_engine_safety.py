@@ -475,7 +475,9 @@ def test_balance_and_tung_points_on_the_opposite_side(side: str, other: str, h: 
 
 def test_pain_on_both_sides_puts_local_points_on_both(h: Any) -> None:
     """Pain in both legs: local points are needled on both sides (and balance points too)."""
-    plan = h.clear_plan(**h.deep_merge(SIDE_CASE, {"episode": {"side": "both", "onset": "gradual"}}))
+    # A follow-up session (previous acupuncture), so the needle cap leaves room for the balance points.
+    plan = h.clear_plan(**h.deep_merge(SIDE_CASE, {"episode": {"side": "both", "onset": "gradual",
+                                                               "previous_acupuncture": True}}))
     sides = {p["role"]: set() for p in plan["acupuncture"]["points"]}
     for p in plan["acupuncture"]["points"]:
         sides[p["role"]].add(p["side"])
@@ -499,3 +501,288 @@ def test_acupressure_follows_the_needle_side(side: str, h: Any) -> None:
     for a in plan["self_care"]["acupressure"]:
         if a["code"] in sides:
             assert a["side"] == sides[a["code"]]
+
+
+# ── bleeding risk: techniques left out, depth, vessels, pairs and needles capped ─────────────────────────
+
+BLEED_CASE = {"episode": {"duration_weeks": 20, "side": "both", "onset": "gradual"},  # chronic: deep work planned
+              "pain": {"leg_nrs": 7, "areas": ["lower_back", "buttock", "posterior_thigh", "posterior_calf"]},
+              "examination": {"weakness": ["plantarflexion"]}}
+DEEP_WORK = {"deep_tissue", "pnf_stretching", "trigger_point_release"}
+
+
+def _connections(plan: dict[str, Any]) -> int:
+    return sum(2 if d["side"] == "both" else 1 for d in plan["electroacupuncture"].get("pair_details", []))
+
+
+@covers("bleeding-risk")
+@pytest.mark.parametrize("item", ["anticoagulants", "bleeding_disorder"])
+def test_bleeding_risk_leaves_out_deep_work_and_caps_depth_pairs_and_needles(item: str, h: Any) -> None:
+    """Bleeding risk: no deep-tissue, trigger-point or PNF work (left out, with the reason), every needle at most
+    0.5 cun with the reason on the point (GB30's usual 1.5–3 cun capped), no BL40 over the popliteal vessels,
+    at most one electroacupuncture pair and at most 10 needles."""
+    plan = h.clear_plan(**BLEED_CASE, medical=[item])
+    assert not set(plan["massage"]["techniques"]) & DEEP_WORK
+    assert any("Deep tissue massage left out" in r for r in plan["massage"]["reasons"])
+    points = h.points_by_code(plan)
+    assert all(p["depth_cun"][1] <= 0.5 for p in points.values())
+    assert points["GB30"]["depth_cun"] == [0.5, 0.5]
+    assert "capped" in points["GB30"]["depth_reason"]
+    assert "BL40" not in h.everywhere(plan)
+    assert {"code": "BL40", "rule": "bleeding-risk"}.items() <= next(
+        e for e in plan["acupuncture"]["excluded"] if e["code"] == "BL40").items()
+    assert _connections(plan) <= 1
+    assert plan["acupuncture"]["needle_cap"] == 10
+    assert plan["acupuncture"]["needles"] <= 10
+
+
+@covers("bleeding-risk")
+def test_without_the_rule_bleeding_risk_gets_deep_work_full_depth_and_more_needles(h: Any) -> None:
+    """Remove bleeding-risk and deep tissue work, GB30 at 3 cun, BL40 and a full needle count come back."""
+    plan = h.plan(h.make_clear_intake(**BLEED_CASE, medical=["anticoagulants"]), h.without_safety_rule("bleeding-risk"))
+    assert set(plan["massage"]["techniques"]) & DEEP_WORK
+    assert h.points_by_code(plan)["GB30"]["depth_cun"][1] == 3.0
+    assert "BL40" in h.point_codes(plan)
+    assert plan["acupuncture"]["needles"] > 10
+    assert _connections(plan) > 1
+
+
+def test_bleeding_disorder_asks_for_haemophilia_centre_clearance(h: Any) -> None:
+    """A bleeding disorder's warning asks the practitioner to agree needling with the haemophilia centre team."""
+    warning = next(w for w in h.clear_plan(medical=["bleeding_disorder"])["warnings"] if w["id"] == "bleeding_disorder")
+    assert "haemophilia centre" in warning["text"]
+    assert {"wfh-2020", "demeco-2025"} <= set(warning["sources"])
+
+
+# ── needle cap ───────────────────────────────────────────────────────────────────────────────────────────
+
+BUSY_CASE = {"episode": {"side": "both", "duration_weeks": 2, "onset": "gradual"},
+             "pain": {"leg_nrs": 8, "areas": ["lower_back", "buttock", "posterior_thigh", "lateral_calf",
+                                              "posterior_calf", "dorsum_foot"]}}
+
+
+def _counted(plan: dict[str, Any]) -> int:
+    return sum(2 if p["side"] == "both" else 1 for p in plan["acupuncture"]["points"])
+
+
+def test_first_treatment_needle_cap_counts_needles_and_reports_what_is_left_out(h: Any) -> None:
+    """A first treatment (previous acupuncture not recorded): at most 16 needles, a point on both sides counting
+    two; `acupuncture.needles` is that count and the points left out are named in the reasons."""
+    plan = h.clear_plan(**BUSY_CASE)
+    acu = plan["acupuncture"]
+    assert acu["needle_cap"] == 16
+    assert acu["needles"] == _counted(plan) <= 16
+    assert any("within 16 needles" in r for r in acu["reasons"])
+
+
+def test_a_patient_who_has_had_acupuncture_gets_the_follow_up_cap(h: Any) -> None:
+    """episode.previous_acupuncture: true raises the cap to 24 needles, no higher."""
+    plan = h.clear_plan(**h.deep_merge(BUSY_CASE, {"episode": {"previous_acupuncture": True}}))
+    assert plan["acupuncture"]["needle_cap"] == 24
+    assert 16 < plan["acupuncture"]["needles"] == _counted(plan) <= 24
+
+
+def test_without_the_needle_cap_the_session_is_larger(h: Any) -> None:
+    """A knowledge base with a cap of 100 plans more needles than 16: the cap is what keeps the session small."""
+    caps = tuple(h.replace(c, needles=100) for c in K.protocol.needle_caps)
+    k = h.replace(K, protocol=h.replace(K.protocol, needle_caps=caps))
+    assert h.plan(h.make_clear_intake(**BUSY_CASE), k)["acupuncture"]["needles"] > 16
+
+
+# ── pregnancy: confusable points, lying on the back, warning signs, consent, pelvic girdle, leg massage ──
+
+LEG_PREGNANT = {"patient": {"sex": "female", "age": 31, "pregnant": True, "pregnancy_weeks": 34},
+                "episode": {"duration_weeks": 20},
+                "pain": {"leg_nrs": 6, "areas": ["buttock", "posterior_thigh", "posterior_calf"]}}
+
+
+@covers("pregnancy-confusable-points")
+def test_pregnancy_keeps_ling_gu_out_of_needles_and_home_pressing(h: Any) -> None:
+    """Pregnant: Ling Gu (beside LI4) is never needled, paired or given for home pressing."""
+    plan = h.clear_plan(**LEG_PREGNANT)
+    assert "TUNG-22.05" not in h.everywhere(plan)
+    assert any(e["code"] == "TUNG-22.05" and e["rule"] == "pregnancy-confusable-points"
+               for e in plan["acupuncture"]["excluded"])
+
+
+@covers("pregnancy-confusable-points")
+def test_without_the_rule_pregnancy_gets_ling_gu_for_home_pressing(h: Any) -> None:
+    """Remove pregnancy-confusable-points and Ling Gu is needled and handed out for daily pressing."""
+    plan = h.plan(h.make_clear_intake(**LEG_PREGNANT), h.without_safety_rule("pregnancy-confusable-points"))
+    assert "TUNG-22.05" in h.point_codes(plan)
+    assert "TUNG-22.05" in h.acupressure_codes(plan)
+
+
+def test_unrecorded_pregnancy_also_keeps_ling_gu_out(h: Any) -> None:
+    """Pregnancy not recorded for a woman who could be pregnant: Ling Gu is held back like LI4."""
+    plan = h.clear_plan(**h.deep_merge(LEG_PREGNANT, {"patient": {"pregnant": h.DROP, "pregnancy_weeks": h.DROP}}))
+    assert "TUNG-22.05" not in h.everywhere(plan)
+
+
+SUPINE_WORDS = ("face up", "face-up", "on your back", "lying flat")
+
+
+def _home_texts(plan: dict[str, Any]) -> list[str]:
+    care = plan["self_care"]
+    return [e["instructions"] for e in care["exercise_details"]] + [a["how"] for a in care["acupressure"]]
+
+
+@covers("pregnancy-no-supine")
+def test_after_20_weeks_no_home_instruction_lies_on_the_back(h: Any) -> None:
+    """At 34 weeks: the GB30 ball pressure is given standing at a wall, exercises that lie on the back are given
+    in another position or held off with the reason, and no home text lies on the back."""
+    plan = h.clear_plan(**LEG_PREGNANT)
+    care = plan["self_care"]
+    gb30 = next(a for a in care["acupressure"] if a["code"] == "GB30")
+    assert "wall" in gb30["how"]
+    assert gb30["adapted"]["rule"] == "pregnancy-no-supine"
+    assert all("supine" not in e["positions"] for e in care["exercise_details"])
+    assert all("supine" not in a["positions"] for a in care["acupressure"])
+    assert not any(w in t.lower() for t in _home_texts(plan) for w in SUPINE_WORDS)
+    assert "pregnancy-no-supine" in h.warning_ids(plan)
+
+
+@covers("pregnancy-no-supine")
+def test_without_the_rule_the_ball_instruction_lies_face_up(h: Any) -> None:
+    """Remove pregnancy-no-supine and the 34-week plan tells her to lie face up on the ball."""
+    plan = h.plan(h.make_clear_intake(**LEG_PREGNANT), h.without_safety_rule("pregnancy-no-supine"))
+    gb30 = next(a for a in plan["self_care"]["acupressure"] if a["code"] == "GB30")
+    assert "face up" in gb30["how"].lower()
+
+
+def test_before_20_weeks_the_usual_instructions_stand(h: Any) -> None:
+    """At 16 weeks the rule does not fire: the usual ball instruction is given."""
+    plan = h.clear_plan(**h.deep_merge(LEG_PREGNANT, {"patient": {"pregnancy_weeks": 16}}))
+    assert "pregnancy-no-supine" not in h.warning_ids(plan)
+
+
+@covers("pregnancy-warning-signs")
+def test_pregnancy_warning_signs_with_maternity_contact(h: Any) -> None:
+    """Pregnant: a warning lists the signs that need the maternity unit the same day, and 999 for heavy bleeding."""
+    warning = next(w for w in h.clear_plan(**LEG_PREGNANT)["warnings"] if w["id"] == "pregnancy-warning-signs")
+    assert "maternity" in warning["text"]
+    by_timing = {s["see_within"] for s in warning["signs"]}
+    assert by_timing == {"now", "same_day"}
+    assert any(s["contact"] == "999" and "bleeding" in s["text"].lower() for s in warning["signs"])
+    assert any("maternity" in s["contact"] and "moving less" in s["text"].lower() for s in warning["signs"])
+
+
+@covers("pregnancy-warning-signs")
+def test_without_the_rule_no_pregnancy_warning_signs(h: Any) -> None:
+    plan = h.plan(h.make_clear_intake(**LEG_PREGNANT), h.without_safety_rule("pregnancy-warning-signs"))
+    assert "pregnancy-warning-signs" not in h.warning_ids(plan)
+
+
+@covers("pregnancy-first-trimester")
+@pytest.mark.parametrize(("weeks", "noted"), [(8, True), (12, True), (None, True), (13, False), (30, False)])
+def test_first_trimester_consent_note(weeks: int | None, noted: bool, h: Any) -> None:
+    """12 weeks or less (or the stage not recorded): the consent note gives the miscarriage base rate."""
+    stage = h.DROP if weeks is None else weeks
+    plan = h.clear_plan(**h.deep_merge(LEG_PREGNANT, {"patient": {"pregnancy_weeks": stage}}))
+    assert ("pregnancy-first-trimester" in h.warning_ids(plan)) is noted
+    if noted:
+        text = next(w["text"] for w in plan["warnings"] if w["id"] == "pregnancy-first-trimester")
+        assert "1 in 6" in text
+
+
+@covers("pregnancy-first-trimester")
+def test_without_the_rule_no_first_trimester_note(h: Any) -> None:
+    intake = h.make_clear_intake(**h.deep_merge(LEG_PREGNANT, {"patient": {"pregnancy_weeks": 9}}))
+    bare = h.plan(intake, h.without_safety_rule("pregnancy-first-trimester"))
+    assert "pregnancy-first-trimester" not in h.warning_ids(bare)
+
+
+@covers("pregnancy-pelvic-girdle")
+def test_pregnancy_buttock_pain_considers_pelvic_girdle_pain(h: Any) -> None:
+    """Pregnant with buttock pain: a warning asks for the pelvic girdle tests before calling it sciatica."""
+    plan = h.clear_plan(**LEG_PREGNANT)
+    text = next(w["text"] for w in plan["warnings"] if w["id"] == "pregnancy-pelvic-girdle")
+    assert "P4" in text
+    assert "pelvic girdle" in text
+    bare = h.plan(h.make_clear_intake(**LEG_PREGNANT), h.without_safety_rule("pregnancy-pelvic-girdle"))
+    assert "pregnancy-pelvic-girdle" not in h.warning_ids(bare)
+
+
+@covers("pregnancy-leg-massage")
+def test_pregnancy_no_deep_leg_massage(h: Any) -> None:
+    """Pregnant: deep tissue massage (hamstrings) is left out with the reason; without the rule it is planned."""
+    plan = h.clear_plan(**LEG_PREGNANT)
+    assert "deep_tissue" not in plan["massage"]["techniques"]
+    assert any("clot" in c for c in plan["massage"]["cautions"])
+    bare = h.plan(h.make_clear_intake(**LEG_PREGNANT), h.without_safety_rule("pregnancy-leg-massage"))
+    assert "deep_tissue" in bare["massage"]["techniques"]
+
+
+# ── implanted devices, skin lesions and surgery: the recorded site, or every site while unrecorded ───────
+
+DEVICE_CASE = {"episode": {"duration_weeks": 20},
+               "pain": {"areas": ["lower_back", "buttock", "posterior_thigh"], "better_with": ["heat"]}}
+
+
+def test_device_warning_asks_to_locate_generator_and_leads(h: Any) -> None:
+    text = next(w["text"] for w in h.clear_plan(medical=["pacemaker"])["warnings"] if w["id"] == "pacemaker")
+    assert "generator" in text
+    assert "leads" in text
+    assert "device card" in text
+    assert "TENS" in text
+
+
+def test_device_without_a_site_holds_cupping_and_heat_on_back_and_buttock(h: Any) -> None:
+    """A device listed without its site: no cups and no heat pack on the back or buttock, saying why."""
+    plan = h.clear_plan(**DEVICE_CASE, medical=["pacemaker"])
+    assert plan["cupping"]["allowed"] is False
+    assert any("generator" in r for r in plan["cupping"]["reasons"])
+    assert plan["self_care"]["thermal"] == "none"
+    assert "generator" in plan["self_care"]["thermal_advice"]["advice"]
+
+
+def test_without_the_rule_an_unlocated_device_gets_cupping_and_heat(h: Any) -> None:
+    plan = h.plan(h.make_clear_intake(**DEVICE_CASE, medical=["pacemaker"]), h.without_safety_rule("pacemaker"))
+    assert plan["cupping"]["allowed"] is True
+    assert plan["self_care"]["thermal"] == "heat"
+
+
+@pytest.mark.parametrize("side", ["left", "midline"])
+def test_device_site_in_the_buttock_keeps_needles_cups_heat_and_pressure_off(side: str, h: Any) -> None:
+    """A generator recorded in the left buttock: no needle there (GB30), no cups, no heat, a no-deep-pressure
+    caution naming the site; a point on the right stays when the site is on the left."""
+    plan = h.clear_plan(**DEVICE_CASE, medical=["pacemaker"],
+                        medical_sites={"pacemaker": {"areas": ["buttock"], "side": side}})
+    assert "GB30" not in h.point_codes(plan)
+    assert plan["cupping"]["allowed"] is False
+    assert plan["self_care"]["thermal"] == "none"
+    assert "No deep pressure over the recorded site (buttock)." in plan["massage"]["cautions"]
+
+
+def test_device_site_on_the_other_side_keeps_the_painful_side_points(h: Any) -> None:
+    plan = h.clear_plan(**DEVICE_CASE, medical=["pacemaker"],
+                        medical_sites={"pacemaker": {"areas": ["buttock"], "side": "right"}})
+    assert "GB30" in h.point_codes(plan)  # pain on the left
+
+
+def test_device_recorded_outside_the_treatment_areas_allows_cupping(h: Any) -> None:
+    """A cardiac pacemaker recorded with no treatment area (in the chest): cups and heat on the back are fine."""
+    plan = h.clear_plan(**DEVICE_CASE, medical=["pacemaker"],
+                        medical_sites={"pacemaker": {"areas": [], "side": "left"}})
+    assert plan["cupping"]["allowed"] is True
+    assert plan["electroacupuncture"]["allowed"] is False
+
+
+def test_skin_lesion_site_keeps_needles_off_and_unrecorded_holds_massage(h: Any) -> None:
+    """A lesion recorded on the calf: no calf point; a lesion not recorded: massage and cups held back."""
+    case = {"pain": {"areas": ["buttock", "posterior_thigh", "posterior_calf"]},
+            "examination": {"weakness": ["plantarflexion"]}, "medical": ["skin_lesion_at_site"]}
+    site = {"skin_lesion_at_site": {"areas": ["posterior_calf"], "side": "left"}}
+    recorded = h.clear_plan(**case, medical_sites=site)
+    assert "BL57" not in h.point_codes(recorded)
+    assert recorded["massage"]["allowed"] is True
+    assert "No massage over the recorded site (posterior calf)." in recorded["massage"]["cautions"]
+    assert h.clear_plan(**case)["massage"]["allowed"] is False
+    bare = h.plan(h.make_clear_intake(**case, medical_sites={
+        "skin_lesion_at_site": {"areas": ["posterior_calf"], "side": "left"}}), h.without_safety_rule("skin-lesion"))
+    assert "BL57" in h.point_codes(bare)
+
+
+def test_recent_surgery_site_keeps_needles_off_the_recorded_buttock(h: Any) -> None:
+    plan = h.clear_plan(**SURGERY_CASE, medical_sites={"recent_spinal_surgery": {"areas": ["buttock"], "side": "left"}})
+    assert "GB30" not in h.point_codes(plan)

@@ -47,7 +47,7 @@ def plan_for(intake: object, knowledge: Knowledge | None = None) -> dict[str, An
 def _withheld(tri: TriageResult) -> dict[str, Any]:
     why = f"Treatment withheld: {tri.level} red flags ({', '.join(tri.red_flags)}). {tri.json['advice']}"
     return {
-        "acupuncture": {"points": [], "excluded": [], "reasons": [why]},
+        "acupuncture": {"points": [], "excluded": [], "reasons": [why], "needles": 0},
         "dry_needling": {"allowed": False, "points": [], "reasons": [why]},
         "electroacupuncture": {"allowed": False, "reasons": [why], "pairs": [], "frequency_hz": None, "minutes": None},
         "massage": {"allowed": False, "techniques": [], "cautions": [], "reasons": [why]},
@@ -65,18 +65,23 @@ def _treatment(book: Rulebook, facts: dict[str, object], doc: dict[str, Any],
     pain_side = doc["episode"]["side"]
     protocol = draft(book, facts, pain_side)
     verdict = safety_pass(book, facts, protocol, pain_side)
-    points, needle_reasons = _needled_points(book, verdict, "acupuncture" in modalities)
+    cap = needle_cap(book, facts, verdict)
+    points, needle_reasons = _needled_points(book, verdict, "acupuncture" in modalities, cap)
     acupressure_ok = "acupressure" in modalities and verdict.allows("acupressure")
-    care = self_care(book, facts, verdict.kept, acupressure_ok)
+    care = self_care(book, facts, verdict.kept, acupressure_ok, verdict)
     if not acupressure_ok:
-        care["reasons"] = [NOT_CHOSEN if "acupressure" not in modalities else _why(verdict, "acupressure")]
+        care["reasons"] = [NOT_CHOSEN if "acupressure" not in modalities else _why(verdict, "acupressure"),
+                           *care.get("reasons", [])]
     return {
         "acupuncture": {
-            "points": [_point_json(book, c) for c in points],
+            "points": [_point_json(book, c, verdict) for c in points],
             "excluded": verdict.excluded,
             "reasons": needle_reasons,
+            "needles": count_needles(points),
+            "needle_cap": cap["needles"],
+            "needle_cap_reason": cap["reason"],
         },
-        "dry_needling": _dry_needling(book, verdict, modalities),
+        "dry_needling": _dry_needling(book, verdict, modalities, cap),
         "electroacupuncture": _electro(book, protocol, verdict, points, modalities),
         "massage": _massage(book, protocol, verdict, modalities),
         "cupping": _cupping(book, protocol, verdict, modalities),
@@ -90,9 +95,29 @@ def _why(verdict: SafetyVerdict, modality: str) -> str:
     return " ".join(d["reason"] for d in verdict.disallowed.get(modality, []))
 
 
-def _needled_points(book: Rulebook, verdict: SafetyVerdict, chosen: bool,
+def needles_for(side: str) -> int:
+    """Needles one point takes: two when it is needled on both sides."""
+    return 2 if side == "both" else 1
+
+
+def count_needles(points: list[Candidate]) -> int:
+    return sum(needles_for(c.side) for c in points)
+
+
+def needle_cap(book: Rulebook, facts: dict[str, object], verdict: SafetyVerdict) -> dict[str, Any]:
+    """The session's needle cap: the protocol's first matching cap, lowered by any safety rule that caps it."""
+    base = next(r.item for r in book.needle_caps if r.holds(facts))
+    cap = {"needles": base.needles, "rule": base.id, "reason": base.reason}
+    lower = verdict.needle_cap
+    if lower is not None and lower["value"] < base.needles:
+        cap = {"needles": int(lower["value"]), "rule": lower["rule"], "reason": lower["reason"]}
+    return cap
+
+
+def _needled_points(book: Rulebook, verdict: SafetyVerdict, chosen: bool, cap: dict[str, Any],
                     local_only: bool = False) -> tuple[list[Candidate], list[str]]:
-    """The points to needle after safety, cut to the session's size, with the reasons for what is missing."""
+    """The points to needle after safety, cut to the session's size (in points and in needles), in priority
+    order, with the reasons for what is missing."""
     if not chosen:
         return [], [NOT_CHOSEN]
     if not verdict.allows("acupuncture"):
@@ -102,20 +127,44 @@ def _needled_points(book: Rulebook, verdict: SafetyVerdict, chosen: bool,
     reasons = []
     if len(kept) > limit:
         reasons.append(f"{len(kept) - limit} lower-priority points left out to keep the session to {limit} points.")
-    return kept[:limit], reasons
+    chosen_points: list[Candidate] = []
+    dropped: list[str] = []
+    used = 0
+    for cand in kept[:limit]:
+        if used + needles_for(cand.side) > cap["needles"]:
+            dropped.append(f"{cand.code} ({cand.side})")
+            continue
+        chosen_points.append(cand)
+        used += needles_for(cand.side)
+    if dropped:
+        reasons.append(f"Left out to keep this session within {cap['needles']} needles: {', '.join(dropped)}. "
+                       f"{cap['reason']}")
+    return chosen_points, reasons
 
 
-def _dry_needling(book: Rulebook, verdict: SafetyVerdict, modalities: frozenset[str]) -> dict[str, Any]:
+def _dry_needling(book: Rulebook, verdict: SafetyVerdict, modalities: frozenset[str],
+                  cap: dict[str, Any]) -> dict[str, Any]:
     """Trigger- and motor-point needling of the local points, when the patient chose it (seed 002, seed 004)."""
-    points, reasons = _needled_points(book, verdict, "dry_needling" in modalities, local_only=True)
+    points, reasons = _needled_points(book, verdict, "dry_needling" in modalities, cap, local_only=True)
     if points:
         reasons.insert(0, "Local trigger and motor points only; dry needling uses no distal or systemic points.")
-    return {"allowed": bool(points), "points": [_point_json(book, c) for c in points], "reasons": reasons}
+    return {"allowed": bool(points), "points": [_point_json(book, c, verdict) for c in points], "reasons": reasons,
+            "needles": count_needles(points)}
 
 
-def _point_json(book: Rulebook, cand: Candidate) -> dict[str, Any]:
+def _depth(point_min: float, point_max: float, verdict: SafetyVerdict) -> tuple[list[float], str | None]:
+    cap = verdict.depth_cap
+    if cap is None or point_max <= cap["value"]:
+        return [point_min, point_max], None
+    top = float(cap["value"])
+    why = f"Depth capped at {top:g} cun (usually {point_min:g}–{point_max:g}): {cap['reason']}"
+    return [min(point_min, top), top], why
+
+
+def _point_json(book: Rulebook, cand: Candidate, verdict: SafetyVerdict) -> dict[str, Any]:
     point = book.points[cand.code]
-    return {
+    depth, depth_reason = _depth(point.depth.min_cun, point.depth.max_cun, verdict)
+    out = {
         "code": cand.code,
         "side": cand.side,
         "role": cand.role,
@@ -125,9 +174,12 @@ def _point_json(book: Rulebook, cand: Candidate) -> dict[str, Any]:
         "rules": cand.rules,
         "name": f"{point.pinyin} ({point.english})",
         "location": point.location,
-        "depth_cun": [point.depth.min_cun, point.depth.max_cun],
+        "depth_cun": depth,
         "cautions": list(point.cautions),
     }
+    if depth_reason:
+        out["depth_reason"] = depth_reason
+    return out
 
 
 def _same_side(a: str, b: str) -> str | None:
@@ -149,6 +201,8 @@ def _electro(book: Rulebook, protocol: Draft, verdict: SafetyVerdict, points: li
         return {"allowed": False, "reasons": reasons, "pairs": [], "frequency_hz": None, "minutes": None}
     planned = {c.code: c for c in points}
     chosen: list[dict[str, Any]] = []
+    cap = verdict.pair_cap
+    connections = 0
     for pc in protocol.pairs:
         a, b = pc.codes
         if a not in planned or b not in planned or any(pc.codes == c["points"] for c in chosen):
@@ -160,8 +214,13 @@ def _electro(book: Rulebook, protocol: Draft, verdict: SafetyVerdict, points: li
         if numb:
             reasons.append(f"{a}–{b} not connected: it crosses an area of reduced feeling ({', '.join(sorted(numb))}).")
             continue
+        if cap is not None and connections + needles_for(side) > cap["value"]:
+            reasons.append(f"{a}–{b} not connected: at most {cap['value']:g} electroacupuncture pair"
+                           f"{'s' if cap['value'] != 1 else ''} (a pair on both sides counts two). {cap['reason']}")
+            continue
         chosen.append({"points": (a, b), "side": side, "rule": pc.rule, "reason": pc.reason,
                        "sources": list(pc.sources)})
+        connections += needles_for(side)
         if len(chosen) == book.knowledge.protocol.max_pairs:
             break
     if not chosen:
@@ -184,17 +243,23 @@ def _massage(book: Rulebook, protocol: Draft, verdict: SafetyVerdict, modalities
     if "massage" not in modalities or not verdict.allows("massage"):
         why = NOT_CHOSEN if "massage" not in modalities else _why(verdict, "massage")
         return {"allowed": False, "techniques": [], "cautions": [], "reasons": [why]}
+    omitted = verdict.omitted_techniques
+    kept = [(t, gentle) for t, gentle in protocol.massage if t.id not in omitted]
     cautions = ["Keep pressure and stretching within comfort: too vigorous work can irritate the nerve."]
-    cautions += [f"{tech.name}: gentle only in the acute phase." for tech, gentle in protocol.massage if gentle]
+    cautions += [f"{tech.name}: gentle only in the acute phase." for tech, gentle in kept if gentle]
     cautions += verdict.massage_cautions
+    reasons = list(protocol.massage_skipped)
+    reasons += [f"{t.name} left out: {omitted[t.id]['reason']}" for t, _ in protocol.massage if t.id in omitted]
+    if not kept:
+        return {"allowed": False, "techniques": [], "cautions": [], "reasons": reasons}
     return {
         "allowed": True,
-        "techniques": [tech.id for tech, _ in protocol.massage],
+        "techniques": [tech.id for tech, _ in kept],
         "cautions": cautions,
-        "reasons": protocol.massage_skipped,
+        "reasons": reasons,
         "frequency": book.knowledge.protocol.massage_frequency,
         "details": [{"id": t.id, "name": t.name, "description": t.description, "targets": list(t.targets),
-                     "gentle": gentle, "sources": list(t.sources)} for t, gentle in protocol.massage],
+                     "gentle": gentle, "sources": list(t.sources)} for t, gentle in kept],
     }
 
 

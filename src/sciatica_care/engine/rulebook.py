@@ -19,6 +19,7 @@ from ..knowledge.model import (
     FrequencyRule,
     Knowledge,
     MassageTechnique,
+    NeedleCap,
     PairRule,
     Pattern,
     PhaseBand,
@@ -63,6 +64,7 @@ class Rulebook(Struct, frozen=True):
     pair_rules: tuple[Ruled[PairRule], ...]
     frequency_rules: tuple[Ruled[FrequencyRule], ...]
     massage: tuple[Ruled[MassageTechnique], ...]
+    needle_caps: tuple[Ruled[NeedleCap], ...]
     cupping: Predicate
     exercises: tuple[tuple[Exercise, Predicate, Predicate | None], ...]
     ergonomics: tuple[Ruled[Ergonomic], ...]
@@ -109,6 +111,7 @@ def compile_knowledge(k: Knowledge) -> Rulebook:
         pair_rules=tuple(sorted(_ruled(k.protocol.pair_rules), key=lambda r: r.item.priority)),
         frequency_rules=_ruled(k.protocol.frequency_rules),
         massage=_ruled(k.protocol.massage),
+        needle_caps=_ruled(k.protocol.needle_caps),
         cupping=compile_condition(k.protocol.cupping.when),
         exercises=tuple(
             (e, compile_condition(e.when), compile_condition(e.avoid_when) if e.avoid_when else None)

@@ -25,6 +25,10 @@ FlagGroup = Literal["cauda_equina", "cancer", "infection", "fracture", "other"]
 Modality = Literal["acupuncture", "electroacupuncture", "massage", "cupping", "acupressure", "dry_needling"]
 Thermal = Literal["ice", "heat", "ice_then_heat", "none"]
 View = Literal["back", "front", "lateral", "medial", "hand_dorsal", "foot_dorsal"]
+#: The body position an instruction puts the patient in (supine = lying on the back).
+Position = Literal["seated", "standing", "supine", "prone", "side_lying", "hands_knees", "kneeling"]
+SiteModality = Literal["needles", "electroacupuncture", "cupping", "heat", "massage", "deep_pressure"]
+SeeWithin = Literal["now", "same_day"]
 Scalar = str | bool | int | float
 
 
@@ -94,16 +98,24 @@ class Depth(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
 
 
 class SelfPressure(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """How a patient can press this point at home, in plain words."""
+    """How a patient can press this point at home, in plain words.
+
+    `positions` names every body position the text of `how` mentions; when it includes `supine`,
+    `how_no_supine` is the same instruction without lying on the back (for pregnancy after about 20 weeks).
+    """
 
     how: str
     tool: str | None = None
+    positions: tuple[Position, ...]
+    how_no_supine: str | None = None
 
 
 class Point(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """An acupuncture point the protocols use or the rules may choose.
 
-    Only ASHI has no placement: it lies wherever palpation finds the tender spot.
+    Only ASHI has no placement: it lies wherever palpation finds the tender spot. `confusable_with` lists points
+    a patient pressing at home could not tell this one apart from (Ling Gu beside LI4); `over_large_vessel`
+    marks a point lying over a large artery or vein (BL40 over the popliteal vessels).
     """
 
     code: str
@@ -121,6 +133,8 @@ class Point(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     actions: tuple[str, ...]
     cautions: tuple[str, ...] = ()
     forbidden_in_pregnancy: bool = False
+    confusable_with: tuple[str, ...] = ()
+    over_large_vessel: bool = False
     self_pressure: SelfPressure | None = None
     sources: tuple[str, ...]
 
@@ -298,7 +312,18 @@ class MassageTechnique(Struct, frozen=True, kw_only=True, forbid_unknown_fields=
 class Cupping(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     description: str
     sites: tuple[str, ...]
+    areas: tuple[str, ...]
     when: Condition
+    sources: tuple[str, ...]
+
+
+class NeedleCap(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The most needles one session may use (a point on both sides counts two); the first match wins."""
+
+    id: str
+    when: Condition
+    needles: int
+    reason: str
     sources: tuple[str, ...]
 
 
@@ -306,6 +331,7 @@ class Protocol(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """What the protocol would choose, before any safety rule: points, pairs, frequencies, hands-on work."""
 
     max_points: int
+    needle_caps: tuple[NeedleCap, ...]
     point_rules: tuple[PointRule, ...]
     pair_rules: tuple[PairRule, ...]
     max_pairs: int
@@ -316,9 +342,14 @@ class Protocol(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
 
 
 class Exercise(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A home exercise; `positions` names every body position its instructions mention, and when that
+    includes `supine`, `instructions_no_supine` is the version without lying on the back (or it is held off)."""
+
     id: str
     name: str
     instructions: str
+    positions: tuple[Position, ...]
+    instructions_no_supine: str | None = None
     dosage: str
     when: Condition
     avoid_when: Condition | None = None
@@ -353,7 +384,10 @@ class AcupressureDose(Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
 
 
 class SelfCare(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The home programme; `thermal_areas` are the pain areas where heat or ice packs go."""
+
     exercises: tuple[Exercise, ...]
+    thermal_areas: tuple[str, ...]
     ergonomics: tuple[Ergonomic, ...]
     thermal_rules: tuple[ThermalRule, ...]
     acupressure: AcupressureDose
@@ -365,14 +399,42 @@ class Exclusion(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     codes: tuple[str, ...] = ()
     regions: tuple[Region, ...] = ()
     forbidden_in_pregnancy: bool = False
+    confusable_with_forbidden: bool = False
+    over_large_vessel: bool = False
     side: Literal["any", "affected"] = "any"
+
+
+class WarningSign(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A sign the patient must act on, how soon, and whom to contact."""
+
+    text: str
+    see_within: SeeWithin
+    contact: str
+
+
+class SiteGuard(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Keeps treatment off where a site-bound medical item is (`medical_sites.<item>`).
+
+    With the site recorded, `over_site` is barred where it overlaps the site (needles: points lying in its
+    areas; cupping and heat: where their areas overlap; massage and deep pressure: a caution naming the areas).
+    With the site not recorded every site is possible: `unrecorded` is held back, saying why.
+    """
+
+    item: str
+    over_site: tuple[SiteModality, ...]
+    unrecorded: tuple[SiteModality, ...] = ()
+    unrecorded_reason: str | None = None
 
 
 class SafetyRule(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A contraindication or caution, applied after planning; it may exclude, disallow and warn.
 
     `no_pairs_in_areas_of` names a fact listing pain-area ids (such as `examination.sensory_loss`): no
-    electroacupuncture pair may use a point lying in one of those areas.
+    electroacupuncture pair may use a point lying in one of those areas. `omit_techniques` leaves massage
+    techniques out by id; `max_depth_cun` caps every needle's depth; `max_pairs` caps the electroacupuncture
+    pairs (a pair on both sides counts two); `needle_cap` lowers the session's needle cap; `no_supine` swaps
+    home instructions that lie on the back for their other version or holds them off; `site` keeps treatment
+    off a site-bound item's recorded site; `signs` lists what the patient must act on, with whom to contact.
     """
 
     id: str
@@ -381,8 +443,15 @@ class SafetyRule(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     disallow: tuple[Modality, ...] = ()
     no_pairs_in_areas_of: str | None = None
     massage_cautions: tuple[str, ...] = ()
+    omit_techniques: tuple[str, ...] = ()
+    max_depth_cun: float | None = None
+    max_pairs: int | None = None
+    needle_cap: int | None = None
+    no_supine: bool = False
+    site: SiteGuard | None = None
     warning_id: str | None = None
     warning: str | None = None
+    signs: tuple[WarningSign, ...] = ()
     reason: str
     evidence: str | None = None
     sources: tuple[str, ...]

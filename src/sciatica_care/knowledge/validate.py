@@ -8,6 +8,7 @@ rules that can never fire.
 
 from __future__ import annotations
 
+import re
 import types
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,6 +40,10 @@ FILE_TYPES: dict[str, Any] = {
     "schedule": Schedule, "guideline": Guideline,
 }
 _MODEL_PREFIX = "Checked"
+#: Words that put the patient on their back: an instruction using them must list the `supine` position.
+_SUPINE_WORDS = re.compile(r"face[- ]up|on (?:your|the) back|lying flat|lie flat", re.IGNORECASE)
+#: AACP lists BL31–34 (the sacral foramina) among the points forbidden in pregnancy.
+_FORBIDDEN_BY_CODE = frozenset({"BL31", "BL32", "BL33", "BL34"})
 
 
 def validate_all(directory: Path | None = None) -> list[str]:
@@ -159,6 +164,7 @@ class _Semantics:
         self.check_protocol()
         self.check_first_match_lists()
         self.check_safety()
+        self.check_positions()
         return self.errors
 
     # -- references ------------------------------------------------------------------------------------------
@@ -234,6 +240,13 @@ class _Semantics:
                 self.error("points", f"{where}.placement", "toward and fraction go together")
             if pl.fraction is not None and not 0 < pl.fraction < 1:
                 self.error("points", f"{where}.placement.fraction", "must lie between 0 and 1")
+        for i, p in enumerate(self.k.points):
+            where = f"[{i}] {p.code}"
+            for code in p.confusable_with:
+                if code not in self.codes or code == p.code:
+                    self.error("points", f"{where}.confusable_with", f"unknown or own point code {code!r}")
+            if p.code in _FORBIDDEN_BY_CODE and not p.forbidden_in_pregnancy:
+                self.error("points", f"{where}.forbidden_in_pregnancy", "BL31–34 are forbidden in pregnancy (AACP)")
 
     def check_triage(self) -> None:
         flags = self.catalogue["red_flags"].values or frozenset()
@@ -287,6 +300,17 @@ class _Semantics:
                         self.error("protocol", f"pair_rules[{i}] {pair_rule.id}", f"unknown point code {code!r}")
                 if a == b:
                     self.error("protocol", f"pair_rules[{i}] {pair_rule.id}", f"pair {a}–{b} joins a point to itself")
+        for i, cap in enumerate(p.needle_caps):
+            if cap.needles < 1:
+                self.error("protocol", f"needle_caps[{i}] {cap.id}", "a needle cap must be at least 1")
+        if not p.needle_caps:
+            self.error("protocol", "needle_caps", "no needle cap: every session needs one")
+        for area in p.cupping.areas:
+            if area not in self.areas:
+                self.error("protocol", "cupping.areas", f"unknown pain area {area!r}")
+        for area in self.k.self_care.thermal_areas:
+            if area not in self.areas:
+                self.error("self_care", "thermal_areas", f"unknown pain area {area!r}")
 
     def check_safety(self) -> None:
         for i, rule in enumerate(self.k.safety):
@@ -305,8 +329,40 @@ class _Semantics:
                 spec = self.catalogue.get(rule.no_pairs_in_areas_of)
                 if spec is None or spec.values != self.areas:
                     self.error("safety", f"{where}.no_pairs_in_areas_of", "must name a fact listing pain areas")
-            if rule.warning is None and rule.exclude is None and not rule.disallow and not rule.no_pairs_in_areas_of:
+            techniques = {t.id for t in self.k.protocol.massage}
+            for tech in rule.omit_techniques:
+                if tech not in techniques:
+                    self.error("safety", f"{where}.omit_techniques", f"unknown massage technique {tech!r}")
+            for name, lowest in (("max_depth_cun", 0.1), ("max_pairs", 0), ("needle_cap", 1)):
+                value = getattr(rule, name)
+                if value is not None and value < lowest:
+                    self.error("safety", f"{where}.{name}", f"must be at least {lowest}")
+            if rule.site is not None:
+                if rule.site.item not in _values_tested(rule.when, "medical"):
+                    self.error("safety", f"{where}.site.item", "the rule's condition does not test that medical item")
+                if rule.site.unrecorded and rule.site.unrecorded_reason is None:
+                    self.error("safety", f"{where}.site", "say why the unrecorded site holds treatment back")
+            if rule.signs and not rule.warning:
+                self.error("safety", f"{where}.signs", "warning signs need a warning to carry them")
+            effects = (rule.warning, rule.exclude, rule.disallow, rule.no_pairs_in_areas_of, rule.omit_techniques,
+                       rule.max_depth_cun, rule.max_pairs, rule.needle_cap, rule.no_supine, rule.site)
+            if not any(e for e in effects if e is not None):
                 self.error("safety", where, "the rule has no effect")
+
+    def check_positions(self) -> None:
+        """Position tags match the text: an instruction lying on the back says `supine`, its other version not."""
+        texts: list[tuple[str, str, str, tuple[str, ...], str | None]] = [
+            ("self_care", f"exercises[{i}] {e.id}", e.instructions, e.positions, e.instructions_no_supine)
+            for i, e in enumerate(self.k.self_care.exercises)]
+        texts += [("points", f"{p.code}.self_pressure", p.self_pressure.how, p.self_pressure.positions,
+                   p.self_pressure.how_no_supine) for p in self.k.points if p.self_pressure is not None]
+        for file, where, text, positions, other in texts:
+            if _SUPINE_WORDS.search(text) and "supine" not in positions:
+                self.error(file, f"{where}.positions", "the text lies on the back: list `supine`")
+            if other is not None and _SUPINE_WORDS.search(other):
+                self.error(file, where, "the version without lying on the back still lies on the back")
+            if other is not None and "supine" not in positions:
+                self.error(file, where, "a version without lying on the back, but `supine` is not listed")
 
     def check_first_match_lists(self) -> None:
         lists: list[tuple[str, str, tuple[Any, ...]]] = [
@@ -314,6 +370,7 @@ class _Semantics:
             ("self_care", "thermal_rules", self.k.self_care.thermal_rules),
             ("schedule", "bands", self.k.schedule.bands),
             ("protocol", "frequency_rules", self.k.protocol.frequency_rules),
+            ("protocol", "needle_caps", self.k.protocol.needle_caps),
         ]
         for file, field, items in lists:
             for i, item in enumerate(items):
