@@ -191,8 +191,13 @@ def test_pregnancy_related_in_top_two_alongside_a_disc(h: Any) -> None:
 
 
 def test_pregnancy_related_unlikely_when_not_pregnant(h: Any) -> None:
-    """pregnancy_related stays at the bottom when the patient is not pregnant."""
+    """pregnancy_related is not listed when the patient is recorded as not pregnant, nor for a man; while
+    pregnancy is possible but not recorded it stays at the bottom."""
     a = _assessment(h, patient={"sex": "female", "pregnant": False})
+    assert "pregnancy_related" not in {c["id"] for c in a["causes"]}
+    a = _assessment(h, patient={"sex": "male", "age": 40})
+    assert "pregnancy_related" not in {c["id"] for c in a["causes"]}
+    a = _assessment(h, patient={"sex": "female", "age": 30})
     likelihood = {c["id"]: c["likelihood"] for c in a["causes"]}
     assert likelihood["pregnancy_related"] < 0.1
 
@@ -207,10 +212,13 @@ def test_negative_slr_lowers_disc_likelihood(h: Any) -> None:
 
 @pytest.mark.parametrize("cause", list(CLASSIC))
 def test_causes_sorted_with_likelihoods_in_unit_range(cause: str, h: Any) -> None:
-    """All eight causes are listed, most likely first, each likelihood in 0..1."""
+    """Every cause that can apply is listed (pregnancy only if the patient could be pregnant), most likely first,
+    ranked 1, 2, 3..., each likelihood in 0..1."""
     causes = _assessment(h, **CLASSIC[cause])["causes"]
     likelihoods = [c["likelihood"] for c in causes]
-    assert sorted(c["id"] for c in causes) == sorted(CAUSES)
+    shown = set(CAUSES) if cause == "pregnancy_related" else set(CAUSES) - {"pregnancy_related"}
+    assert sorted(c["id"] for c in causes) == sorted(shown)
+    assert [c["rank"] for c in causes] == list(range(1, len(causes) + 1))
     assert likelihoods == sorted(likelihoods, reverse=True)
     assert all(0 <= x <= 1 for x in likelihoods)
 

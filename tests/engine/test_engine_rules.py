@@ -56,7 +56,11 @@ POINT_RULES: dict[str, dict[str, Any]] = {
     "gallbladder-thigh": {"pain": {"areas": ["lateral_thigh"]}},
     "gallbladder-sinews": {"pain": {"qualities": ["cramping"]}},
     "gallbladder-calf": {"pain": {"areas": ["lateral_calf"]}},
-    "yin-channels-leg": {"pain": {"areas": ["medial_calf", "medial_ankle"]}},
+    "stomach-thigh": {"pain": {"areas": ["anterior_thigh"]}},
+    "stomach-leg": {"pain": {"areas": ["anterior_shin"]}},
+    "spleen-leg": {"pain": {"areas": ["medial_calf", "big_toe"]}},
+    "liver-leg": {"pain": {"areas": ["groin"]}},
+    "kidney-leg": {"pain": {"areas": ["medial_ankle"]}},
     "gallbladder-distal": {"pain": {"areas": ["lateral_thigh"]}},
     "back-shu-lumbar": {"pain": {"areas": ["lower_back"]}},
     "tung-hand": {"pain": {"areas": ["posterior_thigh"]}},
@@ -232,7 +236,7 @@ EXERCISES: dict[str, dict[str, Any]] = {
 }
 EXERCISE_IDS = _ids(K.self_care.exercises)
 
-#: For every exercise with an `avoid_when`: an intake where it suits the case but is held off.
+#: For every exercise with `hold_off` reasons: an intake where it suits the case but is held off.
 EXERCISES_HELD_OFF: dict[str, dict[str, Any]] = {
     "neural_flossing": {**ACUTE, "examination": {"straight_leg_raise": "positive",
                                                  "crossed_straight_leg_raise": "positive"}},
@@ -244,7 +248,7 @@ EXERCISES_HELD_OFF: dict[str, dict[str, Any]] = {
     "dead_bug": {"patient": {"sex": "female", "pregnant": True, "pregnancy_weeks": 24}},
     "pelvic_tilts": {"medical": ["recent_spinal_surgery"]},
 }
-HELD_OFF_IDS = [e.id for e in K.self_care.exercises if e.avoid_when is not None]
+HELD_OFF_IDS = [e.id for e in K.self_care.exercises if e.hold_off]
 
 
 def test_exercise_table_is_complete() -> None:

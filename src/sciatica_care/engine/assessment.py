@@ -68,6 +68,8 @@ def assess(book: Rulebook, facts: dict[str, object]) -> dict[str, Any]:
     causes: list[tuple[float, int, dict[str, Any]]] = []
     for order, scored_cause in enumerate(book.causes):
         cause = scored_cause.item
+        if not book.holds(cause.applies_when, facts):
+            continue  # a cause that cannot apply to this patient (pregnancy for a man) is neither weighed nor shown
         found = _fired(scored_cause.findings, facts)
         logit = cause.prior + sum(f.weight for f in found)
         likelihood = min(0.99, max(0.01, round(1 / (1 + math.exp(-logit)), 2)))
@@ -79,13 +81,14 @@ def assess(book: Rulebook, facts: dict[str, object]) -> dict[str, Any]:
             "findings": _evidence(found),
             "sources": list(cause.sources),
         }))
-    ranked = [c for _, _, c in sorted(causes, key=lambda t: (t[0], t[1]))]
+    ranked = [{**c, "rank": i} for i, (_, _, c) in enumerate(sorted(causes, key=lambda t: (t[0], t[1])), 1)]
     top: str = ranked[0]["id"]
     facts["assessment.top_cause"] = top
     facts["assessment.likely_causes"] = frozenset(c["id"] for c in ranked if c["likelihood"] >= LIKELY) | {top}
 
     return {
         "causes": ranked,
+        "weights_note": k.weights_note,
         "nerve_roots": roots,
         "channels": channels,
         "phase": phase,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..contract import CONTRACT_VERSION
+from ..knowledge.conditions import Facts
 from ..knowledge.facts import intake_facts
 from ..knowledge.model import Knowledge
 from ..version import __version__
@@ -41,7 +42,7 @@ def plan_for(intake: object, knowledge: Knowledge | None = None) -> dict[str, An
         "assessment": assessment,
     }
     body = _treatment(book, facts, doc, modalities) if tri.routine else _withheld(tri)
-    return {**head, **body, "guideline": _guideline(book)}
+    return {**head, **body, "guideline": _guideline(book, facts, _planned(body))}
 
 
 def _withheld(tri: TriageResult) -> dict[str, Any]:
@@ -74,14 +75,14 @@ def _treatment(book: Rulebook, facts: dict[str, object], doc: dict[str, Any],
                            *care.get("reasons", [])]
     return {
         "acupuncture": {
-            "points": [_point_json(book, c, verdict) for c in points],
+            "points": [_point_json(book, c, verdict, facts) for c in points],
             "excluded": verdict.excluded,
             "reasons": needle_reasons,
             "needles": count_needles(points),
             "needle_cap": cap["needles"],
             "needle_cap_reason": cap["reason"],
         },
-        "dry_needling": _dry_needling(book, verdict, modalities, cap),
+        "dry_needling": _dry_needling(book, verdict, modalities, cap, facts),
         "electroacupuncture": _electro(book, protocol, verdict, points, modalities),
         "massage": _massage(book, protocol, verdict, modalities),
         "cupping": _cupping(book, protocol, verdict, modalities),
@@ -143,12 +144,12 @@ def _needled_points(book: Rulebook, verdict: SafetyVerdict, chosen: bool, cap: d
 
 
 def _dry_needling(book: Rulebook, verdict: SafetyVerdict, modalities: frozenset[str],
-                  cap: dict[str, Any]) -> dict[str, Any]:
+                  cap: dict[str, Any], facts: Facts) -> dict[str, Any]:
     """Trigger- and motor-point needling of the local points, when the patient chose it (seed 002, seed 004)."""
     points, reasons = _needled_points(book, verdict, "dry_needling" in modalities, cap, local_only=True)
     if points:
         reasons.insert(0, "Local trigger and motor points only; dry needling uses no distal or systemic points.")
-    return {"allowed": bool(points), "points": [_point_json(book, c, verdict) for c in points], "reasons": reasons,
+    return {"allowed": bool(points), "points": [_point_json(book, c, verdict, facts) for c in points], "reasons": reasons,
             "needles": count_needles(points)}
 
 
@@ -161,7 +162,7 @@ def _depth(point_min: float, point_max: float, verdict: SafetyVerdict) -> tuple[
     return [min(point_min, top), top], why
 
 
-def _point_json(book: Rulebook, cand: Candidate, verdict: SafetyVerdict) -> dict[str, Any]:
+def _point_json(book: Rulebook, cand: Candidate, verdict: SafetyVerdict, facts: Facts) -> dict[str, Any]:
     point = book.points[cand.code]
     depth, depth_reason = _depth(point.depth.min_cun, point.depth.max_cun, verdict)
     out = {
@@ -175,7 +176,7 @@ def _point_json(book: Rulebook, cand: Candidate, verdict: SafetyVerdict) -> dict
         "name": f"{point.pinyin} ({point.english})",
         "location": point.location,
         "depth_cun": depth,
-        "cautions": list(point.cautions),
+        "cautions": [*point.cautions, *book.applicable(point.cautions_if, facts)],
     }
     if depth_reason:
         out["depth_reason"] = depth_reason
@@ -275,15 +276,32 @@ def _cupping(book: Rulebook, protocol: Draft, verdict: SafetyVerdict, modalities
             "sources": list(c.sources)}
 
 
-def _guideline(book: Rulebook) -> dict[str, Any]:
+def _planned(body: dict[str, Any]) -> list[str]:
+    """The modalities this plan actually includes, in the knowledge's order."""
+    included = {
+        "acupuncture": bool(body["acupuncture"]["points"]),
+        "dry_needling": bool(body["dry_needling"]["points"]),
+        "electroacupuncture": bool(body["electroacupuncture"]["pairs"]),
+        "massage": bool(body["massage"]["allowed"]),
+        "cupping": bool(body["cupping"]["allowed"]),
+        "acupressure": bool(body["self_care"]["acupressure"]),
+    }
+    return [m for m in ALL_MODALITIES if included[m]]
+
+
+def _guideline(book: Rulebook, facts: Facts, planned: list[str]) -> dict[str, Any]:
+    """The guideline position, with the consent note naming only the planned modalities and only the evidence
+    statements that apply to this patient."""
     g = book.knowledge.guideline
+    involves = "; ".join(text for m, text in g.consent_modalities.items() if m in planned)
     return {
         "id": g.id,
         "position": g.position,
         "recommends": list(g.recommends),
         "evidence_grade": g.evidence_grade,
-        "consent_note": g.consent_note,
+        "consent_note": g.consent_note.replace("{involves}", involves or g.consent_nothing_planned),
+        "planned_modalities": planned,
         "statements": [{"id": s.id, "text": s.text, "grade": s.grade, "sources": list(s.sources)}
-                       for s in g.statements],
+                       for s in g.statements if book.holds(s.applies_when, facts)],
         "sources": list(g.sources),
     }

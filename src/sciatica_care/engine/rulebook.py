@@ -6,10 +6,12 @@ from typing import Generic, TypeVar
 
 from msgspec import Struct
 
-from ..knowledge.conditions import Predicate, compile_condition
+from ..knowledge.conditions import Facts, Predicate, compile_condition
 from ..knowledge.load import load_knowledge
 from ..knowledge.model import (
     Cause,
+    Caution,
+    Condition,
     CourseBand,
     DerivedFlag,
     Ergonomic,
@@ -66,11 +68,20 @@ class Rulebook(Struct, frozen=True):
     massage: tuple[Ruled[MassageTechnique], ...]
     needle_caps: tuple[Ruled[NeedleCap], ...]
     cupping: Predicate
-    exercises: tuple[tuple[Exercise, Predicate, Predicate | None], ...]
+    exercises: tuple[tuple[Exercise, Predicate], ...]
     ergonomics: tuple[Ruled[Ergonomic], ...]
     thermal: tuple[Ruled[ThermalRule], ...]
     safety: tuple[Ruled[SafetyRule], ...]
     course_bands: tuple[Ruled[CourseBand], ...]
+    applies: dict[int, Predicate]
+
+    def holds(self, when: Condition | None, facts: Facts) -> bool:
+        """Whether an applicability condition (of a caution, note, cause or statement) holds; none means always."""
+        return when is None or self.applies[id(when)](facts)
+
+    def applicable(self, notes: tuple[Caution, ...], facts: Facts) -> list[str]:
+        """The texts of the notes or cautions that apply to this case, in order."""
+        return [n.text for n in notes if self.applies[id(n.when)](facts)]
 
     def point(self, code: str) -> Point | None:
         """A point by its code or any accepted alias, in any letter case."""
@@ -113,15 +124,30 @@ def compile_knowledge(k: Knowledge) -> Rulebook:
         massage=_ruled(k.protocol.massage),
         needle_caps=_ruled(k.protocol.needle_caps),
         cupping=compile_condition(k.protocol.cupping.when),
-        exercises=tuple(
-            (e, compile_condition(e.when), compile_condition(e.avoid_when) if e.avoid_when else None)
-            for e in k.self_care.exercises
-        ),
+        exercises=tuple((e, compile_condition(e.when)) for e in k.self_care.exercises),
         ergonomics=_ruled(k.self_care.ergonomics),
         thermal=_ruled(k.self_care.thermal_rules),
         safety=_ruled(k.safety),
         course_bands=_ruled(k.schedule.bands),
+        applies={id(c): compile_condition(c) for c in _applicability(k)},
     )
+
+
+def _applicability(k: Knowledge) -> list[Condition]:
+    """Every condition that decides whether a caution, note, cause or statement applies to a case."""
+    notes: list[Caution] = []
+    for p in k.points:
+        notes += p.cautions_if
+        if p.self_pressure is not None:
+            notes += p.self_pressure.notes
+    for e in k.self_care.exercises:
+        notes += (*e.notes, *e.hold_off)
+    for g in k.self_care.ergonomics:
+        notes += g.notes
+    found = [n.when for n in notes]
+    found += [c.applies_when for c in k.assessment.causes if c.applies_when is not None]
+    found += [s.applies_when for s in k.guideline.statements if s.applies_when is not None]
+    return found
 
 
 _compiled: dict[int, Rulebook] = {}

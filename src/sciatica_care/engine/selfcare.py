@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..knowledge.conditions import Facts
+from ..knowledge.model import Caution
 from .planning import Candidate
 from .rulebook import Rulebook
 from .safety import SafetyVerdict
@@ -23,28 +24,32 @@ def self_care(book: Rulebook, facts: Facts, points: list[Candidate], acupressure
     no_supine = verdict.no_supine if verdict is not None else None
     thermal = next(r.item for r in book.thermal if r.holds(facts))
     exercises, avoided = [], []
-    for exercise, suits, unsafe in book.exercises:
+    for exercise, suits in book.exercises:
         if not suits(facts):
             continue
-        entry: dict[str, Any] = {"id": exercise.id, "name": exercise.name, "instructions": exercise.instructions,
-                 "dosage": exercise.dosage, "positions": list(exercise.positions), "sources": list(exercise.sources)}
-        if unsafe is not None and unsafe(facts):
-            avoided.append({"id": exercise.id, "name": exercise.name, "reason": exercise.avoid_reason or "",
+        # Held off for the first reason that applies to this patient, and explained by that reason alone.
+        why = next(iter(book.applicable(exercise.hold_off, facts)), None)
+        if why is not None:
+            avoided.append({"id": exercise.id, "name": exercise.name, "reason": why,
                             "sources": list(exercise.sources)})
-        elif no_supine is not None and SUPINE in exercise.positions:
+            continue
+        entry: dict[str, Any] = {"id": exercise.id, "name": exercise.name,
+                                 "instructions": _with_notes(book, exercise.instructions, exercise.notes, facts),
+                                 "dosage": exercise.dosage, "positions": list(exercise.positions),
+                                 "sources": list(exercise.sources)}
+        if no_supine is not None and SUPINE in exercise.positions:
             if exercise.instructions_no_supine is None:
                 avoided.append({"id": exercise.id, "name": exercise.name, "reason": no_supine["reason"],
                                 "rule": no_supine["rule"],
                                 "sources": sorted({*exercise.sources, *no_supine["sources"]})})
                 continue
-            entry["instructions"] = exercise.instructions_no_supine
+            entry["instructions"] = _with_notes(book, exercise.instructions_no_supine, exercise.notes, facts)
             entry["positions"] = [p for p in exercise.positions if p != SUPINE]
             entry["adapted"] = {"rule": no_supine["rule"], "reason": no_supine["reason"]}
-            exercises.append(entry)
-        else:
-            exercises.append(entry)
+        exercises.append(entry)
     ergonomics = [
-        {"id": r.item.id, "name": r.item.name, "advice": r.item.advice, "sources": list(r.item.sources)}
+        {"id": r.item.id, "name": r.item.name, "advice": _with_notes(book, r.item.advice, r.item.notes, facts),
+         "sources": list(r.item.sources)}
         for r in book.ergonomics if r.holds(facts)
     ]
     reasons: list[str] = []
@@ -58,7 +63,7 @@ def self_care(book: Rulebook, facts: Facts, points: list[Candidate], acupressure
         reasons.append(f"Heat held back: {held['reason']}")
     acupressure: list[dict[str, Any]] = []
     if acupressure_allowed:
-        acupressure, held_points = _acupressure(book, points, no_supine)
+        acupressure, held_points = _acupressure(book, points, no_supine, facts)
         reasons += held_points
     care: dict[str, Any] = {
         "thermal": thermal_kind,
@@ -75,8 +80,13 @@ def self_care(book: Rulebook, facts: Facts, points: list[Candidate], acupressure
     return care
 
 
-def _acupressure(book: Rulebook, points: list[Candidate],
-                 no_supine: dict[str, Any] | None) -> tuple[list[dict[str, Any]], list[str]]:
+def _with_notes(book: Rulebook, text: str, notes: tuple[Caution, ...], facts: Facts) -> str:
+    """The text with the notes that apply to this patient appended (a man's plan gets no pregnancy notes)."""
+    return " ".join([text, *book.applicable(notes, facts)])
+
+
+def _acupressure(book: Rulebook, points: list[Candidate], no_supine: dict[str, Any] | None,
+                 facts: Facts) -> tuple[list[dict[str, Any]], list[str]]:
     dose = book.knowledge.self_care.acupressure
     chosen: list[dict[str, Any]] = []
     held: list[str] = []
@@ -98,7 +108,7 @@ def _acupressure(book: Rulebook, points: list[Candidate],
             "side": cand.side,
             "hold_minutes": list(dose.hold_minutes),
             "times_per_day": list(dose.times_per_day),
-            "how": how,
+            "how": _with_notes(book, how, press.notes, facts),
             "tool": press.tool,
             "positions": positions,
             "rule": cand.rules[0],

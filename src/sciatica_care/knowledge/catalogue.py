@@ -152,7 +152,8 @@ def _self_care(k: Knowledge) -> list[str]:
                   [[t.id, describe(t.when), t.thermal, t.advice, _src(t.sources)] for t in s.thermal_rules])
     out += ["### Exercises\n"]
     out += _table(["id", "name", "when", "hold off when", "dosage", "sources"],
-                  [[e.id, e.name, describe(e.when), describe(e.avoid_when) if e.avoid_when else "—", e.dosage,
+                  [[e.id, e.name, describe(e.when),
+                    "; ".join(f"{describe(h.when)}: {h.text}" for h in e.hold_off) or "—", e.dosage,
                     _src(e.sources)] for e in s.exercises])
     out += ["### Ergonomics\n"]
     out += _table(["id", "when", "advice", "sources"],
@@ -181,7 +182,10 @@ def _guideline(k: Knowledge) -> list[str]:
     g = k.guideline
     out = [f"## Guideline position ({g.id}, evidence {g.evidence_grade})\n", g.position + "\n",
            "Recommends: " + "; ".join(g.recommends) + "\n"]
-    out += _table(["statement", "grade", "sources"], [[s.text, s.grade, _src(s.sources)] for s in g.statements])
+    out += _table(["statement", "grade", "stated when", "sources"],
+                  [[s.text, s.grade, describe(s.applies_when) if s.applies_when else "always", _src(s.sources)]
+                   for s in g.statements])
+    out += ["Consent note (" + "{involves}" + " names only the planned modalities): " + g.consent_note + "\n"]
     return out
 
 
@@ -192,7 +196,9 @@ def _points(k: Knowledge) -> list[str]:
         depth = f"{p.depth.min_cun:g}–{p.depth.max_cun:g} cun {p.depth.angle}"
         flags = "forbidden in pregnancy" if p.forbidden_in_pregnancy else ""
         rows.append([p.code, ", ".join(p.aliases), f"{p.pinyin} ({p.english})", p.channel, p.region,
-                     p.location, p.location_status, depth, "; ".join([*p.cautions, flags] if flags else p.cautions),
+                     p.location, p.location_status, depth,
+                     "; ".join([*p.cautions, *(f"{c.text} (when {describe(c.when)})" for c in p.cautions_if),
+                                *([flags] if flags else [])]),
                      _src(p.sources)])
     return out + _table(["code", "aliases", "name", "channel", "region", "location", "status", "depth", "cautions",
                          "sources"], rows)

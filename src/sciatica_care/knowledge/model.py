@@ -67,6 +67,17 @@ class Condition(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     none_of: tuple[Condition, ...] | None = None
 
 
+class Caution(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A sentence that applies only to some patients: it is shown when `when` holds for the case.
+
+    Pregnancy cautions test whether the patient could be pregnant; age-specific ones test `patient.age`. The
+    validator refuses a sentence about pregnancy anywhere it would be shown to every patient.
+    """
+
+    text: str
+    when: Condition
+
+
 class Offset(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Proportional (B-cun) offsets from a landmark, in the body's own directions."""
 
@@ -98,7 +109,7 @@ class Depth(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
 
 
 class SelfPressure(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """How a patient can press this point at home, in plain words.
+    """How a patient can press this point at home, in plain words; `notes` are added when they apply.
 
     `positions` names every body position the text of `how` mentions; when it includes `supine`,
     `how_no_supine` is the same instruction without lying on the back (for pregnancy after about 20 weeks).
@@ -108,10 +119,14 @@ class SelfPressure(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True
     tool: str | None = None
     positions: tuple[Position, ...]
     how_no_supine: str | None = None
+    notes: tuple[Caution, ...] = ()
 
 
 class Point(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """An acupuncture point the protocols use or the rules may choose.
+
+    `cautions` apply to every patient; `cautions_if` only to those for whom their condition holds (a plan shows
+    a pregnancy caution only when the patient could be pregnant).
 
     Only ASHI has no placement: it lies wherever palpation finds the tender spot. `confusable_with` lists points
     a patient pressing at home could not tell this one apart from (Ling Gu beside LI4); `over_large_vessel`
@@ -132,6 +147,7 @@ class Point(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     avoid: tuple[str, ...] = ()
     actions: tuple[str, ...]
     cautions: tuple[str, ...] = ()
+    cautions_if: tuple[Caution, ...] = ()
     forbidden_in_pregnancy: bool = False
     confusable_with: tuple[str, ...] = ()
     over_large_vessel: bool = False
@@ -207,13 +223,17 @@ class Finding(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
 
 
 class Cause(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """A likely cause of sciatica; its likelihood is the logistic of `prior` plus the weights that fired."""
+    """A likely cause of sciatica; its likelihood is the logistic of `prior` plus the weights that fired.
+
+    A cause with `applies_when` is weighed and listed only for patients it can apply to.
+    """
 
     id: str
     name: str
     description: str
     prior: float
     findings: tuple[Finding, ...]
+    applies_when: Condition | None = None
     sources: tuple[str, ...]
 
 
@@ -250,6 +270,7 @@ class Assessment(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     channels: tuple[ChannelMap, ...]
     channel_threshold: float
     causes: tuple[Cause, ...]
+    weights_note: str
     patterns: tuple[Pattern, ...]
     phases: tuple[PhaseBand, ...]
 
@@ -342,18 +363,20 @@ class Protocol(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
 
 
 class Exercise(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """A home exercise; `positions` names every body position its instructions mention, and when that
-    includes `supine`, `instructions_no_supine` is the version without lying on the back (or it is held off)."""
+    """A home exercise. It is held off when one of `hold_off` holds, and explained by the first that does;
+    `notes` are added to the instructions for the patients they apply to. `positions` names every body position
+    its instructions mention, and when that includes `supine`, `instructions_no_supine` is the version without
+    lying on the back (or it is held off)."""
 
     id: str
     name: str
     instructions: str
     positions: tuple[Position, ...]
     instructions_no_supine: str | None = None
+    notes: tuple[Caution, ...] = ()
     dosage: str
     when: Condition
-    avoid_when: Condition | None = None
-    avoid_reason: str | None = None
+    hold_off: tuple[Caution, ...] = ()
     sources: tuple[str, ...]
 
 
@@ -361,6 +384,7 @@ class Ergonomic(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     id: str
     name: str
     advice: str
+    notes: tuple[Caution, ...] = ()
     when: Condition
     sources: tuple[str, ...]
 
@@ -483,20 +507,29 @@ class Schedule(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
 
 
 class EvidenceStatement(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """An evidence statement, worded at the strength of its evidence; stated only where `applies_when` holds."""
+
     id: str
     text: str
     grade: Literal["high", "moderate", "low", "very_low"]
+    applies_when: Condition | None = None
     sources: tuple[str, ...]
 
 
 class Guideline(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """What the guideline says about the treatment we offer, stated on every plan."""
+    """What the guideline says about the treatment we offer, stated on every plan.
+
+    `consent_note` holds one `{involves}`: the engine puts there the `consent_modalities` phrases of the
+    modalities the plan actually includes (or `consent_nothing_planned`), so consent names only what is planned.
+    """
 
     id: str
     position: str
     recommends: tuple[str, ...]
     evidence_grade: Literal["high", "moderate", "low", "very_low"]
     consent_note: str
+    consent_modalities: dict[Modality, str]
+    consent_nothing_planned: str
     statements: tuple[EvidenceStatement, ...]
     sources: tuple[str, ...]
 

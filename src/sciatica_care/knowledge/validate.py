@@ -21,6 +21,7 @@ from .facts import CAUSES, FactSpec, fact_catalogue, intake_fact_paths
 from .load import build, read_raw
 from .model import (
     Assessment,
+    Caution,
     Condition,
     Guideline,
     Knowledge,
@@ -165,6 +166,8 @@ class _Semantics:
         self.check_first_match_lists()
         self.check_safety()
         self.check_positions()
+        self.check_only_what_applies()
+        self.check_wording()
         return self.errors
 
     # -- references ------------------------------------------------------------------------------------------
@@ -379,6 +382,57 @@ class _Semantics:
             if field != "bands" and items and not _always(items[-1].when):
                 self.error(file, field, "the last entry must always match, so every case gets an answer")
 
+    # -- only what applies -----------------------------------------------------------------------------------
+    def check_only_what_applies(self) -> None:
+        """Text shown to every patient never mentions pregnancy; a pregnancy caution or note tests pregnancy."""
+        k = self.k
+        everyone: list[tuple[str, str, str | None]] = []
+        for i, p in enumerate(k.points):
+            where = f"[{i}] {p.code}"
+            everyone += [("points", f"{where}.location", p.location), ("points", f"{where}.depth.note", p.depth.note)]
+            everyone += [("points", f"{where}.cautions[{j}]", c) for j, c in enumerate(p.cautions)]
+            if p.self_pressure is not None:
+                everyone.append(("points", f"{where}.self_pressure.how", p.self_pressure.how))
+        for i, e in enumerate(k.self_care.exercises):
+            everyone += [("self_care", f"exercises[{i}].instructions", e.instructions),
+                         ("self_care", f"exercises[{i}].dosage", e.dosage)]
+        for i, g in enumerate(k.self_care.ergonomics):
+            everyone.append(("self_care", f"ergonomics[{i}].advice", g.advice))
+        gl = k.guideline
+        everyone += [("guideline", "position", gl.position), ("guideline", "consent_note", gl.consent_note),
+                     ("guideline", "consent_nothing_planned", gl.consent_nothing_planned)]
+        everyone += [("guideline", f"recommends[{i}]", r) for i, r in enumerate(gl.recommends)]
+        everyone += [("guideline", f"consent_modalities.{m}", t) for m, t in gl.consent_modalities.items()]
+        everyone += [("guideline", f"statements[{i}].text", st.text)
+                     for i, st in enumerate(gl.statements) if st.applies_when is None]
+        everyone += [("assessment", f"causes[{i}].name", c.name)
+                     for i, c in enumerate(k.assessment.causes) if c.applies_when is None]
+        everyone.append(("assessment", "weights_note", k.assessment.weights_note))
+        for file, path, text in everyone:
+            if _mentions_pregnancy(text):
+                self.error(file, path, "mentions pregnancy in text shown to every patient: move it into a "
+                                       "caution or note whose `when` tests pregnancy")
+        for file, node in (("points", k.points), ("self_care", k.self_care), ("guideline", k.guideline),
+                           ("assessment", k.assessment)):
+            for path, item in _walk(node, ""):
+                if isinstance(item, Caution) and _mentions_pregnancy(item.text) \
+                        and not _facts_tested(item.when) & PREGNANCY_FACTS:
+                    self.error(file, path, "a pregnancy caution whose `when` does not test pregnancy or sex")
+        if gl.consent_note.count("{involves}") != 1:
+            self.error("guideline", "consent_note", "needs exactly one {involves} for the planned modalities")
+
+    def check_wording(self) -> None:
+        """Reasons and evidence statements say what was reported, not absolute claims ("releases", "cures")."""
+        for file in ("protocol", "guideline", "safety", "self_care", "assessment", "points", "triage"):
+            for path, item in _walk(getattr(self.k, file), ""):
+                for name in ("reason", "text", "description", "evidence", "advice", "actions"):
+                    value = getattr(item, name, None)
+                    for text in (value if isinstance(value, tuple) else (value,)):
+                        if isinstance(text, str) and (words := overstated(text)):
+                            self.error(file, f"{path}.{name}" if path else name,
+                                       f"absolute wording {', '.join(words)!r}: say what was reported and how "
+                                       "strong the evidence is, or quote it")
+
     # -- conditions ------------------------------------------------------------------------------------------
     def check_conditions(self, file: str, node: object) -> None:
         for path, item in _walk(node, ""):
@@ -439,6 +493,29 @@ class _Semantics:
         for fact, vals in equals.items():
             if len(vals) > 1:
                 self.error(file, path, f"can never fire: {fact!r} cannot equal {sorted(map(str, vals))} at once")
+
+
+PREGNANCY_FACTS = frozenset({"patient.pregnant", "patient.sex", "patient.pregnancy_weeks"})
+#: Absolute wording that overstates evidence; allowed only inside a quotation ("..." or “...”).
+ABSOLUTE_WORDS = re.compile(r"\b(releases|cures?|proven|proves|guarantees?|eliminates)\b", re.IGNORECASE)
+_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
+
+
+def overstated(text: str) -> list[str]:
+    """The absolute words in `text` outside quotations."""
+    return [m.group(0) for m in ABSOLUTE_WORDS.finditer(_QUOTED.sub("", text))]
+
+
+def _facts_tested(c: Condition) -> set[str]:
+    found = {c.fact} if c.fact else set()
+    for branch in (c.all, c.any, c.none_of):
+        for sub in branch or ():
+            found |= _facts_tested(sub)
+    return found
+
+
+def _mentions_pregnancy(text: str | None) -> bool:
+    return text is not None and "pregnan" in text.lower()
 
 
 def _has_tests(c: Condition) -> bool:
