@@ -82,7 +82,9 @@ def stated_timings(text: str) -> set[SeeWithin]:
 def slowest_stated(text: str) -> SeeWithin | None:
     """The slowest timing the text states, or None when it names no timing."""
     found = stated_timings(text)
-    return min(found, key=URGENCY.__getitem__) if found else None
+    if not found:
+        return None
+    return min(found, key=lambda t: URGENCY[t])
 
 
 def slower_than(text: str, see_within: str) -> set[SeeWithin]:
