@@ -118,6 +118,14 @@ def without_safety_rule(rule_id: str, knowledge: Knowledge | None = None) -> Kno
     return replace(k, safety=kept)
 
 
+def without_escalation(escalation_id: str, knowledge: Knowledge | None = None) -> Knowledge:
+    """The packaged knowledge with one triage escalation (finding) removed (fails loudly if the id is unknown)."""
+    k = knowledge or load_knowledge()
+    kept = tuple(e for e in k.triage.escalations if e.id != escalation_id)
+    assert len(kept) == len(k.triage.escalations) - 1, f"no escalation {escalation_id!r} in the knowledge"
+    return replace(k, triage=replace(k.triage, escalations=kept))
+
+
 def point_codes(plan: dict[str, Any]) -> list[str]:
     return [p["code"] for p in plan["acupuncture"]["points"]]
 
@@ -167,6 +175,7 @@ class Helpers:
     set_path = staticmethod(set_path)
     replace = staticmethod(replace)
     without_safety_rule = staticmethod(without_safety_rule)
+    without_escalation = staticmethod(without_escalation)
     point_codes = staticmethod(point_codes)
     pair_codes = staticmethod(pair_codes)
     acupressure_codes = staticmethod(acupressure_codes)

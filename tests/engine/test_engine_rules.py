@@ -338,7 +338,8 @@ def test_thermal_table_is_complete() -> None:
 def test_thermal_rule_decides_heat_or_ice(rule_id: str, h: Any) -> None:
     """Each thermal rule is the first match for its intake and sets `self_care.thermal`."""
     rule = {r.id: r for r in K.self_care.thermal_rules}[rule_id]
-    care = h.clear_plan(**_overrides(THERMAL, rule_id))["self_care"]
+    knowledge = h.without_escalation("dvt_suspected") if rule_id == "dvt_suspected_no_thermal" else None
+    care = h.plan(h.make_clear_intake(**_overrides(THERMAL, rule_id)), knowledge)["self_care"]
     assert care["thermal_advice"]["rule"] == rule_id
     assert care["thermal"] == rule.thermal
 
@@ -439,7 +440,9 @@ def test_safety_rule_shows_every_declared_effect(rule_id: str, h: Any) -> None:
     """Each safety rule's declared effects are all visible: its warning, exclusions, disallowed modalities,
     unconnected pairs and massage cautions."""
     rule = {r.id: r for r in K.safety}[rule_id]
-    plan = h.plan(_safety_intake(h, rule_id))
+    # suspected DVT stops treatment at triage; its safety rule is the second line, shown without that finding
+    knowledge = h.without_escalation("dvt_suspected") if rule_id == "dvt-suspected" else None
+    plan = h.plan(_safety_intake(h, rule_id), knowledge)
     assert plan["treatment_allowed"] is True, "the intake must reach the safety pass"
     if rule.warning:
         warnings = {w["id"]: w for w in plan["warnings"]}

@@ -218,11 +218,36 @@ DVT_CASE = {"medical": ["dvt_suspected"],
             "pain": {"areas": ["buttock", "posterior_thigh", "posterior_calf", "lateral_calf"]}}
 
 
+#: Suspected DVT stops treatment at triage (a doctor the same day); the safety rule is the second line, shown
+#: on knowledge without that triage finding.
+
+
+def test_dvt_stops_treatment_at_triage(h: Any) -> None:
+    """Suspected DVT: a doctor today, level urgent, no treatment at all (no points, pairs, massage, cupping)."""
+    plan = h.clear_plan(**DVT_CASE)
+    assert plan["triage"]["see_within"] == "same_day"
+    assert plan["triage"]["level"] == "urgent"
+    assert plan["treatment_allowed"] is False
+    assert not h.everywhere(plan)
+    assert plan["massage"]["allowed"] is False
+    assert plan["cupping"]["allowed"] is False
+    assert "dvt_suspected" in h.warning_ids(plan)
+
+
+def test_without_the_dvt_finding_the_leg_is_treated(h: Any) -> None:
+    """Remove the triage finding and a suspected DVT is treated again (the hazard of issue 9)."""
+    plan = h.plan(h.make_clear_intake(**DVT_CASE), h.without_escalation("dvt_suspected"))
+    assert plan["treatment_allowed"] is True
+    assert plan["triage"]["see_within"] == "none"
+
+
 @covers("dvt-suspected")
 @pytest.mark.parametrize("side", ["left", "right", "both"])
 def test_dvt_no_massage_no_cupping_no_leg_points_on_painful_side(side: str, h: Any) -> None:
-    """Suspected DVT: no massage, no cupping, no leg point on the painful side, a dvt_suspected warning."""
-    plan = h.clear_plan(**DVT_CASE, episode={"side": side})
+    """Second line, if triage let a suspected DVT through: no massage, no cupping, no leg point on the painful
+    side, a dvt_suspected warning."""
+    plan = h.plan(h.make_clear_intake(**DVT_CASE, episode={"side": side}), h.without_escalation("dvt_suspected"))
+    assert plan["treatment_allowed"] is True
     painful = {side, "both", "midline"} if side != "both" else {"left", "right", "both", "midline"}
     assert plan["massage"]["allowed"] is False
     assert plan["cupping"]["allowed"] is False
@@ -233,8 +258,10 @@ def test_dvt_no_massage_no_cupping_no_leg_points_on_painful_side(side: str, h: A
 
 @pytest.mark.parametrize("side", ["left", "right"])
 def test_without_the_rule_dvt_gets_massage_cupping_and_leg_points(side: str, h: Any) -> None:
-    """Remove dvt-suspected and massage, cupping and leg points on the painful side return."""
-    plan = h.plan(h.make_clear_intake(**DVT_CASE, episode={"side": side}), h.without_safety_rule("dvt-suspected"))
+    """Remove dvt-suspected (and the triage finding) and massage, cupping and leg points on the painful side
+    return."""
+    k = h.without_safety_rule("dvt-suspected", h.without_escalation("dvt_suspected"))
+    plan = h.plan(h.make_clear_intake(**DVT_CASE, episode={"side": side}), k)
     assert plan["massage"]["allowed"] is True
     assert plan["cupping"]["allowed"] is True
     assert _regions(plan, {side}) & LEG_REGIONS
@@ -242,7 +269,7 @@ def test_without_the_rule_dvt_gets_massage_cupping_and_leg_points(side: str, h: 
 
 def test_dvt_plans_no_ashi_on_the_painful_leg(h: Any) -> None:
     """Suspected DVT with leg pain: no ashi (wherever-it-hurts) point is needled on the painful leg."""
-    plan = h.clear_plan(**DVT_CASE)
+    plan = h.plan(h.make_clear_intake(**DVT_CASE), h.without_escalation("dvt_suspected"))
     assert "ASHI" not in h.point_codes(plan)
 
 
@@ -441,7 +468,8 @@ def test_every_safety_rule_has_a_removal_test() -> None:
 )
 def test_medical_item_warning_carries_the_item_id(item: str, h: Any) -> None:
     """Every medical history item raises a warning whose id is that item's id, as the contract fixes."""
-    plan = h.clear_plan(medical=[item])
+    knowledge = h.without_escalation("dvt_suspected") if item == "dvt_suspected" else None
+    plan = h.plan(h.make_clear_intake(medical=[item]), knowledge)
     by_rule = {w["rule"]: w["id"] for w in plan["warnings"]}
     rules_for_item = [r.id for r in K.safety if r.warning and item in (r.when.any_of or ())]
     assert rules_for_item, f"no safety rule warns about {item}"
@@ -507,7 +535,7 @@ def test_acupressure_follows_the_needle_side(side: str, h: Any) -> None:
 
 BLEED_CASE = {"episode": {"duration_weeks": 20, "side": "both", "onset": "gradual"},  # chronic: deep work planned
               "pain": {"leg_nrs": 7, "areas": ["lower_back", "buttock", "posterior_thigh", "posterior_calf"]},
-              "examination": {"weakness": ["plantarflexion"]}}
+              "examination": {"straight_leg_raise": "positive"}}  # no deficit: weakness in both legs is a same-day referral
 DEEP_WORK = {"deep_tissue", "pnf_stretching", "trigger_point_release"}
 
 

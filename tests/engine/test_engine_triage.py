@@ -9,7 +9,9 @@ import pytest
 
 from sciatica_care import plan_for
 from sciatica_care.contract import intake_schema
+from sciatica_care.engine.triage import SEVERITY
 from sciatica_care.knowledge.load import load_knowledge
+from sciatica_care.knowledge.timing import URGENCY
 
 #: The contract's groups (contract/README.md, `red_flags`), written out by hand.
 CONTRACT_GROUPS = {
@@ -87,11 +89,12 @@ def test_non_routine_level_withholds_all_treatment(flag: str, h: Any) -> None:
 
 @pytest.mark.parametrize("level", ["emergency", "urgent"])
 def test_withheld_plan_warns_with_the_triage_advice(level: str, h: Any) -> None:
-    """A withheld plan carries a triage warning and the level's advice from the knowledge."""
+    """A withheld plan carries a triage warning and the advice the knowledge gives for its timing and level."""
     flag = "saddle_anaesthesia" if level == "emergency" else "fever"
     plan = h.clear_plan(red_flags=[flag])
-    advice = {a.level: a.advice for a in load_knowledge().triage.advice}[level]
-    assert plan["triage"]["advice"] == advice
+    table = {(a.see_within, a.level): a.advice for a in load_knowledge().triage.advice}
+    see_within = plan["triage"]["see_within"]
+    assert plan["triage"]["advice"] == table.get((see_within, level), table[(see_within, None)])
     assert f"triage-{level}" in h.warning_ids(plan)
 
 
@@ -158,6 +161,8 @@ ESCALATIONS: dict[str, dict[str, Any]] = {
     "progressive_weakness_both_legs": {
         "red_flags": ["progressive_weakness"], "episode": {"side": "both", "onset": "gradual"},
     },
+    "bilateral_neurology": {"episode": {"side": "both", "onset": "gradual"},
+                            "examination": {"reflexes": {"ankle": "absent"}}},
     "progressive_weakness_with_cauda_equina_sign": {
         "red_flags": ["progressive_weakness", "bladder_dysfunction"],
     },
@@ -165,8 +170,14 @@ ESCALATIONS: dict[str, dict[str, Any]] = {
         "red_flags": ["history_of_cancer"], "examination": {"weakness": ["ankle_dorsiflexion"]},
     },
     "active_cancer_with_radicular_pain": {"medical": ["active_cancer"], "pain": {"leg_nrs": 4}},
+    "active_cancer_spinal_pain": {"medical": ["active_cancer"], "episode": {"duration_weeks": 30}},
+    "suspected_spinal_infection": {"red_flags": ["fever", "immunosuppression"]},
+    "fever_with_neurology": {"red_flags": ["fever"], "examination": {"weakness": ["plantarflexion"]}},
+    "acute_foot_drop": {"examination": {"weakness": ["ankle_dorsiflexion"], "power": {"ankle_dorsiflexion": 3}}},
+    "dvt_suspected": {"medical": ["dvt_suspected"]},
 }
 ESCALATION_IDS = [e.id for e in load_knowledge().triage.escalations]
+ESCALATION_BY_ID = {e.id: e for e in load_knowledge().triage.escalations}
 
 
 def test_escalation_table_covers_every_escalation() -> None:
@@ -175,24 +186,32 @@ def test_escalation_table_covers_every_escalation() -> None:
 
 
 @pytest.mark.parametrize("escalation_id", ESCALATION_IDS)
-def test_escalation_fires_and_raises_to_emergency(escalation_id: str, h: Any) -> None:
-    """Each escalation fires on its combination, is listed, and leaves the level at emergency."""
-    plan = h.clear_plan(**ESCALATIONS.get(escalation_id, {}))
-    assert escalation_id in [e["id"] for e in plan["triage"]["escalations"]]
-    assert plan["triage"]["level"] == "emergency"
+def test_escalation_fires_and_sets_its_level_and_timing(escalation_id: str, h: Any) -> None:
+    """Each escalation fires on its combination, is listed with its timing and contact, and the plan is at least
+    as urgent as it says; a same-day-or-sooner finding stops treatment."""
+    e = ESCALATION_BY_ID[escalation_id]
+    plan = h.clear_plan(**ESCALATIONS[escalation_id])
+    entry = {x["id"]: x for x in plan["triage"]["escalations"]}[escalation_id]
+    assert (entry["level"], entry["see_within"], entry["contact"]) == (e.level, e.see_within, e.contact)
+    assert SEVERITY[plan["triage"]["level"]] >= SEVERITY[e.level]
+    assert URGENCY[plan["triage"]["see_within"]] >= URGENCY[e.see_within]
+    assert plan["treatment_allowed"] is False
+    assert plan["acupuncture"]["points"] == []
 
 
-@pytest.mark.parametrize(
-    "escalation_id",
-    ["progressive_weakness_both_legs", "cancer_with_new_nerve_deficit", "active_cancer_with_radicular_pain"],
-)
-def test_removing_an_escalation_leaves_the_flag_level(escalation_id: str, h: Any, knowledge: Any) -> None:
-    """Without the escalation rule the same case is only urgent: the escalation is what makes it an emergency."""
-    triage = h.replace(
-        knowledge.triage, escalations=tuple(e for e in knowledge.triage.escalations if e.id != escalation_id))
-    reduced = h.replace(knowledge, triage=triage)
-    plan = plan_for(h.make_clear_intake(**ESCALATIONS[escalation_id]), reduced)
-    assert plan["triage"]["level"] == "urgent"
+#: Escalations that name a combination whose flags already reach the same level and timing (they document the
+#: finding and its contact; removing them changes nothing): the bladder flag is already `now`, fever `same_day`.
+RESTATING = {"progressive_weakness_with_cauda_equina_sign", "suspected_spinal_infection"}
+
+
+@pytest.mark.parametrize("escalation_id", [e for e in ESCALATION_IDS if e not in RESTATING])
+def test_removing_an_escalation_lowers_the_plan(escalation_id: str, h: Any) -> None:
+    """Without the escalation the same case is less urgent (level or timing): the finding is what raises it."""
+    e = ESCALATION_BY_ID[escalation_id]
+    plan = plan_for(h.make_clear_intake(**ESCALATIONS[escalation_id]), h.without_escalation(escalation_id))
+    lower_level = SEVERITY[plan["triage"]["level"]] < SEVERITY[e.level]
+    lower_timing = URGENCY[plan["triage"]["see_within"]] < URGENCY[e.see_within]
+    assert lower_level or lower_timing
 
 
 def test_progressive_weakness_one_side_is_not_escalated(h: Any) -> None:
@@ -217,7 +236,7 @@ def test_new_pain_over_50_warns_without_raising_the_level(h: Any) -> None:
     assert "new-pain-over-50" in h.warning_ids(plan)
 
 
-@pytest.mark.parametrize("item", [m for m in MEDICAL if m != "active_cancer"])
+@pytest.mark.parametrize("item", [m for m in MEDICAL if m not in {"active_cancer", "dvt_suspected"}])
 def test_medical_risk_factor_alone_never_raises_the_level(item: str, h: Any) -> None:
     """A medical history item without a red flag (diabetes, say) leaves triage routine."""
     plan = h.clear_plan(medical=[item])

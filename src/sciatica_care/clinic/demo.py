@@ -45,6 +45,17 @@ PROFILES = [  # (areas, roots-ish examination, worse_with)
 ]
 
 
+def _examination(exam: dict[str, Any], side: str, red_flags: list[str] | None) -> dict[str, Any]:
+    """The profile's examination with its weakness graded (4/5: present, not a foot drop). Weakness in both legs
+    is bilateral neurology, a same-day referral, so the treated two-legged cases have none."""
+    out = dict(exam)
+    if side == "both" and not red_flags:
+        out.pop("weakness", None)
+    if out.get("weakness"):
+        out["power"] = dict.fromkeys(out["weakness"], 4)
+    return out
+
+
 def _intake(rng: random.Random, age: int, sex: str, *, pregnant_weeks: int | None = None,
             red_flags: list[str] | None = None) -> dict[str, Any]:
     areas, exam, worse = rng.choice(PROFILES)
@@ -61,7 +72,7 @@ def _intake(rng: random.Random, age: int, sex: str, *, pregnant_weeks: int | Non
                     "after_lifting": rng.random() < 0.3},
         "pain": {"leg_nrs": rng.randint(5, 9), "back_nrs": rng.randint(2, 7), "areas": areas,
                  "qualities": rng.sample(vocab.QUALITIES, 2), "worse_with": worse, "better_with": ["lying"]},
-        "examination": dict(exam),
+        "examination": _examination(exam, side, red_flags),
         "red_flags": red_flags or [],
         "medical": rng.choice([[], [], [], ["diabetes"], ["anticoagulants"], ["needle_phobia"]]),
         "tcm": {"signs": rng.sample(vocab.TCM_SIGNS, 2), "tongue": [rng.choice(vocab.TONGUE)],

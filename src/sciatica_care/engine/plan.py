@@ -30,6 +30,7 @@ def plan_for(intake: object, knowledge: Knowledge | None = None) -> dict[str, An
     tri = triage(book, facts)
     facts["triage.red_flags"] = frozenset(tri.red_flags)
     facts["triage.level"] = tri.level
+    facts["triage.see_within"] = tri.see_within
     assessment = assess(book, facts)
     prefs = doc.get("preferences") or {}
     modalities = frozenset(prefs.get("modalities", ALL_MODALITIES))
@@ -46,7 +47,8 @@ def plan_for(intake: object, knowledge: Knowledge | None = None) -> dict[str, An
 
 
 def _withheld(tri: TriageResult) -> dict[str, Any]:
-    why = f"Treatment withheld: {tri.level} red flags ({', '.join(tri.red_flags)}). {tri.json['advice']}"
+    found = [*tri.red_flags, *(e["id"] for e in tri.json["escalations"] if e["id"] not in tri.red_flags)]
+    why = f"{tri.json['timing']} Treatment withheld until a doctor has seen the patient ({', '.join(found)})."
     return {
         "acupuncture": {"points": [], "excluded": [], "reasons": [why], "needles": 0},
         "dry_needling": {"allowed": False, "points": [], "reasons": [why]},
@@ -57,7 +59,9 @@ def _withheld(tri: TriageResult) -> dict[str, Any]:
                       "reasons": ["No home programme until a doctor has assessed the red flags."]},
         "schedule": no_schedule("No course is booked until the patient has been medically assessed."),
         "warnings": [{"id": f"triage-{tri.level}", "text": tri.json["advice"], "rule": f"triage-{tri.level}",
-                      "sources": tri.json["sources"]}],
+                      "sources": tri.json["sources"]},
+                     *({"id": e["id"], "text": e["advice"], "rule": e["id"], "sources": e["sources"]}
+                       for e in tri.json["escalations"] if "advice" in e)],
     }
 
 

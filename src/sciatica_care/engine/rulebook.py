@@ -30,6 +30,7 @@ from ..knowledge.model import (
     RedFlag,
     SafetyRule,
     ThermalRule,
+    TimingWords,
     TriageAdvice,
 )
 
@@ -57,7 +58,8 @@ class Rulebook(Struct, frozen=True):
     flags: dict[str, RedFlag]
     derived_flags: tuple[Ruled[DerivedFlag], ...]
     escalations: tuple[Ruled[Escalation], ...]
-    triage_advice: dict[str, TriageAdvice]
+    triage_advice: dict[tuple[str, str | None], TriageAdvice]
+    timing_words: dict[str, TimingWords]
     phases: tuple[Ruled[PhaseBand], ...]
     roots: tuple[Scored[str], ...]
     causes: tuple[Scored[Cause], ...]
@@ -113,7 +115,8 @@ def compile_knowledge(k: Knowledge) -> Rulebook:
         flags={f.id: f for f in k.triage.flags},
         derived_flags=_ruled(k.triage.derived),
         escalations=_ruled(k.triage.escalations),
-        triage_advice={a.level: a for a in k.triage.advice},
+        triage_advice={(a.see_within, a.level): a for a in k.triage.advice},
+        timing_words={t.see_within: t for t in k.triage.timing},
         phases=_ruled(k.assessment.phases),
         roots=tuple(_scored(r.root, r.findings) for r in k.assessment.roots),
         causes=tuple(_scored(c, c.findings) for c in k.assessment.causes),

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from msgspec import Struct
 
 from ..contract import intake_schema
+from .timing import SEE_WITHIN
 
 FactKind = Literal["set", "enum", "bool", "number"]
 
@@ -88,6 +89,7 @@ def fact_catalogue(pattern_ids: tuple[str, ...]) -> dict[str, FactSpec]:
     catalogue.update({
         "triage.red_flags": FactSpec("set", red_flags),
         "triage.level": FactSpec("enum", frozenset(LEVELS)),
+        "triage.see_within": FactSpec("enum", frozenset(SEE_WITHIN)),
         "assessment.phase": FactSpec("enum", frozenset(PHASES)),
         "assessment.nerve_roots": FactSpec("set", frozenset(ROOTS)),
         "assessment.channels": FactSpec("set", frozenset(CHANNELS)),

@@ -21,6 +21,7 @@ Region = Literal[
 Role = Literal["local", "distal", "systemic", "balance"]
 SideRule = Literal["affected", "opposite", "both", "midline"]
 Level = Literal["emergency", "urgent", "routine"]
+SeeWithin = Literal["now", "same_day", "two_weeks", "none"]
 FlagGroup = Literal["cauda_equina", "cancer", "infection", "fracture", "other"]
 Modality = Literal["acupuncture", "electroacupuncture", "massage", "cupping", "acupressure", "dry_needling"]
 Thermal = Literal["ice", "heat", "ice_then_heat", "none"]
@@ -28,7 +29,6 @@ View = Literal["back", "front", "lateral", "medial", "hand_dorsal", "foot_dorsal
 #: The body position an instruction puts the patient in (supine = lying on the back).
 Position = Literal["seated", "standing", "supine", "prone", "side_lying", "hands_knees", "kneeling"]
 SiteModality = Literal["needles", "electroacupuncture", "cupping", "heat", "massage", "deep_pressure"]
-SeeWithin = Literal["now", "same_day"]
 Scalar = str | bool | int | float
 
 
@@ -170,6 +170,8 @@ class RedFlag(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     id: str
     group: FlagGroup
     level: Level
+    see_within: SeeWithin
+    contact: str
     question: str
     practitioner_advice: str
     patient_text: str
@@ -187,21 +189,37 @@ class DerivedFlag(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True)
 
 
 class Escalation(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """A combination of findings that raises the triage level above what its flags give alone."""
+    """A finding, or a combination of findings, that needs a doctor by itself or sooner than its flags alone:
+    it sets a triage level and a referral timing (`see_within`), with whom to contact."""
 
     id: str
     when: Condition
     level: Level
+    see_within: SeeWithin
+    contact: str
     reason: str
+    advice: str | None = None
+    patient_text: str | None = None
     sources: tuple[str, ...]
 
 
 class TriageAdvice(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """What to tell the practitioner at each triage level."""
+    """The headline advice for a referral timing; an entry with a `level` applies only at that level, the entry
+    without one to every other level."""
 
-    level: Level
+    see_within: SeeWithin
+    level: Level | None = None
     advice: str
     patient_text: str
+    sources: tuple[str, ...]
+
+
+class TimingWords(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The plain words that state a referral timing first, for the practitioner and for the patient."""
+
+    see_within: SeeWithin
+    practitioner: str
+    patient: str
     sources: tuple[str, ...]
 
 
@@ -209,6 +227,7 @@ class Triage(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     flags: tuple[RedFlag, ...]
     derived: tuple[DerivedFlag, ...]
     escalations: tuple[Escalation, ...]
+    timing: tuple[TimingWords, ...]
     advice: tuple[TriageAdvice, ...]
 
 

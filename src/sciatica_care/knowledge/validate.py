@@ -34,6 +34,7 @@ from .model import (
     Source,
     Triage,
 )
+from .timing import SEE_WITHIN, URGENCY, clause_timings
 
 FILE_TYPES: dict[str, Any] = {
     "sources": list[Source], "landmarks": list[Landmark], "points": list[Point], "triage": Triage,
@@ -261,10 +262,40 @@ class _Semantics:
         for i, d in enumerate(self.k.triage.derived):
             if d.flag not in flags:
                 self.error("triage", f"derived[{i}].flag", f"unknown red flag {d.flag!r}")
-        levels = {a.level for a in self.k.triage.advice}
-        for level in ("emergency", "urgent", "routine"):
-            if level not in levels:
-                self.error("triage", "advice", f"no advice for level {level!r}")
+        self.check_referral_timing()
+
+    def check_referral_timing(self) -> None:
+        """Every timing has its words and a fallback advice; a same-day-or-sooner item stops treatment (level at
+        least urgent), a routine level has no referral; no advice text states a slower timing than its own."""
+        t = self.k.triage
+        for sw in SEE_WITHIN:
+            if sw not in {w.see_within for w in t.timing}:
+                self.error("triage", "timing", f"no words for see_within {sw!r}")
+            if (sw, None) not in {(a.see_within, a.level) for a in t.advice}:
+                self.error("triage", "advice", f"no advice for see_within {sw!r} (an entry without a level)")
+        seen: set[tuple[str, str | None]] = set()
+        for i, a in enumerate(t.advice):
+            if (a.see_within, a.level) in seen:
+                self.error("triage", f"advice[{i}]", f"a second entry for {a.see_within!r} at level {a.level!r}")
+            seen.add((a.see_within, a.level))
+            self._timing_text("triage", f"advice[{i}]", a.see_within, a.advice, a.patient_text)
+        items = [(f"flags[{i}] {f.id}", f.level, f.see_within, (f.practitioner_advice, f.patient_text))
+                 for i, f in enumerate(t.flags)]
+        items += [(f"escalations[{i}] {e.id}", e.level, e.see_within, (e.advice or "", e.patient_text or ""))
+                  for i, e in enumerate(t.escalations)]
+        for path, level, see_within, texts in items:
+            if see_within in ("now", "same_day") and level == "routine":
+                self.error("triage", path, f"see_within {see_within!r} stops treatment, so the level cannot be routine")
+            if level != "routine" and see_within == "none":
+                self.error("triage", path, f"level {level!r} needs a doctor: see_within cannot be 'none'")
+            self._timing_text("triage", path, see_within, *texts)
+
+    def _timing_text(self, file: str, path: str, see_within: str, *texts: str) -> None:
+        for text in texts:
+            for clause, stated in clause_timings(text):
+                if URGENCY[stated] < URGENCY[see_within]:
+                    self.error(file, path, f"states a slower timing ({stated}) than its see_within {see_within!r}: "
+                                           f"{clause!r}")
 
     def check_assessment(self) -> None:
         a = self.k.assessment

@@ -1,0 +1,92 @@
+"""Referral timing: the four `see_within` values, their order, and a reader that finds the timings a sentence
+states, so a test (or a report) can prove that no text names a slower timing than the plan's `see_within`.
+
+`now` is the emergency department within hours; `same_day` is a doctor today; `two_weeks` is an urgent GP
+appointment within two weeks (NICE NG127's "urgently"); `none` is no referral. The reader is deliberately plain:
+it splits the text into clauses, looks in each for the phrases people use for each timing, skips a phrase that is
+negated in its clause ("do not wait for your next appointment", "rather than urgent"), and takes the most urgent
+phrase as the clause's timing ("an emergency department today, within hours" states `now`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Literal
+
+SeeWithin = Literal["now", "same_day", "two_weeks", "none"]
+
+#: Most urgent first.
+SEE_WITHIN: tuple[SeeWithin, ...] = ("now", "same_day", "two_weeks", "none")
+URGENCY: dict[str, int] = {"now": 3, "same_day": 2, "two_weeks": 1, "none": 0}
+
+_PHRASES: dict[SeeWithin, tuple[str, ...]] = {
+    "now": (
+        r"now", r"straight away", r"right away", r"immediately", r"at once", r"within (?:a few )?hours",
+        r"within the (?:next )?(?:few )?hours", r"999", r"(?:call|calling) an ambulance", r"emergency department",
+        r"a ?& ?e",
+    ),
+    "same_day": (
+        r"today", r"(?:the )?same[- ]day", r"this day", r"within 24 hours", r"within a day", r"tonight",
+        r"111",
+    ),
+    "two_weeks": (
+        r"(?:within |in |next )?(?:two|2) weeks", r"(?:a|one) fortnight", r"(?:in )?the next few days",
+        r"within (?:a )?few days", r"this week", r"soon", r"promptly", r"urgent(?:ly)?",
+    ),
+    "none": (
+        r"routine (?:appointment|referral|gp appointment)", r"next (?:appointment|visit)", r"when convenient",
+        r"in (?:a few|several|some) weeks", r"if (?:it is |it's )?not (?:better|improving)",
+    ),
+}
+_PATTERNS: tuple[tuple[SeeWithin, re.Pattern[str]], ...] = tuple(
+    (timing, re.compile(rf"(?<![\w-])(?:{'|'.join(phrases)})(?![\w-])", re.IGNORECASE))
+    for timing, phrases in _PHRASES.items()
+)
+_CLAUSE_BREAK = re.compile(r"[.;:!?—–()\n]|,\s")
+_NEGATION = re.compile(
+    r"\b(?:(?:not|no)(?! later than)|never|don't|rather than|instead of)\b", re.IGNORECASE
+)
+
+
+def most_urgent(values: Iterable[str]) -> SeeWithin:
+    """The most urgent of the timings given (`none` when there are none)."""
+    best: SeeWithin = "none"
+    for value in values:
+        if URGENCY[value] > URGENCY[best]:
+            best = value  # type: ignore[assignment]
+    return best
+
+
+def clause_timings(text: str) -> list[tuple[str, SeeWithin]]:
+    """Each clause of the text that states a timing, with that timing (its most urgent phrase that is not
+    negated earlier in the clause)."""
+    out: list[tuple[str, SeeWithin]] = []
+    for clause in _CLAUSE_BREAK.split(text):
+        found: list[SeeWithin] = []
+        for timing, pattern in _PATTERNS:
+            for match in pattern.finditer(clause):
+                if not _NEGATION.search(clause[: match.start()]):
+                    found.append(timing)
+                    break
+        if found:
+            out.append((clause.strip(), most_urgent(found)))
+    return out
+
+
+def stated_timings(text: str) -> set[SeeWithin]:
+    """Every timing the text's clauses state."""
+    return {timing for _, timing in clause_timings(text)}
+
+
+def slowest_stated(text: str) -> SeeWithin | None:
+    """The slowest timing the text states, or None when it names no timing."""
+    found = stated_timings(text)
+    if not found:
+        return None
+    return min(found, key=lambda t: URGENCY[t])
+
+
+def slower_than(text: str, see_within: str) -> set[SeeWithin]:
+    """The timings the text states that are slower than `see_within` (empty when the text is consistent)."""
+    return {t for t in stated_timings(text) if URGENCY[t] < URGENCY[see_within]}
