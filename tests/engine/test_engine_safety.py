@@ -535,7 +535,8 @@ def test_acupressure_follows_the_needle_side(side: str, h: Any) -> None:
 
 BLEED_CASE = {"episode": {"duration_weeks": 20, "side": "both", "onset": "gradual"},  # chronic: deep work planned
               "pain": {"leg_nrs": 7, "areas": ["lower_back", "buttock", "posterior_thigh", "posterior_calf"]},
-              "examination": {"straight_leg_raise": "positive"}}  # no deficit: weakness in both legs is a same-day referral
+              # no deficit: weakness in both legs is bilateral neurology, a same-day referral
+              "examination": {"straight_leg_raise": "positive"}}
 DEEP_WORK = {"deep_tissue", "pnf_stretching", "trigger_point_release"}
 
 

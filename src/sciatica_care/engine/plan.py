@@ -153,8 +153,8 @@ def _dry_needling(book: Rulebook, verdict: SafetyVerdict, modalities: frozenset[
     points, reasons = _needled_points(book, verdict, "dry_needling" in modalities, cap, local_only=True)
     if points:
         reasons.insert(0, "Local trigger and motor points only; dry needling uses no distal or systemic points.")
-    return {"allowed": bool(points), "points": [_point_json(book, c, verdict, facts) for c in points], "reasons": reasons,
-            "needles": count_needles(points)}
+    return {"allowed": bool(points), "points": [_point_json(book, c, verdict, facts) for c in points],
+            "reasons": reasons, "needles": count_needles(points)}
 
 
 def _depth(point_min: float, point_max: float, verdict: SafetyVerdict) -> tuple[list[float], str | None]:
