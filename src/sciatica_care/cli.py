@@ -92,7 +92,7 @@ def plan(file: str, fmt: str | None) -> None:
     else:
         from .reports.plan_text import render_plan
 
-        click.echo(render_plan(plan_json(result)))
+        click.echo(render_plan(result))
 
 
 @main.command()

@@ -16,6 +16,7 @@ garbage collector (`gc=False`), which keeps building them cheap.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -344,11 +345,15 @@ class Plan(_Record, frozen=True):
 # ── conversion ───────────────────────────────────────────────────────────────────────────────────────────
 
 
+#: What a consumer may be handed: the typed plan, its JSON text, or the decoded JSON (a stored plan).
+PlanLike = Plan | Mapping[str, Any] | str | bytes
+
+
 class PlanUnreadable(ValueError):
     """A plan that does not match the record (a missing safety field, a corrupt body): never treat from it."""
 
 
-def plan_from(doc: Any) -> Plan:
+def plan_from(doc: PlanLike) -> Plan:
     """A `Plan` from its JSON (bytes or str) or from the decoded object; raises PlanUnreadable if it does not fit."""
     if isinstance(doc, Plan):
         return doc
