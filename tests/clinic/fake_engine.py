@@ -1,5 +1,5 @@
 """A small, deterministic stand-in for the engine, shaped exactly like the contract's Plan (every plan it gives
-decodes to the typed `Plan` record: test_clinic_models checks it).
+decodes to the typed `Plan` record: test_clinic_plan_typed checks it).
 
 The clinic's tests use it so that they test the clinic, not the clinical rules (which have their own tests).
 """

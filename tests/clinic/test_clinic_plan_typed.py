@@ -137,3 +137,16 @@ def test_a_real_plan_is_read_typed_on_every_page(world: dict[str, Any], login: A
     assert f'value="{revision.typed.acupuncture.points[0].code}"' in form
     for name in ("clinic:handout_html", "clinic:handout_pdf", "clinic:practitioner_pdf"):
         assert client.get(reverse(name, args=[revision.pk])).status_code == 200
+
+
+def test_the_stand_in_engine_gives_plans_that_fit_the_record() -> None:
+    """The clinic's tests run on fake_engine: its plans must decode like the real engine's, or every clinic test
+    would only be testing the not-for-treatment path."""
+    import fake_engine
+
+    from sciatica_care.engine.plan_model import plan_from
+
+    for extra in ({}, {"red_flags": ["fever"]}, {"red_flags": ["bladder_dysfunction"]},
+                  {"patient": {"age": 30, "sex": "female", "pregnant": True}}, {"medical": ["anticoagulants"]}):
+        plan = plan_from(fake_engine.plan_for(base_intake(**extra)))
+        assert plan.treatment_allowed is (plan.triage.level == "routine")
