@@ -81,13 +81,15 @@ def plan(file: str, fmt: str | None) -> None:
     """Plan treatment for one intake (JSON or YAML; `-` reads stdin)."""
     as_json = _wants_json(fmt)
     try:
-        from .engine.plan import plan_for
+        from .engine.plan import build_plan
 
-        result = plan_for(read_document(file))
+        result = build_plan(read_document(file))
     except InputRefused as refused:
         refuse(refused.problems, as_json)
+    from .engine.plan_model import plan_json
+
     if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(plan_json(result), ensure_ascii=False, indent=2))
     else:
         from .reports.plan_text import render_plan
 
@@ -165,10 +167,24 @@ def knowledge_check() -> None:
 @knowledge.command("compile")
 def knowledge_compile() -> None:
     """Rewrite the knowledge snapshot (compiled.json) from the YAML files, after validating them."""
+    from .engine.plan_model import write_plan_schema
     from .knowledge.load import write_compiled
 
     _require_valid_knowledge()
     click.echo(f"wrote {write_compiled()}")
+    click.echo(f"wrote {write_plan_schema()}")
+
+
+@main.command()
+@click.option("--write", is_flag=True, help="Rewrite the packaged contract/plan.schema.json instead of printing.")
+def schema(write: bool) -> None:
+    """Print the plan's JSON Schema, generated from the plan's records (or rewrite the packaged copy)."""
+    from .engine.plan_model import generated_plan_schema, write_plan_schema
+
+    if write:
+        click.echo(f"wrote {write_plan_schema()}")
+    else:
+        click.echo(generated_plan_schema(), nl=False)
 
 
 @knowledge.command("catalogue")

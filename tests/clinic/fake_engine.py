@@ -1,4 +1,5 @@
-"""A small, deterministic stand-in for the engine, shaped exactly like the contract's Plan.
+"""A small, deterministic stand-in for the engine, shaped exactly like the contract's Plan (every plan it gives
+decodes to the typed `Plan` record: test_clinic_plan_typed checks it).
 
 The clinic's tests use it so that they test the clinic, not the clinical rules (which have their own tests).
 """
@@ -82,7 +83,7 @@ def plan_for(intake: dict[str, Any]) -> dict[str, Any]:
         "cupping": {"allowed": allowed, "reasons": [] if allowed else ["Treatment withheld."],
                     "description": "Stationary cups over the gluteal muscles."},
         "self_care": {"thermal": "ice", "exercises": ["neural_flossing"], "acupressure": [],
-                      "thermal_advice": {"advice": "Ice for 10 minutes, three times a day."},
+                      "thermal_advice": {"rule": "fake-thermal", "advice": "Ice for 10 minutes, three times a day."},
                       "exercise_details": [{"id": "neural_flossing", "name": "Nerve gliding",
                                             "instructions": "Sit tall, straighten the knee, lift the head.",
                                             "dosage": "10 times, twice a day"}],
@@ -95,7 +96,7 @@ def plan_for(intake: dict[str, Any]) -> dict[str, Any]:
         "engine_version": "fake-1",
         "knowledge_version": "fake-k1",
         "guideline": {"id": "nice-ng59", "position": "Acupuncture is not recommended by NICE NG59 for sciatica.",
-                      "evidence_grade": "not_recommended"},
+                      "evidence_grade": "low"},
     }
 
 

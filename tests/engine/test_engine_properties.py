@@ -10,6 +10,8 @@ import math
 import re
 from typing import Any
 
+import jsonschema
+import msgspec
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -17,10 +19,12 @@ from hypothesis import strategies as st
 
 from sciatica_care import InputRefused, plan_for
 from sciatica_care.cli import main
-from sciatica_care.contract import intake_schema
+from sciatica_care.contract import intake_schema, plan_schema
+from sciatica_care.engine.plan_model import Plan, plan_json
 from sciatica_care.knowledge.load import load_knowledge
 
 SCHEMA = intake_schema()
+PLAN_VALIDATOR = jsonschema.Draft202012Validator(plan_schema())
 K = load_knowledge()
 KNOWN_CODES = {p.code for p in K.points}
 SOURCE_IDS = {s.id for s in K.sources}
@@ -162,6 +166,17 @@ def _sources(node: Any) -> set[str]:
 def test_engine_never_raises_on_valid_intake(intake: dict[str, Any]) -> None:
     """Every valid intake gets a plan with the contract's schema version."""
     assert plan_for(intake)["schema_version"] == "1"
+
+
+@EXAMPLES
+@given(valid_intakes())
+def test_every_plan_fits_the_typed_record_and_the_published_schema(intake: dict[str, Any]) -> None:
+    """Every plan converts to the Plan record (no unknown key, every required field, the contract's vocabularies)
+    and back unchanged, and validates against the checked-in plan.schema.json."""
+    plan = plan_for(intake)
+    assert plan_json(msgspec.convert(plan, Plan)) == plan
+    errors = [f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in PLAN_VALIDATOR.iter_errors(plan)]
+    assert not errors, errors
 
 
 @EXAMPLES

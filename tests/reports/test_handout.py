@@ -218,3 +218,38 @@ def test_a_pregnant_patients_pdf_handout_never_shows_a_forbidden_point(doc: dict
     text = pdf_text(handout_pdf(doc, knowledge=knowledge))
     hits = [w.pattern for w in forbidden_words(knowledge) if w.search(text)]
     assert not hits, hits
+
+
+# ------------------------------------------------------------------------------------------------ unreadable plans
+
+#: A stored plan with a safety field missing, or a corrupt body: each must print as not for treatment.
+def _broken_plans(plan: dict[str, Any]) -> list[Any]:
+    no_allowed = {k: v for k, v in plan.items() if k != "treatment_allowed"}
+    no_level = {**plan, "triage": {k: v for k, v in plan["triage"].items() if k != "level"}}
+    no_massage_flag = {**plan, "massage": {k: v for k, v in plan["massage"].items() if k != "allowed"}}
+    return [no_allowed, no_level, no_massage_flag, json.dumps(no_allowed), "{not json", b"\x00"]
+
+
+def test_a_plan_missing_a_safety_field_prints_as_not_for_treatment(
+        intake: Callable[..., dict[str, Any]], plan_of: Callable[..., dict[str, Any]], knowledge: Knowledge) -> None:
+    """An absent `treatment_allowed` (or triage level, or a modality's `allowed`) or a corrupt stored plan never
+    reads as allowed: the handout is the not-for-treatment sheet with no home programme, and the practitioner
+    print says NOT FOR TREATMENT without any point."""
+    doc = intake()
+    plan = plan_of(doc)
+    assert plan["treatment_allowed"] is True
+    assert plan["self_care"]["acupressure"]
+    for broken in _broken_plans(plan):
+        h = build_handout(doc, broken, knowledge)
+        assert h.withheld
+        assert not h.points
+        assert not h.exercises
+        html = handout_html(doc, broken, knowledge)
+        assert "could not read your treatment plan" in html
+        assert "Press" not in html
+        assert plan["self_care"]["acupressure"][0]["code"] not in html
+        text = pdf_text(handout_pdf(doc, broken, knowledge))
+        assert "Please see a doctor before any treatment" in text.replace("\n", " ").replace("\r", "")
+        printed = pdf_text(practitioner_pdf(broken, knowledge))
+        assert "NOT FOR TREATMENT" in printed
+        assert not any(p["code"] in printed for p in plan["acupuncture"]["points"])

@@ -122,6 +122,14 @@ class PlanOut(Schema):
     engine_version: str
     knowledge_version: str
     plan: dict[str, Any]
+    #: From the typed plan: false when the plan stops treatment, and when the stored plan cannot be read (a safety
+    #: field missing, a corrupt record) — then `plan_problem` says why. Never true by default.
+    treatment_allowed: bool
+    plan_problem: str = ""
+
+    @staticmethod
+    def resolve_plan_problem(obj: Any) -> str:
+        return str(obj.problem)
 
 
 class VisitOut(Schema):

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from sciatica_care.clinic import records, vocab
 from sciatica_care.clinic.models import Clinic, Role, Staff
+from sciatica_care.engine.plan_model import Plan
 
 DEMO_PASSWORD = "demo-sciatica-2026"  # noqa: S105 - printed for the demo on purpose; development only
 DEMO_STAFF = [
@@ -86,19 +87,19 @@ def _intake(rng: random.Random, age: int, sex: str, *, pregnant_weeks: int | Non
     return intake
 
 
-def _visit_fields(rng: random.Random, plan: dict[str, Any], day: dt.date, leg_nrs: int) -> dict[str, Any]:
-    points = [{"code": p["code"], "side": p["side"]} for p in plan["acupuncture"]["points"]]
+def _visit_fields(rng: random.Random, plan: Plan, day: dt.date, leg_nrs: int) -> dict[str, Any]:
+    points = [{"code": p.code, "side": p.side} for p in plan.acupuncture.points]
     if len(points) > 4 and rng.random() < 0.4:
         points.pop(rng.randrange(len(points)))
-    ea = plan["electroacupuncture"]
-    massage = plan["massage"]
+    ea = plan.electroacupuncture
+    massage = plan.massage
     return {
         "date": day, "red_flags_rechecked": True, "points": points,
-        "ea_pairs": ea.get("pairs", []) if ea.get("allowed") else [],
-        "ea_frequency_hz": (ea.get("frequency_hz") or "") if ea.get("allowed") else "",
-        "ea_minutes": ea.get("minutes") if ea.get("allowed") else None,
-        "massage_done": massage.get("techniques", [])[:2] if massage.get("allowed") else [],
-        "cupping_done": bool(plan["cupping"].get("allowed")) and rng.random() < 0.5,
+        "ea_pairs": [list(p) for p in ea.pairs] if ea.allowed else [],
+        "ea_frequency_hz": (ea.frequency_hz or "") if ea.allowed else "",
+        "ea_minutes": ea.minutes if ea.allowed else None,
+        "massage_done": list(massage.techniques[:2]) if massage.allowed else [],
+        "cupping_done": plan.cupping.allowed and rng.random() < 0.5,
         "adverse_events": "Small bruise at GB30, settled." if rng.random() < 0.05 else "",
         "subjective": rng.choice(["Sleeping better.", "Sitting still hurts after 30 minutes.",
                                   "Leg pain less sharp.", "Back stiff in the mornings.", "Walked 20 minutes."]),
@@ -148,7 +149,8 @@ def load(n_patients: int = 30, seed: int = 7) -> dict[str, Staff]:
         when = timezone.make_aware(dt.datetime.combine(start, dt.time(9, 30)))
         type(revision).objects.filter(pk=revision.pk).update(created_at=when)
         type(revision.intake).objects.filter(pk=revision.intake_id).update(recorded_at=when)
-        if not revision.treatment_allowed:
+        plan = revision.typed
+        if plan is None or not plan.treatment_allowed:
             continue  # the red-flag referral: sent for emergency assessment, no sessions
         leg = revision.intake.data["pain"]["leg_nrs"]
         odi_level = rng.randint(2, 4)
@@ -159,5 +161,5 @@ def load(n_patients: int = 30, seed: int = 7) -> dict[str, Staff]:
             if k in (0, 3, n_visits - 1):
                 odi = [max(0, min(5, odi_level + rng.choice([-1, 0, 0, 1]))) for _ in range(10)]
                 odi_level = max(0, odi_level - 1)
-            records.chart_visit(prac, episode, revision, _visit_fields(rng, revision.plan, day, leg), odi)
+            records.chart_visit(prac, episode, revision, _visit_fields(rng, plan, day, leg), odi)
     return staff

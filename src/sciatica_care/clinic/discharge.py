@@ -57,11 +57,12 @@ def summary(episode: Episode) -> dict[str, Any]:
         done.append(f"Adverse events recorded in {len(adverse)} session{'s' if len(adverse) != 1 else ''}")
     advice = [a.text for a in course.advice if a.id != "red_flag_recheck_overdue"]
     plan = episode.plans.order_by("-number").first()
-    care = plan.plan.get("self_care", {}) if plan is not None else {}
-    if care.get("exercises"):
-        advice.append("Keep up the home programme: " + ", ".join(vocab.label(e).lower() for e in care["exercises"]))
-    if care.get("ergonomics"):
-        advice.append("Everyday habits: " + ", ".join(vocab.label(e).lower() for e in care["ergonomics"]))
+    typed = plan.typed if plan is not None else None
+    care = typed.self_care if typed is not None else None
+    if care is not None and care.exercises:
+        advice.append("Keep up the home programme: " + ", ".join(vocab.label(e).lower() for e in care.exercises))
+    if care is not None and care.ergonomics:
+        advice.append("Everyday habits: " + ", ".join(vocab.label(e).lower() for e in care.ergonomics))
     advice.append("Come back, or see a doctor, if the leg pain returns or gets worse; go to an emergency "
                   "department at once with numbness around the back passage or genitals, or trouble passing urine.")
     matched = course.matched_care

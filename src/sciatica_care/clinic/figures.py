@@ -7,7 +7,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import caches
@@ -16,11 +16,14 @@ from django.db.models.functions import Cast
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from sciatica_care.clinic.models import PlanRevision
+from sciatica_care.clinic.models import UNREADABLE_PLAN, PlanRevision
 from sciatica_care.version import __version__
 
+if TYPE_CHECKING:
+    from sciatica_care.engine.plan_model import Plan
+
 #: Bump when _plan_body.html, _plan_points.html or the figure change shape (a new release also changes the key).
-PLAN_BODY_CACHE_VERSION = 1
+PLAN_BODY_CACHE_VERSION = 2
 FIGURE_CACHE_SECONDS = 24 * 60 * 60
 
 #: Its own cache (settings.CACHES["plan_bodies"], bounded), so bodies of ~10–140 KB never evict the login
@@ -28,9 +31,9 @@ FIGURE_CACHE_SECONDS = 24 * 60 * 60
 PLAN_BODY_CACHE = "plan_bodies"
 
 
-def plan_chart(plan: dict[str, Any]) -> SafeString | None:
+def plan_chart(plan: Plan) -> SafeString | None:
     """The planned points on the body (inline SVG), or None when treatment is withheld (no points to draw)."""
-    if not plan.get("treatment_allowed", True):
+    if not plan.treatment_allowed:
         return None
     from sciatica_care.knowledge.load import load_knowledge
     from sciatica_care.reports.body.figure import chart_svg
@@ -86,9 +89,16 @@ def cached_plan_body(revision: PlanRevision, plan_text: str | None = None) -> Pl
     when the body has to be rendered.
     """
     def render() -> dict[str, Any]:
-        plan = json.loads(plan_text) if plan_text is not None else revision.plan
+        from sciatica_care.engine.plan_model import PlanUnreadable, plan_from
+
+        try:
+            plan = plan_from(plan_text if plan_text is not None else revision.plan)
+        except PlanUnreadable as exc:
+            # A stored plan without a safety field, or corrupt, is never read as allowed.
+            html = render_to_string("clinic/_plan_unreadable.html", {"message": UNREADABLE_PLAN, "detail": str(exc)})
+            return {"html": html, "treatment_allowed": False}
         html = render_to_string("clinic/_plan_body.html", {"plan": plan, "chart": plan_chart(plan)})
-        return {"html": html, "treatment_allowed": bool(plan.get("treatment_allowed"))}
+        return {"html": html, "treatment_allowed": plan.treatment_allowed}
 
     entry = _cached(PLAN_BODY_CACHE, plan_body_key(revision, plan_text), render)
     return PlanBody(mark_safe(entry["html"]), entry["treatment_allowed"])  # noqa: S308 - autoescaped output

@@ -7,12 +7,18 @@ be shown again exactly as it was decided. Records that people edit carry a `vers
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from sciatica_care.engine.plan_model import Plan
+
+UNREADABLE_PLAN = ("This stored plan cannot be read (a safety field is missing or the record is corrupt), so it is "
+                   "not for treatment: re-plan from the intake.")
 
 
 class Role(models.TextChoices):
@@ -186,12 +192,45 @@ class PlanRevision(models.Model):
         constraints = [models.UniqueConstraint(fields=["episode", "number"], name="plan_number_per_episode")]
 
     @property
+    def typed(self) -> Plan | None:
+        """The stored plan as the typed record, or None when it does not decode (a safety field missing, a corrupt
+        body): such a plan is never treated from (see `problem`)."""
+        return self._decoded()[0]
+
+    @property
+    def problem(self) -> str:
+        """Why the stored plan cannot be used ("" when it decodes)."""
+        return self._decoded()[1]
+
+    def _decoded(self) -> tuple[Plan | None, str]:
+        from sciatica_care.engine.plan_model import PlanUnreadable, plan_from
+
+        cached = getattr(self, "_typed_cache", None)
+        if cached is not None and cached[0] is self.plan:
+            return cached[1]
+        try:
+            result: tuple[Plan | None, str] = (plan_from(self.plan), "")
+        except PlanUnreadable as exc:
+            result = (None, f"{UNREADABLE_PLAN} ({exc})")
+        self._typed_cache = (self.plan, result)
+        return result
+
+    @property
     def treatment_allowed(self) -> bool:
-        return bool(self.plan.get("treatment_allowed"))
+        """True only when the stored plan decodes and allows treatment: an absent or corrupt safety field is no."""
+        typed = self.typed
+        return typed is not None and typed.treatment_allowed
+
+    @property
+    def advice(self) -> str:
+        """The triage advice to show beside a plan that is not for treatment (or why it cannot be read)."""
+        typed = self.typed
+        return typed.triage.advice if typed is not None else self.problem
 
     @property
     def excluded_codes(self) -> set[str]:
-        return {e["code"] for e in self.plan.get("acupuncture", {}).get("excluded", [])}
+        typed = self.typed
+        return {e.code for e in typed.acupuncture.excluded} if typed is not None else set()
 
 
 class Visit(models.Model):

@@ -27,6 +27,7 @@ from sciatica_care.clinic.models import (
     Staff,
     Visit,
 )
+from sciatica_care.engine.plan_model import Plan, PlanUnreadable, plan_from
 from sciatica_care.errors import InputRefused, Problem
 
 
@@ -124,18 +125,23 @@ def record_intake(actor: Staff, episode: Episode, intake: dict[str, Any], reason
     intake_checks.check(intake)
     intake = intake_checks.complete(intake)
     plan = engine_bridge.plan_for(intake)
+    try:
+        typed: Plan | None = plan_from(plan)
+    except PlanUnreadable:
+        typed = None  # stored as given, shown as not for treatment; the episode is held as referred
+    level = typed.triage.level if typed is not None else None
     with transaction.atomic():
         stored = Intake.objects.create(clinic_id=episode.clinic_id, episode=episode, data=intake, recorded_by=actor)
         last = PlanRevision.objects.filter(episode=episode).aggregate(n=Max("number"))["n"] or 0
         revision = PlanRevision.objects.create(
             clinic_id=episode.clinic_id, episode=episode, intake=stored, number=last + 1, plan=plan,
-            engine_version=str(plan.get("engine_version", "")),
-            knowledge_version=str(plan.get("knowledge_version", "")),
+            engine_version=typed.engine_version if typed is not None else "",
+            knowledge_version=typed.knowledge_version if typed is not None else "",
             reason=reason or ("first intake" if last == 0 else "re-assessment"), created_by=actor)
         audit.record(actor, "create", stored, patient_id=episode.patient_id)
         audit.record(actor, "create", revision, patient_id=episode.patient_id,
-                     triage=plan.get("triage", {}).get("level"))
-        if plan.get("triage", {}).get("level") in ("emergency", "urgent") and episode.status == "open":
+                     triage=level)
+        if level != "routine" and episode.status == "open":
             Episode.objects.filter(pk=episode.pk).update(status="referred", version=F("version") + 1)
         summary.refresh(episode)
     return revision

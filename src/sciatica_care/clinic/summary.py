@@ -30,14 +30,14 @@ def compute(episode: Episode) -> dict[str, Any]:
     from sciatica_care.clinic.progress import episode_progress
 
     first_plan = episode.plans.order_by("number").first()
-    assessment = first_plan.plan.get("assessment", {}) if first_plan is not None else {}
-    causes = assessment.get("causes") or []
+    typed = first_plan.typed if first_plan is not None else None
+    assessment = typed.assessment if typed is not None else None
     visits = list(Visit.objects.filter(episode=episode).order_by("date", "id")
                   .values("date", "practitioner_id", "ea_pairs", "massage_done"))
     course = episode_progress(episode, today=dt.date.max)
     out: dict[str, Any] = {
-        "top_cause": str(causes[0].get("id", ""))[:60] if causes else "",
-        "phase_at_intake": str(assessment.get("phase") or "")[:20],
+        "top_cause": assessment.causes[0].id[:60] if assessment is not None and assessment.causes else "",
+        "phase_at_intake": assessment.phase[:20] if assessment is not None else "",
         "startback_band": course.startback_band or "",
         "ea_used": any(v["ea_pairs"] for v in visits),
         "massage_used": any(v["massage_done"] for v in visits),

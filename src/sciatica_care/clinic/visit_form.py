@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import msgspec
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from sciatica_care.clinic import vocab
 from sciatica_care.clinic.models import PlanRevision, Visit
+from sciatica_care.engine.plan_model import ExcludedPoint, Plan
 from sciatica_care.errors import Problem
 
 PAIR_DASH = "–"
@@ -41,27 +43,34 @@ def split_pair(text: str) -> list[str] | None:
 POINT_RE = re.compile(r"^([A-Za-z]{1,4}-?[A-Za-z]?\d{0,3}(?:\.\d{2})?|ASHI)(?:\s+(left|right|both|midline))?$")
 
 
-def _plan(plan: PlanRevision | None) -> dict[str, Any]:
-    return plan.plan if plan is not None else {}
+def _plan(plan: PlanRevision | None) -> Plan | None:
+    """The typed plan, or None when there is no plan or it cannot be read (then nothing is allowed)."""
+    return plan.typed if plan is not None else None
 
 
 NOTE_FIELDS = ("adverse_events", "subjective", "objective", "assessment", "plan_notes")
 
 
+def _excluded(plan: PlanRevision | None) -> list[ExcludedPoint]:
+    p = _plan(plan)
+    return list(p.acupuncture.excluded) if p is not None else []
+
+
 def _planned_points(plan: PlanRevision | None) -> list[tuple[str, str]]:
-    return [(pt["code"], pt.get("side", "")) for pt in _plan(plan).get("acupuncture", {}).get("points", [])]
+    p = _plan(plan)
+    return [(pt.code, pt.side) for pt in p.acupuncture.points] if p is not None else []
 
 
 def _options(plan: PlanRevision | None) -> dict[str, Any]:
     """What the plan allows, whatever the form holds."""
     p = _plan(plan)
-    massage_planned = p.get("massage", {}).get("techniques", []) if p.get("massage", {}).get("allowed") else []
+    massage_planned = list(p.massage.techniques) if p is not None and p.massage.allowed else []
     return {
         "massage_known": list(dict.fromkeys(massage_planned + vocab.MASSAGE_TECHNIQUES)),
         "massage_planned": massage_planned,
-        "ea_allowed": bool(p.get("electroacupuncture", {}).get("allowed")),
-        "massage_allowed": bool(p.get("massage", {}).get("allowed")),
-        "cupping_allowed": bool(p.get("cupping", {}).get("allowed")),
+        "ea_allowed": p is not None and p.electroacupuncture.allowed,
+        "massage_allowed": p is not None and p.massage.allowed,
+        "cupping_allowed": p is not None and p.cupping.allowed,
     }
 
 
@@ -69,9 +78,9 @@ def _form(plan: PlanRevision | None, *, point_rows: list[dict[str, Any]],
           excluded_state: dict[str, dict[str, Any]], ea: tuple[str, str, Any], massage_done: list[str],
           cupping_done: bool, rest: dict[str, Any]) -> dict[str, Any]:
     opts = _options(plan)
-    excluded = [{**e, **excluded_state.get(e["code"], {"done": False, "side": e.get("side", ""), "why": "",
-                                                       "error": ""})}
-                for e in _plan(plan).get("acupuncture", {}).get("excluded", [])]
+    excluded = [{**msgspec.structs.asdict(e),
+                 **excluded_state.get(e.code, {"done": False, "side": e.side or "", "why": "", "error": ""})}
+                for e in _excluded(plan)]
     pairs, freq, minutes = ea
     return {
         "point_rows": point_rows,
@@ -100,11 +109,11 @@ def initial(plan: PlanRevision | None, previous: Visit | None) -> dict[str, Any]
         seen.add((code, side))
         done = (code, side) in before if previous and not previous.needling_stopped else (code, side) in planned
         rows.append({"code": code, "side": side, "done": done, "planned": (code, side) in planned})
-    ea = p.get("electroacupuncture", {})
+    ea = p.electroacupuncture if p is not None else None
     if previous and previous.ea_pairs:
         pairs, freq, minutes = previous.ea_pairs, previous.ea_frequency_hz, previous.ea_minutes
-    elif ea.get("allowed"):
-        pairs, freq, minutes = ea.get("pairs", []), ea.get("frequency_hz", ""), ea.get("minutes")
+    elif ea is not None and ea.allowed:
+        pairs, freq, minutes = ea.pairs, ea.frequency_hz or "", ea.minutes
     else:
         pairs, freq, minutes = [], "", None
     massage_done = previous.massage_done if previous else _options(plan)["massage_planned"]
@@ -126,9 +135,9 @@ def from_post(post: QueryDict, plan: PlanRevision | None, problems: list[Problem
         i += 1
     errors = {p.path: p.message for p in problems}
     excluded_state = {
-        e["code"]: {"done": bool(post.get(f"ex_done_{e['code']}")), "side": post.get(f"ex_side_{e['code']}", ""),
-                    "why": post.get(f"ex_reason_{e['code']}", ""), "error": errors.get(f"ex_reason_{e['code']}", "")}
-        for e in _plan(plan).get("acupuncture", {}).get("excluded", [])}
+        e.code: {"done": bool(post.get(f"ex_done_{e.code}")), "side": post.get(f"ex_side_{e.code}", ""),
+                 "why": post.get(f"ex_reason_{e.code}", ""), "error": errors.get(f"ex_reason_{e.code}", "")}
+        for e in _excluded(plan)}
     return _form(plan, point_rows=rows, excluded_state=excluded_state,
                  ea=(post.get("ea_pairs", ""), post.get("ea_frequency_hz", ""), post.get("ea_minutes", "")),
                  massage_done=post.getlist("massage_done"), cupping_done=bool(post.get("cupping_done")),
@@ -151,7 +160,7 @@ def _int(post: QueryDict, name: str, lo: int, hi: int, problems: list[Problem]) 
 def read(post: QueryDict, plan: PlanRevision | None) -> tuple[dict[str, Any], list[Problem]]:
     """Visit fields and problems from the submitted charting form (the questionnaires: `questionnaires.py`)."""
     problems: list[Problem] = []
-    excluded = {e["code"]: e for e in _plan(plan).get("acupuncture", {}).get("excluded", [])}
+    excluded = {e.code: e for e in _excluded(plan)}
     day = parse_date(post.get("date", "")) if post.get("date") else timezone.localdate()
     if day is None:
         problems.append(Problem("date", "a date such as 2026-03-01"))
@@ -184,12 +193,13 @@ def read(post: QueryDict, plan: PlanRevision | None) -> tuple[dict[str, Any], li
         reason = post.get(f"ex_reason_{pt['code']}", "").strip()
         if not reason:
             problems.append(Problem(f"ex_reason_{pt['code']}",
-                                    f"{pt['code']} was excluded by the plan ({rule.get('rule')}): "
+                                    f"{pt['code']} was excluded by the plan ({rule.rule}): "
                                     "give the reason for overriding it"))
         elif not any(o["code"] == pt["code"] for o in overrides):
-            overrides.append({"code": pt["code"], "rule": str(rule.get("rule", "")), "reason": reason})
+            overrides.append({"code": pt["code"], "rule": rule.rule, "reason": reason})
 
-    massage_known = set(vocab.MASSAGE_TECHNIQUES) | set(_plan(plan).get("massage", {}).get("techniques", []))
+    typed = _plan(plan)
+    massage_known = set(vocab.MASSAGE_TECHNIQUES) | set(typed.massage.techniques if typed is not None else [])
     pairs = []
     for chunk in [c.strip() for c in post.get("ea_pairs", "").split(",") if c.strip()]:
         ends = split_pair(chunk)

@@ -52,6 +52,9 @@ def _type_ok(value: object, name: str) -> bool:
     return name == "number" or isinstance(value, int) or (isinstance(value, float) and value.is_integer())
 
 
+_PLAIN = (str, int, float, list, tuple, type(None))
+
+
 def _walk(value: object, node: Mapping[str, Any], path: str, out: list[Problem]) -> None:
     where = path or "(document)"
     declared = node.get("type")
@@ -71,7 +74,8 @@ def _walk(value: object, node: Mapping[str, Any], path: str, out: list[Problem])
         low, high = node.get("minimum"), node.get("maximum")
         if (low is not None and value < low) or (high is not None and value > high):
             out.append(Problem(where, f"must be from {low} to {high}, got {_show(value)}"))
-    if isinstance(value, Mapping):
+    # dict first, and no abstract Mapping check for plain scalars and lists: this walk runs on every plan.
+    if isinstance(value, dict) or (not isinstance(value, _PLAIN) and isinstance(value, Mapping)):
         for key in node.get("required", ()):
             if key not in value:
                 out.append(Problem(join_path(path, key), "is required"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
 from ..contract import CONTRACT_VERSION
 from ..knowledge.conditions import Facts
 from ..knowledge.facts import intake_facts
@@ -11,6 +13,7 @@ from ..knowledge.model import Knowledge
 from ..version import __version__
 from .assessment import assess
 from .intake import validate_intake
+from .plan_model import Plan
 from .planning import Candidate, Draft, draft
 from .rulebook import Rulebook, rulebook
 from .safety import SafetyVerdict, safety_pass
@@ -24,6 +27,16 @@ NOT_CHOSEN = "Not among the modalities the patient chose."
 
 def plan_for(intake: object, knowledge: Knowledge | None = None) -> dict[str, Any]:
     """The plan for one intake, as the contract's JSON; raises InputRefused on bad input."""
+    out: dict[str, Any] = msgspec.to_builtins(build_plan(intake, knowledge))
+    return out
+
+
+def build_plan(intake: object, knowledge: Knowledge | None = None) -> Plan:
+    """The plan for one intake, as a typed record; raises InputRefused on bad input."""
+    return msgspec.convert(_plan_dict(intake, knowledge), Plan)
+
+
+def _plan_dict(intake: object, knowledge: Knowledge | None) -> dict[str, Any]:
     doc = validate_intake(intake)
     book = rulebook(knowledge)
     facts = intake_facts(doc)

@@ -8,21 +8,25 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from ..engine.plan_model import Plan
 
 FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
 
 
-def _load(intake_file: str) -> tuple[object, dict[str, object]]:
-    """The intake document and its plan; exits 2 on bad input."""
+def _load(intake_file: str) -> tuple[Any, Plan]:
+    """The intake document and its typed plan; exits 2 on bad input."""
     from ..cli import read_document, refuse
-    from ..engine.plan import plan_for
+    from ..engine.plan import build_plan
     from ..errors import InputRefused
 
     try:
         intake = read_document(intake_file)
-        return intake, plan_for(intake)
+        return intake, build_plan(intake)
     except InputRefused as refused:
         refuse(refused.problems, as_json=False)
 
@@ -65,7 +69,7 @@ def handout(intake_file: str, out: str, fmt: str | None, practitioner: bool) -> 
     from .handout import UnsafeHandout, handout_html, handout_pdf
 
     try:
-        data: bytes | str = (handout_pdf if fmt == "pdf" else handout_html)(intake, plan)  # type: ignore[arg-type]
+        data: bytes | str = (handout_pdf if fmt == "pdf" else handout_html)(intake, plan)
     except UnsafeHandout as exc:
         raise click.ClickException(str(exc)) from None
     _write(out, data)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from ..engine.plan_model import Plan, PlanLike, PlanUnreadable, plan_from
 from ..knowledge.model import Knowledge, Point
 from .body import Side
 from .body.figure import point_figure_svg
@@ -103,72 +104,95 @@ def _where(point: Point, side: str) -> str:
     return f"your {side} {place}"
 
 
-def pregnancy_possible(intake: Mapping[str, Any], plan: Mapping[str, Any]) -> bool:
+UNREADABLE_TEXT = ("We could not read your treatment plan, so it must not be used for treatment. Please ask your "
+                   "practitioner for a new plan before any treatment or home programme.")
+
+
+def pregnancy_possible(intake: Mapping[str, Any], plan: Plan) -> bool:
     """True when the patient is pregnant, or the plan shows a pregnancy rule at work (status not recorded)."""
     if (intake.get("patient") or {}).get("pregnant") is True:
         return True
-    rules = [e.get("rule", "") for e in plan.get("acupuncture", {}).get("excluded", [])]
-    rules += [w.get("rule", "") for w in plan.get("warnings", [])]
+    rules = [e.rule for e in plan.acupuncture.excluded] + [w.rule or "" for w in plan.warnings]
     return any(r.startswith("pregnancy") for r in rules)
 
 
-def _check_pregnancy(intake: Mapping[str, Any], plan: Mapping[str, Any], points: Mapping[str, Point]) -> None:
+def _check_pregnancy(intake: Mapping[str, Any], plan: Plan, points: Mapping[str, Point]) -> None:
     if not pregnancy_possible(intake, plan):
         return
-    codes = [a["code"] for a in plan.get("self_care", {}).get("acupressure", [])]
+    codes = [a.code for a in plan.self_care.acupressure]
     bad = [c for c in codes if c not in points or points[c].forbidden_in_pregnancy]
     if bad:
         raise UnsafeHandout(f"refusing to print a handout for a patient who is or may be pregnant: it would show "
                             f"{', '.join(bad)}, forbidden in pregnancy (or unknown)")
 
 
-def build_handout(intake: Mapping[str, Any], plan: Mapping[str, Any] | None = None,
+def _unreadable(intake: Mapping[str, Any], k: Knowledge) -> Handout:
+    """The sheet for a stored plan that cannot be read (a safety field missing, a corrupt body): not for treatment,
+    no home programme, the warning signs still shown."""
+    return Handout(
+        withheld=True, triage_level="unknown", triage_text=UNREADABLE_TEXT,
+        pregnant=(intake.get("patient") or {}).get("pregnant") is True,
+        emergency_signs=tuple(f.patient_text for f in k.triage.flags if f.level == "emergency"),
+        urgent_signs=tuple(f.patient_text for f in k.triage.flags if f.level != "emergency"),
+        thermal="none", thermal_text=None, thermal_figure=None, press_how=None, points=(), exercises=(),
+        hold_off=(), ergonomics=(), guideline=k.guideline.position,
+        versions=f"Sciatica Care · knowledge {k.version} · plan unreadable",
+    )
+
+
+def build_handout(intake: Mapping[str, Any], plan: PlanLike | None = None,
                   knowledge: Knowledge | None = None) -> Handout:
-    """What the handout for this intake says; raises InputRefused on bad input, UnsafeHandout (see above)."""
-    from ..engine.plan import plan_for
+    """What the handout for this intake says; raises InputRefused on bad input, UnsafeHandout (see above).
+
+    `plan` may be the typed plan or its stored JSON; a stored plan that does not decode gives the not-for-treatment
+    sheet, never a home programme."""
+    from ..engine.plan import build_plan
     from ..knowledge.load import load_knowledge
 
     k = knowledge or load_knowledge()
-    plan = plan if plan is not None else plan_for(intake, k)
+    try:
+        typed = build_plan(intake, k) if plan is None else plan_from(plan)
+    except PlanUnreadable:
+        return _unreadable(intake, k)
     points = {p.code: p for p in k.points}
-    _check_pregnancy(intake, plan, points)
-    care = plan.get("self_care", {})
-    triage = plan.get("triage", {})
+    _check_pregnancy(intake, typed, points)
+    care = typed.self_care
+    triage = typed.triage
     press: list[PressPoint] = []
-    for i, a in enumerate(care.get("acupressure", [])):
-        p = points[a["code"]]
-        fig_side: Side = "left" if a["side"] == "left" else "right"
+    for i, a in enumerate(care.acupressure):
+        p = points[a.code]
+        side = a.side or "both"
+        fig_side: Side = "left" if side == "left" else "right"
         press.append(PressPoint(
-            code=p.code, name=p.pinyin, where=_where(p, a["side"]), side=a["side"], how=a["how"], tool=a.get("tool"),
-            hold_minutes=(a["hold_minutes"][0], a["hold_minutes"][1]),
-            times_per_day=(a["times_per_day"][0], a["times_per_day"][1]),
+            code=p.code, name=p.pinyin, where=_where(p, side), side=side, how=a.how, tool=a.tool,
+            hold_minutes=(a.hold_minutes[0], a.hold_minutes[1]),
+            times_per_day=(a.times_per_day[0], a.times_per_day[1]),
             figure=point_figure_svg(p, fig_side, uid=f"press{i}"),
         ))
     exercises = tuple(
-        ExerciseItem(e["id"], e["name"], e["instructions"], e["dosage"], exercise_svg(e["id"], e["name"], f"ex{i}"))
-        for i, e in enumerate(care.get("exercise_details", []))
+        ExerciseItem(e.id, e.name, e.instructions, e.dosage, exercise_svg(e.id, e.name, f"ex{i}"))
+        for i, e in enumerate(care.exercise_details)
     )
-    thermal = care.get("thermal", "none")
-    advice = care.get("thermal_advice") or {}
+    thermal = care.thermal
     return Handout(
-        withheld=not plan.get("treatment_allowed", True),
-        triage_level=triage.get("level", "routine"),
-        triage_text=triage.get("patient_advice", ""),
+        withheld=not typed.treatment_allowed,
+        triage_level=triage.level,
+        triage_text=triage.patient_advice,
         pregnant=(intake.get("patient") or {}).get("pregnant") is True,
         emergency_signs=tuple(f.patient_text for f in k.triage.flags if f.level == "emergency"),
         urgent_signs=tuple(f.patient_text for f in k.triage.flags if f.level != "emergency"),
         thermal=thermal,
-        thermal_text=advice.get("advice"),
+        thermal_text=care.thermal_advice.advice if care.thermal_advice else None,
         thermal_figure=thermal_svg(thermal),
         press_how=k.self_care.acupressure.how if press else None,
         points=tuple(press),
         exercises=exercises,
-        hold_off=tuple((e["name"], e["reason"]) for e in care.get("exercises_to_hold_off", [])),
-        ergonomics=tuple((g["name"], g["advice"]) for g in care.get("ergonomic_details", [])),
-        guideline=plan.get("guideline", {}).get("position", k.guideline.position),
-        versions=f"Sciatica Care · engine {plan.get('engine_version', '?')} · knowledge "
-                 f"{plan.get('knowledge_version', k.version)}",
-        reasons=tuple(care.get("reasons", [])),
+        hold_off=tuple((e.name, e.reason) for e in care.exercises_to_hold_off),
+        ergonomics=tuple((g.name, g.advice) for g in care.ergonomic_details),
+        guideline=typed.guideline.position if typed.guideline else k.guideline.position,
+        versions=f"Sciatica Care · engine {typed.engine_version or '?'} · knowledge "
+                 f"{typed.knowledge_version or k.version}",
+        reasons=tuple(care.reasons),
     )
 
 
@@ -253,7 +277,7 @@ def _programme_html(h: Handout) -> list[str]:
     return out
 
 
-def handout_html(intake: Mapping[str, Any], plan: Mapping[str, Any] | None = None,
+def handout_html(intake: Mapping[str, Any], plan: PlanLike | None = None,
                  knowledge: Knowledge | None = None) -> str:
     """The handout as one self-contained HTML page (inline figures and styles, prints on A4)."""
     h = build_handout(intake, plan, knowledge)
@@ -275,7 +299,7 @@ def handout_html(intake: Mapping[str, Any], plan: Mapping[str, Any] | None = Non
 # ------------------------------------------------------------------------------------------------ PDF
 
 
-def handout_pdf(intake: Mapping[str, Any], plan: Mapping[str, Any] | None = None,
+def handout_pdf(intake: Mapping[str, Any], plan: PlanLike | None = None,
                 knowledge: Knowledge | None = None) -> bytes:
     """The handout as an A4 PDF."""
     from . import pdf as P

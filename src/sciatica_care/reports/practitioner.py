@@ -5,74 +5,79 @@ The text shrinks (down to 5.5 pt) until it fits beside the figure, so the print 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
+from ..engine.plan_model import Plan, PlanLike, PlanUnreadable, plan_from
 from ..knowledge.model import Knowledge
 from .body.figure import chart_svg
 
+UNREADABLE = ("The stored plan is missing a safety field or is corrupt, so nothing in it may be used for treatment. "
+              "Re-plan from the intake before treating.")
 SIZES = (7.6, 7.2, 6.8, 6.4, 6.0, 5.5)
 FIG_W = 168.0
 
 
-def _lines(plan: Mapping[str, Any]) -> list[tuple[str, str]]:
+def _lines(plan: Plan) -> list[tuple[str, str]]:
     """(style, text) lines: "h" heading, "w" warning, "" plain."""
-    t = plan["triage"]
-    out: list[tuple[str, str]] = [("h", f"Triage: {t['level'].upper()}"),
-                                  ("", "Red flags: " + (", ".join(t["red_flags"]) or "none"))]
-    if plan["warnings"]:
+    t = plan.triage
+    out: list[tuple[str, str]] = [("h", f"Triage: {t.level.upper()}"),
+                                  ("", "Red flags: " + (", ".join(t.red_flags) or "none"))]
+    if plan.warnings:
         out.append(("h", "Warnings"))
-        out += [("w", f"[{w['id']}] {w['text']}") for w in plan["warnings"]]
-    a = plan["assessment"]
+        out += [("w", f"[{w.id}] {w.text}") for w in plan.warnings]
+    a = plan.assessment
     out.append(("h", "Assessment"))
-    out.append(("", f"Phase {a['phase']}; roots {', '.join(a['nerve_roots']) or 'no single root'}; channels "
-                    f"{', '.join(a['channels']) or 'none'}; TCM {', '.join(a['tcm_patterns']) or 'none recorded'}"))
-    causes = "; ".join(f"{c['name']} {round(c['likelihood'] * 100)}%" for c in a["causes"][:3])
+    out.append(("", f"Phase {a.phase}; roots {', '.join(a.nerve_roots) or 'no single root'}; channels "
+                    f"{', '.join(a.channels) or 'none'}; TCM {', '.join(a.tcm_patterns) or 'none recorded'}"))
+    causes = "; ".join(f"{c.name} {round(c.likelihood * 100)}%" for c in a.causes[:3])
     out.append(("", f"Likely causes: {causes}"))
-    g = plan["guideline"]
-    out.append(("h", f"Guideline ({g['id'].upper()}, evidence {g['evidence_grade'].replace('_', ' ')})"))
-    out.append(("", g["position"]))
-    if not plan["treatment_allowed"]:
+    g = plan.guideline
+    if g is not None:
+        grade = (g.evidence_grade or "not graded").replace("_", " ")
+        out.append(("h", f"Guideline ({g.id.upper()}, evidence {grade})"))
+        out.append(("", g.position))
+    if not plan.treatment_allowed:
         out.append(("h", "Treatment"))
-        out.append(("w", plan["acupuncture"]["reasons"][0]))
+        out.append(("w", plan.acupuncture.reasons[0] if plan.acupuncture.reasons else plan.triage.advice))
         return out
-    acu = plan["acupuncture"]
-    out.append(("h", f"Acupuncture: {len(acu['points'])} points"))
-    for p in acu["points"]:
-        d = p.get("depth_cun") or [0, 0]
-        out.append(("", f"{p['code']} {p['side']} · {p['role']} · {d[0]:g}–{d[1]:g} cun"
-                        + (f" · {p['cautions'][0]}" if p.get("cautions") else "")))
-    out += [("", r) for r in acu.get("reasons", [])]
-    if acu["excluded"]:
+    acu = plan.acupuncture
+    out.append(("h", f"Acupuncture: {len(acu.points)} points"))
+    for p in acu.points:
+        d = p.depth_cun or [0, 0]
+        out.append(("", f"{p.code} {p.side} · {p.role} · {d[0]:g}–{d[1]:g} cun"
+                        + (f" · {p.cautions[0]}" if p.cautions else "")))
+    out += [("", r) for r in acu.reasons]
+    if acu.excluded:
         out.append(("h", "Excluded"))
-        out += [("", f"{e['code']} {e['side']} — {e['rule']}") for e in acu["excluded"]]
-    ea = plan["electroacupuncture"]
+        out += [("", f"{e.code} {e.side or 'both'} — {e.rule}") for e in acu.excluded]
+    ea = plan.electroacupuncture
     out.append(("h", "Electroacupuncture"))
-    if ea["allowed"] and ea["pairs"]:
-        pairs = "; ".join(f"{d['points'][0]}–{d['points'][1]} ({d['side']})" for d in ea.get("pair_details", []))
-        out.append(("", f"{pairs} at {ea['frequency_hz']} Hz, {ea['minutes']} min"))
+    if ea.allowed and ea.pairs:
+        pairs = "; ".join(f"{d.points[0]}–{d.points[1]} ({d.side})" for d in ea.pair_details)
+        out.append(("", f"{pairs} at {ea.frequency_hz} Hz, {ea.minutes} min"))
     else:
-        out.append(("", "Not planned: " + " ".join(ea["reasons"])))
-    m, c = plan["massage"], plan["cupping"]
+        out.append(("", "Not planned: " + " ".join(ea.reasons)))
+    m, c = plan.massage, plan.cupping
     out.append(("h", "Hands-on"))
-    if m["allowed"]:
-        names = ", ".join(d["name"] + (" (gentle)" if d["gentle"] else "") for d in m.get("details", []))
+    if m.allowed:
+        names = ", ".join(d.name + (" (gentle)" if d.gentle else "") for d in m.details)
         out.append(("", f"Massage: {names}"))
     else:
-        out.append(("", "Massage: not planned. " + " ".join(m["reasons"])))
-    out.append(("", "Cupping: " + (c.get("description", "yes") if c["allowed"] else "not planned. "
-                                   + " ".join(c["reasons"]))))
-    care = plan["self_care"]
+        out.append(("", "Massage: not planned. " + " ".join(m.reasons)))
+    out.append(("", "Cupping: " + ((c.description or "yes") if c.allowed else "not planned. "
+                                   + " ".join(c.reasons))))
+    care = plan.self_care
     out.append(("h", "Home programme"))
-    out.append(("", f"Heat/ice: {care['thermal'].replace('_', ' ')}. Exercises: "
-                    f"{', '.join(e['name'] for e in care.get('exercise_details', [])) or 'none'}."))
-    press = ", ".join(f"{x['code']} {x['side']}" for x in care["acupressure"])
+    out.append(("", f"Heat/ice: {care.thermal.replace('_', ' ')}. Exercises: "
+                    f"{', '.join(e.name for e in care.exercise_details) or 'none'}."))
+    press = ", ".join(f"{x.code} {x.side or 'both'}" for x in care.acupressure)
     out.append(("", f"Acupressure: {press or 'none'}."))
-    s = plan["schedule"]
+    s = plan.schedule
     out.append(("h", "Schedule"))
-    lo, hi = s["course_sessions"]
-    out.append(("", f"{s['sessions_per_week']} a week, course of {lo}–{hi} sessions, review after "
-                    f"{s['review_after_sessions']}."))
+    lo, hi = s.course_sessions
+    out.append(("", f"{s.sessions_per_week} a week, course of {lo}–{hi} sessions, review after "
+                    f"{s.review_after_sessions}."))
     return out
 
 
@@ -89,14 +94,37 @@ def _draw(lines: list[tuple[str, str]], size: float, width: float, x: float) -> 
     return draw
 
 
-def practitioner_pdf(plan: Mapping[str, Any], knowledge: Knowledge | None = None) -> bytes:
-    """The plan on one landscape A4 page: the chart and the plan in brief."""
+def practitioner_pdf(plan: PlanLike, knowledge: Knowledge | None = None) -> bytes:
+    """The plan on one landscape A4 page: the chart and the plan in brief.
+
+    `plan` may be the typed plan or its stored JSON; one that does not decode prints as not for treatment."""
     from ..knowledge.load import load_knowledge
-    from . import pdf as P
 
     k = knowledge or load_knowledge()
-    doc = P.Document(f"Sciatica Care · treatment plan · engine {plan.get('engine_version', '?')} · knowledge "
-                     f"{plan.get('knowledge_version', k.version)}", orientation="L")
+    try:
+        typed = plan_from(plan)
+    except PlanUnreadable as exc:
+        return _unreadable_pdf(str(exc))
+    return _plan_pdf(typed, k)
+
+
+def _unreadable_pdf(why: str) -> bytes:
+    from . import pdf as P
+
+    doc = P.Document("Sciatica Care · treatment plan · unreadable", orientation="L")
+    doc.set_title("Treatment plan — NOT FOR TREATMENT")
+    doc.set_lang("en")
+    doc.add_page()
+    doc.para("NOT FOR TREATMENT: this plan cannot be read", 16, 8, "B", colour=P.DANGER)
+    doc.para(UNREADABLE + " " + why, 10, 5)
+    return bytes(doc.output())
+
+
+def _plan_pdf(plan: Plan, k: Knowledge) -> bytes:
+    from . import pdf as P
+
+    doc = P.Document(f"Sciatica Care · treatment plan · engine {plan.engine_version or '?'} · knowledge "
+                     f"{plan.knowledge_version or k.version}", orientation="L")
     doc.set_title("Treatment plan")
     doc.set_lang("en")
     doc.set_margins(10, 10, 10)

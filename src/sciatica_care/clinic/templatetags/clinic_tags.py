@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from django import template
 from django.utils.html import format_html, format_html_join
 
@@ -26,7 +27,7 @@ def percent(value: Any) -> str:
 @register.filter
 def codes(points: Any) -> list[str]:
     """The point codes of a list of planned points."""
-    return [p.get("code", "") for p in points or [] if isinstance(p, dict)]
+    return [p.code for p in points or []]
 
 
 @register.filter
@@ -55,6 +56,8 @@ def _part(value: Any) -> str:
 @register.simple_tag
 def guideline(value: Any) -> str:
     """The engine's guideline field, whatever its shape: its position first, then its named parts (escaped)."""
+    if isinstance(value, msgspec.Struct):
+        value = msgspec.to_builtins(value)
     if not isinstance(value, dict):
         return format_html("<div>{}</div>", _part(value))
     position = value.get("position")

@@ -20,7 +20,7 @@ from sciatica_care.clinic import (
     questionnaires,
     records,
 )
-from sciatica_care.clinic.models import Episode, Patient, PlanRevision
+from sciatica_care.clinic.models import UNREADABLE_PLAN, Episode, Patient, PlanRevision
 from sciatica_care.errors import InputRefused, Problem
 
 
@@ -107,12 +107,16 @@ def intake_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: the plan the engine would give for the form as it stands (nothing is stored)."""
     episode = _episode(request, pk)
     data, problems = intake_form.read(request.POST)
-    plan = None
+    from sciatica_care.engine.plan_model import Plan, PlanUnreadable, plan_from
+
+    plan: Plan | None = None
     if not problems:
         try:
-            plan = engine_bridge.plan_for(data)
+            plan = plan_from(engine_bridge.plan_for(data))
         except InputRefused as exc:
             problems = list(exc.problems)
+        except PlanUnreadable as exc:  # never shown as a plan to treat from
+            problems = [Problem("", f"{UNREADABLE_PLAN} ({exc})")]
     return render(request, "clinic/_plan_preview.html", {"plan": plan, "problems": problems, "episode": episode,
                                                          "recorded": intake_checks.recorded(data)})
 

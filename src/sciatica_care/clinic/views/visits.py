@@ -83,8 +83,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "scores": list(visit.scores.all()), "red_flag_labels": vocab.RED_FLAG_LABELS,
         # The plan's own triage advice only when the plan itself stopped treatment: a routine plan's "treatment
         # may go ahead" must never sit under a red flag found on re-check.
-        "advice": (visit.plan.plan.get("triage", {}).get("advice", "")
-                   if visit.plan and not visit.plan.treatment_allowed else ""),
+        "advice": visit.plan.advice if visit.plan and not visit.plan.treatment_allowed else "",
     })
 
 

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...engine.plan_model import ExcludedPoint, Plan, PlanLike, plan_from
 from ...knowledge.model import Knowledge, Point
 from ...knowledge.model import View as ViewName
 from ..svg import FONT, document, el, num, text, title
@@ -431,33 +432,34 @@ def _tooltip(p: Point, side: str, role: str | None = None, extra: Sequence[str] 
     return "\n".join([*lines, *extra])
 
 
-def chart_marks(plan: Mapping[str, Any], knowledge: Knowledge) -> tuple[list[Mark], list[str]]:
+def chart_marks(doc: PlanLike, knowledge: Knowledge) -> tuple[list[Mark], list[str]]:
     """The plan's points and excluded points as marks, and the lines saying which could not be drawn."""
+    plan = plan_from(doc)
     points = {p.code: p for p in knowledge.points}
     marks: list[Mark] = []
     not_drawn: list[str] = []
-    acu = plan.get("acupuncture", {})
-    for item in acu.get("points", []):
-        p = points.get(item["code"])
+    acu = plan.acupuncture
+    for item in acu.points:
+        p = points.get(item.code)
         if p is None:
-            not_drawn.append(f"{item['code']} ({item['side']}): not in the knowledge base")
+            not_drawn.append(f"{item.code} ({item.side}): not in the knowledge base")
             continue
-        why = [f"Why: {item['reason']} [{item['rule']}]"] if item.get("reason") else []
+        why = [f"Why: {item.reason} [{item.rule}]"] if item.reason else []
         try:
-            for placed in placements(p, item["side"]):
-                marks.append(Mark(p.code, placed, role=item["role"],
-                                  tooltip=_tooltip(p, placed.side, item["role"], why),
-                                  aria=f"{p.code}, {p.pinyin}, {placed.side} side, {item['role']} point"))
+            for placed in placements(p, item.side or "both"):
+                marks.append(Mark(p.code, placed, role=item.role,
+                                  tooltip=_tooltip(p, placed.side, item.role, why),
+                                  aria=f"{p.code}, {p.pinyin}, {placed.side} side, {item.role} point"))
         except Unplaceable:
-            not_drawn.append(f"{p.code} ({item['side']}, {item['role']}): found by palpation — not drawn")
-    for item in acu.get("excluded", []):
-        p = points.get(item["code"])
+            not_drawn.append(f"{p.code} ({item.side}, {item.role}): found by palpation — not drawn")
+    for gone in acu.excluded:
+        p = points.get(gone.code)
         if p is None or p.placement is None:
             continue
-        extra = [f"EXCLUDED by {item['rule']}: {item.get('reason', '')}"]
-        for placed in placements(p, item["side"]):
-            marks.append(Mark(p.code, placed, excluded_by=item["rule"], tooltip=_tooltip(p, placed.side, None, extra),
-                              aria=f"{p.code}, {p.pinyin}, {placed.side} side, excluded by rule {item['rule']}"))
+        extra = [f"EXCLUDED by {gone.rule}: {gone.reason}"]
+        for placed in placements(p, gone.side or "both"):
+            marks.append(Mark(p.code, placed, excluded_by=gone.rule, tooltip=_tooltip(p, placed.side, None, extra),
+                              aria=f"{p.code}, {p.pinyin}, {placed.side} side, excluded by rule {gone.rule}"))
     return marks, not_drawn
 
 
@@ -496,7 +498,7 @@ def _side_panels(marks: Sequence[Mark], x0: float, y0: float, width: float, heig
     return panels
 
 
-def _legend(plan: Mapping[str, Any], marks: Sequence[Mark], not_drawn: Sequence[str], pairs: Sequence[Any],
+def _legend(plan: Plan, marks: Sequence[Mark], not_drawn: Sequence[str], pairs: Sequence[Any],
             x: float, y: float, width: float) -> tuple[list[str], float]:
     out: list[str] = []
     cx = x
@@ -518,17 +520,17 @@ def _legend(plan: Mapping[str, Any], marks: Sequence[Mark], not_drawn: Sequence[
     out.append(el("circle", cx=cx + 5, cy=y - 3.5, r=2.2, fill="none", stroke=LANDMARK, stroke_width=0.9))
     out.append(text(cx + 12, y, "Landmark", 10, fill=INK))
     lines: list[str] = []
-    ea = plan.get("electroacupuncture", {})
+    ea = plan.electroacupuncture
     if pairs:
-        freq = f" at {ea.get('frequency_hz')} Hz for {ea.get('minutes')} min" if ea.get("frequency_hz") else ""
+        freq = f" at {ea.frequency_hz} Hz for {ea.minutes} min" if ea.frequency_hz else ""
         joined = "; ".join(f"({n}) {a}–{b} ({side})" for n, (a, b, side) in enumerate(pairs, 1))
         lines.append(f"Electroacupuncture{freq}: {joined}.")
-    by_rule: dict[str, list[dict[str, Any]]] = {}
-    for item in plan.get("acupuncture", {}).get("excluded", []):
-        by_rule.setdefault(item["rule"], []).append(item)
+    by_rule: dict[str, list[ExcludedPoint]] = {}
+    for item in plan.acupuncture.excluded:
+        by_rule.setdefault(item.rule, []).append(item)
     for rule, items in by_rule.items():
-        codes = ", ".join(f"{i['code']} ({i['side']})" for i in items)
-        lines.append(f"Excluded by {rule}: {codes}. {items[0].get('reason', '')}")
+        codes = ", ".join(f"{i.code} ({i.side or 'both'})" for i in items)
+        lines.append(f"Excluded by {rule}: {codes}. {items[0].reason}")
     lines += [f"Not drawn: {n}." for n in not_drawn]
     lines.append("Hover over or focus a point for its location, depth and cautions.")
     yy = y + 18
@@ -540,38 +542,41 @@ def _legend(plan: Mapping[str, Any], marks: Sequence[Mark], not_drawn: Sequence[
     return out, yy
 
 
-def _pairs(plan: Mapping[str, Any]) -> list[tuple[str, str, str]]:
-    ea = plan.get("electroacupuncture", {})
-    details = ea.get("pair_details")
+def _pairs(plan: Plan) -> list[tuple[str, str, str]]:
+    ea = plan.electroacupuncture
+    details = ea.pair_details
     if details:
-        return [(d["points"][0], d["points"][1], d.get("side", "both")) for d in details]
-    return [(a, b, "both") for a, b in ea.get("pairs", [])]
+        return [(d.points[0], d.points[1], d.side) for d in details]
+    return [(a, b, "both") for a, b in ea.pairs]
 
 
-def _summary(plan: Mapping[str, Any]) -> str:
-    a = plan.get("assessment", {})
+def _summary(plan: Plan) -> str:
+    a = plan.assessment
     bits = []
-    if a.get("phase"):
-        bits.append(f"{a['phase']} phase")
-    if a.get("nerve_roots"):
-        bits.append("roots " + ", ".join(a["nerve_roots"]))
-    if a.get("channels"):
-        bits.append("channels " + ", ".join(a["channels"]))
+    if a.phase:
+        bits.append(f"{a.phase} phase")
+    if a.nerve_roots:
+        bits.append("roots " + ", ".join(a.nerve_roots))
+    if a.channels:
+        bits.append("channels " + ", ".join(a.channels))
     return " · ".join(bits)
 
 
-def chart_svg(plan: Mapping[str, Any], knowledge: Knowledge, uid: str = "chart") -> str:
-    """The plan's points on the body: back view on the left, the other views the plan needs beside it."""
+def chart_svg(doc: PlanLike, knowledge: Knowledge, uid: str = "chart") -> str:
+    """The plan's points on the body: back view on the left, the other views the plan needs beside it.
+
+    `doc` is the typed plan or its JSON; a plan that does not decode raises PlanUnreadable (never drawn)."""
+    plan = plan_from(doc)
     marks, not_drawn = chart_marks(plan, knowledge)
     pairs = _pairs(plan)
     back = view("back")
-    withheld = not plan.get("treatment_allowed", True)
+    withheld = not plan.treatment_allowed
     gutter = 104.0
     narrow = back.canvas.width + 2 * gutter + 14
     banner: list[str] = []
     if withheld:
-        t = plan.get("triage", {})
-        msg = (f"Treatment withheld: {t.get('level', '')} red flags ({', '.join(t.get('red_flags', []))}). "
+        t = plan.triage
+        msg = (f"Treatment withheld: {t.level} red flags ({', '.join(t.red_flags)}). "
                "No points are planned.")
         banner = textwrap.wrap(msg, int((narrow - 48) / (11 * 0.55)))
     header_h = 58.0 + (len(banner) * 15 + 14 if banner else 0)
@@ -584,10 +589,10 @@ def chart_svg(plan: Mapping[str, Any], knowledge: Knowledge, uid: str = "chart")
     heading = "Treatment plan — points on the body"
     canvas.parts.append(el("rect", x=0, y=0, width=width, height=10_000, fill="#ffffff"))
     canvas.parts.append(text(14, 24, heading, 16, fill=INK, font_weight="bold"))
-    planned = plan.get("acupuncture", {}).get("points", [])
+    planned = plan.acupuncture.points
     sub = f"{len(planned)} points planned" + (f" · {_summary(plan)}" if _summary(plan) else "")
     canvas.parts.append(text(14, 42, sub, 10.5, fill=MUTED))
-    stamp = f"engine {plan.get('engine_version', '?')} · knowledge {plan.get('knowledge_version', '?')}"
+    stamp = f"engine {plan.engine_version} · knowledge {plan.knowledge_version}"
     canvas.parts.append(text(width - 14, 24, stamp, 9, fill=MUTED,
                              text_anchor="end"))
     if banner:
@@ -605,12 +610,12 @@ def chart_svg(plan: Mapping[str, Any], knowledge: Knowledge, uid: str = "chart")
     return document(canvas.width, canvas.height, heading, desc, "".join(canvas.parts), uid)
 
 
-def _chart_desc(plan: Mapping[str, Any], marks: Sequence[Mark], not_drawn: Sequence[str],
+def _chart_desc(plan: Plan, marks: Sequence[Mark], not_drawn: Sequence[str],
                 pairs: Sequence[tuple[str, str, str]]) -> str:
     planned = [f"{m.code} {m.placed.side} ({m.role})" for m in marks if not m.excluded_by]
     excluded = [f"{m.code} {m.placed.side} (excluded by {m.excluded_by})" for m in marks if m.excluded_by]
     parts = []
-    if not plan.get("treatment_allowed", True):
+    if not plan.treatment_allowed:
         parts.append("Treatment withheld because of red flags; no points are planned.")
     parts.append("Planned points: " + (", ".join(planned) or "none") + ".")
     if excluded:
