@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta, Struct, field
 
-from ..knowledge.model import Channel, FlagGroup, Level, Role, Thermal
+from ..knowledge.model import Channel, FlagGroup, Level, Position, Role, SeeWithin, Thermal
 
 Side = Literal["left", "right", "both", "midline"]
 Phase = Literal["acute", "subacute", "chronic"]
@@ -54,23 +54,36 @@ class TriageFlag(_Record, frozen=True):
     level: Level | None = None
     advice: str = ""
     patient_text: str = ""
+    see_within: SeeWithin | None = None
+    contact: str | None = None
     sources: Strs = []
 
 
 class Escalation(_Record, frozen=True):
-    """A combination of findings that raised the triage level."""
+    """A finding or combination of findings that raised the triage level, how soon and whom to contact."""
 
     id: str
     level: Level
     reason: str = ""
+    see_within: SeeWithin | None = None
+    contact: str | None = None
+    advice: str | None = None
+    patient_text: str | None = None
     sources: Strs = []
 
 
 class Triage(_Record, frozen=True):
+    """`see_within` is the most urgent timing over every flag and finding (None only in a plan stored before the
+    engine gave timings); `timing` and `patient_timing` say it in plain words."""
+
     level: Level
     red_flags: Strs
     advice: str
     patient_advice: str = ""
+    see_within: SeeWithin | None = None
+    timing: str = ""
+    patient_timing: str = ""
+    contact: str | None = None
     flags: list[TriageFlag] = []
     escalations: list[Escalation] = []
     sources: Strs = []
@@ -93,9 +106,12 @@ class Evidence(_Record, frozen=True):
 
 
 class Cause(_Record, frozen=True):
+    """`likelihood` is a relative weight in 0..1 (each cause weighed on its own findings), not a probability."""
+
     id: str
     likelihood: float
     reasons: Strs
+    rank: int | None = None
     name: str = ""
     findings: list[Evidence] = []
     sources: Strs = []
@@ -118,6 +134,7 @@ class Assessment(_Record, frozen=True):
     tcm_patterns: Strs
     root_evidence: dict[str, list[Evidence]] = {}
     pattern_details: list[PatternDetail] = []
+    weights_note: str = ""
 
 
 # ── needling ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -136,6 +153,7 @@ class PlannedPoint(_Record, frozen=True):
     name: str = ""
     location: str = ""
     depth_cun: CunRange | None = None
+    depth_reason: str | None = None
     cautions: Strs = []
 
 
@@ -150,15 +168,21 @@ class ExcludedPoint(_Record, frozen=True):
 
 
 class Acupuncture(_Record, frozen=True):
+    """`needles` counts needles (a point on both sides is 2), kept within `needle_cap` for this session."""
+
     points: list[PlannedPoint]
     excluded: list[ExcludedPoint]
     reasons: Strs = []
+    needles: int = 0
+    needle_cap: int | None = None
+    needle_cap_reason: str | None = None
 
 
 class DryNeedling(_Record, frozen=True):
     allowed: bool
     points: list[PlannedPoint] = []
     reasons: Strs = []
+    needles: int = 0
 
 
 def _no_dry_needling() -> DryNeedling:
@@ -223,20 +247,30 @@ class ThermalAdvice(_Record, frozen=True):
     sources: Strs = []
 
 
+class Adapted(_Record, frozen=True):
+    """The safety rule that swapped an instruction for its other version (no lying on the back)."""
+
+    rule: str
+    reason: str
+
+
 class Exercise(_Record, frozen=True):
     id: str
     name: str
     instructions: str = ""
     dosage: str = ""
+    positions: list[Position] = []
+    adapted: Adapted | None = None
     sources: Strs = []
 
 
 class HeldExercise(_Record, frozen=True):
-    """An exercise that suits the case but is held off for now, with the reason."""
+    """An exercise that suits the case but is held off for now, with the one reason that applies."""
 
     id: str
     name: str
     reason: str = ""
+    rule: str | None = None
     sources: Strs = []
 
 
@@ -247,6 +281,8 @@ class Acupressure(_Record, frozen=True):
     side: Side | None = None
     how: str = ""
     tool: str | None = None
+    positions: list[Position] = []
+    adapted: Adapted | None = None
     rule: str | None = None
     sources: Strs = []
 
@@ -297,11 +333,20 @@ class Schedule(_Record, frozen=True):
 # ── the rest ─────────────────────────────────────────────────────────────────────────────────────────────
 
 
+class WarningSign(_Record, frozen=True):
+    """A sign the patient must act on, how soon, and whom to contact."""
+
+    text: str
+    see_within: SeeWithin
+    contact: str
+
+
 class PlanWarning(_Record, frozen=True):
     id: str
     text: str
     rule: str | None = None
     evidence: str | None = None
+    signs: list[WarningSign] = []
     sources: Strs = []
 
 
@@ -318,6 +363,7 @@ class Guideline(_Record, frozen=True):
     recommends: Strs = []
     evidence_grade: Grade | None = None
     consent_note: str = ""
+    planned_modalities: Strs = []
     statements: list[Statement] = []
     sources: Strs = []
 
