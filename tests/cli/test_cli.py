@@ -386,10 +386,12 @@ def test_commands_never_import_django(command: str, intake_json: str, write: Wri
 
 
 def test_shared_vignettes_pass(shared: Path, installed_cli: str) -> None:
-    """Every vignette in ../shared/vignettes holds against the installed command."""
-    checker = shared / "vignettes" / "check_vignettes.py"
+    """Every vignette in ../shared/vignettes (the 1.0 cases and the 1.1 additions) holds against the installed
+    command."""
+    vignettes = shared / "vignettes"
+    folders = [str(vignettes / name) for name in ("cases", "cases-1.1") if (vignettes / name).is_dir()]
     proc = subprocess.run(  # noqa: S603 - our own interpreter and script, fixed arguments
-        [sys.executable, str(checker), "--cmd", installed_cli],
+        [sys.executable, str(vignettes / "check_vignettes.py"), "--cmd", installed_cli, *folders],
         capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert " 0 failed" in proc.stdout
