@@ -1,0 +1,29 @@
+
+from django.db import migrations, models
+from django.utils import timezone
+
+
+def mark_inactive_as_deactivated(apps, schema_editor):
+    """Accounts already inactive were switched off, not invited: their old links must not reactivate them."""
+    apps.get_model("clinic", "Staff").objects.filter(is_active=False).update(deactivated_at=timezone.now())
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('clinic', '0006_dashboard_indexes'),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name='staff',
+            name='deactivated_at',
+            field=models.DateTimeField(blank=True, null=True),
+        ),
+        migrations.AddField(
+            model_name='staff',
+            name='version',
+            field=models.PositiveIntegerField(default=1),
+        ),
+        migrations.RunPython(mark_inactive_as_deactivated, migrations.RunPython.noop),
+    ]
