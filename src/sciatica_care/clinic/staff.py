@@ -12,6 +12,8 @@ account is changed (deactivated, role changed — the admin sends a new one) or 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -29,6 +31,20 @@ from sciatica_care.clinic.models import ApiToken, Role, Staff
 
 class LastAdmin(Exception):
     """The change would leave the clinic with no active clinic admin."""
+
+    def __init__(self, attempted: list[str], message: str) -> None:
+        self.attempted = attempted
+        super().__init__(message)
+
+
+@contextmanager
+def _refusals_audited(actor: Staff, user: Staff) -> Iterator[None]:
+    """Audit a last-admin refusal after its transaction has rolled back (so that the event is kept)."""
+    try:
+        yield
+    except LastAdmin as exc:
+        audit.record(actor, "refused_last_admin", user, attempted=exc.attempted)
+        raise
 
 
 class InviteTokenGenerator(PasswordResetTokenGenerator):
@@ -83,15 +99,14 @@ def _admins_left(clinic_id: int, without: int) -> int:
 
 
 def _change(actor: Staff, user: Staff, expected_version: int, changes: dict[str, Any]) -> Staff:
+    stays_admin = changes.get("role", user.role) == Role.CLINIC_ADMIN and changes.get("is_active", user.is_active)
+    leaves_admins = user.role == Role.CLINIC_ADMIN and user.is_active and not stays_admin
     with transaction.atomic():
-        stays_admin = changes.get("role", user.role) == Role.CLINIC_ADMIN and changes.get(
-            "is_active", user.is_active)
-        if user.role == Role.CLINIC_ADMIN and user.is_active and not stays_admin \
-                and _admins_left(user.clinic_id, user.pk) == 0:  # type: ignore[arg-type]
-            audit.record(actor, "refused_last_admin", user, attempted=sorted(changes))
-            raise LastAdmin(f"{user.display()} is the clinic's only active clinic admin: make someone else a "
-                            "clinic admin first, so that the clinic is never left without one")
-        return records.update_versioned(actor, user, expected_version, changes, keep_changes=True)  # type: ignore[no-any-return]
+        if not (leaves_admins and _admins_left(user.clinic_id, user.pk) == 0):  # type: ignore[arg-type]
+            return records.update_versioned(actor, user, expected_version, changes,  # type: ignore[no-any-return]
+                                            keep_changes=True)
+    raise LastAdmin(sorted(changes), f"{user.display()} is the clinic's only active clinic admin: make someone else a clinic admin "
+                    "first, so that the clinic is never left without one")
 
 
 def change_role(actor: Staff, user: Staff, expected_version: int, role: str) -> Staff:
@@ -99,7 +114,8 @@ def change_role(actor: Staff, user: Staff, expected_version: int, role: str) -> 
         raise ValueError(f"unknown role {role!r}")
     if role == user.role:
         return user
-    return _change(actor, user, expected_version, {"role": role})
+    with _refusals_audited(actor, user):
+        return _change(actor, user, expected_version, {"role": role})
 
 
 def end_sessions(user: Staff) -> int:
@@ -114,7 +130,7 @@ def end_sessions(user: Staff) -> int:
 
 def deactivate(actor: Staff, user: Staff, expected_version: int) -> Staff:
     """Switch the account off: it cannot log in, its sessions end now and its API tokens are revoked."""
-    with transaction.atomic():
+    with _refusals_audited(actor, user), transaction.atomic():
         changed = _change(actor, user, expected_version, {"is_active": False, "deactivated_at": timezone.now()})
         sessions = end_sessions(changed)
         revoked = sum(tokens.revoke(actor, row, via="deactivate")
@@ -125,7 +141,7 @@ def deactivate(actor: Staff, user: Staff, expected_version: int) -> Staff:
 
 def reactivate(actor: Staff, user: Staff, expected_version: int) -> Staff:
     """Switch a deactivated account back on. One that never set its password goes back to being an invitation."""
-    with transaction.atomic():
+    with _refusals_audited(actor, user), transaction.atomic():
         changed = _change(actor, user, expected_version,
                           {"is_active": user.has_usable_password(), "deactivated_at": None})
         audit.record(actor, "reactivate_staff", changed, invited_again=not changed.is_active)
