@@ -76,9 +76,9 @@ def test_no_clinic_role_reaches_any_admin_url(world: dict[str, Any], login: Any,
                                               request: pytest.FixtureRequest) -> None:
     """Every admin address, GET and POST, for every clinic role: 404, at /admin/ and at the configured path; with
     the admin on, each attempt is audited."""
-    from sciatica_care.clinic.models import AuditEvent
-
     from clinic_fixtures import ADMIN_PATH
+
+    from sciatica_care.clinic.models import AuditEvent
 
     if admin_on:
         request.getfixturevalue("django_admin_on")
@@ -98,9 +98,9 @@ def test_no_clinic_role_reaches_any_admin_url(world: dict[str, Any], login: Any,
 def test_a_clinic_role_cannot_log_in_to_the_admin_and_is_audited(world: dict[str, Any], client: Any,
                                                                   django_admin_on: str) -> None:
     """The right password is not enough: the admin's login refuses every account but a superuser's."""
-    from sciatica_care.clinic.models import AuditEvent
-
     from clinic_fixtures import PASSWORD
+
+    from sciatica_care.clinic.models import AuditEvent
 
     me = world["a"]["clinic_admin"]
     assert me.is_staff  # even with Django's staff flag (as older accounts had it) the admin stays shut
@@ -158,9 +158,9 @@ def test_a_short_or_guessable_admin_path_is_refused(value: str) -> None:
 
 
 def test_admin_path_is_off_by_default_and_taken_when_unguessable() -> None:
-    from sciatica_care.site import config
-
     from clinic_fixtures import ADMIN_PATH
+
+    from sciatica_care.site import config
 
     assert config.load({"SCIATICA_CARE_ENV": "development"}).admin_path is None
     on = config.load({"SCIATICA_CARE_ENV": "development", "SCIATICA_CARE_ADMIN_PATH": f"/{ADMIN_PATH}/"})

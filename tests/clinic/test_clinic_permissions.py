@@ -295,4 +295,5 @@ def test_admin_page_matrix(world: dict[str, Any], login: Any, role: str, page: s
 @pytest.mark.parametrize("name", ["clinic:staff_list", "clinic:audit_log", "clinic:audit_export"])
 def test_admin_pages_need_a_login(client: Any, db: Any, name: str) -> None:
     response = client.get(reverse(name))
-    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]

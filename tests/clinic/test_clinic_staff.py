@@ -42,18 +42,23 @@ def test_invite_then_set_password_then_log_in(world: dict[str, Any], login: Any)
         a["clinic"].pk, "practitioner", False, False, False)
     assert not member.has_usable_password()
     link = _link(response)
-    assert len(mail.outbox) == 1 and link in mail.outbox[0].body and mail.outbox[0].to == ["nia@example.org"]
+    assert len(mail.outbox) == 1
+    assert link in mail.outbox[0].body
+    assert mail.outbox[0].to == ["nia@example.org"]
     assert AuditEvent.objects.filter(action="invite_staff", actor=a["clinic_admin"], object_id=member.pk).exists()
     # Before choosing a password the account cannot log in.
     visitor = Client()
     assert not visitor.login(username="newcomer", password=NEW_PASSWORD)
     form_page = visitor.get(link, follow=True)
-    assert form_page.status_code == 200 and "Choose your password" in form_page.content.decode()
+    assert form_page.status_code == 200
+    assert "Choose your password" in form_page.content.decode()
     set_url = form_page.redirect_chain[-1][0]
     done = visitor.post(set_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
-    assert done.status_code == 302 and done["Location"] == reverse("clinic:login")
+    assert done.status_code == 302
+    assert done["Location"] == reverse("clinic:login")
     member.refresh_from_db()
-    assert member.is_active and member.check_password(NEW_PASSWORD)
+    assert member.is_active
+    assert member.check_password(NEW_PASSWORD)
     assert AuditEvent.objects.filter(action="accept_invite", actor=member).exists()
     logged_in = visitor.post(reverse("clinic:login"), {"username": "newcomer", "password": NEW_PASSWORD})
     assert logged_in.status_code == 302
@@ -73,7 +78,8 @@ def test_invite_link_dies_when_the_invitation_is_withdrawn(world: dict[str, Any]
     page = Client().get(link, follow=True)
     assert "does not work any more" in page.content.decode()
     member.refresh_from_db()
-    assert not member.is_active and member.deactivated_at is not None
+    assert not member.is_active
+    assert member.deactivated_at is not None
 
 
 def test_invite_cannot_set_superuser_staff_or_clinic(world: dict[str, Any], login: Any) -> None:
@@ -88,7 +94,8 @@ def test_invite_cannot_set_superuser_staff_or_clinic(world: dict[str, Any], logi
 def test_invite_refuses_a_taken_user_name_and_a_missing_email(world: dict[str, Any], login: Any) -> None:
     client = login(world["a"]["clinic_admin"])
     r = _invite(client, username="PRAC_B")  # another clinic's, in other letters
-    assert r.status_code == 422 and "That user name is taken" in r.content.decode()
+    assert r.status_code == 422
+    assert "That user name is taken" in r.content.decode()
     r = _invite(client, email="")
     assert r.status_code == 422
     assert not Staff.objects.filter(username="newcomer").exists()
@@ -135,7 +142,8 @@ def test_last_active_admin_cannot_demote_or_deactivate_themself(world: dict[str,
     me = a["clinic_admin"]
     client = login(me)
     r = _role(client, me, "practitioner")
-    assert r.status_code == 409 and "only active clinic admin" in r.content.decode()
+    assert r.status_code == 409
+    assert "only active clinic admin" in r.content.decode()
     r = client.post(reverse("clinic:staff_deactivate", args=[me.pk]), {"version": me.version})
     assert r.status_code == 409
     me.refresh_from_db()
@@ -181,7 +189,8 @@ def test_deactivation_ends_sessions_and_revokes_tokens(world: dict[str, Any], lo
     prac.refresh_from_db()
     login(a["clinic_admin"]).post(reverse("clinic:staff_reactivate", args=[prac.pk]), {"version": prac.version})
     prac.refresh_from_db()
-    assert prac.is_active and prac.deactivated_at is None
+    assert prac.is_active
+    assert prac.deactivated_at is None
     assert Client().login(username=prac.username, password=PASSWORD)
     assert tokens.authenticate(token) is None
 
@@ -189,7 +198,9 @@ def test_deactivation_ends_sessions_and_revokes_tokens(world: dict[str, Any], lo
 def test_staff_pages_show_only_the_admins_clinic(world: dict[str, Any], login: Any) -> None:
     client = login(world["a"]["clinic_admin"])
     body = client.get(reverse("clinic:staff_list")).content.decode()
-    assert "prac_a" in body and "prac_b" not in body and "admin_b" not in body
+    assert "prac_a" in body
+    assert "prac_b" not in body
+    assert "admin_b" not in body
     assert AuditEvent.objects.filter(action="read", object_type="Staff", detail__purpose="staff_list").exists()
 
 
@@ -205,6 +216,7 @@ def test_a_new_link_for_a_lost_invitation(world: dict[str, Any], login: Any) -> 
     _invite(client)
     member = Staff.objects.get(username="newcomer")
     r = client.post(reverse("clinic:staff_invite_again", args=[member.pk]))
-    assert r.status_code == 200 and "no-store" in r["Cache-Control"]
+    assert r.status_code == 200
+    assert "no-store" in r["Cache-Control"]
     assert len(mail.outbox) == 2
     assert client.post(reverse("clinic:staff_invite_again", args=[world["a"]["practitioner"].pk])).status_code == 409

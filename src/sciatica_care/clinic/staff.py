@@ -105,8 +105,8 @@ def _change(actor: Staff, user: Staff, expected_version: int, changes: dict[str,
         if not (leaves_admins and _admins_left(user.clinic_id, user.pk) == 0):  # type: ignore[arg-type]
             return records.update_versioned(actor, user, expected_version, changes,  # type: ignore[no-any-return]
                                             keep_changes=True)
-    raise LastAdmin(sorted(changes), f"{user.display()} is the clinic's only active clinic admin: make someone else a clinic admin "
-                    "first, so that the clinic is never left without one")
+    raise LastAdmin(sorted(changes), f"{user.display()} is the clinic's only active clinic admin: make someone "
+                    "else a clinic admin first, so that the clinic is never left without one")
 
 
 def change_role(actor: Staff, user: Staff, expected_version: int, role: str) -> Staff:

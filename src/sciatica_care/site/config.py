@@ -44,6 +44,8 @@ class Config:
     email_host: str = "localhost"
     email_port: int = 587
     email_from: str = "sciatica-care@localhost"
+    email_user: str = ""
+    email_password: str = ""
     admin_path: str | None = None  # where Django's admin is served (superuser only); None: not served at all
 
     @property
@@ -143,4 +145,6 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
                   allowed_hosts=hosts, https=https, admin_path=admin_path,
                   email_backend="django.core.mail.backends.smtp.EmailBackend" if email_host
                   else "django.core.mail.backends.console.EmailBackend",
-                  email_host=email_host or "localhost", email_port=email_port, email_from=email_from)
+                  email_host=email_host or "localhost", email_port=email_port, email_from=email_from,
+                  email_user=environ.get("SCIATICA_CARE_SMTP_USER", "").strip(),
+                  email_password=environ.get("SCIATICA_CARE_SMTP_PASSWORD", ""))

@@ -141,6 +141,8 @@ LOGIN_LOCKOUT_SECONDS = 15 * 60
 EMAIL_BACKEND = CONFIG.email_backend
 EMAIL_HOST = CONFIG.email_host
 EMAIL_PORT = CONFIG.email_port
+EMAIL_HOST_USER = CONFIG.email_user
+EMAIL_HOST_PASSWORD = CONFIG.email_password
 EMAIL_USE_TLS = CONFIG.email_port != 25
 DEFAULT_FROM_EMAIL = CONFIG.email_from
 # Staff invitation links (Django's password-reset tokens) stay valid for 3 days.
