@@ -124,3 +124,24 @@ def login(client: Any) -> Any:
         return client
 
     return do
+
+
+ADMIN_PATH = "q7Zr2xKp9vLw4NbT8cYh3Fs"  # an unguessable path, as an operator would configure it
+
+
+@pytest.fixture
+def django_admin_on() -> Iterator[str]:
+    """Django's admin served at ADMIN_PATH (as with SCIATICA_CARE_ADMIN_PATH set); yields its URL prefix."""
+    import importlib
+
+    from django.test import override_settings
+    from django.urls import clear_url_caches
+
+    from sciatica_care.site import urls
+
+    with override_settings(SCIATICA_CARE_ADMIN_PATH=ADMIN_PATH):
+        importlib.reload(urls)
+        clear_url_caches()
+        yield f"/{ADMIN_PATH}/"
+    importlib.reload(urls)
+    clear_url_caches()

@@ -167,3 +167,133 @@ def test_settings_page_matrix(world: dict[str, Any], login: Any, role: str, whos
     expected_name = f"{own.name} renamed" if post_status == 302 else own.name
     assert Clinic.objects.get(pk=own.pk).name == expected_name
     assert Clinic.objects.values("name", "version").get(pk=other.pk) == {"name": other.name, "version": 1}
+
+
+# Staff administration and the audit log: clinic admins of the clinic concerned only.
+STAFF_ACTIONS = {
+    # name: (url name, how the target is prepared, the form, status for the clinic admin of its own clinic)
+    "staff_detail": ("clinic:staff_detail", "active", lambda m: {"role": "reception", "version": str(m.version)},
+                     302),
+    "staff_deactivate": ("clinic:staff_deactivate", "active", lambda m: {"version": str(m.version)}, 302),
+    "staff_reactivate": ("clinic:staff_reactivate", "deactivated", lambda m: {"version": str(m.version)}, 302),
+    "staff_invite_again": ("clinic:staff_invite_again", "invited", lambda m: {}, 200),
+}
+
+
+def _staff_target(owner: dict[str, Any], state: str) -> Any:
+    from sciatica_care.clinic import staff
+    from sciatica_care.clinic.models import Staff
+
+    if state == "invited":
+        return staff.invite(owner["clinic_admin"], username=f"invitee_{owner['clinic'].pk}", first_name="In",
+                            last_name="Vitee", email="in@example.org", role="practitioner")
+    member = Staff.objects.create_user(username=f"colleague_{owner['clinic'].pk}", password="x-long-password-1",
+                                       clinic=owner["clinic"], role="practitioner")
+    if state == "deactivated":
+        staff.deactivate(owner["clinic_admin"], member, member.version)
+    return Staff.objects.get(pk=member.pk)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("whose", ["own", "other"])
+def test_staff_detail_page_matrix(world: dict[str, Any], login: Any, role: str, whose: str) -> None:
+    """A colleague's page: the clinic admin of their clinic only (200); another clinic's colleague 404 (audited);
+    practitioners and reception 403 (audited)."""
+    target = world["a" if whose == "own" else "b"]["practitioner"]
+    user = world["a"][role]
+    response = login(user).get(reverse("clinic:staff_detail", args=[target.pk]))
+    if role != "clinic_admin":
+        assert response.status_code == 403
+        assert AuditEvent.objects.filter(action="denied_role", actor=user, object_type="Staff").exists()
+    elif whose == "other":
+        assert response.status_code == 404
+        assert AuditEvent.objects.filter(action="denied_other_clinic", actor=user, object_id=target.pk).exists()
+    else:
+        assert response.status_code == 200
+        assert target.username in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", sorted(STAFF_ACTIONS))
+@pytest.mark.parametrize("whose", ["own", "other"])
+def test_staff_action_matrix(world: dict[str, Any], login: Any, role: str, action: str, whose: str) -> None:
+    """Every staff action by every role on a colleague of their own or another clinic: only the clinic admin of the
+    colleague's clinic acts; others get 403 (role) or 404 (clinic), audited, and the account is unchanged."""
+    from sciatica_care.clinic.models import Staff
+
+    url_name, state, form, ok_status = STAFF_ACTIONS[action]
+    owner = world["a" if whose == "own" else "b"]
+    target = _staff_target(owner, state)
+    fields = ("role", "is_active", "deactivated_at", "version", "clinic_id", "is_superuser", "is_staff")
+    before = Staff.objects.values(*fields).get(pk=target.pk)
+    user = world["a"][role]
+    response = login(user).post(reverse(url_name, args=[target.pk]), form(target))
+    after = Staff.objects.values(*fields).get(pk=target.pk)
+    assert (after["clinic_id"], after["is_superuser"]) == (before["clinic_id"], False)
+    if role != "clinic_admin":
+        assert response.status_code == 403
+        assert AuditEvent.objects.filter(action="denied_role", actor=user, object_type="Staff").exists()
+        assert after == before
+    elif whose == "other":
+        assert response.status_code == 404
+        assert AuditEvent.objects.filter(action="denied_other_clinic", actor=user, object_id=target.pk).exists()
+        assert after == before
+    else:
+        assert response.status_code == ok_status
+        if action != "staff_invite_again":
+            assert after["version"] == before["version"] + 1
+
+
+# Pages without an object in their address: always the user's own clinic.
+ADMIN_PAGES = {
+    # name: (url name, method, data)
+    "staff_list": ("clinic:staff_list", "get", None),
+    "staff_invite": ("clinic:staff_list", "post", {"username": "newbie", "first_name": "New", "last_name": "Bie",
+                                                   "email": "n@example.org", "role": "clinic_admin",
+                                                   "is_superuser": "on", "clinic": "__other__"}),
+    "audit_log": ("clinic:audit_log", "get", None),
+    "audit_export": ("clinic:audit_export", "get", None),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", sorted(ADMIN_PAGES))
+@pytest.mark.parametrize("whose", ["a", "b"])
+def test_admin_page_matrix(world: dict[str, Any], login: Any, role: str, page: str, whose: str) -> None:
+    """Staff list, invite, audit log and export by role, for staff of either clinic: the clinic admin gets their
+    own clinic's (never the other's); practitioners and reception 403, audited, nothing made."""
+    from sciatica_care.clinic.models import Staff
+
+    url_name, method, data = ADMIN_PAGES[page]
+    own, other = world[whose], world["b" if whose == "a" else "a"]
+    user = own[role]
+    client = login(user)
+    if data is not None:
+        data = {k: (str(other["clinic"].pk) if v == "__other__" else v) for k, v in data.items()}
+    response = getattr(client, method)(reverse(url_name), data) if data else getattr(client, method)(
+        reverse(url_name))
+    if role != "clinic_admin":
+        assert response.status_code == 403
+        assert AuditEvent.objects.filter(action="denied_role", actor=user).exists()
+        assert not Staff.objects.filter(username="newbie").exists()
+        return
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert other["practitioner"].username not in body
+    if page in ("staff_list", "staff_invite"):
+        assert own["practitioner"].username in body
+    if page == "audit_export":
+        assert all(r.split(",")[2] in {"", own["practitioner"].username, own["clinic_admin"].username,
+                                       own["reception"].username, "actor"}
+                   for r in body.splitlines() if r)
+    if page == "staff_invite":
+        made = Staff.objects.get(username="newbie")
+        assert (made.clinic_id, made.is_superuser, made.is_staff, made.is_active) == (
+            own["clinic"].pk, False, False, False)
+
+
+@pytest.mark.parametrize("name", ["clinic:staff_list", "clinic:audit_log", "clinic:audit_export"])
+def test_admin_pages_need_a_login(client: Any, db: Any, name: str) -> None:
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]

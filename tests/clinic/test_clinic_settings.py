@@ -85,3 +85,14 @@ def test_database_connection_is_configured_for_its_engine() -> None:
         assert cur.fetchone()[0] == 1
         cur.execute("PRAGMA busy_timeout")
         assert cur.fetchone()[0] >= 5000
+
+
+def test_email_goes_to_the_console_unless_smtp_is_configured(tmp_path: Path) -> None:
+    from sciatica_care.site import config
+
+    base = {"SCIATICA_CARE_ENV": "development", "SCIATICA_CARE_DATA_DIR": str(tmp_path)}
+    assert config.load(base).email_backend.endswith("console.EmailBackend")
+    smtp = config.load({**base, "SCIATICA_CARE_SMTP_HOST": "mail.example.org", "SCIATICA_CARE_SMTP_PORT": "465"})
+    assert smtp.email_backend.endswith("smtp.EmailBackend")
+    assert (smtp.email_host, smtp.email_port) == (
+        "mail.example.org", 465)

@@ -1,4 +1,10 @@
-"""Django admin for clinic admins (their own clinic only); the audit log is read-only."""
+"""Django's admin, for the deployment's superuser only (see `site/admin_site.py`: off unless
+`SCIATICA_CARE_ADMIN_PATH` is configured; every other account is refused and audited).
+
+Clinic admins run their clinic inside the app: staff (`views/staff.py`), clinic settings, API tokens and the audit
+log. Here the superuser adds clinics and fixes accounts; every read and write is audited under the clinic concerned,
+so the clinic's own admin sees it in their audit log. Patients and clinical records are not here at all.
+"""
 
 from __future__ import annotations
 
@@ -10,36 +16,59 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpResponseRedirect
 
 from sciatica_care.clinic import audit, records, tokens
-from sciatica_care.clinic.models import ApiToken, AuditEvent, Clinic, Patient, Staff
+from sciatica_care.clinic.models import ApiToken, AuditEvent, Clinic, Staff
 
 
-def _for_clinic_admins(request: Any) -> bool:
-    return request.user.is_superuser or getattr(request.user, "is_clinic_admin", False)
+def _clinic_of(obj: Any) -> int | None:
+    if isinstance(obj, Clinic):
+        return obj.pk
+    if isinstance(obj, ApiToken):
+        return obj.staff.clinic_id
+    return getattr(obj, "clinic_id", None)
 
 
-class ClinicScopedAdmin(admin.ModelAdmin):
-    def get_queryset(self, request: Any) -> Any:
-        qs = super().get_queryset(request)
-        return qs if request.user.is_superuser else qs.filter(clinic_id=request.user.clinic_id)
+class AuditedAdmin(admin.ModelAdmin):
+    """Opening a record's page is audited as a read, saving as a change with the fields' old and new values."""
 
-    def has_module_permission(self, request: Any) -> bool:
-        return _for_clinic_admins(request)
+    def change_view(self, request: Any, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
+        if request.method == "GET":
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                audit.record(request.user, "read", obj, clinic_id=_clinic_of(obj), via="admin")
+        return super().change_view(request, object_id, form_url, extra_context)
 
-    has_view_permission = has_change_permission = has_add_permission = (
-        lambda self, request, obj=None: self.has_module_permission(request))
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        changes: dict[str, Any] = {}
+        if change:
+            stored = type(obj)._default_manager.filter(pk=obj.pk).values(*form.changed_data).first() or {}
+            changes = {k: {"from": str(stored.get(k)), "to": str(getattr(obj, k, form.cleaned_data.get(k)))}
+                       for k in form.changed_data if k not in ("password", "password1", "password2")}
+            if {"password", "password1", "password2"} & set(form.changed_data):
+                changes["password"] = {"from": "…", "to": "changed"}
+        super().save_model(request, obj, form, change)
+        audit.record(request.user, "update" if change else "create", obj, clinic_id=_clinic_of(obj), via="admin",
+                     changes=changes)
+
+    def delete_model(self, request: Any, obj: Any) -> None:
+        audit.record(request.user, "delete", obj, clinic_id=_clinic_of(obj), via="admin", what=str(obj))
+        super().delete_model(request, obj)
 
 
 @admin.register(Staff)
-class StaffAdmin(ClinicScopedAdmin, UserAdmin):
-    list_display = ("username", "first_name", "last_name", "role", "clinic", "is_active")
+class StaffAdmin(AuditedAdmin, UserAdmin):
+    list_display = ("username", "first_name", "last_name", "role", "clinic", "is_active", "is_superuser")
+    list_filter = ("clinic", "role", "is_active", "is_superuser")
     fieldsets = (*UserAdmin.fieldsets, ("Clinic", {"fields": ("clinic", "role")}))
+    add_fieldsets = (*UserAdmin.add_fieldsets, ("Clinic", {"fields": ("clinic", "role")}))
+    readonly_fields = ("version", "deactivated_at", "last_login", "date_joined")
 
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False  # deactivate instead: their records and the audit trail point at them
 
-@admin.register(Patient)
-class PatientAdmin(ClinicScopedAdmin):
-    list_display = ("last_name", "first_name", "date_of_birth", "phone")
-    search_fields = ("last_name", "first_name")
-    exclude = ("version",)
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            obj.version = (obj.version or 0) + 1
+        super().save_model(request, obj, form, change)
 
 
 class ClinicAdminForm(forms.ModelForm):
@@ -71,40 +100,17 @@ class ClinicAdminForm(forms.ModelForm):
 
 
 @admin.register(Clinic)
-class ClinicAdmin(admin.ModelAdmin):
-    """A clinic admin sees and edits their own clinic only, and cannot add or delete clinics; a superuser sees all.
-    Changes go through `records.update_clinic_settings` (version-checked, audited with old and new values)."""
+class ClinicAdmin(AuditedAdmin):
+    """Clinics: the superuser adds them; changes go through `records.update_clinic_settings` (version-checked,
+    audited with old and new values)."""
 
     form = ClinicAdminForm
     list_display = ("name", "disability_instrument", "questionnaire_every_n_visits", "payer_rule_warning", "created_at")
 
-    def get_queryset(self, request: Any) -> Any:
-        qs = super().get_queryset(request)
-        return qs if request.user.is_superuser else qs.filter(pk=request.user.clinic_id)
-
-    def has_module_permission(self, request: Any) -> bool:
-        return request.user.is_superuser or (getattr(request.user, "is_clinic_admin", False)
-                                             and request.user.clinic_id is not None)
-
-    def _own(self, request: Any, obj: Any) -> bool:
-        return request.user.is_superuser or obj is None or obj.pk == request.user.clinic_id
-
-    def has_view_permission(self, request: Any, obj: Any = None) -> bool:
-        return self.has_module_permission(request) and self._own(request, obj)
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return self.has_module_permission(request) and self._own(request, obj)
-
-    def has_add_permission(self, request: Any) -> bool:
-        return bool(request.user.is_superuser)
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return bool(request.user.is_superuser)
-
     def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
         if not change:
             obj.version = 1
-            super().save_model(request, obj, form, change)
+            obj.save()
             audit.record(request.user, "create", obj, clinic_id=obj.pk, via="admin")
             return
         stored = Clinic.objects.get(pk=obj.pk)
@@ -123,16 +129,7 @@ class ClinicAdmin(admin.ModelAdmin):
         return super().response_change(request, obj)
 
 
-class ReadOnlyForClinicAdmins(admin.ModelAdmin):
-    """Shown to clinic admins (each subclass's `get_queryset` keeps them to their clinic's rows); nothing is added,
-    changed or deleted here."""
-
-    def has_module_permission(self, request: Any) -> bool:
-        return _for_clinic_admins(request)
-
-    def has_view_permission(self, request: Any, obj: Any = None) -> bool:
-        return _for_clinic_admins(request)
-
+class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: Any) -> bool:
         return False
 
@@ -144,8 +141,8 @@ class ReadOnlyForClinicAdmins(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(ReadOnlyForClinicAdmins):
-    """Tokens of the clinic's staff: see and revoke (make them on the clinic's API tokens page, shown once)."""
+class ApiTokenAdmin(ReadOnlyAdmin):
+    """Tokens of every clinic: see and revoke (made by their owner or `createtoken`; shown once)."""
 
     list_display = ("name", "staff", "created_at", "last_used_at", "revoked")
     list_filter = ("revoked",)
@@ -153,11 +150,7 @@ class ApiTokenAdmin(ReadOnlyForClinicAdmins):
     exclude = ("digest",)
 
     def get_queryset(self, request: Any) -> Any:
-        qs = super().get_queryset(request).select_related("staff")
-        return qs if request.user.is_superuser else qs.filter(staff__clinic_id=request.user.clinic_id)
-
-    # Not added here: a token is shown only when it is made (the clinic's API tokens page or `createtoken`).
-    # Revoked, never deleted: the list stays a record of what had access.
+        return super().get_queryset(request).select_related("staff")
 
     @admin.action(description="Revoke selected tokens")
     def revoke_selected(self, request: Any, queryset: Any) -> None:
@@ -166,10 +159,9 @@ class ApiTokenAdmin(ReadOnlyForClinicAdmins):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyForClinicAdmins):
-    list_display = ("at", "actor", "action", "object_type", "object_id", "patient_id")
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "actor", "clinic_id_at_time", "action", "object_type", "object_id", "patient_id")
     list_filter = ("action", "object_type")
 
     def get_queryset(self, request: Any) -> Any:
-        qs = super().get_queryset(request).select_related("actor")
-        return qs if request.user.is_superuser else qs.filter(clinic_id_at_time=request.user.clinic_id)
+        return super().get_queryset(request).select_related("actor")

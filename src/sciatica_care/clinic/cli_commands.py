@@ -78,8 +78,11 @@ def serve(demo: bool, data_dir: Path | None, host: str, port: int, open_browser:
         click.echo(f"Demo logins (password {DEMO_PASSWORD}):")
         for username, first, last, role in DEMO_STAFF:
             click.echo(f"  {username:<12} {first} {last}, {role.label}")
+        click.echo("  The clinic admin runs staff, settings, API tokens and the audit log from the app's header.")
     elif not Staff.objects.exists():
         click.echo("No accounts yet: make the first one with `sciatica-care createuser --role clinic_admin`.")
+    if settings.SCIATICA_CARE_ADMIN_PATH:
+        click.echo(f"Deployment admin (superusers only): {address}{settings.SCIATICA_CARE_ADMIN_PATH}/")
     if open_browser:
         import webbrowser
 
@@ -132,7 +135,7 @@ def createuser(data_dir: Path | None, username: str, role: str, clinic_name: str
                 raise click.ClickException("several clinics exist: say which with --clinic")
             clinic = clinics[0] if clinics else Clinic.objects.create(name="My clinic")
         user.clinic = clinic
-        user.is_staff = role == "clinic_admin"
+        user.is_staff = False  # Django's admin is the deployment superuser's only (site/admin_site.py)
         user.set_password(password)
         user.save()
         audit.record(None, "create_staff", user, username=username, role=role, via="cli")

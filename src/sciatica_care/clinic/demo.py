@@ -119,7 +119,7 @@ def load(n_patients: int = 30, seed: int = 7) -> dict[str, Staff]:
     for username, first, last, role in DEMO_STAFF:
         staff[username] = Staff.objects.create_user(
             username=username, password=DEMO_PASSWORD, first_name=first, last_name=last, clinic=clinic,
-            role=role, is_staff=role == Role.CLINIC_ADMIN)
+            role=role)
     practitioners = [staff["dr.lin"], staff["dr.okafor"]]
     today = timezone.localdate()
     for i in range(n_patients):

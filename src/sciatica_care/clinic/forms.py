@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from sciatica_care.clinic.models import Clinic, Patient
+from sciatica_care.clinic.models import Clinic, Patient, Role, Staff
 
 PATIENT_FIELDS = ["first_name", "last_name", "date_of_birth", "sex", "phone", "email", "address",
                   "consent_treatment", "consent_data_use", "booking_notes"]
@@ -87,3 +87,69 @@ class ReopenForm(forms.Form):
                              widget=forms.TextInput(attrs={"size": 60,
                                                            "placeholder": "e.g. symptoms returned within a month"}),
                              error_messages={"required": "Say why the course is being reopened."})
+
+
+VERSION_ERRORS = {
+    "required": "The form has no version number: reload the page and make your change again.",
+    "invalid": "The version number in the form is not a number: reload the page and make your change again.",
+}
+
+
+class InviteStaffForm(forms.ModelForm):
+    """A colleague's new account: who they are and their role. The clinic is always the admin's own; nothing
+    else about the account (superuser, Django-admin access, clinic) can be given here."""
+
+    class Meta:
+        model = Staff
+        fields = ["username", "first_name", "last_name", "email", "role"]
+        labels = {"username": "User name", "email": "Email (the set-password link is sent here)"}
+        help_texts = {"username": "What they type to log in: letters, digits and @ . + - _ only."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["first_name"].required = True
+        self.fields["username"].widget.attrs.update({"autocomplete": "off", "autocapitalize": "none"})
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"].strip()
+        if Staff.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("That user name is taken: choose another.")
+        return username
+
+
+class StaffRoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices, label="Role")
+    version = forms.IntegerField(widget=forms.HiddenInput, error_messages=VERSION_ERRORS)
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, error_messages=VERSION_ERRORS)
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log viewer's filters; every one optional."""
+
+    actor = forms.ModelChoiceField(queryset=None, required=False, label="Who", empty_label="anyone")  # type: ignore[arg-type]
+    action = forms.ChoiceField(required=False, label="Action")
+    patient = forms.IntegerField(required=False, min_value=1, label="Patient no.")
+    object_type = forms.ChoiceField(required=False, label="Record type")
+    object_id = forms.IntegerField(required=False, min_value=1, label="Record no.")
+    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, clinic_id: int, actions: list[str], object_types: list[str],
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        actor = self.fields["actor"]
+        actor.queryset = Staff.objects.filter(clinic_id=clinic_id).order_by("username")  # type: ignore[attr-defined]
+        actor.label_from_instance = lambda s: f"{s.display()} ({s.username})"  # type: ignore[attr-defined]
+        self.fields["action"].choices = [("", "any"), *((a, a.replace("_", " ")) for a in actions)]  # type: ignore[attr-defined]
+        self.fields["object_type"].choices = [("", "any"), *((t, t) for t in object_types)]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError("The “From” date is after the “To” date.")
+        return cleaned

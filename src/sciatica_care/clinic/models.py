@@ -54,6 +54,15 @@ class Staff(AbstractUser):
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="staff")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PRACTITIONER)
+    # Edited by the clinic admin on the staff page: optimistic concurrency (`records.py`).
+    version = models.PositiveIntegerField(default=1)
+    # Set when the clinic admin deactivates the account; an inactive account without it is an invitation not yet
+    # taken up (its set-password link works only in that state).
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def is_invited(self) -> bool:
+        return not self.is_active and self.deactivated_at is None
 
     @property
     def is_clinical(self) -> bool:

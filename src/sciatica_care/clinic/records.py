@@ -43,6 +43,11 @@ class Conflict(Exception):
         )
 
 
+def _plain(value: Any) -> Any:
+    """A value as the audit event's JSON keeps it (dates and times as ISO 8601)."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 def update_versioned(actor: Staff, obj: Any, expected_version: int, changes: dict[str, Any], *,
                      keep_previous: bool = False, keep_changes: bool = False) -> Any:
     """Apply `changes` to `obj` only if it is still at `expected_version`; raise `Conflict` otherwise.
@@ -66,7 +71,8 @@ def update_versioned(actor: Staff, obj: Any, expected_version: int, changes: dic
         if previous is not None and keep_previous:
             detail["previous"] = {k: v for k, v in previous.items() if v != changes[k]}
         if previous is not None and keep_changes:
-            detail["changes"] = {k: {"from": v, "to": changes[k]} for k, v in previous.items() if v != changes[k]}
+            detail["changes"] = {k: {"from": _plain(v), "to": _plain(changes[k])}
+                                 for k, v in previous.items() if v != changes[k]}
         audit.record(actor, "update", obj, clinic_id=obj.pk if isinstance(obj, Clinic) else None, **detail)
     obj.refresh_from_db()
     return obj

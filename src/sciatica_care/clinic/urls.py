@@ -2,6 +2,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from sciatica_care.clinic.views import (
+    audit_log,
     auth,
     dashboard,
     discharge,
@@ -10,6 +11,7 @@ from sciatica_care.clinic.views import (
     outcomes,
     patients,
     preferences,
+    staff,
     tokens,
     visits,
 )
@@ -46,4 +48,12 @@ urlpatterns = [
     path("tokens/", tokens.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
     path("settings/", preferences.clinic_settings, name="clinic_settings"),
+    path("staff/", staff.staff_list, name="staff_list"),
+    path("staff/<int:pk>/", staff.staff_detail, name="staff_detail"),
+    path("staff/<int:pk>/deactivate/", staff.staff_deactivate, name="staff_deactivate"),
+    path("staff/<int:pk>/reactivate/", staff.staff_reactivate, name="staff_reactivate"),
+    path("staff/<int:pk>/invite/", staff.staff_invite_again, name="staff_invite_again"),
+    path("invite/<uidb64>/<token>/", staff.InviteAcceptView.as_view(), name="invite_accept"),
+    path("audit/", audit_log.audit_log, name="audit_log"),
+    path("audit/export.csv", audit_log.audit_export, name="audit_export"),
 ]

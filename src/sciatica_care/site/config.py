@@ -8,6 +8,7 @@ into Django's names. No Django import, so it is cheap to test.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,14 @@ from sciatica_care.site.paths import default_data_dir
 
 DEVELOPMENT_SECRET = "development-only-secret-never-use-in-a-clinic"  # noqa: S105 - refused outside development
 ENVIRONMENTS = ("development", "production")
+# Django's admin is for the deployment's superuser only, and off unless SCIATICA_CARE_ADMIN_PATH names where it is:
+# a path nobody would guess (20 or more URL-safe characters, not a word), e.g. from
+# `python -c "import secrets; print(secrets.token_urlsafe(24))"`.
+ADMIN_PATH_MIN_LENGTH = 20
+ADMIN_PATH_MIN_DISTINCT = 12
+_ADMIN_PATH_CHARS = re.compile(r"[A-Za-z0-9_-]+")
+_GUESSABLE_WORDS = ("admin", "django", "login", "manage", "root", "super", "staff", "secret", "password",
+                    "sciatica", "clinic", "backend", "console", "dashboard")
 
 
 class UnsafeSettings(RuntimeError):
@@ -31,6 +40,13 @@ class Config:
     database_url: str | None
     allowed_hosts: list[str] = field(default_factory=list)
     https: bool = False
+    email_backend: str = "django.core.mail.backends.console.EmailBackend"
+    email_host: str = "localhost"
+    email_port: int = 587
+    email_from: str = "sciatica-care@localhost"
+    email_user: str = ""
+    email_password: str = ""
+    admin_path: str | None = None  # where Django's admin is served (superuser only); None: not served at all
 
     @property
     def development(self) -> bool:
@@ -44,6 +60,22 @@ def _flag(environ: Mapping[str, str], name: str) -> bool:
     if value in ("1", "true", "yes", "on"):
         return True
     raise UnsafeSettings(f"{name}={value!r}: expected 1/0, true/false, yes/no or on/off")
+
+
+def check_admin_path(value: str) -> tuple[str | None, str | None]:
+    """The configured admin path without its slashes, or a problem: refuses anything short or guessable."""
+    path = value.strip().strip("/")
+    if not path:
+        return None, None
+    hint = ("use 20 or more random URL-safe characters, e.g. "
+            "`python -c \"import secrets; print(secrets.token_urlsafe(24))\"`")
+    if not _ADMIN_PATH_CHARS.fullmatch(path):
+        return None, f"SCIATICA_CARE_ADMIN_PATH: only letters, digits, '-' and '_' (one path segment); {hint}"
+    if len(path) < ADMIN_PATH_MIN_LENGTH:
+        return None, f"SCIATICA_CARE_ADMIN_PATH is shorter than {ADMIN_PATH_MIN_LENGTH} characters: {hint}"
+    if len(set(path.lower())) < ADMIN_PATH_MIN_DISTINCT or any(w in path.lower() for w in _GUESSABLE_WORDS):
+        return None, f"SCIATICA_CARE_ADMIN_PATH is guessable (a word or a repeated pattern): {hint}"
+    return path, None
 
 
 def load(environ: Mapping[str, str] | None = None) -> Config:
@@ -95,7 +127,24 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
     if "*" in hosts and not development:
         problems.append("SCIATICA_CARE_ALLOWED_HOSTS='*' outside development")
 
+    admin_path, problem = check_admin_path(environ.get("SCIATICA_CARE_ADMIN_PATH", ""))
+    if problem:
+        problems.append(problem)
+
+    email_host = environ.get("SCIATICA_CARE_SMTP_HOST", "").strip()
+    email_port = 587
+    try:
+        email_port = int(environ.get("SCIATICA_CARE_SMTP_PORT", "587"))
+    except ValueError:
+        problems.append("SCIATICA_CARE_SMTP_PORT: expected a port number")
+    email_from = environ.get("SCIATICA_CARE_EMAIL_FROM", "").strip() or "sciatica-care@localhost"
+
     if problems:
         raise UnsafeSettings("unsafe settings:\n  " + "\n  ".join(problems))
     return Config(env=env, debug=debug, secret_key=secret, data_dir=data_dir, database_url=database_url,
-                  allowed_hosts=hosts, https=https)
+                  allowed_hosts=hosts, https=https, admin_path=admin_path,
+                  email_backend="django.core.mail.backends.smtp.EmailBackend" if email_host
+                  else "django.core.mail.backends.console.EmailBackend",
+                  email_host=email_host or "localhost", email_port=email_port, email_from=email_from,
+                  email_user=environ.get("SCIATICA_CARE_SMTP_USER", "").strip(),
+                  email_password=environ.get("SCIATICA_CARE_SMTP_PASSWORD", ""))

@@ -17,9 +17,11 @@ SECRET_KEY = CONFIG.secret_key
 ALLOWED_HOSTS = CONFIG.allowed_hosts
 DATA_DIR = CONFIG.data_dir
 SCIATICA_CARE_ENV = CONFIG.env
+# Django's admin: the deployment's superuser only, on this unguessable path; None (the default): not served.
+SCIATICA_CARE_ADMIN_PATH = CONFIG.admin_path
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "sciatica_care.site.admin_apps.SuperuserAdminConfig",  # django.contrib.admin, for superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -134,6 +136,17 @@ CACHES = {
 }
 LOGIN_FAILURE_LIMIT = 5
 LOGIN_LOCKOUT_SECONDS = 15 * 60
+
+# Email (staff invitations): printed on the console unless an SMTP server is configured.
+EMAIL_BACKEND = CONFIG.email_backend
+EMAIL_HOST = CONFIG.email_host
+EMAIL_PORT = CONFIG.email_port
+EMAIL_HOST_USER = CONFIG.email_user
+EMAIL_HOST_PASSWORD = CONFIG.email_password
+EMAIL_USE_TLS = CONFIG.email_port != 25
+DEFAULT_FROM_EMAIL = CONFIG.email_from
+# Staff invitation links (Django's password-reset tokens) stay valid for 3 days.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 
 # Cookies and transport.
 SESSION_COOKIE_SECURE = not CONFIG.development

@@ -1,10 +1,22 @@
+"""The API, the clinic's pages and — only when `SCIATICA_CARE_ADMIN_PATH` is configured — Django's admin (the
+deployment's superuser only, see `admin_site.py`). Without that setting no admin address exists: /admin/ is 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from sciatica_care.api.json import api
 
-urlpatterns = [
-    path("admin/", admin.site.urls),
-    path("api/", api.urls),
-    path("", include("sciatica_care.clinic.urls")),
-]
+
+def build(admin_path: str | None) -> list[Any]:
+    patterns: list[Any] = [path("api/", api.urls), path("", include("sciatica_care.clinic.urls"))]
+    if admin_path:
+        patterns.insert(0, path(f"{admin_path}/", admin.site.urls))
+    return patterns
+
+
+urlpatterns = build(getattr(settings, "SCIATICA_CARE_ADMIN_PATH", None))
