@@ -59,7 +59,7 @@ def main() -> None:
     print(f"sciatica-care plan --format json: median {statistics.median(cli) * 1000:.1f} ms, "
           f"p90 {sorted(cli)[int(len(cli) * 0.9)] * 1000:.1f} ms, ratio {ratio:.2f}x")
     print(f"peak memory of the plan command: {peak_rss_mb(plan):.1f} MB")
-    probe = ("import sys; from click.testing import CliRunner; from sciatica_care.cli import main;"
+    probe = ("import sys; from click.testing import CliRunner; from sciatica_care.cli.main import main;"
              f"CliRunner().invoke(main, ['plan', {fh.name!r}, '--format', 'json']); print('django' in sys.modules)")
     print("django imported by plan:", subprocess.run([str(python), "-c", probe], capture_output=True,
                                                       text=True).stdout.strip())

@@ -4,7 +4,7 @@ Needs a database made by clinic_data.py (`--charted-scores` gives the episodes t
 stores). Uses the app's settings (as clinic_queries.py does) in this process, applies the app's migrations to the
 bench database first (as `sciatica-care serve` does), then measures, warm:
 
-1. `dashboard.compute()` for the whole clinic and with filters (a year of courses, one practitioner, the
+1. `dashboard_stats.compute()` for the whole clinic and with filters (a year of courses, one practitioner, the
    commonest cause): median and p95 over `--repeat` runs, and the number of queries;
 2. the same figures computed by HAND-WRITTEN SQL run directly on the same connection (`cursor.execute` and
    `fetchall`, same repetitions), in two or three forms, the fastest one counting: "union", one statement of
@@ -96,7 +96,7 @@ def timed(fn: Callable[[], Any], repeat: int, warm: int = 2) -> tuple[list[float
 
 # ---------------------------------------------------------------------------------------- hand-written SQL
 def where_clause(clinic_id: int, filters: Any) -> tuple[str, list[Any]]:
-    """The dashboard's episode filter (dashboard.episodes) as SQL."""
+    """The dashboard's episode filter (dashboard_stats.episodes) as SQL."""
     sql, params = ["clinic_id = %s"], [clinic_id]
     if filters.date_from:
         sql.append("opened_on >= %s")
@@ -218,7 +218,7 @@ def grouping_sets_rows(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
 
 def hand_figures(rows: list[tuple[Any, ...]]) -> dict[str, Any]:
     """Hand-SQL rows in the shape of `dashboard_figures`."""
-    from sciatica_care.clinic import dashboard
+    from sciatica_care.clinic import dashboard_stats
     from sciatica_care.outcomes import CATEGORY_DEFINITIONS
 
     groups: dict[tuple[str, str], tuple[Any, ...]] = {}
@@ -230,7 +230,7 @@ def hand_figures(rows: list[tuple[Any, ...]]) -> dict[str, Any]:
         elif dim <= len(GROUP_COLUMNS):
             column = GROUP_COLUMNS[dim - 1]
             value = key in ("1", "true") if column in BOOLEAN_COLUMNS else key
-            groups[(dashboard.DIMENSIONS[dim - 1][1], dashboard._label(column, value))] = numbers
+            groups[(dashboard_stats.DIMENSIONS[dim - 1][1], dashboard_stats._label(column, value))] = numbers
         elif key:
             categories[key] = n
     labels = {d.id: d.label for d in CATEGORY_DEFINITIONS}
@@ -269,7 +269,7 @@ def same_figures(a: dict[str, Any], b: dict[str, Any]) -> str | None:
 def filter_cases(clinic_id: int) -> dict[str, Any]:
     from django.db.models import Count, Max
 
-    from sciatica_care.clinic import dashboard
+    from sciatica_care.clinic import dashboard_stats
     from sciatica_care.clinic.models import Episode, Staff
 
     newest = Episode.objects.filter(clinic_id=clinic_id).aggregate(d=Max("opened_on"))["d"]
@@ -277,12 +277,12 @@ def filter_cases(clinic_id: int) -> dict[str, Any]:
     cause = (Episode.objects.filter(clinic_id=clinic_id).exclude(top_cause="").values("top_cause")
              .annotate(n=Count("id")).order_by("-n", "top_cause").first())
     return {
-        "whole clinic": (dashboard.Filters(), ""),
-        "one year": (dashboard.Filters(date_from=newest - dt.timedelta(days=364), date_to=newest),
+        "whole clinic": (dashboard_stats.Filters(), ""),
+        "one year": (dashboard_stats.Filters(date_from=newest - dt.timedelta(days=364), date_to=newest),
                      f"?from={newest - dt.timedelta(days=364)}&to={newest}"),
-        "one practitioner": (dashboard.Filters(practitioner_id=prac.pk if prac else None),
+        "one practitioner": (dashboard_stats.Filters(practitioner_id=prac.pk if prac else None),
                              f"?practitioner={prac.pk if prac else ''}"),
-        "one cause": (dashboard.Filters(cause=cause["top_cause"] if cause else ""),
+        "one cause": (dashboard_stats.Filters(cause=cause["top_cause"] if cause else ""),
                       f"?cause={cause['top_cause'] if cause else ''}"),
     }
 
@@ -346,7 +346,7 @@ def main() -> None:
     from django.db.models import Count
     from django.test import Client
 
-    from sciatica_care.clinic import dashboard
+    from sciatica_care.clinic import dashboard_stats
     from sciatica_care.clinic.models import Clinic, Episode, Staff, Visit
 
     clinic_id = Clinic.objects.order_by("id").values_list("id", flat=True).first()
@@ -372,7 +372,7 @@ def main() -> None:
     if args.profile:
         episode_id = episode_sample(manifest, 1, 1, rng)[0]
         what: Callable[[], Any] = {
-            "compute": lambda: dashboard.compute(clinic_id, dashboard.Filters()),
+            "compute": lambda: dashboard_stats.compute(clinic_id, dashboard_stats.Filters()),
             "dashboard_page": lambda: get("/dashboard/"),
             "episode": lambda: get(f"/episodes/{episode_id}/"),
             "chart": lambda: get(f"/episodes/{episode_id}/progress.svg"),
@@ -399,9 +399,9 @@ def main() -> None:
         for name, (filters, query) in cases.items():
             log: list[dict[str, Any]] = []
             with recording(log):
-                d = dashboard.compute(clinic_id, filters)
+                d = dashboard_stats.compute(clinic_id, filters)
             ours = dashboard_figures(d)
-            compute_ms, _ = timed(lambda f=filters: dashboard.compute(clinic_id, f), args.repeat)
+            compute_ms, _ = timed(lambda f=filters: dashboard_stats.compute(clinic_id, f), args.repeat)
             hand_ms: dict[str, dict[str, float]] = {}
             for label, build in hand.items():
                 sql, params = build(clinic_id, filters)
@@ -415,7 +415,7 @@ def main() -> None:
                 ms, rows = timed(run, args.repeat)
                 problem = same_figures(ours, hand_figures(rows))
                 if problem:
-                    raise SystemExit(f"{name}: hand SQL ({label}) and dashboard.compute() differ: {problem}")
+                    raise SystemExit(f"{name}: hand SQL ({label}) and dashboard_stats.compute() differ: {problem}")
                 hand_ms[label] = stats(ms)
             best = min(hand_ms, key=lambda k: hand_ms[k]["median"])
             page_ms, resp = timed(lambda q=query: get("/dashboard/" + q), args.repeat)

@@ -164,7 +164,7 @@ def episode_summary(assessment: dict[str, Any], visits: list[tuple[dt.date, Any,
     (measure, instrument, day, the scorer's result) in the order they were recorded. The same rules as `summary.compute`
     and `progress.episode_progress` (series sorted by day, status by `course_status_by_date`, the response day by
     `summary._response_day`); `check_summary` compares the two on a sample after generation."""
-    from sciatica_care.clinic.progress import Point
+    from sciatica_care.clinic.episode_progress import Point
     from sciatica_care.clinic.summary import RESPONSE_MEASURES, _response_day
     from sciatica_care.errors import InputRefused
     from sciatica_care.outcomes import course_status_by_date, traditional_category

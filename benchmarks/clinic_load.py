@@ -137,7 +137,7 @@ class Server:
         if database_url:
             env["DATABASE_URL"] = database_url
         cmd = [sys.executable, "-c", "import sys; sys.argv[0] = 'sciatica-care'; "
-               "from sciatica_care.cli import main; main()",
+               "from sciatica_care.cli.main import main; main()",
                "serve", "--data-dir", str(data_dir), "--host", HOST, "--port", str(self.port),
                "--threads", str(threads)]
         self.log = self.log_path.open("w")

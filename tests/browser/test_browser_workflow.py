@@ -149,9 +149,9 @@ def test_script_in_note_stays_text(page: Any, practitioner: Any) -> None:
 def test_swagger_ui_works_under_the_csp(page: Any, practitioner: Any) -> None:
     """/api/docs renders Swagger UI from the app's own files under the strict policy, and "Try it out" with a
     token reaches the API: no CSP violation, no relaxed policy for that path."""
-    from sciatica_care.clinic import tokens
+    from sciatica_care.clinic import api_tokens
 
-    _, token = tokens.issue(practitioner, "swagger")
+    _, token = api_tokens.issue(practitioner, "swagger")
     response = page.goto("/api/docs")
     csp = response.headers["content-security-policy"]
     assert "script-src 'self'" in csp

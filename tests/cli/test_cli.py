@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from sciatica_care.cli import main
+from sciatica_care.cli.main import main
 
 CONTRACT_KEYS = {"schema_version", "triage", "treatment_allowed", "assessment", "acupuncture",
                  "electroacupuncture", "massage", "cupping", "self_care", "schedule", "warnings"}
@@ -362,7 +362,7 @@ class Spy:
         return None
 sys.meta_path.insert(0, Spy())
 from click.testing import CliRunner
-from sciatica_care.cli import main
+from sciatica_care.cli.main import main
 result = CliRunner().invoke(main, ARGS)
 print(json.dumps({"exit": result.exit_code, "django": "django" in sys.modules, "attempts": attempts,
                   "clinic": any(m.startswith("sciatica_care.clinic") for m in sys.modules)}))

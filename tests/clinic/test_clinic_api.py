@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from clinic_fixtures import base_intake
 
-from sciatica_care.api.json import issue_token
+from sciatica_care.api.rest import issue_token
 from sciatica_care.clinic.models import AuditEvent, PlanRevision
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ def run(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProc
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL",
                                                             "SCIATICA_CARE_ENV", "SCIATICA_CARE_SECRET_KEY")}
     env["PYTHONPATH"] = str(SRC) + os.pathsep + env.get("PYTHONPATH", "")
-    code = "import sys; from sciatica_care.cli import main; sys.argv[0] = 'sciatica-care'; main()"
+    code = "import sys; from sciatica_care.cli.main import main; sys.argv[0] = 'sciatica-care'; main()"
     return subprocess.run([sys.executable, "-c", code, *args, "--data-dir", str(data_dir)], input=stdin,  # noqa: S603
                           capture_output=True, text=True, env=env, timeout=120, check=False)
 

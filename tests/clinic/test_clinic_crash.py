@@ -45,7 +45,7 @@ def clean_env(data_dir: Path) -> dict[str, str]:
 
 
 def command(name: str, data_dir: Path, *args: str) -> list[str]:
-    code = (f"from sciatica_care.clinic.cli_commands import {name}; "
+    code = (f"from sciatica_care.cli.clinic_commands import {name}; "
             f"{name}.main(prog_name='sciatica-care {name}')")
     return [sys.executable, "-c", code, *args, "--data-dir", str(data_dir)]
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from sciatica_care.clinic import dashboard, records
+from sciatica_care.clinic import dashboard_stats, records
 from sciatica_care.clinic.models import AuditEvent, Clinic, Episode, Role
 from sciatica_care.outcomes import wilson_interval
 
@@ -57,12 +57,12 @@ def cohort(make_staff: Any) -> dict[str, Any]:
     return {"clinic": clinic, **staff}
 
 
-def _rows(d: dashboard.Dashboard, title: str) -> dict[str, dashboard.Row]:
+def _rows(d: dashboard_stats.Dashboard, title: str) -> dict[str, dashboard_stats.Row]:
     return {r.label: r for t, rows in d.breakdowns if t == title for r in rows}
 
 
 def test_aggregates_match_the_hand_computed_cohort(cohort: dict[str, Any]) -> None:
-    d = dashboard.compute(cohort["clinic"].pk, dashboard.Filters())
+    d = dashboard_stats.compute(cohort["clinic"].pk, dashboard_stats.Filters())
     o = d.overall
     assert (o.n, o.evaluable, o.responders) == (5, 4, 3)
     assert o.rate == 0.75
@@ -93,10 +93,10 @@ def test_aggregates_match_the_hand_computed_cohort(cohort: dict[str, Any]) -> No
 
 def test_filters(cohort: dict[str, Any]) -> None:
     clinic = cohort["clinic"].pk
-    assert dashboard.compute(clinic, dashboard.Filters(cause="piriformis_syndrome")).overall.n == 2
-    by_admin = dashboard.compute(clinic, dashboard.Filters(practitioner_id=cohort["admin"].pk)).overall
+    assert dashboard_stats.compute(clinic, dashboard_stats.Filters(cause="piriformis_syndrome")).overall.n == 2
+    by_admin = dashboard_stats.compute(clinic, dashboard_stats.Filters(practitioner_id=cohort["admin"].pk)).overall
     assert (by_admin.n, by_admin.responders, by_admin.median_sessions) == (1, 1, 5.0)
-    spring = dashboard.compute(clinic, dashboard.Filters(date_from=dt.date(2026, 2, 1),
+    spring = dashboard_stats.compute(clinic, dashboard_stats.Filters(date_from=dt.date(2026, 2, 1),
                                                          date_to=dt.date(2026, 4, 30))).overall
     assert (spring.n, spring.evaluable, spring.responders, spring.median_sessions) == (3, 2, 1, 6.0)
 
@@ -104,7 +104,7 @@ def test_filters(cohort: dict[str, Any]) -> None:
 def test_dashboard_is_sql_aggregation(cohort: dict[str, Any], django_assert_max_num_queries: Any) -> None:
     """A fixed number of queries whatever the number of episodes or visits (no Python loop over visits)."""
     with django_assert_max_num_queries(40):
-        dashboard.compute(cohort["clinic"].pk, dashboard.Filters())
+        dashboard_stats.compute(cohort["clinic"].pk, dashboard_stats.Filters())
 
 
 def test_page_csv_and_access(cohort: dict[str, Any], login: Any) -> None:
@@ -120,7 +120,7 @@ def test_page_csv_and_access(cohort: dict[str, Any], login: Any) -> None:
     text = r.content.decode()
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 3
-    assert set(rows[0]) == set(dashboard.CSV_COLUMNS)
+    assert set(rows[0]) == set(dashboard_stats.CSV_COLUMNS)
     for secret in ("Zelda", "Quinton", "1971", "07700", "example.org", "2026-"):
         assert secret not in text
     ids = {row["episode"] for row in rows}
@@ -175,11 +175,11 @@ def test_one_query_whatever_the_number_of_groups(cohort: dict[str, Any],
                                                     django_assert_num_queries: Any) -> None:
     """One GROUP BY gives the counts, means and medians of every group of every dimension."""
     with django_assert_num_queries(1):
-        dashboard.compute(cohort["clinic"].pk, dashboard.Filters())
+        dashboard_stats.compute(cohort["clinic"].pk, dashboard_stats.Filters())
 
 
 def test_a_filter_that_matches_nothing(cohort: dict[str, Any]) -> None:
-    d = dashboard.compute(cohort["clinic"].pk, dashboard.Filters(cause="no_such_cause"))
+    d = dashboard_stats.compute(cohort["clinic"].pk, dashboard_stats.Filters(cause="no_such_cause"))
     o = d.overall
     assert (o.n, o.evaluable, o.responders, o.rate, o.median_sessions, o.mean_leg_change) == (0, 0, 0, None, None,
                                                                                               None)
@@ -213,10 +213,10 @@ def test_medians_and_means_match_a_plain_computation(make_staff: Any) -> None:
             baseline_odi=odi[0] if odi else None, latest_odi=odi[1] if odi else None,
             odi_category=rng.choice(["", "cured", "improved", "ineffective"])))
     Episode.objects.bulk_create(episodes)
-    d = dashboard.compute(clinic.pk, dashboard.Filters(date_from=dt.date(2026, 2, 1)))
+    d = dashboard_stats.compute(clinic.pk, dashboard_stats.Filters(date_from=dt.date(2026, 2, 1)))
     chosen = [e for e in episodes if e.opened_on >= dt.date(2026, 2, 1)]
 
-    def check(row: dashboard.Row, group: list[Episode]) -> None:
+    def check(row: dashboard_stats.Row, group: list[Episode]) -> None:
         sessions = [e.sessions_to_response for e in group if e.responder and e.sessions_to_response is not None]
         legs = [e.latest_leg_nrs - e.baseline_leg_nrs for e in group if e.latest_leg_nrs is not None]
         odis = [e.latest_odi - e.baseline_odi for e in group if e.latest_odi is not None]
@@ -227,9 +227,9 @@ def test_medians_and_means_match_a_plain_computation(make_staff: Any) -> None:
         assert row.mean_odi_change == (pytest.approx(statistics.mean(odis)) if odis else None)
 
     check(d.overall, chosen)
-    for (dimension, _), (_, rows) in zip(dashboard.DIMENSIONS, d.breakdowns, strict=True):
+    for (dimension, _), (_, rows) in zip(dashboard_stats.DIMENSIONS, d.breakdowns, strict=True):
         values = sorted({getattr(e, dimension) for e in chosen})
-        assert [r.label for r in rows] == [dashboard._label(dimension, v) for v in values]
+        assert [r.label for r in rows] == [dashboard_stats._label(dimension, v) for v in values]
         for value, row in zip(values, rows, strict=True):
             check(row, [e for e in chosen if getattr(e, dimension) == value])
     categories = {label: n for label, _, n in d.categories}

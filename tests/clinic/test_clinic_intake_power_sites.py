@@ -11,7 +11,7 @@ import pytest
 from clinic_fixtures import base_intake
 from django.urls import reverse
 
-from sciatica_care.api.json import issue_token
+from sciatica_care.api.rest import issue_token
 from sciatica_care.clinic import engine_bridge, intake_checks, intake_form, records, vocab
 from sciatica_care.clinic.engine_bridge import plan_for as real_bridge_plan_for  # before the stand-in replaces it
 from sciatica_care.clinic.models import Intake, PlanRevision

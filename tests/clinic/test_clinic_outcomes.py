@@ -256,7 +256,7 @@ def test_progress_chart_is_drawn_once_per_content_and_follows_a_new_score(
         world: dict[str, Any], login: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """The drawn chart is cached by what it shows: a second view does not draw again, every view is audited,
     a new score draws a new chart with the new point, and the chart names no one."""
-    from sciatica_care.reports import progress as progress_report
+    from sciatica_care.reports import progress_chart as progress_report
 
     draws: list[int] = []
     real = progress_report.progress_svg

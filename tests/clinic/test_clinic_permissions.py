@@ -181,16 +181,16 @@ STAFF_ACTIONS = {
 
 
 def _staff_target(owner: dict[str, Any], state: str) -> Any:
-    from sciatica_care.clinic import staff
+    from sciatica_care.clinic import staff_admin
     from sciatica_care.clinic.models import Staff
 
     if state == "invited":
-        return staff.invite(owner["clinic_admin"], username=f"invitee_{owner['clinic'].pk}", first_name="In",
+        return staff_admin.invite(owner["clinic_admin"], username=f"invitee_{owner['clinic'].pk}", first_name="In",
                             last_name="Vitee", email="in@example.org", role="practitioner")
     member = Staff.objects.create_user(username=f"colleague_{owner['clinic'].pk}", password="x-long-password-1",
                                        clinic=owner["clinic"], role="practitioner")
     if state == "deactivated":
-        staff.deactivate(owner["clinic_admin"], member, member.version)
+        staff_admin.deactivate(owner["clinic_admin"], member, member.version)
     return Staff.objects.get(pk=member.pk)
 
 

@@ -100,7 +100,7 @@ def test_downloads_of_a_broken_plan_say_not_for_treatment(broken_plan: PlanRevis
 
 def test_the_api_reports_a_broken_plan_as_not_for_treatment(broken_plan: PlanRevision, world: dict[str, Any],
                                                             client: Any) -> None:
-    from sciatica_care.clinic.tokens import issue
+    from sciatica_care.clinic.api_tokens import issue
 
     _, token = issue(world["a"]["practitioner"], "test")
     r = client.get(f"/api/episodes/{broken_plan.episode_id}/plans", HTTP_AUTHORIZATION=f"Bearer {token}")

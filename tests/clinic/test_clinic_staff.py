@@ -12,7 +12,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from sciatica_care.clinic import staff, tokens
+from sciatica_care.clinic import api_tokens, staff_admin
 from sciatica_care.clinic.models import AuditEvent, Role, Staff
 
 pytestmark = pytest.mark.django_db
@@ -159,7 +159,7 @@ def test_last_active_admin_cannot_demote_or_deactivate_themself(world: dict[str,
 def test_an_inactive_second_admin_does_not_count(world: dict[str, Any], login: Any, make_staff: Any) -> None:
     a = world["a"]
     other = make_staff(a["clinic"], Role.CLINIC_ADMIN, "admin_a2")
-    staff.deactivate(a["clinic_admin"], other, other.version)
+    staff_admin.deactivate(a["clinic_admin"], other, other.version)
     me = a["clinic_admin"]
     assert _role(login(me), me, "reception").status_code == 409
 
@@ -172,12 +172,12 @@ def test_deactivation_ends_sessions_and_revokes_tokens(world: dict[str, Any], lo
     theirs = Client()
     assert theirs.login(username=prac.username, password=PASSWORD)
     assert theirs.get(reverse("clinic:patient_list")).status_code == 200
-    row, token = tokens.issue(prac, "laptop")
+    row, token = api_tokens.issue(prac, "laptop")
     r = login(a["clinic_admin"]).post(reverse("clinic:staff_deactivate", args=[prac.pk]), {"version": prac.version})
     assert r.status_code == 302
     assert theirs.get(reverse("clinic:patient_list")).status_code == 302  # sent to log in again
     assert not any(str(s.get_decoded().get("_auth_user_id")) == str(prac.pk) for s in Session.objects.all())
-    assert tokens.authenticate(token) is None
+    assert api_tokens.authenticate(token) is None
     row.refresh_from_db()
     assert row.revoked
     assert not theirs.login(username=prac.username, password=PASSWORD)
@@ -192,7 +192,7 @@ def test_deactivation_ends_sessions_and_revokes_tokens(world: dict[str, Any], lo
     assert prac.is_active
     assert prac.deactivated_at is None
     assert Client().login(username=prac.username, password=PASSWORD)
-    assert tokens.authenticate(token) is None
+    assert api_tokens.authenticate(token) is None
 
 
 def test_staff_pages_show_only_the_admins_clinic(world: dict[str, Any], login: Any) -> None:

@@ -77,9 +77,9 @@ def test_admin_can_only_give_tokens_to_own_staff(world: dict[str, Any], login: A
 @pytest.mark.django_db
 def test_other_clinics_token_cannot_be_revoked(world: dict[str, Any], login: Any) -> None:
     """Revoking another clinic's token is 404 (and audited), and the token stays live."""
-    from sciatica_care.clinic import tokens
+    from sciatica_care.clinic import api_tokens
 
-    row, _ = tokens.issue(world["b"]["practitioner"])
+    row, _ = api_tokens.issue(world["b"]["practitioner"])
     r = login(world["a"]["clinic_admin"]).post(reverse("clinic:token_revoke", args=[row.pk]))
     assert r.status_code == 404
     assert not ApiToken.objects.get(pk=row.pk).revoked
@@ -90,9 +90,9 @@ def test_other_clinics_token_cannot_be_revoked(world: dict[str, Any], login: Any
 @pytest.mark.parametrize("role", ["practitioner", "reception"])
 def test_only_the_clinic_admin_manages_tokens(world: dict[str, Any], login: Any, role: str) -> None:
     """Practitioners and reception get 403 on the tokens page and cannot revoke."""
-    from sciatica_care.clinic import tokens
+    from sciatica_care.clinic import api_tokens
 
-    row, _ = tokens.issue(world["a"]["practitioner"])
+    row, _ = api_tokens.issue(world["a"]["practitioner"])
     client = login(world["a"][role])
     assert client.get(reverse("clinic:tokens")).status_code == 403
     assert client.post(reverse("clinic:tokens"), {"staff": world["a"][role].pk, "name": "x"}).status_code == 403
@@ -106,10 +106,10 @@ def test_django_admin_revoke_action_is_the_superusers_alone(world: dict[str, Any
                                                             django_admin_on: str) -> None:
     """In Django's admin (when configured) the deployment's superuser revokes tokens with an action, audited; a
     clinic admin gets 404 there and revokes on the clinic's own tokens page instead."""
-    from sciatica_care.clinic import tokens
+    from sciatica_care.clinic import api_tokens
     from sciatica_care.clinic.models import Staff
 
-    own, _ = tokens.issue(world["a"]["practitioner"], "own")
+    own, _ = api_tokens.issue(world["a"]["practitioner"], "own")
     url = f"{django_admin_on}clinic/apitoken/"
     assert login(world["a"]["clinic_admin"]).get(url).status_code == 404
     root = Staff.objects.create_superuser(username="root", password="x-long-password-1")
@@ -124,11 +124,11 @@ def test_django_admin_revoke_action_is_the_superusers_alone(world: dict[str, Any
 
 
 def run_createtoken(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The command object itself, as cli.py runs it (its registration in cli.py is not the clinic's to test)."""
+    """The command object itself, as cli/main.py runs it (its registration there is not the clinic's to test)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL",
                                                             "SCIATICA_CARE_ENV", "SCIATICA_CARE_SECRET_KEY")}
     env["PYTHONPATH"] = str(SRC) + os.pathsep + env.get("PYTHONPATH", "")
-    code = ("from sciatica_care.clinic.cli_commands import createtoken; "
+    code = ("from sciatica_care.cli.clinic_commands import createtoken; "
             "createtoken.main(prog_name='sciatica-care createtoken')")
     return subprocess.run([sys.executable, "-c", code, *args, "--data-dir", str(data_dir)],  # noqa: S603
                           capture_output=True, text=True, env=env, timeout=120, check=False)
@@ -138,7 +138,7 @@ def run_createuser(data_dir: Path, username: str) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL",
                                                             "SCIATICA_CARE_ENV", "SCIATICA_CARE_SECRET_KEY")}
     env["PYTHONPATH"] = str(SRC) + os.pathsep + env.get("PYTHONPATH", "")
-    code = "from sciatica_care.clinic.cli_commands import createuser; createuser.main(prog_name='x')"
+    code = "from sciatica_care.cli.clinic_commands import createuser; createuser.main(prog_name='x')"
     r = subprocess.run([sys.executable, "-c", code, "--username", username, "--role", "practitioner",  # noqa: S603
                         "--clinic", "Riverside", "--password-stdin", "--data-dir", str(data_dir)],
                        input="a-long-enough-passphrase\n", capture_output=True, text=True, env=env, timeout=120,

@@ -16,7 +16,7 @@ import yaml
 from click.testing import CliRunner
 
 from sciatica_care import InputRefused, plan_for
-from sciatica_care.cli import main
+from sciatica_care.cli.main import main
 from sciatica_care.contract import PLAN_SCHEMA, plan_schema
 from sciatica_care.engine.plan import build_plan
 from sciatica_care.engine.plan_model import Plan, PlanUnreadable, generated_plan_schema, plan_from, plan_json

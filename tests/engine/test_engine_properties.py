@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sciatica_care import InputRefused, plan_for
-from sciatica_care.cli import main
+from sciatica_care.cli.main import main
 from sciatica_care.contract import intake_schema, plan_schema
 from sciatica_care.engine.plan_model import Plan, plan_json
 from sciatica_care.knowledge.load import load_knowledge

@@ -11,7 +11,7 @@ from typing import Any
 
 from click.testing import CliRunner, Result
 
-from sciatica_care.cli import main
+from sciatica_care.cli.main import main
 
 Diary = list[dict[str, Any]]
 
@@ -75,7 +75,7 @@ def test_unreadable_and_malformed_files_exit_2(tmp_path: Path) -> None:
 def test_installed_command_runs_without_django(tmp_path: Path, diary_maker: Callable[..., Diary]) -> None:
     """The real console entry point: exit 0, JSON on a pipe, and Django never imported."""
     path = write(tmp_path, json.dumps(diary_maker(4, 30)))
-    probe = ("import sys, json; from sciatica_care.cli import main\n"
+    probe = ("import sys, json; from sciatica_care.cli.main import main\n"
              f"try:\n    main(['journal', 'analyse', {path!r}])\nexcept SystemExit as e:\n    code = e.code\n"
              "print('DJANGO' if 'django' in sys.modules else 'NO-DJANGO', file=sys.stderr)\nsys.exit(code)")
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False)  # noqa: S603

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from sciatica_care.outcomes.cli_commands import instruments
+from sciatica_care.cli.instrument_commands import instruments
 
 
 def odi_document() -> dict[str, Any]:
@@ -166,10 +166,11 @@ def test_show_broken_loaded_file(tmp_path: Path) -> None:
 
 
 def test_module_imports_only_click() -> None:
-    """Importing the commands does not import Django, YAML or the CLI."""
+    """Importing the commands does not import Django, YAML or the command group (cli/main.py)."""
     code = (
-        "import sys, sciatica_care.outcomes.cli_commands as c; "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('django', 'yaml') or m == 'sciatica_care.cli'))"
+        "import sys, sciatica_care.cli.instrument_commands as c; "
+        "print(sorted(m for m in sys.modules"
+        " if m.split('.')[0] in ('django', 'yaml') or m == 'sciatica_care.cli.main'))"
     )
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)  # noqa: S603
     assert found.stdout.strip() == "[]"

@@ -9,8 +9,8 @@ from typing import Any
 
 import pypdfium2 as pdfium
 
-from sciatica_care.reports.discharge import discharge_pdf
-from sciatica_care.reports.progress import ChartSeries, progress_svg
+from sciatica_care.reports.discharge_pdf import discharge_pdf
+from sciatica_care.reports.progress_chart import ChartSeries, progress_svg
 
 DAYS = [dt.date(2026, 3, 2) + dt.timedelta(weeks=i) for i in range(4)]
 

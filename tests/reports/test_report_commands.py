@@ -1,4 +1,4 @@
-"""The `handout` and `chart` commands (click.Command objects for cli.py to register), run with CliRunner."""
+"""The `handout` and `chart` commands (click.Command objects that cli/main.py registers), run with CliRunner."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pypdfium2 as pdfium
 from click.testing import CliRunner
 from defusedxml import ElementTree
 
-from sciatica_care.reports.cli_commands import chart, handout
+from sciatica_care.cli.report_commands import chart, handout
 
 
 def write(tmp_path: Path, doc: Any, name: str = "intake.json") -> str:

@@ -15,7 +15,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpResponseRedirect
 
-from sciatica_care.clinic import audit, records, tokens
+from sciatica_care.clinic import api_tokens, audit, records
 from sciatica_care.clinic.models import ApiToken, AuditEvent, Clinic, Staff
 
 
@@ -154,7 +154,7 @@ class ApiTokenAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Revoke selected tokens")
     def revoke_selected(self, request: Any, queryset: Any) -> None:
-        n = sum(tokens.revoke(request.user, row, via="admin") for row in queryset)
+        n = sum(api_tokens.revoke(request.user, row, via="admin") for row in queryset)
         self.message_user(request, f"{n} token{'s' if n != 1 else ''} revoked.", messages.SUCCESS)
 
 

@@ -110,14 +110,14 @@ CHART_CACHE_VERSION = 1
 
 
 def progress_chart_svg(series: Sequence[Any]) -> str:
-    """The progress chart (reports/progress.py, matplotlib: ~70–90 ms to draw) for an episode's series, drawn once
+    """The progress chart (reports/progress_chart.py, matplotlib: ~70–90 ms to draw) for an episode's series, drawn once
     per distinct content and then served from the cache.
 
     Keyed by a digest of everything drawn — each series' measure, label, scale, minimal important change and
     (day, score) points — and the release, never by episode: a new score makes a new key, so a stale chart cannot
     be served, and the chart carries no name, id or date of drawing, so two courses with the same scores sharing
     one drawing reveals nothing. Callers must have checked access (and written the audit event) first."""
-    from sciatica_care.reports.progress import ChartSeries, progress_svg
+    from sciatica_care.reports.progress_chart import ChartSeries, progress_svg
 
     chart = [ChartSeries(s.measure, s.name, [(p.day, p.value) for p in s.points], s.scale_high, s.mcid)
              for s in series]

@@ -27,7 +27,7 @@ RESPONSE_MEASURES = ("nrs_leg", "odi")
 
 
 def compute(episode: Episode) -> dict[str, Any]:
-    from sciatica_care.clinic.progress import episode_progress
+    from sciatica_care.clinic.episode_progress import episode_progress
 
     first_plan = episode.plans.order_by("number").first()
     typed = first_plan.typed if first_plan is not None else None

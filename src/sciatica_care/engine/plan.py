@@ -12,12 +12,12 @@ from ..knowledge.facts import intake_facts
 from ..knowledge.model import Knowledge
 from ..version import __version__
 from .assessment import assess
+from .course_plan import no_schedule, schedule
 from .intake import validate_intake
 from .plan_model import Plan
 from .planning import Candidate, Draft, draft
 from .rulebook import Rulebook, rulebook
 from .safety import SafetyVerdict, safety_pass
-from .schedule import no_schedule, schedule
 from .selfcare import self_care
 from .triage import TriageResult, triage
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .analysis import DiaryAnalysis, FactorResult, analyse_diary, analyse_entries
 from .diary import DiaryEntry, validate_diary
-from .wording import render_text
+from .findings_text import render_text
 
 __all__ = ["DiaryAnalysis", "DiaryEntry", "FactorResult", "analyse_diary", "analyse_entries", "render_text",
            "validate_diary"]

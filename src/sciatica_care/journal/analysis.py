@@ -54,8 +54,8 @@ from .factors import (
     NUMERIC_FACTORS,
     listed_phrases,
 )
+from .findings_text import sentence
 from .tdist import quantile_975, two_sided_p
-from .wording import sentence
 
 Finding = Literal["trigger", "relief", "no_clear_effect", "not_enough_data"]
 Outcome = Literal["leg_nrs", "back_nrs"]

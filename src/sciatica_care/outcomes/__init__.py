@@ -13,7 +13,7 @@ from sciatica_care.outcomes.course import (
 )
 from sciatica_care.outcomes.instruments import INSTRUMENTS, Instrument
 from sciatica_care.outcomes.payer import MedicareEligibility, PayerCheck, medicare_check
-from sciatica_care.outcomes.schedule import Due, matched_care, questionnaires_due
+from sciatica_care.outcomes.questionnaire_schedule import Due, matched_care, questionnaires_due
 from sciatica_care.outcomes.scoring import ScoreResult, render_text, score
 from sciatica_care.outcomes.stats import (
     CATEGORY_DEFINITIONS,

@@ -4,8 +4,8 @@
 - body/: the body model in SVG units (views, landmarks, point placement) and the figures (`body.figure`).
 - pictures: the handout's exercise pictures and heat/ice signs.
 - handout: the patient handout (HTML, PDF); practitioner: the one-page plan print (PDF); pdf: shared PDF layout.
-- cli_commands: the `handout` and `chart` commands.
+- progress_chart: an episode's scores over time (SVG); discharge_pdf: the discharge summary's layout (PDF).
 
-Nothing heavy is imported here: the CLI imports this package on its cold path. fpdf2 is imported only by the
-functions that write a PDF.
+Nothing heavy is imported here: the CLI (`cli/plan_commands.py`) imports this package on its cold path. fpdf2 is
+imported only by the functions that write a PDF.
 """

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from sciatica_care.api.json import api
+from sciatica_care.api.rest import api
 
 
 def build(admin_path: str | None) -> list[Any]:

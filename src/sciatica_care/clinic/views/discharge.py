@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from sciatica_care.clinic import access, audit, discharge, records
+from sciatica_care.clinic import access, audit, discharge_summary, records
 from sciatica_care.clinic.forms import DischargeForm, ReopenForm
 from sciatica_care.clinic.models import Episode, EpisodeStatus
 from sciatica_care.errors import InputRefused
@@ -30,7 +30,7 @@ def _page(request: HttpRequest, episode: Episode, *, discharge_form: DischargeFo
           status: int = 200) -> HttpResponse:
     closed = episode.status == EpisodeStatus.CLOSED
     context: dict[str, Any] = {
-        "episode": episode, "patient": episode.patient, "s": discharge.summary(episode), "closed": closed,
+        "episode": episode, "patient": episode.patient, "s": discharge_summary.summary(episode), "closed": closed,
         "conflict": conflict, "problems": problems or [],
         "discharge_form": None if closed else discharge_form or DischargeForm(
             initial={"version": episode.version, "discharged_on": timezone.localdate()}),
@@ -51,11 +51,11 @@ def discharge_html(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @never_cache
 def discharge_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from sciatica_care.reports.discharge import discharge_pdf as build
+    from sciatica_care.reports.discharge_pdf import discharge_pdf as build
 
     episode = _episode(request, pk)
     audit.record(request.user, "print", episode, patient_id=episode.patient_id, document="discharge_pdf")
-    response = HttpResponse(build(discharge.summary(episode)), content_type="application/pdf")
+    response = HttpResponse(build(discharge_summary.summary(episode)), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="discharge-{episode.pk}.pdf"'
     return response
 

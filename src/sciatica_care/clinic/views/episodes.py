@@ -12,11 +12,11 @@ from sciatica_care.clinic import (
     access,
     audit,
     engine_bridge,
+    episode_progress,
     figures,
     intake_checks,
     intake_form,
     pain_drawing,
-    progress,
     questionnaires,
     records,
 )
@@ -47,10 +47,10 @@ def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
     events: list[dict[str, Any]] = [{"when": p.created_at.date(), "kind": "plan", "obj": p} for p in plans]
     events += [{"when": v.date, "kind": "visit", "obj": v} for v in visits]
     events.sort(key=lambda e: (e["when"], e["kind"] == "visit"))
-    course = progress.episode_progress(episode)
+    course = episode_progress.episode_progress(episode)
     due = questionnaires.due_for(episode.clinic, len(visits) + 1)
     long_due = [d.measure for d in due if d.measure in records.LINK_MEASURES]
-    link_choices = [(m, progress.MEASURE_NAMES[m], m in long_due) for m in
+    link_choices = [(m, episode_progress.MEASURE_NAMES[m], m in long_due) for m in
                     dict.fromkeys([*long_due, episode.clinic.disability_instrument, "sbi", "startback"])]
     return render(request, "clinic/episode_detail.html", {
         "episode": episode, "patient": episode.patient, "events": events,
@@ -59,7 +59,7 @@ def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "has_chart": bool(course.chart_series(("nrs_leg", "nrs_back", "odi", "rmdq"))),
         "chart_version": sum(len(s.points) for s in course.series.values()),
         "matched_care": course.matched_care, "link_choices": link_choices,
-        "source_words": progress.SOURCE_WORDS})
+        "source_words": episode_progress.SOURCE_WORDS})
 
 
 def _initial_intake(episode: Episode) -> dict[str, Any]:
@@ -142,4 +142,4 @@ def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
         "revision": revision, "episode": revision.episode, "patient": revision.episode.patient,
         "plan_body": body.html, "treatment_allowed": body.treatment_allowed,
         "recorded": intake_checks.recorded(revision.intake.data),
-        "matched_care": progress.matched_care_for(revision.episode)})
+        "matched_care": episode_progress.matched_care_for(revision.episode)})

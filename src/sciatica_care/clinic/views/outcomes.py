@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sciatica_care.clinic import access, audit, figures, progress, questionnaires, records, throttle
+from sciatica_care.clinic import access, audit, episode_progress, figures, questionnaires, records, throttle
 from sciatica_care.clinic.models import Episode
 from sciatica_care.clinic.views.auth import client_address
 from sciatica_care.errors import InputRefused, Problem
@@ -39,7 +39,7 @@ def progress_chart(request: HttpRequest, pk: int) -> HttpResponse:
     """The episode's progress chart (SVG): pain and disability over time with the minimal-important-change band."""
     episode = _episode(request, pk)
     audit.record(request.user, "read", episode, patient_id=episode.patient_id, purpose="progress_chart")
-    data = progress.episode_progress(episode)
+    data = episode_progress.episode_progress(episode)
     return HttpResponse(figures.progress_chart_svg(data.chart_series(CHART_MEASURES)), content_type="image/svg+xml")
 
 

@@ -19,7 +19,7 @@ from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sciatica_care.clinic import access, audit, records, staff
+from sciatica_care.clinic import access, audit, records, staff_admin
 from sciatica_care.clinic.forms import InviteStaffForm, StaffRoleForm, VersionForm
 from sciatica_care.clinic.models import Role, Staff
 
@@ -67,10 +67,10 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         if not form.is_valid():
             audit.record(admin, "invalid_form", object_type="Staff", purpose="invite", fields=sorted(form.errors))
             return render(request, "clinic/staff_list.html", {**_list_context(admin), "form": form}, status=422)
-        member = staff.invite(admin, **{k: form.cleaned_data[k] for k in
+        member = staff_admin.invite(admin, **{k: form.cleaned_data[k] for k in
                                         ("username", "first_name", "last_name", "email", "role")})
-        link = request.build_absolute_uri(staff.invite_path(member))
-        sent = staff.send_invite(admin, member, link)
+        link = request.build_absolute_uri(staff_admin.invite_path(member))
+        sent = staff_admin.send_invite(admin, member, link)
         messages.success(request, f"{member.display()} is invited as {member.get_role_display()}.")  # type: ignore[attr-defined]
         return _show_link(request, member, {**_list_context(admin), "form": InviteStaffForm(
             initial={"role": Role.PRACTITIONER}), "invited": member, "link": link, "sent": sent})
@@ -109,10 +109,10 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _detail(request, admin, member, form=form, status=422)
     try:
-        staff.change_role(admin, member, form.cleaned_data["version"], form.cleaned_data["role"])
+        staff_admin.change_role(admin, member, form.cleaned_data["version"], form.cleaned_data["role"])
     except records.Conflict as exc:
         return _conflict(request, admin, member, exc, form.cleaned_data["version"])
-    except staff.LastAdmin as exc:
+    except staff_admin.LastAdmin as exc:
         return _detail(request, admin, member, status=409, refused=str(exc))
     member.refresh_from_db()
     messages.success(request, f"{member.display()} is now {member.get_role_display()}.")  # type: ignore[attr-defined]
@@ -136,7 +136,7 @@ def _state_change(request: HttpRequest, pk: int, change: Any, done: str) -> Http
         change(admin, member, form.cleaned_data["version"])
     except records.Conflict as exc:
         return _conflict(request, admin, member, exc, form.cleaned_data["version"])
-    except staff.LastAdmin as exc:
+    except staff_admin.LastAdmin as exc:
         return _detail(request, admin, member, status=409, refused=str(exc))
     messages.success(request, done.format(name=member.display()))
     return redirect("clinic:staff_detail", pk=member.pk)
@@ -145,14 +145,14 @@ def _state_change(request: HttpRequest, pk: int, change: Any, done: str) -> Http
 @login_required
 @require_POST
 def staff_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    return _state_change(request, pk, staff.deactivate,
+    return _state_change(request, pk, staff_admin.deactivate,
                          "{name} is deactivated: logged out everywhere, API tokens revoked, cannot log in.")
 
 
 @login_required
 @require_POST
 def staff_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    return _state_change(request, pk, staff.reactivate, "{name} is active again.")
+    return _state_change(request, pk, staff_admin.reactivate, "{name} is active again.")
 
 
 @login_required
@@ -165,8 +165,8 @@ def staff_invite_again(request: HttpRequest, pk: int) -> HttpResponse:
     if not member.is_invited:
         return _detail(request, admin, member, status=409, refused="Only an invitation not yet taken up gets a new "
                        "link; an active colleague sets their own password.")
-    link = request.build_absolute_uri(staff.invite_path(member))
-    sent = staff.send_invite(admin, member, link, again=True)
+    link = request.build_absolute_uri(staff_admin.invite_path(member))
+    sent = staff_admin.send_invite(admin, member, link, again=True)
     audit.record(admin, "invite_link", member, sent=sent)
     response = _detail(request, admin, member, link=link, sent=sent)
     response["Cache-Control"] = "no-store"
@@ -178,7 +178,7 @@ class InviteAcceptView(auth_views.PasswordResetConfirmView):
     taken up; choosing the password activates the account (once) and the person then logs in."""
 
     template_name = "clinic/invite_accept.html"
-    token_generator = staff.invite_tokens
+    token_generator = staff_admin.invite_tokens
     reset_url_token = "set-password"  # noqa: S105 - the URL word Django swaps in for the token, not a secret
     success_url = reverse_lazy("clinic:login")
     post_reset_login = False
@@ -189,7 +189,7 @@ class InviteAcceptView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         user = form.save(commit=False)
-        if not staff.accept_invite(user, user.password):
+        if not staff_admin.accept_invite(user, user.password):
             messages.error(self.request, "This invitation has changed since the link was made: ask your clinic "
                                          "admin for a new link.")
             return HttpResponseRedirect(str(self.success_url))

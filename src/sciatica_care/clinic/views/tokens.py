@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sciatica_care.clinic import audit, tokens
+from sciatica_care.clinic import api_tokens, audit
 from sciatica_care.clinic.models import ApiToken, Staff
 
 
@@ -40,7 +40,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
     new_token = None
     form = NewTokenForm(request.POST or None, clinic_id=admin.clinic_id)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
-        _, new_token = tokens.issue(form.cleaned_data["staff"], form.cleaned_data["name"], actor=admin)
+        _, new_token = api_tokens.issue(form.cleaned_data["staff"], form.cleaned_data["name"], actor=admin)
         form = NewTokenForm(clinic_id=admin.clinic_id)  # type: ignore[arg-type]
     rows = list(ApiToken.objects.filter(staff__clinic_id=admin.clinic_id).select_related("staff")
                 .order_by("revoked", "-created_at", "-id"))
@@ -60,6 +60,6 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         if ApiToken.objects.filter(pk=pk).exists():
             audit.record(admin, "denied_other_clinic", None, object_type="ApiToken", object_id=pk)
         raise Http404("No token here")
-    if tokens.revoke(admin, row):
+    if api_tokens.revoke(admin, row):
         messages.success(request, f"Token “{row.name}” of {row.staff.username} revoked: it no longer works.")
     return redirect("clinic:tokens")

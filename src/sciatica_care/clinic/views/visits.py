@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from sciatica_care.clinic import access, audit, progress, questionnaires, records, visit_form, vocab
+from sciatica_care.clinic import access, audit, episode_progress, questionnaires, records, visit_form, vocab
 from sciatica_care.clinic.models import Episode, EpisodeStatus, Visit
 from sciatica_care.errors import InputRefused, Problem
 from sciatica_care.outcomes import INSTRUMENTS
@@ -65,10 +65,10 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
         "init": init, "problems": problems, "errors": {p.path: p.message for p in problems},
         "red_flag_groups": vocab.RED_FLAG_GROUPS, "sides": vocab.SIDES,
         "visit_number": number, "discharge": discharge, "forms": forms,
-        "due_names": [(progress.MEASURE_NAMES.get(d.measure, d.measure),
+        "due_names": [(episode_progress.MEASURE_NAMES.get(d.measure, d.measure),
                        ", ".join(questionnaires.REASON_WORDS.get(r, r) for r in d.reasons)) for d in due],
-        "matched_care": progress.matched_care_for(episode),
-        "payer_warning": progress.payer_warning(episode, number),
+        "matched_care": episode_progress.matched_care_for(episode),
+        "payer_warning": episode_progress.payer_warning(episode, number),
     }
     return render(request, "clinic/visit_form.html", context, status=422 if problems else 200)
 

@@ -1,4 +1,4 @@
-"""The report commands for `sciatica-care` (to be registered lazily by cli.py): handout and chart.
+"""The report commands for `sciatica-care` (loaded lazily by main.py): handout and chart.
 
 Only click is imported at module level; the engine, the figures and fpdf2 are imported inside the command
 bodies. Bad input exits 2 with one `error: <path>: <message>` line per problem, like `plan`.
@@ -20,9 +20,9 @@ FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
 
 def _load(intake_file: str) -> tuple[Any, Plan]:
     """The intake document and its typed plan; exits 2 on bad input."""
-    from ..cli import read_document, refuse
     from ..engine.plan import build_plan
     from ..errors import InputRefused
+    from ._io import read_document, refuse
 
     try:
         intake = read_document(intake_file)
@@ -62,11 +62,11 @@ def handout(intake_file: str, out: str, fmt: str | None, practitioner: bool) -> 
     if practitioner:
         if fmt != "pdf":
             raise click.UsageError("the practitioner print is a PDF")
-        from .practitioner import practitioner_pdf
+        from ..reports.practitioner import practitioner_pdf
 
         _write(out, practitioner_pdf(plan))
         return
-    from .handout import UnsafeHandout, handout_html, handout_pdf
+    from ..reports.handout import UnsafeHandout, handout_html, handout_pdf
 
     try:
         data: bytes | str = (handout_pdf if fmt == "pdf" else handout_html)(intake, plan)
@@ -82,6 +82,6 @@ def chart(intake_file: str, out: str) -> None:
     """Write the plan's points on the body figure as SVG, for one intake."""
     _, plan = _load(intake_file)
     from ..knowledge.load import load_knowledge
-    from .body.figure import chart_svg
+    from ..reports.body.figure import chart_svg
 
     _write(out, chart_svg(plan, load_knowledge()) + "\n")

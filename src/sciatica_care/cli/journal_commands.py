@@ -1,4 +1,4 @@
-"""The `journal` command group for `sciatica-care` (registered lazily by cli.py): analyse a patient's diary.
+"""The `journal` command group for `sciatica-care` (loaded lazily by main.py): analyse a patient's diary.
 
 Only click is imported at module level. Bad input exits 2 with one `error: <path>: <message>` line per problem
 on stderr, like `plan` and `score`; `--format json` is the default when stdout is not a terminal.
@@ -22,11 +22,11 @@ def analyse(file: str, fmt: str | None) -> None:
     """Trigger analysis of a diary FILE: a JSON list of daily entries (`-` reads stdin)."""
     import json
 
-    from sciatica_care.cli import _wants_json, read_document, refuse
+    from sciatica_care.cli._io import read_document, refuse, wants_json
     from sciatica_care.errors import InputRefused
     from sciatica_care.journal import analyse_diary, render_text
 
-    as_json = _wants_json(fmt)
+    as_json = wants_json(fmt)
     try:
         result = analyse_diary(read_document(file)).to_json()
     except InputRefused as refused:

@@ -16,19 +16,19 @@ from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 
-from sciatica_care.clinic import access, audit, records, tokens
+from sciatica_care.clinic import access, api_tokens, audit, records
 from sciatica_care.clinic.models import Episode, OutcomeScore, Patient, Staff, Visit
 from sciatica_care.errors import InputRefused, Problem
 
 
 def issue_token(staff: Staff, name: str = "api") -> str:
     """Create a token for `staff` and return it (only its digest is stored, so show it once)."""
-    return tokens.issue(staff, name)[1]
+    return api_tokens.issue(staff, name)[1]
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Staff | None:
-        staff = tokens.authenticate(token)
+        staff = api_tokens.authenticate(token)
         if staff is not None:
             request.user = staff
         return staff

@@ -1,4 +1,4 @@
-"""The `instruments` command group for `sciatica-care` (registered by cli.py): load a clinic's licensed wording
+"""The `instruments` command group for `sciatica-care` (loaded lazily by main.py): load a clinic's licensed wording
 for a questionnaire, or show an instrument's structure with the wording in effect.
 
 Only click is imported at module level; everything else inside the command bodies. Bad input exits 2 with one
@@ -47,7 +47,7 @@ def load(file: str, into: str | None) -> None:
     import tempfile
     from pathlib import Path
 
-    from sciatica_care.cli import refuse
+    from sciatica_care.cli._io import refuse
     from sciatica_care.errors import InputRefused
     from sciatica_care.outcomes.instruments import INSTRUMENTS
     from sciatica_care.outcomes.wording import load_wording, wording_file_name
@@ -83,7 +83,7 @@ def show(instrument: str, source: str | None, fmt: str) -> None:
     """Print INSTRUMENT's structure (items, answers, scoring) and the wording in effect."""
     import json
 
-    from sciatica_care.cli import refuse
+    from sciatica_care.cli._io import refuse
     from sciatica_care.errors import InputRefused
     from sciatica_care.outcomes.instruments import INSTRUMENTS
     from sciatica_care.outcomes.wording import wording_in_effect

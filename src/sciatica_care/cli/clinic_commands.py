@@ -1,4 +1,4 @@
-"""The clinic's commands for `sciatica-care` (loaded lazily by cli.py): serve, createuser, createtoken, backup,
+"""The clinic's commands for `sciatica-care` (loaded lazily by main.py): serve, createuser, createtoken, backup,
 restore.
 
 Django is imported only inside the command bodies, so `plan`, `score` and `points` never pay for it.
@@ -153,7 +153,7 @@ def createtoken(data_dir: Path | None, username: str, name: str) -> None:
     A clinic admin revokes tokens on the clinic's "API tokens" page.
     """
     _setup(data_dir)
-    from sciatica_care.clinic import tokens
+    from sciatica_care.clinic import api_tokens
     from sciatica_care.clinic.models import Staff
 
     staff = Staff.objects.filter(username=username).first()
@@ -163,7 +163,7 @@ def createtoken(data_dir: Path | None, username: str, name: str) -> None:
         raise click.ClickException(f"the account {username!r} is deactivated")
     if staff.clinic_id is None:
         raise click.ClickException(f"the account {username!r} belongs to no clinic: its token could read nothing")
-    _, token = tokens.issue(staff, name, via="cli")
+    _, token = api_tokens.issue(staff, name, via="cli")
     click.echo(f"API token {name!r} for {username} ({staff.get_role_display()}). It is shown only this once: "
                "store it now.", err=True)
     click.echo(token)

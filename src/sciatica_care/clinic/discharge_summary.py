@@ -1,4 +1,4 @@
-"""The discharge summary's content for one episode, from its records (the layout is `reports.discharge`)."""
+"""The discharge summary's content for one episode, from its records (the layout is `reports.discharge_pdf`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from sciatica_care.clinic import progress, vocab
+from sciatica_care.clinic import episode_progress, vocab
 from sciatica_care.clinic.models import Episode
 
 SUMMARY_MEASURES = ("nrs_leg", "nrs_back", "odi", "rmdq", "sbi")
@@ -18,7 +18,7 @@ def _number(value: Any) -> str:
 
 
 def summary(episode: Episode) -> dict[str, Any]:
-    course = progress.episode_progress(episode)
+    course = episode_progress.episode_progress(episode)
     visits = list(episode.visits.select_related("practitioner").order_by("date", "id"))
     measures = []
     for measure in SUMMARY_MEASURES:

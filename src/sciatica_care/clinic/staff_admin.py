@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from sciatica_care.clinic import audit, records, tokens
+from sciatica_care.clinic import api_tokens, audit, records
 from sciatica_care.clinic.models import ApiToken, Role, Staff
 
 
@@ -48,6 +48,7 @@ def _refusals_audited(actor: Staff, user: Staff) -> Iterator[None]:
 
 
 class InviteTokenGenerator(PasswordResetTokenGenerator):
+    # The salt keeps the module's first name: changing it would void every invitation link already sent.
     key_salt = "sciatica_care.clinic.staff.InviteTokenGenerator"
 
     def _make_hash_value(self, user: Any, timestamp: int) -> str:
@@ -133,7 +134,7 @@ def deactivate(actor: Staff, user: Staff, expected_version: int) -> Staff:
     with _refusals_audited(actor, user), transaction.atomic():
         changed = _change(actor, user, expected_version, {"is_active": False, "deactivated_at": timezone.now()})
         sessions = end_sessions(changed)
-        revoked = sum(tokens.revoke(actor, row, via="deactivate")
+        revoked = sum(api_tokens.revoke(actor, row, via="deactivate")
                       for row in ApiToken.objects.filter(staff=changed, revoked=False).select_related("staff"))
         audit.record(actor, "deactivate_staff", changed, sessions_ended=sessions, tokens_revoked=revoked)
     return changed
