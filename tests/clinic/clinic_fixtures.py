@@ -59,10 +59,10 @@ def audit_triggers_lifted_for_flush() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def fake_engine_in_use(monkeypatch: pytest.MonkeyPatch) -> None:
     """The clinic's tests run against the deterministic stand-in (see fake_engine.py)."""
-    from sciatica_care.clinic import engine_bridge
+    from sciatica_care.clinic import clinical
 
-    monkeypatch.setattr(engine_bridge, "plan_for", fake_engine.plan_for)
-    monkeypatch.setattr(engine_bridge, "score", fake_engine.score)
+    monkeypatch.setattr(clinical, "plan_document", fake_engine.plan_for)
+    monkeypatch.setattr(clinical, "score_document", fake_engine.score)
 
 
 @pytest.fixture(autouse=True)

@@ -252,9 +252,9 @@ def test_plan_page_policy_is_unchanged(world: dict[str, Any], login: Any) -> Non
 def real_engine(monkeypatch: pytest.MonkeyPatch) -> None:
     """The real engine for these tests: the pregnancy rules are the engine's, not the stand-in's."""
     from sciatica_care import plan_for
-    from sciatica_care.clinic import engine_bridge
+    from sciatica_care.clinic import clinical
 
-    monkeypatch.setattr(engine_bridge, "plan_for", plan_for)
+    monkeypatch.setattr(clinical, "plan_document", plan_for)
 
 
 def _forbidden() -> set[str]:

@@ -1,5 +1,5 @@
 """Intake 1.1 in the clinic: MRC power grades and the sites of site-bound medical items, through the intake form,
-its preview, the plan page and the JSON API, on the stand-in engine and on the real one (through the bridge)."""
+its preview, the plan page and the JSON API, on the stand-in engine and on the real one (through the clinical seam)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from clinic_fixtures import base_intake
 from django.urls import reverse
 
 from sciatica_care.api.rest import issue_token
-from sciatica_care.clinic import engine_bridge, intake_checks, intake_form, records, vocab
-from sciatica_care.clinic.engine_bridge import plan_for as real_bridge_plan_for  # before the stand-in replaces it
+from sciatica_care.clinic import clinical, intake_checks, intake_form, records, vocab
+from sciatica_care.clinic.clinical import plan_document as real_plan_document  # before the stand-in replaces it
 from sciatica_care.clinic.models import Intake, PlanRevision
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def engine_calls(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         calls.append(json.loads(json.dumps(intake)))
         return fake_engine.plan_for(intake)
 
-    monkeypatch.setattr(engine_bridge, "plan_for", recording)
+    monkeypatch.setattr(clinical, "plan_document", recording)
     return calls
 
 
@@ -202,18 +202,18 @@ def test_api_refuses_bad_values_with_the_path(client: Any, world: dict[str, Any]
     assert Intake.objects.count() == before
 
 
-# --- the real engine, through the clinic's bridge ----------------------------------------------------------------
+# --- the real engine, through the clinical seam ----------------------------------------------------------------
 
 
-def test_the_real_engine_gets_power_and_sites_through_the_bridge(
+def test_the_real_engine_gets_power_and_sites_through_the_seam(
         world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[dict[str, Any]] = []
 
     def real(intake: dict[str, Any]) -> dict[str, Any]:
         seen.append(intake)
-        return real_bridge_plan_for(intake)
+        return real_plan_document(intake)
 
-    monkeypatch.setattr(engine_bridge, "plan_for", real)
+    monkeypatch.setattr(clinical, "plan_document", real)
     a = world["a"]
     intake = base_intake(examination={"power": {"great_toe_extension": 4}}, medical=["pacemaker"],
                          medical_sites={"pacemaker": {"areas": ["lower_back", "buttock"], "side": "left"}})
@@ -242,12 +242,12 @@ def _qd(data: dict[str, Any]) -> Any:
     ({"medical": ["pacemaker"], "medical_sites": {"pacemaker": {"areas": ["chest"]}}},
      "medical_sites.pacemaker.areas[0]"),
 ])
-def test_the_real_engine_behind_the_bridge_refuses_the_same_values(change: dict[str, Any], path: str) -> None:
+def test_the_real_engine_behind_the_seam_refuses_the_same_values(change: dict[str, Any], path: str) -> None:
     """The clinic's own checks answer first; the engine it hands the intake to refuses the same values too."""
     from sciatica_care.errors import InputRefused
 
     with pytest.raises(InputRefused) as refused:
-        real_bridge_plan_for(base_intake(**change))
+        real_plan_document(base_intake(**change))
     assert path in [p.path for p in refused.value.problems]
     with pytest.raises(InputRefused) as ours:
         intake_checks.check(base_intake(**change))

@@ -113,9 +113,9 @@ def test_the_api_reports_a_broken_plan_as_not_for_treatment(broken_plan: PlanRev
 @pytest.fixture
 def real_engine(monkeypatch: pytest.MonkeyPatch) -> None:
     from sciatica_care import plan_for
-    from sciatica_care.clinic import engine_bridge
+    from sciatica_care.clinic import clinical
 
-    monkeypatch.setattr(engine_bridge, "plan_for", plan_for)
+    monkeypatch.setattr(clinical, "plan_document", plan_for)
 
 
 @pytest.mark.usefixtures("real_engine")

@@ -25,9 +25,8 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum
 
+from sciatica_care.clinic.clinical import CATEGORY_DEFINITIONS, CATEGORY_NOTE, Interval, wilson_interval
 from sciatica_care.clinic.models import Episode, Staff
-from sciatica_care.outcomes import CATEGORY_DEFINITIONS, Interval, wilson_interval
-from sciatica_care.outcomes.stats import CATEGORY_NOTE
 
 LEG_CHANGE = ExpressionWrapper(F("latest_leg_nrs") - F("baseline_leg_nrs"), output_field=FloatField())
 ODI_CHANGE = ExpressionWrapper(F("latest_odi") - F("baseline_odi"), output_field=FloatField())

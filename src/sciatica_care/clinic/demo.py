@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from sciatica_care.clinic import records, vocab
+from sciatica_care.clinic.clinical import Plan
 from sciatica_care.clinic.models import Clinic, Role, Staff
-from sciatica_care.engine.plan_model import Plan
 
 DEMO_PASSWORD = "demo-sciatica-2026"  # noqa: S105 - printed for the demo on purpose; development only
 DEMO_STAFF = [

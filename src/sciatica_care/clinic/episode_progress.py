@@ -10,18 +10,17 @@ from typing import Any
 
 from django.utils import timezone
 
-from sciatica_care.clinic.models import Episode, OutcomeScore
-from sciatica_care.errors import InputRefused
-from sciatica_care.outcomes import (
+from sciatica_care.clinic.clinical import (
     INSTRUMENTS,
     Advice,
     CourseStatus,
     MedicareEligibility,
     course_review,
-    course_status_by_date,
+    course_status,
     matched_care,
     medicare_check,
 )
+from sciatica_care.clinic.models import Episode, OutcomeScore
 
 MEASURE_NAMES = {"nrs_leg": "Leg pain (NRS)", "nrs_back": "Back pain (NRS)", "odi": "ODI", "rmdq": "RMDQ",
                  "sbi": "SBI", "startback": "STarT Back"}
@@ -98,20 +97,14 @@ def episode_progress(episode: Episode, today: dt.date | None = None) -> Progress
         if len(series.points) >= 2 and series.measure != "startback":
             baseline = series.points[0]
             later = [(p.day, p.value) for p in series.points[1:]]
-            try:
-                series.status = course_status_by_date(series.instrument, baseline.value, later)
-            except InputRefused:
-                series.status = None
+            series.status = course_status(series.instrument, baseline.value, later)
     statuses = [s.status for m, s in out.series.items() if s.status is not None and m != "sbi"]
     checks = [v["date"] for v in visits if v["red_flags_rechecked"]]
     intake_at = episode.intakes.order_by("-recorded_at").values_list("recorded_at", flat=True).first()
     if intake_at is not None:
         checks.append(timezone.localdate(intake_at))
-    try:
-        out.advice = course_review([v["date"] for v in visits if v["date"] <= today], today, statuses,
-                                   max(checks) if checks else None)
-    except InputRefused:
-        out.advice = []
+    out.advice = course_review([v["date"] for v in visits if v["date"] <= today], today, statuses,
+                               max(checks) if checks else None) or []
     return out
 
 
@@ -122,12 +115,7 @@ def matched_care_for(episode: Episode) -> Advice | None:
 
 
 def _matched(band: str | None) -> Advice | None:
-    if not band:
-        return None
-    try:
-        return matched_care(band)
-    except InputRefused:
-        return None
+    return matched_care(band)
 
 
 def _eligibility(episode: Episode) -> MedicareEligibility:
@@ -153,8 +141,5 @@ def payer_warning(episode: Episode, visit_number: int, day: dt.date | None = Non
     progress = episode_progress(episode, day)
     improving = any(s.status is not None and s.status.latest.important_improvement
                     for s in progress.series.values())
-    try:
-        check = medicare_check(dates, day, improving, _eligibility(episode))
-    except InputRefused:
-        return None
-    return check.warning
+    check = medicare_check(dates, day, improving, _eligibility(episode))
+    return check.warning if check is not None else None

@@ -20,7 +20,7 @@ from sciatica_care.clinic.models import UNREADABLE_PLAN, PlanRevision
 from sciatica_care.version import __version__
 
 if TYPE_CHECKING:
-    from sciatica_care.engine.plan_model import Plan
+    from sciatica_care.clinic.clinical import Plan
 
 #: Bump when _plan_body.html, _plan_points.html or the figure change shape (a new release also changes the key).
 PLAN_BODY_CACHE_VERSION = 2
@@ -35,7 +35,7 @@ def plan_chart(plan: Plan) -> SafeString | None:
     """The planned points on the body (inline SVG), or None when treatment is withheld (no points to draw)."""
     if not plan.treatment_allowed:
         return None
-    from sciatica_care.knowledge.load import load_knowledge
+    from sciatica_care.clinic.clinical import knowledge as load_knowledge
     from sciatica_care.reports.body.figure import chart_svg
 
     # chart_svg escapes every text and attribute it writes.
@@ -55,7 +55,7 @@ def plan_body_key(revision: PlanRevision, plan_text: str | None = None) -> str:
     view decoding and re-encoding 16–45 KB of JSON on every request. Without it the plan is serialised canonically.
     The same plan may so have two keys (stored text and canonical form): that costs a render, never a wrong body.
     """
-    from sciatica_care.knowledge.load import load_knowledge
+    from sciatica_care.clinic.clinical import knowledge as load_knowledge
 
     if plan_text is None:
         plan_text = "canonical:" + json.dumps(revision.plan, sort_keys=True, separators=(",", ":"),
@@ -89,10 +89,10 @@ def cached_plan_body(revision: PlanRevision, plan_text: str | None = None) -> Pl
     when the body has to be rendered.
     """
     def render() -> dict[str, Any]:
-        from sciatica_care.engine.plan_model import PlanUnreadable, plan_from
+        from sciatica_care.clinic.clinical import PlanUnreadable, read_plan
 
         try:
-            plan = plan_from(plan_text if plan_text is not None else revision.plan)
+            plan = read_plan(plan_text if plan_text is not None else revision.plan)
         except PlanUnreadable as exc:
             # A stored plan without a safety field, or corrupt, is never read as allowed.
             html = render_to_string("clinic/_plan_unreadable.html", {"message": UNREADABLE_PLAN, "detail": str(exc)})

@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 if TYPE_CHECKING:
-    from sciatica_care.engine.plan_model import Plan
+    from sciatica_care.clinic.clinical import Plan
 
 UNREADABLE_PLAN = ("This stored plan cannot be read (a safety field is missing or the record is corrupt), so it is "
                    "not for treatment: re-plan from the intake.")
@@ -212,13 +212,13 @@ class PlanRevision(models.Model):
         return self._decoded()[1]
 
     def _decoded(self) -> tuple[Plan | None, str]:
-        from sciatica_care.engine.plan_model import PlanUnreadable, plan_from
+        from sciatica_care.clinic.clinical import PlanUnreadable, read_plan
 
         cached = getattr(self, "_typed_cache", None)
         if cached is not None and cached[0] is self.plan:
             return cached[1]
         try:
-            result: tuple[Plan | None, str] = (plan_from(self.plan), "")
+            result: tuple[Plan | None, str] = (read_plan(self.plan), "")
         except PlanUnreadable as exc:
             result = (None, f"{UNREADABLE_PLAN} ({exc})")
         self._typed_cache = (self.plan, result)

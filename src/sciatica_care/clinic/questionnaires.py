@@ -14,9 +14,9 @@ from typing import Any
 from django.conf import settings
 from django.http import QueryDict
 
+from sciatica_care.clinic.clinical import INSTRUMENTS, Due, questionnaires_due, wording_in_effect
 from sciatica_care.clinic.models import Clinic, Episode
 from sciatica_care.errors import Problem
-from sciatica_care.outcomes import INSTRUMENTS, Due, questionnaires_due, wording_in_effect
 
 LONG_FORMS = ("odi", "rmdq", "sbi", "startback")
 REASON_WORDS = {"every_visit": "every visit", "baseline": "baseline", "every_n_visits": "regular check",

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from sciatica_care.clinic import audit, engine_bridge, intake_checks, summary
+from sciatica_care.clinic import audit, clinical, intake_checks, summary
 from sciatica_care.clinic.models import (
     Clinic,
     Episode,
@@ -27,7 +27,6 @@ from sciatica_care.clinic.models import (
     Staff,
     Visit,
 )
-from sciatica_care.engine.plan_model import Plan, PlanUnreadable, plan_from
 from sciatica_care.errors import InputRefused, Problem
 
 
@@ -130,11 +129,8 @@ def record_intake(actor: Staff, episode: Episode, intake: dict[str, Any], reason
     completed from the power grades (a grade below 5 is a weakness), so form and API store the same document."""
     intake_checks.check(intake)
     intake = intake_checks.complete(intake)
-    plan = engine_bridge.plan_for(intake)
-    try:
-        typed: Plan | None = plan_from(plan)
-    except PlanUnreadable:
-        typed = None  # stored as given, shown as not for treatment; the episode is held as referred
+    planned = clinical.plan_for(intake)
+    plan, typed = planned.document, planned.plan  # typed None: stored as given, never treated from; held as referred
     level = typed.triage.level if typed is not None else None
     with transaction.atomic():
         stored = Intake.objects.create(clinic_id=episode.clinic_id, episode=episode, data=intake, recorded_by=actor)
@@ -162,7 +158,7 @@ def _score_all(questionnaires: dict[str, list[Any]]) -> dict[str, dict[str, Any]
     problems: list[Problem] = []
     for measure, answers in questionnaires.items():
         try:
-            results[measure] = engine_bridge.score(_instrument_of(measure), answers)
+            results[measure] = dict(clinical.score(_instrument_of(measure), answers).to_json())
         except InputRefused as exc:
             problems += problem_paths(_instrument_of(measure), exc.problems)
     if problems:
@@ -288,7 +284,7 @@ def _at_visit(visit: Visit) -> dt.datetime:
 
 def record_score(actor: Staff, episode: Episode, instrument: str, answers: list[Any],
                  visit: Visit | None = None, measure: str = "") -> OutcomeScore:
-    result = engine_bridge.score(instrument, answers)
+    result = clinical.score(instrument, answers).to_json()
     with transaction.atomic():
         score = OutcomeScore.objects.create(clinic_id=episode.clinic_id, episode=episode, visit=visit,
                                             instrument=instrument, measure=measure or instrument,
@@ -347,7 +343,7 @@ def complete_questionnaire_link(token: str, answers: list[Any]) -> OutcomeScore:
     """Store the patient's answers through a one-time link: scored first (InputRefused writes nothing), then the
     link is spent and the score stored in one transaction; a second use or an expired link raises LinkUnusable."""
     link = usable_link(token)
-    result = engine_bridge.score(link.instrument, answers)
+    result = clinical.score(link.instrument, answers).to_json()
     with transaction.atomic():
         spent = QuestionnaireLink.objects.filter(pk=link.pk, used_at__isnull=True,
                                                  expires_at__gt=timezone.now()).update(used_at=timezone.now())

@@ -19,9 +19,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sciatica_care.clinic.clinical import course_status, traditional_category
 from sciatica_care.clinic.models import Episode, Visit
-from sciatica_care.errors import InputRefused
-from sciatica_care.outcomes import course_status_by_date, traditional_category
 
 RESPONSE_MEASURES = ("nrs_leg", "odi")
 
@@ -58,10 +57,7 @@ def compute(episode: Episode) -> dict[str, Any]:
     out["odi_category"] = ""
     odi = course.series.get("odi")
     if odi is not None and len(odi.points) >= 2 and odi.points[0].value:
-        try:
-            out["odi_category"] = traditional_category("odi", odi.points[0].value, odi.points[-1].value)
-        except InputRefused:
-            out["odi_category"] = ""
+        out["odi_category"] = traditional_category("odi", odi.points[0].value, odi.points[-1].value) or ""
     return out
 
 
@@ -69,9 +65,8 @@ def _response_day(instrument: str, points: list[Any]) -> dt.date | None:
     """The day the measure first became a responder (the second of two improved measurements in a row)."""
     baseline = points[0].value
     for k in range(2, len(points)):
-        try:
-            status = course_status_by_date(instrument, baseline, [(p.day, p.value) for p in points[1:k + 1]])
-        except InputRefused:
+        status = course_status(instrument, baseline, [(p.day, p.value) for p in points[1:k + 1]])
+        if status is None:
             return None
         if status.responder:
             return points[k].day

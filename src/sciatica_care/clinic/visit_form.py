@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from sciatica_care.clinic import vocab
+from sciatica_care.clinic.clinical import ExcludedPoint, Plan, find_point
 from sciatica_care.clinic.models import PlanRevision, Visit
-from sciatica_care.engine.plan_model import ExcludedPoint, Plan
 from sciatica_care.errors import Problem
 
 PAIR_DASH = "–"
@@ -25,16 +25,13 @@ PAIR_DASH = "–"
 def split_pair(text: str) -> list[str] | None:
     """Two point codes joined by a dash: an en dash (as the form writes it) or a hyphen. Codes may contain hyphens
     themselves (EX-B2-L4, TUNG-22.05), so a hyphen splits the pair only where both sides are known points."""
-    from sciatica_care.engine.rulebook import rulebook
-
-    book = rulebook()
     for dash in ("–", "—"):
         if dash in text:
-            ends = [book.point(e) for e in text.split(dash)]
+            ends = [find_point(e) for e in text.split(dash)]
             return [p.code for p in ends if p] if len(ends) == 2 and all(ends) else None
     for i, char in enumerate(text):
         if char == "-":
-            left, right = book.point(text[:i]), book.point(text[i + 1:])
+            left, right = find_point(text[:i]), find_point(text[i + 1:])
             if left and right:
                 return [left.code, right.code]
     return None

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sciatica_care.clinic import (
     access,
     audit,
-    engine_bridge,
+    clinical,
     episode_progress,
     figures,
     intake_checks,
@@ -107,16 +107,16 @@ def intake_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: the plan the engine would give for the form as it stands (nothing is stored)."""
     episode = _episode(request, pk)
     data, problems = intake_form.read(request.POST)
-    from sciatica_care.engine.plan_model import Plan, PlanUnreadable, plan_from
-
-    plan: Plan | None = None
+    plan: clinical.Plan | None = None
     if not problems:
         try:
-            plan = plan_from(engine_bridge.plan_for(data))
+            planned = clinical.plan_for(data)
         except InputRefused as exc:
             problems = list(exc.problems)
-        except PlanUnreadable as exc:  # never shown as a plan to treat from
-            problems = [Problem("", f"{UNREADABLE_PLAN} ({exc})")]
+        else:
+            plan = planned.plan
+            if plan is None:  # never shown as a plan to treat from
+                problems = [Problem("", f"{UNREADABLE_PLAN} ({planned.unreadable})")]
     return render(request, "clinic/_plan_preview.html", {"plan": plan, "problems": problems, "episode": episode,
                                                          "recorded": intake_checks.recorded(data)})
 

@@ -13,10 +13,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sciatica_care.clinic import access, audit, episode_progress, figures, questionnaires, records, throttle
+from sciatica_care.clinic.clinical import INSTRUMENTS
 from sciatica_care.clinic.models import Episode
 from sciatica_care.clinic.views.auth import client_address
 from sciatica_care.errors import InputRefused, Problem
-from sciatica_care.outcomes import INSTRUMENTS
 
 CHART_MEASURES = ("nrs_leg", "nrs_back", "odi", "rmdq")
 UNUSABLE = {

@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from sciatica_care.clinic import access, audit, episode_progress, questionnaires, records, visit_form, vocab
+from sciatica_care.clinic.clinical import INSTRUMENTS
 from sciatica_care.clinic.models import Episode, EpisodeStatus, Visit
 from sciatica_care.errors import InputRefused, Problem
-from sciatica_care.outcomes import INSTRUMENTS
 
 
 @login_required

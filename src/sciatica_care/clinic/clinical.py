@@ -1,0 +1,172 @@
+"""The one seam between the clinic (its records, pages, prints and the API) and the pure core: the engine, the
+outcome scorer and rules, and the knowledge. Nothing else in `clinic/` or `api/` imports those packages (a test
+walks every module's imports to hold that).
+
+Typed values in and out: the engine's `Plan`, the scorer's `ScoreResult`, a `CourseStatus`, an `Advice`. Where the
+core would refuse a calculation because the data do not allow it (one measurement, a baseline of zero, a band
+that has no matched care), the seam answers `None`: "not evaluable" is a value here, not an exception to catch.
+Bad input (an intake or answers the core refuses) is still `InputRefused`, naming every problem.
+
+`plan_document` and `score_document` are the calls into the core as the contract's JSON; the typed functions are
+built on them, so a test may stand a different engine in there and everything above still types and checks it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sciatica_care.engine.plan_model import ExcludedPoint, Plan, PlanUnreadable, plan_from
+from sciatica_care.errors import InputRefused
+from sciatica_care.outcomes import (
+    CATEGORY_DEFINITIONS,
+    INSTRUMENTS,
+    Advice,
+    CourseStatus,
+    Due,
+    Instrument,
+    Interval,
+    MedicareEligibility,
+    PayerCheck,
+    ScoreResult,
+    Wording,
+    questionnaires_due,
+    wilson_interval,
+)
+from sciatica_care.outcomes import course_review as _course_review
+from sciatica_care.outcomes import course_status_by_date as _course_status_by_date
+from sciatica_care.outcomes import matched_care as _matched_care
+from sciatica_care.outcomes import medicare_check as _medicare_check
+from sciatica_care.outcomes import traditional_category as _traditional_category
+from sciatica_care.outcomes import wording_in_effect as _wording_in_effect
+from sciatica_care.outcomes.stats import CATEGORY_NOTE
+
+if TYPE_CHECKING:
+    from sciatica_care.knowledge.model import Knowledge, Point
+
+__all__ = [
+    "CATEGORY_DEFINITIONS", "CATEGORY_NOTE", "INSTRUMENTS", "Advice", "CourseStatus", "Due", "ExcludedPoint",
+    "Instrument", "Interval", "MedicareEligibility", "PayerCheck", "Plan", "PlanUnreadable", "PlannedIntake",
+    "ScoreResult", "Wording", "course_review", "course_status", "find_point", "knowledge", "matched_care",
+    "medicare_check", "plan_document", "plan_for", "questionnaires_due", "read_plan", "score", "score_document",
+    "traditional_category", "wilson_interval", "wording_in_effect",
+]
+
+
+# --- the plan -------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class PlannedIntake:
+    """The engine's answer to one intake: the plan as the clinic stores it, and typed (None when the document is
+    not a readable plan: such a plan is stored as given and never treated from)."""
+
+    document: dict[str, Any]
+    plan: Plan | None
+    unreadable: str = ""  # why `plan` is None
+
+
+def plan_document(intake: dict[str, Any]) -> dict[str, Any]:
+    """The engine's plan for an intake as the contract's JSON; `InputRefused` on a bad intake."""
+    from sciatica_care.engine.plan import plan_for as engine_plan_for
+
+    return engine_plan_for(intake)
+
+
+def plan_for(intake: dict[str, Any]) -> PlannedIntake:
+    """The engine's plan for an intake, stored form and typed; `InputRefused` on a bad intake."""
+    document = plan_document(intake)
+    try:
+        return PlannedIntake(document, plan_from(document))
+    except PlanUnreadable as exc:
+        return PlannedIntake(document, None, str(exc))
+
+
+def read_plan(document: object) -> Plan:
+    """A stored plan, typed; `PlanUnreadable` (with what is wrong) when a safety field is missing or it is corrupt:
+    such a plan is never read as allowing treatment."""
+    return plan_from(document)  # type: ignore[arg-type]
+
+
+# --- the knowledge --------------------------------------------------------------------------------------------
+
+def knowledge() -> Knowledge:
+    """The packaged clinical knowledge (loaded once per process)."""
+    from sciatica_care.knowledge.load import load_knowledge
+
+    return load_knowledge()
+
+
+def find_point(code: str) -> Point | None:
+    """The point a code or any of its aliases names (LI4, li4, LI-4 …), or None when no point has that name."""
+    from sciatica_care.engine.rulebook import rulebook
+
+    return rulebook().point(code)
+
+
+# --- questionnaires and outcomes -----------------------------------------------------------------------------
+
+def score_document(instrument: str, answers: list[Any]) -> dict[str, Any]:
+    """The scorer's result as the contract's JSON; `InputRefused` on bad answers."""
+    from sciatica_care.outcomes import score as outcomes_score
+
+    return dict(outcomes_score(instrument, answers).to_json())
+
+
+def score(instrument: str, answers: list[Any]) -> ScoreResult:
+    """One questionnaire scored; `InputRefused` (every problem, with its path) on bad answers."""
+    return ScoreResult(**score_document(instrument, answers))
+
+
+def wording_in_effect(measure: str, folder: Path) -> Wording:
+    """The words a questionnaire is asked in: the clinic's loaded wording in `folder`, else the project's own."""
+    return _wording_in_effect(measure, folder)
+
+
+def course_status(instrument: str, baseline: float, later: Sequence[tuple[dt.date, float]]) -> CourseStatus | None:
+    """The measure's status against its baseline, or None when it cannot be evaluated (nothing after baseline, or
+    values the rules do not accept: a baseline at the floor, a value off the scale)."""
+    if not later:
+        return None
+    try:
+        return _course_status_by_date(instrument, baseline, list(later))
+    except InputRefused:
+        return None
+
+
+def traditional_category(instrument: str, baseline: float, current: float) -> str | None:
+    """The traditional outcome category of a change, or None when it cannot be evaluated."""
+    try:
+        return str(_traditional_category(instrument, baseline, current))
+    except InputRefused:
+        return None
+
+
+def course_review(visit_dates: list[dt.date], today: dt.date, statuses: list[CourseStatus],
+                  last_red_flag_check: dt.date | None) -> list[Advice] | None:
+    """The advice before the next visit (review, refer, taper, re-check red flags), or None when not evaluable."""
+    try:
+        return _course_review(visit_dates, today, statuses, last_red_flag_check)
+    except InputRefused:
+        return None
+
+
+def matched_care(band: str | None) -> Advice | None:
+    """The care STarT Back's risk group is matched to, or None without a (known) group."""
+    if not band:
+        return None
+    try:
+        return _matched_care(band)
+    except InputRefused:
+        return None
+
+
+def medicare_check(dates: list[dt.date], day: dt.date, improving: bool,
+                   eligibility: MedicareEligibility) -> PayerCheck | None:
+    """The optional payer rule's check of a visit, or None when it cannot be evaluated."""
+    try:
+        return _medicare_check(dates, day, improving, eligibility)
+    except InputRefused:
+        return None
