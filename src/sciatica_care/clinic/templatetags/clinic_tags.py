@@ -24,6 +24,16 @@ def percent(value: Any) -> str:
         return ""
 
 
+WHEN = {"now": "Now — emergency department within hours", "same_day": "Same day", "two_weeks": "Within two weeks",
+        "none": "No referral"}
+
+
+@register.filter
+def when(value: Any) -> str:
+    """A referral timing (`see_within`) in words."""
+    return WHEN.get(str(value), vocab.label(str(value))) if value else ""
+
+
 @register.filter
 def codes(points: Any) -> list[str]:
     """The point codes of a list of planned points."""
@@ -61,7 +71,8 @@ def guideline(value: Any) -> str:
     if not isinstance(value, dict):
         return format_html("<div>{}</div>", _part(value))
     position = value.get("position")
-    rest = {k: v for k, v in value.items() if k not in ("position", "id")}
+    # The consent note is shown by the template as written; the planned modalities are in the plan's sections.
+    rest = {k: v for k, v in value.items() if k not in ("position", "id", "consent_note", "planned_modalities")}
     head = format_html("<p class='position'>{}</p>", position) if position else ""
     details = format_html("<details><summary>What the guideline recommends, and the evidence</summary>{}</details>",
                           _part(rest)) if rest else ""
