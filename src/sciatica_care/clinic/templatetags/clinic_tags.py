@@ -35,6 +35,17 @@ def when(value: Any) -> str:
 
 
 @register.filter
+def timely(value: Any, plan_see_within: Any) -> bool:
+    """True when a finding's or sign's timing is no slower than the plan's own `see_within`: only then is its
+    timing (and its advice, which states it) shown, so the page never states a slower timing than the plan."""
+    from sciatica_care.knowledge.timing import URGENCY
+
+    if not value:
+        return False
+    return URGENCY.get(str(value), 0) >= URGENCY.get(str(plan_see_within or "none"), 0)
+
+
+@register.filter
 def codes(points: Any) -> list[str]:
     """The point codes of a list of planned points."""
     return [p.code for p in points or []]
