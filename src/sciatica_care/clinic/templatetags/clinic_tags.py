@@ -46,6 +46,12 @@ def timely(value: Any, plan_see_within: Any) -> bool:
 
 
 @register.filter
+def besides(warnings: Any, advice: Any) -> list[Any]:
+    """The plan's warnings other than the one that repeats the triage advice (the timing banner shows it)."""
+    return [w for w in warnings or [] if w.text != advice]
+
+
+@register.filter
 def codes(points: Any) -> list[str]:
     """The point codes of a list of planned points."""
     return [p.code for p in points or []]
