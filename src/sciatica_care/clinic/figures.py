@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from sciatica_care.clinic.clinical import Plan
 
 #: Bump when _plan_body.html, _plan_points.html or the figure change shape (a new release also changes the key).
-PLAN_BODY_CACHE_VERSION = 2
+PLAN_BODY_CACHE_VERSION = 3
 FIGURE_CACHE_SECONDS = 24 * 60 * 60
 
 #: Its own cache (settings.CACHES["plan_bodies"], bounded), so bodies of ~10–140 KB never evict the login
@@ -74,6 +74,8 @@ def stored_plan_text() -> Cast:
 class PlanBody:
     html: SafeString
     treatment_allowed: bool
+    #: The referral timing banner (clinic/_plan_timing.html), shown first on the page; the body leaves it out.
+    timing: str = ""
 
 
 def cached_plan_body(revision: PlanRevision, plan_text: str | None = None) -> PlanBody:
@@ -96,12 +98,15 @@ def cached_plan_body(revision: PlanRevision, plan_text: str | None = None) -> Pl
         except PlanUnreadable as exc:
             # A stored plan without a safety field, or corrupt, is never read as allowed.
             html = render_to_string("clinic/_plan_unreadable.html", {"message": UNREADABLE_PLAN, "detail": str(exc)})
-            return {"html": html, "treatment_allowed": False}
-        html = render_to_string("clinic/_plan_body.html", {"plan": plan, "chart": plan_chart(plan)})
-        return {"html": html, "treatment_allowed": plan.treatment_allowed}
+            return {"html": html, "treatment_allowed": False, "timing": ""}
+        html = render_to_string("clinic/_plan_body.html",
+                                {"plan": plan, "chart": plan_chart(plan), "timing_shown": True})
+        timing = render_to_string("clinic/_plan_timing.html", {"plan": plan})
+        return {"html": html, "treatment_allowed": plan.treatment_allowed, "timing": timing}
 
     entry = _cached(PLAN_BODY_CACHE, plan_body_key(revision, plan_text), render)
-    return PlanBody(mark_safe(entry["html"]), entry["treatment_allowed"])  # noqa: S308 - autoescaped output
+    return PlanBody(mark_safe(entry["html"]), entry["treatment_allowed"],  # noqa: S308 - autoescaped output
+                    mark_safe(entry.get("timing", "")))  # noqa: S308 - autoescaped output
 
 
 #: Drawn progress charts, keyed by what they show (`progress_chart_svg`); ~35 KB each.

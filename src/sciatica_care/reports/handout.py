@@ -1,9 +1,17 @@
 """The patient handout, as HTML and as PDF: the home programme from the plan, the warning signs, the guideline.
 
 `build_handout(intake, plan, knowledge)` gathers what the handout says (a `Handout`); `handout_html` and
-`handout_pdf` lay it out. Everything clinical comes from the plan and the knowledge base: the acupressure points
-with a picture each (where, how, how long, how often), heat or ice, each exercise with a picture and its dosage,
-the ergonomics, every red flag's patient text, and the guideline position (NICE NG59).
+`handout_pdf` lay it out. Everything clinical comes from the plan and the knowledge base. Page one opens with the
+referral timing in plain words (`triage.patient_timing`, where to go, the patient advice and what was found),
+before the title; then the warning signs grouped by how soon to act (each red flag's `see_within` in the
+knowledge, never its level), the pregnancy warning signs with the maternity contact for a pregnant patient, then
+the home programme: the acupressure points with a picture each (where, how, how long, how often), heat or ice,
+each exercise with a picture and its dosage (the version the plan carries, such as the one without lying on the
+back), the ergonomics, and the guideline position (NICE NG59).
+
+Timing: no sentence on the sheet states a slower timing than the plan's `triage.see_within`. A group of signs
+slower than the plan's timing is left out (the patient is seeing a doctor sooner anyway, and is told to mention
+any other change); a pregnancy sign slower than it is listed without a timing.
 
 Pregnancy: the engine already leaves points forbidden in pregnancy out of a pregnant patient's plan. The handout
 checks again and refuses (`UnsafeHandout`) rather than print one, whenever the intake says the patient is
@@ -12,6 +20,7 @@ pregnant or the plan shows a pregnancy rule at work (pregnancy possible but not 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
@@ -19,16 +28,17 @@ from typing import Any
 
 from ..engine.plan_model import Plan, PlanLike, PlanUnreadable, plan_from
 from ..knowledge.model import Knowledge, Point
+from ..knowledge.timing import SEE_WITHIN, URGENCY, slower_than
 from .body import Side
 from .body.figure import point_figure_svg
 from .pictures import exercise_svg, thermal_svg
 
 TITLE = "Your home programme for sciatica"
 INTRO = ("This sheet is yours to keep. It shows what to do at home between visits and the warning signs that "
-         "need urgent care. Bring it with you to your next visit.")
+         "mean you must get help. Bring it with you when you come.")
 TITLE_WITHHELD = "Please see a doctor before any treatment"
-INTRO_WITHHELD = "This sheet is yours to keep. It says why we are not treating you today and which warning signs " \
-                 "need urgent care."
+INTRO_WITHHELD = "This sheet is yours to keep. It says why we are not treating you yet and which warning signs " \
+                 "mean you must get help."
 PLACE_WORDS = {
     "lumbar": "lower back", "sacral": "lower back", "gluteal": "buttock", "thigh": "thigh", "knee": "knee",
     "leg": "lower leg", "ankle": "ankle", "foot": "foot", "hand": "hand", "forearm": "forearm",
@@ -37,6 +47,48 @@ PLACE_WORDS = {
 PLURAL = {"foot": "feet", "knee": "knees", "hand": "hands", "lower back": "lower back"}
 THERMAL_WORDS = {"ice": "Cold (ice)", "heat": "Warmth (heat)", "ice_then_heat": "Cold for flare-ups, warmth for "
                  "stiffness", "none": "No heat or ice for now"}
+
+
+#: How soon, in the patient's words, for a group heading (most urgent first).
+WHEN_HEADING = {
+    "now": "Go to an emergency department now (call 999 if you cannot get there safely) if you notice",
+    "same_day": "See a doctor today (a same-day GP appointment, or NHS 111) if you notice",
+    "two_weeks": "See your GP within two weeks if you notice",
+}
+WHEN_WORD = {"now": "now", "same_day": "today", "two_weeks": "within two weeks"}
+OTHER_CHANGES = "Tell the doctor who sees you about any other change in your symptoms."
+PREGNANCY_NOTE = "Because you are pregnant, your programme leaves out the pressure points that are avoided in " \
+                 "pregnancy."
+PREGNANCY_SIGNS_INTRO = "Because you are pregnant, also look out for these signs."
+FIRST_TRIMESTER_NOTE = ("Early in pregnancy (up to 12 weeks), about 1 in 6 known pregnancies end in miscarriage, "
+                        "most of them by 12 weeks, whether or not there is any treatment. Many practitioners wait "
+                        "until after 12 weeks before treating; you can choose to wait too.")
+ADAPTED_NOTE = "This is the version that does not lie on your back."
+NO_LYING_NOTE = "Do not lie on your back to press a point: use the way described for each point below."
+#: The knowledge's contacts are written for the practitioner; these turn them to the patient (a contact that still
+#: speaks of "the patient" afterwards is left off the sheet rather than shown wrongly).
+_YOU = (("The patient's", "Your"), ("the patient's", "your"), ("their cancer team", "your cancer team"),
+        ("the patient looks septic", "you feel very unwell"), ("the patient becomes", "you become"),
+        ("or has chest pain", "or have chest pain"), ("the patient cannot", "you cannot"))
+
+
+def contact_for_patient(contact: str | None) -> str | None:
+    """The practitioner's contact line in the patient's words, or None when it cannot be said to the patient."""
+    if not contact:
+        return None
+    for old, new in _YOU:
+        contact = contact.replace(old, new)
+    return None if re.search(r"\bpatient|\bthey\b(?! cannot be reached)", contact) else contact
+
+
+@dataclass(frozen=True)
+class SignGroup:
+    """Warning signs that need the same action: how soon (`see_within`, None for "no timing stated"), the heading
+    that says what to do, and the signs."""
+
+    see_within: str | None
+    heading: str
+    signs: tuple[str, ...]
 
 
 class UnsafeHandout(RuntimeError):
@@ -68,6 +120,7 @@ class ExerciseItem:
     instructions: str
     dosage: str
     figure: str
+    adapted: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,8 +129,14 @@ class Handout:
     triage_level: str
     triage_text: str
     pregnant: bool
-    emergency_signs: tuple[str, ...]
-    urgent_signs: tuple[str, ...]
+    see_within: str | None
+    timing: str
+    where: str | None
+    findings: tuple[str, ...]
+    sign_groups: tuple[SignGroup, ...]
+    other_changes: bool
+    pregnancy_signs: tuple[SignGroup, ...]
+    first_trimester: bool
     thermal: str
     thermal_text: str | None
     thermal_figure: str | None
@@ -89,6 +148,7 @@ class Handout:
     guideline: str
     versions: str
     reasons: tuple[str, ...] = ()
+    press_adapted: tuple[str, ...] = ()
 
 
 def _range(a: int, b: int) -> str:
@@ -116,6 +176,56 @@ def pregnancy_possible(intake: Mapping[str, Any], plan: Plan) -> bool:
     return any(r.startswith("pregnancy") for r in rules)
 
 
+def _floor(see_within: str | None) -> str:
+    return see_within if see_within in URGENCY else "none"
+
+
+def sign_groups(k: Knowledge, see_within: str | None) -> tuple[tuple[SignGroup, ...], bool]:
+    """Every red flag's patient text grouped by its `see_within` in the knowledge (most urgent first), leaving
+    out the groups slower than the plan's timing; and whether any were left out."""
+    floor = URGENCY[_floor(see_within)]
+    groups: list[SignGroup] = []
+    dropped = False
+    for when in SEE_WITHIN:
+        texts = tuple(f.patient_text for f in k.triage.flags if f.see_within == when)
+        if not texts or when == "none":
+            continue
+        if URGENCY[when] < floor:
+            dropped = True
+            continue
+        groups.append(SignGroup(when, WHEN_HEADING[when], texts))
+    return tuple(groups), dropped
+
+
+def pregnancy_sign_groups(plan: Plan) -> tuple[SignGroup, ...]:
+    """The plan's pregnancy warning signs grouped by how soon and whom to contact (most urgent first); a group
+    slower than the plan's own timing keeps its contact but states no timing."""
+    floor = URGENCY[_floor(plan.triage.see_within)]
+    keyed: dict[tuple[str, str], list[str]] = {}
+    for w in plan.warnings:
+        for sign in w.signs:
+            keyed.setdefault((sign.see_within, sign.contact), []).append(sign.text)
+    out: list[SignGroup] = []
+    for (when, contact), texts in sorted(keyed.items(), key=lambda kv: -URGENCY[kv[0][0]]):
+        timed = URGENCY[when] >= floor and when in WHEN_WORD
+        verb = f"Call {contact}" if contact.replace(" ", "").isdigit() else f"Contact your {contact}"
+        heading = f"{verb} {WHEN_WORD[when]} if you have" if timed else f"{verb} if you have"
+        out.append(SignGroup(when if timed else None, heading, tuple(texts)))
+    return tuple(out)
+
+
+def _findings(plan: Plan) -> tuple[str, ...]:
+    """What was found that sets the timing, in the patient's words (none slower than the plan's timing)."""
+    floor = _floor(plan.triage.see_within)
+    texts = [e.patient_text for e in plan.triage.escalations if e.patient_text]
+    texts += [f.patient_text for f in plan.triage.flags if f.patient_text]
+    seen: list[str] = []
+    for t in texts:
+        if t not in seen and not slower_than(t, floor):
+            seen.append(t)
+    return tuple(seen)
+
+
 def _check_pregnancy(intake: Mapping[str, Any], plan: Plan, points: Mapping[str, Point]) -> None:
     if not pregnancy_possible(intake, plan):
         return
@@ -129,11 +239,12 @@ def _check_pregnancy(intake: Mapping[str, Any], plan: Plan, points: Mapping[str,
 def _unreadable(intake: Mapping[str, Any], k: Knowledge) -> Handout:
     """The sheet for a stored plan that cannot be read (a safety field missing, a corrupt body): not for treatment,
     no home programme, the warning signs still shown."""
+    groups, dropped = sign_groups(k, None)
     return Handout(
         withheld=True, triage_level="unknown", triage_text=UNREADABLE_TEXT,
         pregnant=(intake.get("patient") or {}).get("pregnant") is True,
-        emergency_signs=tuple(f.patient_text for f in k.triage.flags if f.level == "emergency"),
-        urgent_signs=tuple(f.patient_text for f in k.triage.flags if f.level != "emergency"),
+        see_within=None, timing="Your plan could not be read: no treatment until you have a new one.", where=None,
+        findings=(), sign_groups=groups, other_changes=dropped, pregnancy_signs=(), first_trimester=False,
         thermal="none", thermal_text=None, thermal_figure=None, press_how=None, points=(), exercises=(),
         hold_off=(), ergonomics=(), guideline=k.guideline.position,
         versions=f"Sciatica Care · knowledge {k.version} · plan unreadable",
@@ -170,17 +281,25 @@ def build_handout(intake: Mapping[str, Any], plan: PlanLike | None = None,
             figure=point_figure_svg(p, fig_side, uid=f"press{i}"),
         ))
     exercises = tuple(
-        ExerciseItem(e.id, e.name, e.instructions, e.dosage, exercise_svg(e.id, e.name, f"ex{i}"))
+        ExerciseItem(e.id, e.name, e.instructions, e.dosage, exercise_svg(e.id, e.name, f"ex{i}"),
+                     adapted=e.adapted is not None)
         for i, e in enumerate(care.exercise_details)
     )
     thermal = care.thermal
+    groups, dropped = sign_groups(k, triage.see_within)
     return Handout(
         withheld=not typed.treatment_allowed,
         triage_level=triage.level,
         triage_text=triage.patient_advice,
         pregnant=(intake.get("patient") or {}).get("pregnant") is True,
-        emergency_signs=tuple(f.patient_text for f in k.triage.flags if f.level == "emergency"),
-        urgent_signs=tuple(f.patient_text for f in k.triage.flags if f.level != "emergency"),
+        see_within=triage.see_within,
+        timing=triage.patient_timing or _fallback_timing(triage.level),
+        where=contact_for_patient(triage.contact),
+        findings=_findings(typed),
+        sign_groups=groups,
+        other_changes=dropped,
+        pregnancy_signs=pregnancy_sign_groups(typed),
+        first_trimester=any(w.id == "pregnancy-first-trimester" for w in typed.warnings),
         thermal=thermal,
         thermal_text=care.thermal_advice.advice if care.thermal_advice else None,
         thermal_figure=thermal_svg(thermal),
@@ -193,7 +312,17 @@ def build_handout(intake: Mapping[str, Any], plan: PlanLike | None = None,
         versions=f"Sciatica Care · engine {typed.engine_version or '?'} · knowledge "
                  f"{typed.knowledge_version or k.version}",
         reasons=tuple(care.reasons),
+        press_adapted=tuple(a.code for a in care.acupressure if a.adapted is not None),
     )
+
+
+def _fallback_timing(level: str) -> str:
+    """A plan stored before the engine gave timings: say what its level means, never slower."""
+    if level == "emergency":
+        return "Go to an emergency department now, within hours."
+    if level == "urgent":
+        return "See a doctor today."
+    return "You do not need to see a doctor about this today."
 
 
 # ------------------------------------------------------------------------------------------------ HTML
@@ -212,6 +341,14 @@ h3 { font-size: 16px; margin: 0 0 4px; }
 .warning h2 { color: var(--danger); border: 0; margin: 0 0 6px; }
 .warning h3 { color: var(--danger); margin-top: 10px; }
 .warning ul { margin: 4px 0 0 18px; padding: 0; }
+.timing { border: 1px solid var(--rule); background: var(--soft); border-radius: 8px; padding: 10px 16px;
+          margin: 0 0 16px; }
+.timing .when { font-size: 20px; font-weight: bold; color: var(--accent); margin: 0 0 6px; }
+.timing.urgent { border: 3px solid var(--danger); background: #fdecea; }
+.timing.urgent .when { font-size: 24px; color: var(--danger); }
+.timing ul.found { margin: 4px 0 0 18px; padding: 0; }
+.pregnancy-signs { border-top: 1px solid #e7b8b4; margin-top: 12px; padding-top: 4px; }
+.adapted { font-style: italic; color: var(--muted); }
 .item { display: flex; gap: 16px; align-items: flex-start; padding: 12px 0; border-bottom: 1px solid var(--rule);
         break-inside: avoid; }
 .item figure { margin: 0; flex: 0 0 auto; }
@@ -234,20 +371,41 @@ def _p(text: str, cls: str | None = None) -> str:
     return f'<p class="{cls}">{escape(text)}</p>' if cls else f"<p>{escape(text)}</p>"
 
 
+def _timing_html(h: Handout) -> str:
+    """The first thing on the sheet: how soon to see a doctor, where, and why."""
+    urgent = h.see_within in ("now", "same_day", "two_weeks") or h.triage_level not in ("routine",)
+    cls = "timing urgent" if urgent else "timing"
+    where = f'<p class="where"><strong>Where to go:</strong> {escape(h.where)}</p>' if h.where else ""
+    found = ""
+    if h.findings:
+        found = '<ul class="found">' + "".join(f"<li>{escape(t)}</li>" for t in h.findings) + "</ul>"
+    return (f'<section class="{cls}" aria-labelledby="timing" data-see-within="{escape(h.see_within or "")}">'
+            f'<p class="when" id="timing">{escape(h.timing)}</p>{where}{_p(h.triage_text)}{found}</section>')
+
+
+def _groups_html(groups: tuple[SignGroup, ...]) -> str:
+    return "".join(
+        f'<h3 data-see-within="{escape(g.see_within or "")}">{escape(g.heading)}:</h3><ul>'
+        + "".join(f"<li>{escape(t)}</li>" for t in g.signs) + "</ul>"
+        for g in groups)
+
+
 def _warnings_html(h: Handout) -> str:
-    now = "".join(f"<li>{escape(t)}</li>" for t in h.emergency_signs)
-    soon = "".join(f"<li>{escape(t)}</li>" for t in h.urgent_signs)
-    lead = "" if h.withheld else _p(h.triage_text)
-    return (f'<section class="warning" aria-labelledby="warn"><h2 id="warn">Warning signs: get help urgently</h2>'
-            f"{lead}<h3>Go to an emergency department straight away</h3><ul>{now}</ul>"
-            f"<h3>Contact your doctor soon</h3><ul>{soon}</ul></section>")
+    other = _p(OTHER_CHANGES) if h.other_changes else ""
+    preg = ""
+    if h.pregnancy_signs:
+        preg = (f'<div class="pregnancy-signs"><h3>{escape(PREGNANCY_SIGNS_INTRO)}</h3>'
+                f"{_groups_html(h.pregnancy_signs)}</div>")
+    return (f'<section class="warning" aria-labelledby="warn"><h2 id="warn">Warning signs: when to get help</h2>'
+            f"{_groups_html(h.sign_groups)}{other}{preg}</section>")
 
 
 def _programme_html(h: Handout) -> list[str]:
     out: list[str] = []
     if h.pregnant:
-        out.append(_p("Because you are pregnant, your programme leaves out the pressure points that are avoided "
-                      "in pregnancy.", "note"))
+        out.append(_p(PREGNANCY_NOTE, "note"))
+    if h.first_trimester:
+        out.append(_p(FIRST_TRIMESTER_NOTE, "note"))
     out.append("<h2>Heat or ice</h2>")
     fig = f"<figure>{h.thermal_figure}</figure>" if h.thermal_figure else ""
     out.append(f'<div class="thermal">{fig}<div><h3>{escape(THERMAL_WORDS.get(h.thermal, h.thermal))}</h3>'
@@ -255,19 +413,23 @@ def _programme_html(h: Handout) -> list[str]:
     if h.points:
         out.append("<h2>Pressure points (acupressure)</h2>")
         out.append(_p(h.press_how or ""))
+        if h.press_adapted:
+            out.append(_p(NO_LYING_NOTE, "note"))
         for pt in h.points:
             tool = f"<p>You will need: {escape(pt.tool)}.</p>" if pt.tool else ""
             both = "<p>Press the same point on both sides.</p>" if pt.side == "both" else ""
+            adapted = _p(ADAPTED_NOTE, "adapted") if pt.code in h.press_adapted else ""
             out.append(f'<div class="item press"><figure>{pt.figure}</figure><div>'
                        f"<h3>{escape(pt.code)} ({escape(pt.name)}): {escape(pt.where)}</h3>"
-                       f'<p class="dose">{escape(pt.dose)}</p>{_p(pt.how)}{tool}{both}</div></div>')
+                       f'<p class="dose">{escape(pt.dose)}</p>{_p(pt.how)}{adapted}{tool}{both}</div></div>')
     elif h.reasons:
         out.append("<h2>Pressure points (acupressure)</h2>" + "".join(_p(r) for r in h.reasons))
     if h.exercises:
         out.append("<h2>Exercises</h2>")
         for ex in h.exercises:
             out.append(f'<div class="item exercise"><figure>{ex.figure}</figure><div><h3>{escape(ex.name)}</h3>'
-                       f'<p class="dose">{escape(ex.dosage)}</p>{_p(ex.instructions)}</div></div>')
+                       f'<p class="dose">{escape(ex.dosage)}</p>{_p(ex.instructions)}'
+                       f'{_p(ADAPTED_NOTE, "adapted") if ex.adapted else ""}</div></div>')
     if h.hold_off:
         out.append("<h3>Not for now</h3><ul>" + "".join(
             f"<li><strong>{escape(n)}</strong>: {escape(r)}</li>" for n, r in h.hold_off) + "</ul>")
@@ -282,11 +444,8 @@ def handout_html(intake: Mapping[str, Any], plan: PlanLike | None = None,
     """The handout as one self-contained HTML page (inline figures and styles, prints on A4)."""
     h = build_handout(intake, plan, knowledge)
     title = TITLE_WITHHELD if h.withheld else TITLE
-    body = [f"<h1>{escape(title)}</h1>", _p(INTRO_WITHHELD if h.withheld else INTRO, "intro")]
-    if h.withheld:
-        body.append(f'<section class="warning"><h2>Why we are not treating you today</h2>{_p(h.triage_text)}'
-                    "</section>")
-    body.append(_warnings_html(h))
+    body = [_timing_html(h), f"<h1>{escape(title)}</h1>", _p(INTRO_WITHHELD if h.withheld else INTRO, "intro"),
+            _warnings_html(h)]
     if not h.withheld:
         body += _programme_html(h)
     body.append(f"<h2>What the guideline says</h2>{_p(h.guideline)}")
@@ -310,16 +469,11 @@ def handout_pdf(intake: Mapping[str, Any], plan: PlanLike | None = None,
     doc.set_title(P.safe(title))
     doc.set_lang("en")
     doc.add_page()
+    _pdf_timing(doc, h)
+    doc.ln(3)
     doc.para(title, 19, 9, "B", colour=P.DANGER if h.withheld else P.ACCENT)
     doc.para(INTRO_WITHHELD if h.withheld else INTRO, 10, 5, colour=P.MUTED)
     doc.ln(3)
-    if h.withheld:
-        def withheld(d: Any) -> None:
-            d.para("Why we are not treating you today", 13, 6.5, "B", colour=P.DANGER)
-            d.para(h.triage_text, 10.5, 5.2)
-
-        doc.box(withheld, P.DANGER_BG, P.DANGER)
-        doc.ln(3)
     _pdf_warnings(doc, h)
     if not h.withheld:
         _pdf_programme(doc, h)
@@ -328,28 +482,64 @@ def handout_pdf(intake: Mapping[str, Any], plan: PlanLike | None = None,
     return bytes(doc.output())
 
 
+def _pdf_bullets(d: Any, items: tuple[str, ...], size: float = 9, line_h: float = 4.3) -> None:
+    from . import pdf as P
+
+    for t in items:
+        d.set_x(d.l_margin)
+        d.para("\u2022", size, line_h, "B", width=4, colour=P.DANGER)
+        d.set_y(d.get_y() - line_h)
+        d.para(t, size, line_h, x=d.l_margin + 4)
+
+
+def _pdf_timing(doc: Any, h: Handout) -> None:
+    """The first thing on page one: how soon to see a doctor, where, and why."""
+    from . import pdf as P
+
+    urgent = h.see_within in ("now", "same_day", "two_weeks") or h.triage_level != "routine"
+
+    def draw(d: Any) -> None:
+        d.para(h.timing, 16 if urgent else 13, 7.5 if urgent else 6.5, "B", colour=P.DANGER if urgent else P.ACCENT)
+        if h.where:
+            d.para(f"Where to go: {h.where}", 10.5, 5.2, "B")
+        d.ln(1)
+        d.para(h.triage_text, 9.5, 4.6)
+        if h.findings:
+            d.ln(1)
+            _pdf_bullets(d, h.findings, 9.5, 4.6)
+
+    if urgent:
+        doc.box(draw, P.DANGER_BG, P.DANGER)
+    else:
+        doc.box(draw, P.SOFT_BG, P.RULE)
+
+
 def _pdf_warnings(doc: Any, h: Handout) -> None:
     from . import pdf as P
 
-    def signs(d: Any, items: tuple[str, ...]) -> None:
-        for t in items:
-            d.set_x(d.l_margin)
-            d.para("\u2022", 9, 4.3, "B", width=4, colour=P.DANGER)
-            d.set_y(d.get_y() - 4.3)
-            d.para(t, 9, 4.3, x=d.l_margin + 4)
+    def groups(d: Any, items: tuple[SignGroup, ...]) -> None:
+        for g in items:
+            d.para(f"{g.heading}:", 10, 5.2, "B", colour=P.DANGER)
+            _pdf_bullets(d, g.signs)
+            d.ln(1.5)
 
     def draw(d: Any) -> None:
-        d.para("Warning signs: get help urgently", 13, 6.5, "B", colour=P.DANGER)
-        if not h.withheld:
-            d.para(h.triage_text, 9.5, 4.6)
+        d.para("Warning signs: when to get help", 13, 6.5, "B", colour=P.DANGER)
+        d.ln(1)
+        groups(d, h.sign_groups)
+        if h.other_changes:
+            d.para(OTHER_CHANGES, 9.5, 4.6)
             d.ln(1.5)
-        d.para("Go to an emergency department straight away", 10.5, 5.5, "B", colour=P.DANGER)
-        signs(d, h.emergency_signs)
-        d.ln(1.5)
-        d.para("Contact your doctor soon", 10.5, 5.5, "B", colour=P.DANGER)
-        signs(d, h.urgent_signs)
 
     doc.box(draw, P.DANGER_BG, P.DANGER)
+    if h.pregnancy_signs:
+        def preg(d: Any) -> None:
+            d.para(PREGNANCY_SIGNS_INTRO, 11.5, 6, "B", colour=P.DANGER)
+            d.ln(1)
+            groups(d, h.pregnancy_signs)
+
+        doc.ln(3)
+        doc.box(preg, P.DANGER_BG, P.DANGER)
 
 
 def _pdf_item(doc: Any, figure: str, fig_w: float, title: str, dose: str, paras: list[str],
@@ -387,8 +577,10 @@ def _pdf_programme(doc: Any, h: Handout) -> None:
 
     if h.pregnant:
         doc.ln(3)
-        doc.para("Because you are pregnant, your programme leaves out the pressure points that are avoided in "
-                 "pregnancy.", 10, 5, "B", colour=P.ACCENT)
+        doc.para(PREGNANCY_NOTE, 10, 5, "B", colour=P.ACCENT)
+    if h.first_trimester:
+        doc.ln(2)
+        doc.para(FIRST_TRIMESTER_NOTE, 10, 5, colour=P.ACCENT)
     doc.heading("Heat or ice")
     words = THERMAL_WORDS.get(h.thermal, h.thermal)
     if h.thermal_figure:
@@ -400,11 +592,15 @@ def _pdf_programme(doc: Any, h: Handout) -> None:
     if h.points:
         doc.heading("Pressure points (acupressure)")
         doc.para(h.press_how or "", 9.5, 4.6)
+        if h.press_adapted:
+            doc.para(NO_LYING_NOTE, 9.5, 4.6, "B", colour=P.ACCENT)
         doc.ln(2)
         for pt in h.points:
             paras = [pt.how]
             if pt.tool:
                 paras.append(f"You will need: {pt.tool}.")
+            if pt.code in h.press_adapted:
+                paras.append(ADAPTED_NOTE)
             if pt.side == "both":
                 paras.append("Press the same point on both sides.")
             _pdf_item(doc, pt.figure, 52, f"{pt.code} ({pt.name}): {pt.where}", pt.dose, paras)
@@ -415,7 +611,8 @@ def _pdf_programme(doc: Any, h: Handout) -> None:
     if h.exercises:
         doc.heading("Exercises")
         for ex in h.exercises:
-            _pdf_item(doc, ex.figure, 50, ex.name, ex.dosage, [ex.instructions])
+            _pdf_item(doc, ex.figure, 50, ex.name, ex.dosage,
+                      [ex.instructions] + ([ADAPTED_NOTE] if ex.adapted else []))
     if h.hold_off:
         doc.keep(20)
         doc.para("Not for now", 11, 5.4, "B")

@@ -24,6 +24,33 @@ def percent(value: Any) -> str:
         return ""
 
 
+WHEN = {"now": "Now — emergency department within hours", "same_day": "Same day", "two_weeks": "Within two weeks",
+        "none": "No referral"}
+
+
+@register.filter
+def when(value: Any) -> str:
+    """A referral timing (`see_within`) in words."""
+    return WHEN.get(str(value), vocab.label(str(value))) if value else ""
+
+
+@register.filter
+def timely(value: Any, plan_see_within: Any) -> bool:
+    """True when a finding's or sign's timing is no slower than the plan's own `see_within`: only then is its
+    timing (and its advice, which states it) shown, so the page never states a slower timing than the plan."""
+    from sciatica_care.knowledge.timing import URGENCY
+
+    if not value:
+        return False
+    return URGENCY.get(str(value), 0) >= URGENCY.get(str(plan_see_within or "none"), 0)
+
+
+@register.filter
+def besides(warnings: Any, advice: Any) -> list[Any]:
+    """The plan's warnings other than the one that repeats the triage advice (the timing banner shows it)."""
+    return [w for w in warnings or [] if w.text != advice]
+
+
 @register.filter
 def codes(points: Any) -> list[str]:
     """The point codes of a list of planned points."""
@@ -61,7 +88,8 @@ def guideline(value: Any) -> str:
     if not isinstance(value, dict):
         return format_html("<div>{}</div>", _part(value))
     position = value.get("position")
-    rest = {k: v for k, v in value.items() if k not in ("position", "id")}
+    # The consent note is shown by the template as written; the planned modalities are in the plan's sections.
+    rest = {k: v for k, v in value.items() if k not in ("position", "id", "consent_note", "planned_modalities")}
     head = format_html("<p class='position'>{}</p>", position) if position else ""
     details = format_html("<details><summary>What the guideline recommends, and the evidence</summary>{}</details>",
                           _part(rest)) if rest else ""

@@ -140,6 +140,6 @@ def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
     body = figures.cached_plan_body(revision, revision.plan_text)  # type: ignore[attr-defined]
     return render(request, "clinic/plan.html", {
         "revision": revision, "episode": revision.episode, "patient": revision.episode.patient,
-        "plan_body": body.html, "treatment_allowed": body.treatment_allowed,
+        "plan_body": body.html, "plan_timing": body.timing, "treatment_allowed": body.treatment_allowed,
         "recorded": intake_checks.recorded(revision.intake.data),
         "matched_care": episode_progress.matched_care_for(revision.episode)})
