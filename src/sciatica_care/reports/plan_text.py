@@ -24,7 +24,6 @@ from ..engine.plan_model import (
     SelfCare,
 )
 from ..knowledge.model import Knowledge
-from ..knowledge.timing import SeeWithin, clause_timings
 from .plan_words import (
     GROUP_ORDER,
     REGION_GROUP,
@@ -33,16 +32,17 @@ from .plan_words import (
     headline,
     level_word,
     needle_line,
+    only_as_soon,
     see_within,
     slower,
     weights_note,
+    when_words,
 )
 
 WIDTH = 100
 SUMMARY_LINES = 40
 ROLES = ("local", "distal", "systemic", "balance")
 RULE_LINE = "-" * WIDTH
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _USUALLY = re.compile(r" \(usually [^)]*\)")
 
 
@@ -65,23 +65,6 @@ def _one(text: str, indent: int = 2) -> str:
     """The text on one line of the summary (cut with an ellipsis; the full text is in the detail below)."""
     line = " " * indent + " ".join(text.split())
     return line if len(line) <= WIDTH else line[: WIDTH - 1].rstrip() + "…"
-
-
-def only_as_soon(text: str, when: SeeWithin) -> str:
-    """The text without the sentences that name a slower timing than `when` (a finding's own advice, written
-    for when it is found alone, must not read as the referral for a patient sent sooner)."""
-    if when == "none":
-        return text
-    kept = []
-    for sentence in _SENTENCE.split(text):
-        slow = [c for c, t in clause_timings(sentence) if slower(t, when)]
-        if not slow:
-            kept.append(sentence)
-            continue
-        head = sentence[: sentence.find(slow[0])].rstrip(" ,;:—–(")  # the part before the slower clause
-        if len(head.split()) >= 3:
-            kept.append(head + ".")
-    return " ".join(kept).strip()
 
 
 def _cite(sources: list[str]) -> str:
@@ -281,25 +264,16 @@ def _triage(plan: Plan) -> list[str]:
     out += _wrap(t.advice, 2)
     for f in t.flags:
         how = f" (derived: {only_as_soon(f.reason, when)})" if f.derived and f.reason else ""
-        out += _wrap(f"- {f.id}{_when(f.see_within, when)}{how}", 2, 4)
+        out += _wrap(f"- {f.id}{when_words(f.see_within, when)}{how}", 2, 4)
         if f.advice:
             out += _wrap(only_as_soon(f.advice, when), 4)
     for e in t.escalations:
-        out += _wrap(f"- {e.id}{_when(e.see_within, when)}: {only_as_soon(e.reason, when)}", 2, 4)
+        out += _wrap(f"- {e.id}{when_words(e.see_within, when)}: {only_as_soon(e.reason, when)}", 2, 4)
         if e.advice:
             out += _wrap(only_as_soon(e.advice, when), 4)
         if e.contact and e.contact != t.contact and not slower(e.see_within, when):
             out += _wrap("Contact: " + e.contact, 4)
     return out
-
-
-def _when(value: str | None, plan_when: SeeWithin) -> str:
-    """A finding's own timing; one slower than the plan's is not repeated (the plan's referral covers it)."""
-    if value is None:
-        return ""
-    if slower(value, plan_when):
-        return " — covered by the referral above"
-    return f" — {WHEN[value]}"  # type: ignore[index]
 
 
 def _assessment(a: Assessment, plan: Plan) -> list[str]:

@@ -6,9 +6,11 @@ The text plan, the one-page print and the chart's tooltips all read these, so th
 
 from __future__ import annotations
 
+import re
+
 from ..engine.plan_model import Acupuncture, Cause, Plan, Triage
 from ..knowledge.model import Region
-from ..knowledge.timing import URGENCY, SeeWithin
+from ..knowledge.timing import URGENCY, SeeWithin, clause_timings
 
 #: The first words of every practitioner output, by referral timing (said in plain words, never "urgent" for a
 #: same-day referral: NICE's "urgent" means within two weeks).
@@ -36,6 +38,8 @@ REGION_GROUP: dict[Region, str] = {
     "hand": "Hand/arm", "forearm": "Hand/arm", "shoulder": "Hand/arm",
 }
 GROUP_ORDER: tuple[str, ...] = ("Back", "Buttock/hip", "Thigh", "Knee/leg", "Ankle/foot", "Hand/arm", "Other")
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 #: A plan stored before the engine gave timings: read the level as its most urgent timing (fail towards sooner).
 _LEVEL_TIMING: dict[str, SeeWithin] = {"emergency": "now", "urgent": "same_day", "routine": "none"}
@@ -103,3 +107,29 @@ def needle_line(acu: Acupuncture) -> str:
         return f"{count} {noun} ({len(acu.points)} points)"
     why = f" — {acu.needle_cap_reason}" if acu.needle_cap_reason else ""
     return f"{count} {noun} of a cap of {acu.needle_cap}{why}"
+
+
+def only_as_soon(text: str, when: SeeWithin) -> str:
+    """The text without the sentences that name a slower timing than `when` (a finding's own advice, written
+    for when it is found alone, must not read as the referral for a patient sent sooner)."""
+    if when == "none":
+        return text
+    kept = []
+    for sentence in _SENTENCE.split(text):
+        slow = [c for c, t in clause_timings(sentence) if slower(t, when)]
+        if not slow:
+            kept.append(sentence)
+            continue
+        head = sentence[: sentence.find(slow[0])].rstrip(" ,;:—–(")  # the part before the slower clause
+        if len(head.split()) >= 3:
+            kept.append(head + ".")
+    return " ".join(kept).strip()
+
+
+def when_words(value: str | None, plan_when: SeeWithin) -> str:
+    """A finding's own timing; one slower than the plan's is not repeated (the plan's referral covers it)."""
+    if value is None:
+        return ""
+    if slower(value, plan_when):
+        return " — covered by the referral above"
+    return f" — {WHEN[value]}"  # type: ignore[index]
