@@ -57,8 +57,10 @@ def _lines(text: str, indent: int, subsequent: int, most: int) -> list[str]:
     lines = _wrap(text, indent, subsequent)
     if len(lines) <= most:
         return lines
-    last = lines[most - 1]
-    return [*lines[: most - 1], (last if len(last) < WIDTH else last[: WIDTH - 2].rstrip()) + " …"]
+    last = lines[most - 1].rstrip()
+    if len(last) + 2 > WIDTH:
+        last = last[: WIDTH - 2].rstrip()
+    return [*lines[: most - 1], last + " …"]
 
 
 def _one(text: str, indent: int = 2) -> str:
@@ -98,7 +100,7 @@ def render_plan(plan: Plan, knowledge: Knowledge | None = None) -> str:
         out += _schedule(plan.schedule)
     else:
         why = plan.acupuncture.reasons[0] if plan.acupuncture.reasons else plan.triage.advice
-        out += ["", "TREATMENT", *_wrap("None today. " + why, 2)]
+        out += ["", "TREATMENT", *_wrap("No treatment today. " + only_as_soon(why, see_within(plan.triage)), 2)]
     return "\n".join(out) + "\n"
 
 

@@ -68,7 +68,7 @@ def _lines(plan: Plan) -> list[tuple[str, str]]:
     if not plan.treatment_allowed:
         out.append(("h", "Treatment"))
         why = plan.acupuncture.reasons[0] if plan.acupuncture.reasons else plan.triage.advice
-        out.append(("w", "None today. " + only_as_soon(why, when)))
+        out.append(("w", "No treatment today. " + only_as_soon(why, when)))
         return out
     acu = plan.acupuncture
     out.append(("h", f"Acupuncture: {len(acu.points)} points, {needle_line(acu)}"))
