@@ -6,6 +6,7 @@ The text shrinks (down to 5.5 pt) until it fits beside the figure, so the print 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +18,6 @@ from .plan_words import (
     cause_line,
     headline,
     level_word,
-    needle_line,
     only_as_soon,
     see_within,
     slower,
@@ -27,6 +27,7 @@ from .plan_words import (
 
 UNREADABLE = ("The stored plan is missing a safety field or is corrupt, so nothing in it may be used for treatment. "
               "Re-plan from the intake before treating.")
+_USUALLY = re.compile(r" \(usually [^)]*\)")
 SIZES = (7.6, 7.2, 6.8, 6.4, 6.0, 5.5)
 FIG_W = 168.0
 
@@ -71,10 +72,15 @@ def _lines(plan: Plan) -> list[tuple[str, str]]:
         out.append(("w", "No treatment today. " + only_as_soon(why, when)))
         return out
     acu = plan.acupuncture
-    out.append(("h", f"Acupuncture: {len(acu.points)} points, {needle_line(acu)}"))
+    cap = f" of a cap of {acu.needle_cap}" if acu.needle_cap is not None else ""
+    out.append(("h", f"Acupuncture: {len(acu.points)} points, {acu.needles} needles{cap}"))
+    if acu.needle_cap_reason:
+        out.append(("", "Cap: " + acu.needle_cap_reason))
+    capped = dict.fromkeys(_USUALLY.sub("", p.depth_reason) for p in acu.points if p.depth_reason)
+    out += [("w", reason) for reason in capped]
     for p in acu.points:
         d = p.depth_cun or [0, 0]
-        depth = f"{d[0]:g}–{d[1]:g} cun" + (f" ({p.depth_reason})" if p.depth_reason else "")
+        depth = f"{d[0]:g}–{d[1]:g} cun" + (" (capped)" if p.depth_reason else "")
         out.append(("", f"{p.code} {p.side} · {p.role} · {depth}" + (f" · {p.cautions[0]}" if p.cautions else "")))
     out += [("", r) for r in acu.reasons]
     if acu.excluded:
