@@ -103,7 +103,7 @@ def test_plan_text_for_an_emergency_says_no_treatment(runner: CliRunner, intake:
     intake["red_flags"] = ["saddle_anaesthesia"]
     out = runner.invoke(main, ["plan", write("ces.json", json.dumps(intake)), "--format", "text"]).stdout
     assert "TRIAGE: EMERGENCY" in out
-    assert "None today" in out
+    assert "No treatment today" in out
 
 
 @pytest.mark.parametrize(

@@ -1,56 +1,91 @@
-"""The practitioner's one-page print: the plan chart on the left, the plan in brief on the right (A4 landscape).
+"""The practitioner's one-page print: the plan chart on the left, the plan in brief on the right (A4 landscape),
+the referral timing and whom to contact at its head.
 
 The text shrinks (down to 5.5 pt) until it fits beside the figure, so the print is always exactly one page.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from ..engine.plan_model import Plan, PlanLike, PlanUnreadable, plan_from
 from ..knowledge.model import Knowledge
 from .body.figure import chart_svg
+from .plan_words import (
+    WHEN,
+    cause_line,
+    headline,
+    level_word,
+    only_as_soon,
+    see_within,
+    slower,
+    weights_note,
+    when_words,
+)
 
 UNREADABLE = ("The stored plan is missing a safety field or is corrupt, so nothing in it may be used for treatment. "
               "Re-plan from the intake before treating.")
+_USUALLY = re.compile(r" \(usually [^)]*\)")
 SIZES = (7.6, 7.2, 6.8, 6.4, 6.0, 5.5)
 FIG_W = 168.0
 
 
 def _lines(plan: Plan) -> list[tuple[str, str]]:
-    """(style, text) lines: "h" heading, "w" warning, "" plain."""
+    """(style, text) lines: "h" heading, "w" warning, "" plain. The referral timing and contact come first."""
     t = plan.triage
-    out: list[tuple[str, str]] = [("h", f"Triage: {t.level.upper()}"),
-                                  ("", "Red flags: " + (", ".join(t.red_flags) or "none"))]
-    if plan.warnings:
+    when = see_within(t)
+    out: list[tuple[str, str]] = [("w" if when != "none" or not plan.treatment_allowed else "h", headline(plan))]
+    if t.timing:
+        out.append(("w" if when != "none" else "", t.timing))
+    if t.contact:
+        out.append(("", "Contact: " + t.contact))
+    out.append(("", f"Triage: {level_word(t)}; red flags: " + (", ".join(t.red_flags) or "none")))
+    for f in t.flags:
+        why = only_as_soon(f.reason or f.advice.partition(". ")[0], when)
+        out.append(("", f"{f.id}{when_words(f.see_within, when)}: {why}"))
+    for e in t.escalations:
+        out.append(("", f"{e.id}{when_words(e.see_within, when)}: {only_as_soon(e.reason, when)}"))
+    warnings = [(w, only_as_soon(w.text, when)) for w in plan.warnings if w.text != t.advice]
+    if any(text for _, text in warnings):
         out.append(("h", "Warnings"))
-        out += [("w", f"[{w.id}] {w.text}") for w in plan.warnings]
+        for w, text in warnings:
+            if text:
+                out.append(("w", f"[{w.id}] {text}"))
+            signs = [s for s in w.signs if not slower(s.see_within, when)]
+            out += [("", f"- {s.text}: {WHEN[s.see_within]}, {s.contact}") for s in signs]
     a = plan.assessment
     out.append(("h", "Assessment"))
     out.append(("", f"Phase {a.phase}; roots {', '.join(a.nerve_roots) or 'no single root'}; channels "
                     f"{', '.join(a.channels) or 'none'}; TCM {', '.join(a.tcm_patterns) or 'none recorded'}"))
-    causes = "; ".join(f"{c.name} {round(c.likelihood * 100)}%" for c in a.causes[:3])
-    out.append(("", f"Likely causes: {causes}"))
+    causes = "; ".join(cause_line(c, i) for i, c in enumerate(a.causes[:3], 1))
+    out.append(("", f"Causes, ranked by weight: {causes}. {weights_note(plan)}"))
     g = plan.guideline
-    if g is not None:
+    if g is not None and plan.treatment_allowed:
         grade = (g.evidence_grade or "not graded").replace("_", " ")
         out.append(("h", f"Guideline ({g.id.upper()}, evidence {grade})"))
         out.append(("", g.position))
     if not plan.treatment_allowed:
         out.append(("h", "Treatment"))
-        out.append(("w", plan.acupuncture.reasons[0] if plan.acupuncture.reasons else plan.triage.advice))
+        why = plan.acupuncture.reasons[0] if plan.acupuncture.reasons else plan.triage.advice
+        out.append(("w", "No treatment today. " + only_as_soon(why, when)))
         return out
     acu = plan.acupuncture
-    out.append(("h", f"Acupuncture: {len(acu.points)} points"))
+    cap = f" of a cap of {acu.needle_cap}" if acu.needle_cap is not None else ""
+    out.append(("h", f"Acupuncture: {len(acu.points)} points, {acu.needles} needles{cap}"))
+    if acu.needle_cap_reason:
+        out.append(("", "Cap: " + acu.needle_cap_reason))
+    capped = dict.fromkeys(_USUALLY.sub("", p.depth_reason) for p in acu.points if p.depth_reason)
+    out += [("w", reason) for reason in capped]
     for p in acu.points:
         d = p.depth_cun or [0, 0]
-        out.append(("", f"{p.code} {p.side} · {p.role} · {d[0]:g}–{d[1]:g} cun"
-                        + (f" · {p.cautions[0]}" if p.cautions else "")))
+        depth = f"{d[0]:g}–{d[1]:g} cun" + (" (capped)" if p.depth_reason else "")
+        out.append(("", f"{p.code} {p.side} · {p.role} · {depth}" + (f" · {p.cautions[0]}" if p.cautions else "")))
     out += [("", r) for r in acu.reasons]
     if acu.excluded:
         out.append(("h", "Excluded"))
-        out += [("", f"{e.code} {e.side or 'both'} — {e.rule}") for e in acu.excluded]
+        out += [("", f"{e.code} {e.side or 'both'} — {e.rule}: {e.reason}") for e in acu.excluded]
     ea = plan.electroacupuncture
     out.append(("h", "Electroacupuncture"))
     if ea.allowed and ea.pairs:
@@ -76,8 +111,8 @@ def _lines(plan: Plan) -> list[tuple[str, str]]:
     s = plan.schedule
     out.append(("h", "Schedule"))
     lo, hi = s.course_sessions
-    out.append(("", f"{s.sessions_per_week} a week, course of {lo}–{hi} sessions, review after "
-                    f"{s.review_after_sessions}."))
+    out.append(("", f"Review after {s.review_after_sessions} sessions; {s.sessions_per_week} a week, course of "
+                    f"{lo}–{hi} sessions."))
     return out
 
 

@@ -21,9 +21,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...engine.plan_model import ExcludedPoint, Plan, PlanLike, plan_from
+from ...engine.plan_model import ExcludedPoint, Plan, PlanLike, PlannedPoint, plan_from
 from ...knowledge.model import Knowledge, Point
 from ...knowledge.model import View as ViewName
+from ..plan_words import HEADLINE, pregnancy_possible, see_within
 from ..svg import FONT, document, el, num, text, title
 from .geometry import Box, Node, Vec, path_d
 from .place import Placed, Unplaceable, place, placements
@@ -422,12 +423,25 @@ def _depth(p: Point) -> str:
     return f"{d.min_cun:g}–{d.max_cun:g} cun, {d.angle}" + (f". {d.note}" if d.note else "")
 
 
-def _tooltip(p: Point, side: str, role: str | None = None, extra: Sequence[str] = ()) -> str:
+def _planned_depth(p: Point, item: PlannedPoint) -> str:
+    """The depth the plan allows (capped for bleeding risk, with why), else the knowledge's."""
+    if item.depth_cun is None:
+        return _depth(p)
+    lo, hi = item.depth_cun
+    return f"{lo:g}–{hi:g} cun, {p.depth.angle}" + (f". {item.depth_reason}" if item.depth_reason else "")
+
+
+def _tooltip(p: Point, side: str, role: str | None = None, extra: Sequence[str] = (), *,
+             pregnancy: bool = True, item: PlannedPoint | None = None) -> str:
+    """A point's hover text. On a plan chart (`item` given) the depth and cautions are the plan's, filtered for the
+    patient; the pregnancy line shows only where pregnancy applies. The atlas (no patient) shows them all."""
     head = f"{p.code} {p.pinyin} ({p.english}) — {side}" + (f", {role}" if role else "")
-    lines = [head, f"Where: {p.location}", f"Depth: {_depth(p)}"]
-    if p.cautions:
-        lines.append("Cautions: " + "; ".join(p.cautions))
-    if p.forbidden_in_pregnancy:
+    depth = _planned_depth(p, item) if item is not None else _depth(p)
+    lines = [head, f"Where: {p.location}", f"Depth: {depth}"]
+    cautions = list(item.cautions) if item is not None else list(p.cautions)
+    if cautions:
+        lines.append("Cautions: " + "; ".join(cautions))
+    if p.forbidden_in_pregnancy and pregnancy:
         lines.append("Forbidden in pregnancy.")
     return "\n".join([*lines, *extra])
 
@@ -435,6 +449,7 @@ def _tooltip(p: Point, side: str, role: str | None = None, extra: Sequence[str] 
 def chart_marks(doc: PlanLike, knowledge: Knowledge) -> tuple[list[Mark], list[str]]:
     """The plan's points and excluded points as marks, and the lines saying which could not be drawn."""
     plan = plan_from(doc)
+    pregnancy = pregnancy_possible(plan)
     points = {p.code: p for p in knowledge.points}
     marks: list[Mark] = []
     not_drawn: list[str] = []
@@ -448,7 +463,8 @@ def chart_marks(doc: PlanLike, knowledge: Knowledge) -> tuple[list[Mark], list[s
         try:
             for placed in placements(p, item.side or "both"):
                 marks.append(Mark(p.code, placed, role=item.role,
-                                  tooltip=_tooltip(p, placed.side, item.role, why),
+                                  tooltip=_tooltip(p, placed.side, item.role, why, pregnancy=pregnancy,
+                                                   item=item),
                                   aria=f"{p.code}, {p.pinyin}, {placed.side} side, {item.role} point"))
         except Unplaceable:
             not_drawn.append(f"{p.code} ({item.side}, {item.role}): found by palpation — not drawn")
@@ -458,7 +474,8 @@ def chart_marks(doc: PlanLike, knowledge: Knowledge) -> tuple[list[Mark], list[s
             continue
         extra = [f"EXCLUDED by {gone.rule}: {gone.reason}"]
         for placed in placements(p, gone.side or "both"):
-            marks.append(Mark(p.code, placed, excluded_by=gone.rule, tooltip=_tooltip(p, placed.side, None, extra),
+            marks.append(Mark(p.code, placed, excluded_by=gone.rule, tooltip=_tooltip(p, placed.side, None, extra,
+                                                                                 pregnancy=pregnancy),
                               aria=f"{p.code}, {p.pinyin}, {placed.side} side, excluded by rule {gone.rule}"))
     return marks, not_drawn
 
@@ -576,9 +593,9 @@ def chart_svg(doc: PlanLike, knowledge: Knowledge, uid: str = "chart") -> str:
     banner: list[str] = []
     if withheld:
         t = plan.triage
-        msg = (f"Treatment withheld: {t.level} red flags ({', '.join(t.red_flags)}). "
-               "No points are planned.")
-        banner = textwrap.wrap(msg, int((narrow - 48) / (11 * 0.55)))
+        why = ", ".join([*t.red_flags, *(e.id for e in t.escalations)])
+        msg = f"Treatment withheld ({why or t.level}): no points are planned."
+        banner = [HEADLINE[see_within(t)], *textwrap.wrap(msg, int((narrow - 48) / (11 * 0.55)))]
     header_h = 58.0 + (len(banner) * 15 + 14 if banner else 0)
     back_panel = Panel(back, "right", back.canvas, 1.0, Vec(gutter + 6, header_h + 18), back.caption, gutter)
     back_right = back_panel.box.x1 + gutter
