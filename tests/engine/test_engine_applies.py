@@ -282,3 +282,24 @@ def test_no_reason_in_any_plan_uses_absolute_wording(h: Any) -> None:
     han = {s.id: s for s in K.guideline.statements}["han-2004-frequencies"]
     assert "animal" in han.text
     assert "does not" in han.text
+
+
+@pytest.mark.parametrize(("medical", "shown"), [([], False), (["anticoagulants"], True), (["bleeding_disorder"], True)])
+def test_bleeding_cautions_only_for_bleeding_risk(medical: list[str], shown: bool, h: Any) -> None:
+    """A point's bleeding caution is shown only to a patient on anticoagulants or with a bleeding disorder."""
+    plan = h.plan(h.make_clear_intake(medical=medical, **NEEDLE_CASE))
+    cautions = [c for p in plan["acupuncture"]["points"] for c in p["cautions"]]
+    assert plan["acupuncture"]["points"]
+    assert any("bleeding disorder" in c.lower() for c in cautions) is shown
+
+
+def test_needle_limits_give_only_the_reason_that_bound(h: Any) -> None:
+    """Points left out for the needle cap are named under the cap alone: no second, unused point limit."""
+    intake = h.make_clear_intake(medical=["anticoagulants"],
+                                 pain={"leg_nrs": 7, "areas": ["lower_back", "buttock", "posterior_thigh",
+                                                               "posterior_calf", "sole"]})
+    acu = h.plan(intake)["acupuncture"]
+    assert acu["needles"] <= acu["needle_cap"]
+    capped = [r for r in acu["reasons"] if "needles" in r]
+    assert capped, acu["reasons"]
+    assert not [r for r in acu["reasons"] if "lower-priority points" in r]

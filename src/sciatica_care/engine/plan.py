@@ -142,21 +142,24 @@ def _needled_points(book: Rulebook, verdict: SafetyVerdict, chosen: bool, cap: d
         return [], [_why(verdict, "acupuncture")]
     kept = [c for c in verdict.kept if not local_only or c.role == "local"]
     limit = book.knowledge.protocol.max_points
-    reasons = []
-    if len(kept) > limit:
-        reasons.append(f"{len(kept) - limit} lower-priority points left out to keep the session to {limit} points.")
     chosen_points: list[Candidate] = []
-    dropped: list[str] = []
+    over_needles: list[str] = []
+    over_points = 0
     used = 0
-    for cand in kept[:limit]:
-        if used + needles_for(cand.side) > cap["needles"]:
-            dropped.append(f"{cand.code} ({cand.side})")
-            continue
-        chosen_points.append(cand)
-        used += needles_for(cand.side)
-    if dropped:
-        reasons.append(f"Left out to keep this session within {cap['needles']} needles: {', '.join(dropped)}. "
+    for cand in kept:  # in priority order: a point that does not fit can make room for a smaller one after it
+        if len(chosen_points) == limit:
+            over_points += 1
+        elif used + needles_for(cand.side) > cap["needles"]:
+            over_needles.append(f"{cand.code} ({cand.side})")
+        else:
+            chosen_points.append(cand)
+            used += needles_for(cand.side)
+    reasons = []
+    if over_needles:
+        reasons.append(f"Left out to keep this session within {cap['needles']} needles: {', '.join(over_needles)}. "
                        f"{cap['reason']}")
+    if over_points:
+        reasons.append(f"{over_points} lower-priority points left out to keep the session to {limit} points.")
     return chosen_points, reasons
 
 
