@@ -265,7 +265,7 @@ def _texts_against_the_plan(plan: dict[str, Any]) -> list[str]:
     """Every text the plan shows as its own referral advice (the headline, its words and the warnings)."""
     tri = plan["triage"]
     texts = [tri["advice"], tri["patient_advice"], tri["timing"], tri["patient_timing"]]
-    texts += [w["text"] for w in plan["warnings"] if w["id"].startswith("triage-")]
+    texts += [w["text"] for w in plan["warnings"]]
     for section in ("acupuncture", "electroacupuncture", "massage", "cupping", "self_care"):
         texts += plan[section].get("reasons", [])
     return texts
@@ -310,3 +310,13 @@ def test_worked_example_is_referred_in_time_and_not_treated(name: str) -> None:
     assert plan["acupuncture"]["points"] == []
     assert plan["electroacupuncture"]["pairs"] == []
     assert not slower_than(tri["patient_advice"], see_within)
+
+
+def test_a_slower_findings_advice_is_not_shown_beside_an_emergency(h: Any) -> None:
+    """Suspected DVT (same day) with a cauda equina sign (now): the plan's warnings never tell the practitioner
+    to arrange a same-day appointment; the DVT is still listed among the findings."""
+    plan = h.plan(h.make_clear_intake(medical=["dvt_suspected"], red_flags=["bladder_dysfunction"]))
+    assert plan["triage"]["see_within"] == "now"
+    assert "dvt_suspected" in {e["id"] for e in plan["triage"]["escalations"]}
+    for warning in plan["warnings"]:
+        assert not slower_than(warning["text"], "now"), warning

@@ -52,11 +52,18 @@ __all__ = [
     "Instrument", "Interval", "MedicareEligibility", "PayerCheck", "Plan", "PlanUnreadable", "PlannedIntake",
     "ScoreResult", "Wording", "course_review", "course_status", "find_point", "knowledge", "matched_care",
     "medicare_check", "plan_document", "plan_for", "questionnaires_due", "read_plan", "score", "score_document",
-    "traditional_category", "wilson_interval", "wording_in_effect",
+    "timing_no_slower", "traditional_category", "wilson_interval", "wording_in_effect",
 ]
 
 
 # --- the plan -------------------------------------------------------------------------------------------------
+
+def timing_no_slower(timing: str | None, than: str | None) -> bool:
+    """True when a referral timing (`see_within`) is at least as urgent as another (`none` when absent)."""
+    from sciatica_care.knowledge.timing import URGENCY
+
+    return URGENCY.get(timing or "none", 0) >= URGENCY.get(than or "none", 0)
+
 
 @dataclass(frozen=True, slots=True)
 class PlannedIntake:

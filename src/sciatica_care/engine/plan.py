@@ -10,6 +10,7 @@ from ..contract import CONTRACT_VERSION
 from ..knowledge.conditions import Facts
 from ..knowledge.facts import intake_facts
 from ..knowledge.model import Knowledge
+from ..knowledge.timing import URGENCY
 from ..version import __version__
 from .assessment import assess
 from .course_plan import no_schedule, schedule
@@ -73,8 +74,11 @@ def _withheld(tri: TriageResult) -> dict[str, Any]:
         "schedule": no_schedule("No course is booked until the patient has been medically assessed."),
         "warnings": [{"id": f"triage-{tri.level}", "text": tri.json["advice"], "rule": f"triage-{tri.level}",
                       "sources": tri.json["sources"]},
+                     # a finding's own advice only where it is as urgent as the plan: a slower timing never
+                     # appears beside it (the finding is still listed in triage and in the reasons)
                      *({"id": e["id"], "text": e["advice"], "rule": e["id"], "sources": e["sources"]}
-                       for e in tri.json["escalations"] if "advice" in e)],
+                       for e in tri.json["escalations"]
+                       if "advice" in e and URGENCY[e["see_within"]] >= URGENCY[tri.json["see_within"]])],
     }
 
 

@@ -38,11 +38,11 @@ def when(value: Any) -> str:
 def timely(value: Any, plan_see_within: Any) -> bool:
     """True when a finding's or sign's timing is no slower than the plan's own `see_within`: only then is its
     timing (and its advice, which states it) shown, so the page never states a slower timing than the plan."""
-    from sciatica_care.knowledge.timing import URGENCY
+    from sciatica_care.clinic.clinical import timing_no_slower
 
     if not value:
         return False
-    return URGENCY.get(str(value), 0) >= URGENCY.get(str(plan_see_within or "none"), 0)
+    return timing_no_slower(str(value), str(plan_see_within or "none"))
 
 
 @register.filter
