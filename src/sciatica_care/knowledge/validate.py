@@ -268,8 +268,9 @@ class _Semantics:
 
     def check_labels(self) -> None:
         """Every choice of the intake schema has a label and nothing is labelled that the schema lacks; every
-        labelled field is a field of the schema; every flag group is named; every item a safety rule's `site` guards
-        has its site question (and only medical items have one); the regions hold every body area once; the MRC grades are the power scale's."""
+        labelled field is a field of the schema; every flag group is named; every item a safety rule's `site`
+        guards has its site question (and only medical items have one); the regions hold every body area once;
+        the MRC grades are the power scale's."""
         from ..contract import intake_schema
 
         labels = self.k.labels
