@@ -93,7 +93,7 @@ class PatientForm(forms.ModelForm):
             raise forms.ValidationError(f"Date of birth: {born.isoformat()} is in the future.", code="future")
         if not low <= age <= high:
             raise forms.ValidationError(
-                f"Date of birth: gives an age of {age}; the clinic's plans are for patients aged {low} to {high}.",
+                f"Date of birth: gives an age of {age}; the plans are for patients aged {low} to {high}.",
                 code="age")
         return born
 
