@@ -16,7 +16,8 @@ from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 
-from sciatica_care.clinic import access, api_tokens, audit, records
+from sciatica_care.clinic import access, api_tokens, audit, intake_form, records
+from sciatica_care.clinic.forms import PATIENT_FIELDS, PatientForm
 from sciatica_care.clinic.models import Episode, OutcomeScore, Patient, Staff, Visit
 from sciatica_care.errors import InputRefused, Problem
 
@@ -192,7 +193,18 @@ def list_patients(request: HttpRequest, q: str = "", limit: int = 50) -> Any:
 
 @api.post("/patients", response={201: PatientOut})
 def create_patient(request: HttpRequest, payload: PatientIn) -> Any:
-    return Status(201, records.create_patient(_user(request), **payload.dict()))
+    """A new patient, checked by the page's patient form (lengths, choices, a birth date the contract accepts)."""
+    form = _patient_form(payload.dict())
+    return Status(201, records.create_patient(_user(request), **{k: form.cleaned_data[k] for k in payload.dict()}))
+
+
+def _patient_form(data: dict[str, Any], instance: Patient | None = None) -> PatientForm:
+    """The page's patient form bound to an API body; InputRefused naming each field it refuses."""
+    given = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in data.items() if v is not None}
+    form = PatientForm(given, instance=instance)
+    if not form.is_valid():
+        raise InputRefused(form.problems())
+    return form
 
 
 @api.get("/patients/{pk}", response=PatientOut)
@@ -205,7 +217,10 @@ def get_patient(request: HttpRequest, pk: int) -> Any:
 @api.patch("/patients/{pk}", response=PatientOut)
 def patch_patient(request: HttpRequest, pk: int, payload: PatientPatch) -> Any:
     patient = access.get_for(_user(request), Patient, pk, kind=access.DEMOGRAPHIC)
-    changes = {k: v for k, v in payload.dict(exclude={"version"}).items() if v is not None}
+    current = {k: getattr(patient, k) for k in PATIENT_FIELDS}
+    given = {k: v for k, v in payload.dict(exclude={"version"}).items() if v is not None}
+    form = _patient_form({**current, **given}, instance=patient)
+    changes = {k: form.cleaned_data[k] for k in given}
     return records.update_versioned(_user(request), patient, payload.version, changes)
 
 
@@ -239,6 +254,7 @@ def post_intake(request: HttpRequest, pk: int) -> Any:
         raise InputRefused([Problem("", f"the body is not JSON: {exc}")]) from None
     if not isinstance(intake, dict):
         raise InputRefused([Problem("", "the body must be one intake object")])
+    intake_form.check_document(intake)  # the page's intake form, field by field; the engine then checks the rest
     return Status(201, records.record_intake(_user(request), episode, intake))
 
 

@@ -45,14 +45,15 @@ from sciatica_care.outcomes import wording_in_effect as _wording_in_effect
 from sciatica_care.outcomes.stats import CATEGORY_NOTE
 
 if TYPE_CHECKING:
-    from sciatica_care.knowledge.model import Knowledge, Point
+    from sciatica_care.knowledge.model import Knowledge, Labels, Point, RedFlag
 
 __all__ = [
     "CATEGORY_DEFINITIONS", "CATEGORY_NOTE", "INSTRUMENTS", "Advice", "CourseStatus", "Due", "ExcludedPoint",
     "Instrument", "Interval", "MedicareEligibility", "PayerCheck", "Plan", "PlanUnreadable", "PlannedIntake",
-    "ScoreResult", "Wording", "course_review", "course_status", "find_point", "knowledge", "matched_care",
-    "medicare_check", "plan_document", "plan_for", "questionnaires_due", "read_plan", "score", "score_document",
-    "timing_no_slower", "traditional_category", "wilson_interval", "wording_in_effect",
+    "ScoreResult", "Wording", "course_review", "course_status", "find_point", "intake_schema", "knowledge", "labels",
+    "matched_care", "medicare_check", "plan_document", "plan_for", "questionnaires_due", "read_plan", "red_flags",
+    "score", "score_document", "site_bound_items", "timing_no_slower", "traditional_category", "wilson_interval",
+    "wording_in_effect",
 ]
 
 
@@ -104,6 +105,32 @@ def knowledge() -> Knowledge:
     from sciatica_care.knowledge.load import load_knowledge
 
     return load_knowledge()
+
+
+def intake_schema() -> dict[str, Any]:
+    """The intake contract's JSON Schema: the fields, choices and limits the clinic's forms are generated from."""
+    from sciatica_care.contract import intake_schema as schema
+
+    return schema()
+
+
+def labels() -> Labels:
+    """The words the forms use for the intake's fields and choices (knowledge `labels.yaml`)."""
+    return knowledge().labels
+
+
+def red_flags() -> tuple[RedFlag, ...]:
+    """The red flags in the order the screen asks them, each with its group and its question (`triage.yaml`)."""
+    return knowledge().triage.flags
+
+
+def site_bound_items() -> tuple[str, ...]:
+    """The medical items whose place on the body the intake asks for, in the schema's order: every item a safety
+    rule's `site` guards, and every item the labels give a site question."""
+    k = knowledge()
+    bound = {r.site.item for r in k.safety if r.site is not None} | set(k.labels.site_questions)
+    medical: list[str] = intake_schema()["properties"]["medical"]["items"]["enum"]
+    return tuple(m for m in medical if m in bound)
 
 
 def find_point(code: str) -> Point | None:

@@ -1,16 +1,53 @@
 from __future__ import annotations
 
+import copy
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils import timezone
 
+from sciatica_care.clinic import vocab
 from sciatica_care.clinic.models import Clinic, Patient, Role, Staff
+from sciatica_care.errors import Problem
 
 PATIENT_FIELDS = ["first_name", "last_name", "date_of_birth", "sex", "phone", "email", "address",
                   "consent_treatment", "consent_data_use", "booking_notes"]
 
 
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year - years, day=28)
+
+
+def _named_messages(form: forms.BaseForm) -> None:
+    """Every field's messages name the field, so that each reads on its own under it and in the API's errors."""
+    for field in form.fields.values():
+        label = str(field.label or "").capitalize()
+        named = {"required": f"{label}: required.", "invalid": f"{label}: not valid.",
+                 "max_length": f"{label}: at most %(limit_value)d characters (it has %(show_value)d).",
+                 "invalid_choice": f"{label}: “%(value)s” is not one of the choices.",
+                 "null_characters_not_allowed": f"{label}: contains a null character."}
+        field.error_messages.update({k: v for k, v in named.items() if k in field.error_messages or k == "required"})
+        by_code = {"max_length": named["max_length"], "invalid": f"{label}: not valid.",
+                   "null_characters_not_allowed": named["null_characters_not_allowed"]}
+        validators = []
+        for validator in field.validators:  # copies: a validator may be shared by every form (EmailField's)
+            code = getattr(validator, "code", "")
+            if code in by_code:
+                validator = copy.copy(validator)
+                validator.message = by_code[code]
+            validators.append(validator)
+        field.validators = validators
+
+
 class PatientForm(forms.ModelForm):
+    """A patient's details, as the page and the JSON API take them: lengths are the database's (the model's
+    `max_length`), the birth date gives an age the intake contract accepts (its `patient.age` limits)."""
+
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -21,6 +58,55 @@ class PatientForm(forms.ModelForm):
             "address": forms.Textarea(attrs={"rows": 2}),
             "booking_notes": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _named_messages(self)
+        self.fields["date_of_birth"].error_messages["invalid"] = (
+            "Date of birth: not a date on the calendar; give it as 1970-05-31.")
+        low, high = patient_age_bounds()
+        today = timezone.localdate()
+        self.fields["date_of_birth"].widget.attrs.update({
+            "min": (_years_before(today, high + 1) + dt.timedelta(days=1)).isoformat(),
+            "max": _years_before(today, low).isoformat()})
+
+    def clean_first_name(self) -> str:
+        return self._name("first_name")
+
+    def clean_last_name(self) -> str:
+        return self._name("last_name")
+
+    def _name(self, key: str) -> str:
+        value = str(self.cleaned_data.get(key) or "").strip()
+        if not value:
+            raise forms.ValidationError(f"{self.fields[key].label.capitalize()}: required.", code="required")
+        return value
+
+    def clean_date_of_birth(self) -> dt.date:
+        born: dt.date = self.cleaned_data["date_of_birth"]
+        if self.instance.pk is not None and born == self.instance.date_of_birth:
+            return born  # unchanged: a patient who has since passed the upper age is still edited
+        today = timezone.localdate()
+        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        low, high = patient_age_bounds()
+        if born > today:
+            raise forms.ValidationError(f"Date of birth: {born.isoformat()} is in the future.", code="future")
+        if not low <= age <= high:
+            raise forms.ValidationError(
+                f"Date of birth: gives an age of {age}; the plans are for patients aged {low} to {high}.",
+                code="age")
+        return born
+
+    def problems(self) -> list[Problem]:
+        """What is wrong, each under its field's name (empty when valid)."""
+        return [Problem("" if name == NON_FIELD_ERRORS else name, str(message))
+                for name, messages in self.errors.items() for message in messages]
+
+
+def patient_age_bounds() -> tuple[int, int]:
+    """The ages the intake contract accepts (`patient.age`), from the schema."""
+    low, high = vocab.bounds("patient.age")
+    return int(low or 0), int(high or 150)
 
 
 class ClinicSettingsForm(forms.ModelForm):

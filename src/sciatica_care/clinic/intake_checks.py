@@ -1,10 +1,10 @@
-"""The clinic's own checks of the intake 1.1 fields (`examination.power`, `medical_sites`), shared by the form
-and the JSON API, before the engine is asked.
+"""The clinic's checks across the intake 1.1 fields (`examination.power`, `medical_sites`), shared by the form and
+the JSON API, before the engine is asked.
 
-The engine validates the whole intake against the contract; these checks answer first, in the clinic's words,
-for what a form or a client gets wrong most easily: a grade outside 0–5, a muscle or body area that is not in
-the vocabulary, a site for a medical item that is not ticked, and a grade of 5 (normal) for a muscle also listed
-as weak. Every problem names the field's path (`examination.power.ankle_dorsiflexion`, `medical_sites.pacemaker`).
+Each field's type, choices and limits are the intake form's (generated from the schema, `intake_form`); the
+engine validates the whole intake against the contract. What is left here is what no single field can say: a
+site for a medical item that is not ticked, and a grade of 5 (normal) for a muscle also listed as weak. Every
+problem names the field's path (`examination.power.plantarflexion`, `medical_sites.pacemaker`).
 
 One decision is made here for both ways in: **a grade below 5 means the muscle is weak**, so `complete()` adds a
 muscle graded 0–4 to `examination.weakness` (the stored intake then reads the same whichever list is consulted).
@@ -33,69 +33,28 @@ def _grade_ok(value: object) -> bool:
 
 
 def power_problems(intake: Mapping[str, Any]) -> list[Problem]:
+    """A muscle graded 5/5 (normal) and listed as weak."""
     exam = intake.get("examination")
-    if not isinstance(exam, Mapping) or "power" not in exam:
-        return []
-    power = exam["power"]
+    power = exam.get("power") if isinstance(exam, Mapping) else None
     if not isinstance(power, Mapping):
-        return [Problem(POWER, "must be an object of muscle group → MRC grade (0 to 5)")]
-    problems: list[Problem] = []
-    weakness = exam.get("weakness")
-    weak = set(weakness) if isinstance(weakness, list) and all(isinstance(w, str) for w in weakness) else set()
-    for muscle, grade in power.items():
-        path = f"{POWER}.{muscle}"
-        if muscle not in vocab.WEAKNESS:
-            problems.append(Problem(path, f"unknown muscle group {muscle!r}; expected one of: "
-                                          f"{', '.join(vocab.WEAKNESS)}"))
-        elif not _grade_ok(grade):
-            problems.append(Problem(path, f"MRC grade of {vocab.label(muscle).lower()} must be a whole number "
-                                          f"from 0 to 5, got {grade!r}"))
-        elif grade == 5 and muscle in weak:
-            problems.append(Problem(path, f"{vocab.label(muscle)} is graded 5/5 (normal) but also listed as weak: "
-                                          "change the grade or untick the weakness"))
-    return problems
+        return []
+    weakness = exam.get("weakness")  # type: ignore[union-attr]
+    weak = {w for w in weakness if isinstance(w, str)} if isinstance(weakness, list) else set()
+    return [Problem(f"{POWER}.{muscle}", f"{vocab.label(muscle)} is graded 5/5 (normal) but also listed as weak: "
+                                         "change the grade or untick the weakness")
+            for muscle, grade in power.items() if grade == 5 and _grade_ok(grade) and muscle in weak]
 
 
 def sites_problems(intake: Mapping[str, Any]) -> list[Problem]:
-    if SITES not in intake:
-        return []
-    sites = intake[SITES]
+    """A site given for a medical item that is not ticked in the medical history."""
+    sites = intake.get(SITES)
     if not isinstance(sites, Mapping):
-        return [Problem(SITES, "must be an object of medical item → {areas, side}")]
+        return []
     medical = intake.get("medical")
-    ticked = set(medical) if isinstance(medical, list) and all(isinstance(m, str) for m in medical) else set()
-    problems: list[Problem] = []
-    for item, site in sites.items():
-        path = f"{SITES}.{item}"
-        if item not in vocab.MEDICAL:
-            problems.append(Problem(path, f"unknown medical item {item!r}; expected one of: "
-                                          f"{', '.join(vocab.MEDICAL)}"))
-            continue
-        if item not in ticked:
-            problems.append(Problem(path, f"a site is given for “{medical_label(item)}”, which is not ticked in the "
-                                          "medical history (medical): tick it or clear the site"))
-        if not isinstance(site, Mapping):
-            problems.append(Problem(path, "must be an object with “areas” (body areas) and “side”"))
-            continue
-        for key in site:
-            if key not in ("areas", "side"):
-                problems.append(Problem(f"{path}.{key}", "unknown field; a site has only “areas” and “side”"))
-        areas = site.get("areas")
-        if "areas" in site:
-            if not isinstance(areas, list):
-                problems.append(Problem(f"{path}.areas", "must be a list of body areas"))
-            else:
-                seen: set[object] = set()
-                for i, area in enumerate(areas):
-                    if area not in vocab.AREAS:
-                        problems.append(Problem(f"{path}.areas[{i}]", f"unknown body area {area!r}"))
-                    elif area in seen:
-                        problems.append(Problem(f"{path}.areas[{i}]", f"{area!r} is listed twice"))
-                    seen.add(area if isinstance(area, str) else repr(area))
-        if "side" in site and site["side"] not in vocab.SIDES:
-            problems.append(Problem(f"{path}.side", f"unknown side {site['side']!r}; expected one of: "
-                                                    f"{', '.join(vocab.SIDES)}"))
-    return problems
+    ticked = {m for m in medical if isinstance(m, str)} if isinstance(medical, list) else set()
+    return [Problem(f"{SITES}.{item}", f"a site is given for “{medical_label(item)}”, which is not ticked in the "
+                                       "medical history (medical): tick it or clear the site")
+            for item in sites if item in vocab.MEDICAL and item not in ticked]
 
 
 def problems(intake: Mapping[str, Any]) -> list[Problem]:

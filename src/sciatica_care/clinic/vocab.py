@@ -1,93 +1,95 @@
-"""The contract's vocabularies, as the forms show them (the engine owns their meaning; we only label them)."""
+"""The contract's vocabularies and their labels, as the clinic's pages show them.
+
+Nothing here is written by hand: the choices and limits are read from the intake schema and the words from the
+knowledge's `labels.yaml` and red flags (`triage.yaml`), through the seam (`clinical`). A test checks that every
+choice of the schema has its label and every red flag its question.
+"""
 
 from __future__ import annotations
 
-AREAS = ["lower_back", "buttock", "hip_lateral", "groin", "anterior_thigh", "posterior_thigh", "lateral_thigh",
-         "medial_thigh", "knee_posterior", "anterior_shin", "medial_calf", "lateral_calf", "posterior_calf",
-         "medial_ankle", "dorsum_foot", "big_toe", "sole", "lateral_foot", "heel"]
-QUALITIES = ["shooting", "burning", "electric", "numbness", "pins_and_needles", "aching", "throbbing", "stabbing",
-             "cramping", "dull"]
-MODIFIERS = ["sitting", "standing", "walking", "bending_forward", "extension", "coughing_sneezing", "lying", "rest",
-             "activity", "cold_damp", "heat", "night", "morning"]
-WEAKNESS = ["hip_flexion", "knee_extension", "ankle_dorsiflexion", "great_toe_extension", "hip_abduction",
-            "ankle_eversion", "plantarflexion", "knee_flexion"]
-IMAGING = ["disc_herniation", "spinal_stenosis", "spondylolisthesis", "degenerative_changes", "normal"]
-RED_FLAG_GROUPS = [
-    ("Cauda equina — same-day emergency", [
-        ("bladder_dysfunction", "New difficulty passing urine, retention or incontinence?"),
-        ("bowel_dysfunction", "New loss of bowel control or constipation with numbness?"),
-        ("saddle_anaesthesia", "Numbness around the back passage, genitals or inner thighs?"),
-        ("sexual_dysfunction", "New sexual dysfunction?"),
-        ("bilateral_sudden", "Sudden pain or numbness in both legs?"),
-        ("progressive_weakness", "Weakness in the leg that is getting worse?"),
-    ]),
-    ("Cancer", [
-        ("history_of_cancer", "Ever had cancer?"),
-        ("unexplained_weight_loss", "Unexplained weight loss?"),
-        ("unrelenting_night_pain", "Pain at night that nothing eases?"),
-    ]),
-    ("Infection", [
-        ("fever", "Fever or feeling unwell?"),
-        ("iv_drug_use", "Injects drugs?"),
-        ("immunosuppression", "Immunosuppressed (medication or illness)?"),
-    ]),
-    ("Fracture", [
-        ("significant_trauma", "Significant fall or accident?"),
-        ("osteoporosis", "Osteoporosis?"),
-        ("long_term_steroids", "Long-term steroid tablets?"),
-    ]),
-    ("Other", [("incapacitating_pain", "Pain so bad they cannot function?")]),
-]
-RED_FLAGS = [code for _, flags in RED_FLAG_GROUPS for code, _ in flags]
-RED_FLAG_LABELS = {code: label for _, flags in RED_FLAG_GROUPS for code, label in flags}
-MEDICAL = ["pacemaker", "epilepsy", "anticoagulants", "bleeding_disorder", "diabetes", "peripheral_neuropathy",
-           "dvt_suspected", "skin_lesion_at_site", "active_cancer", "needle_phobia", "metal_allergy",
-           "recent_spinal_surgery"]
-TCM_SIGNS = ["cold_worse", "heat_relief", "heaviness", "fixed_stabbing_pain", "moving_pain", "low_back_weakness",
-             "fatigue", "stress_irritability", "heat_sensation", "night_worse"]
-TONGUE = ["pale", "red", "purple", "thick_white_coat", "greasy_yellow_coat", "thin_coat", "swollen"]
-PULSE = ["wiry", "choppy", "deep_weak", "slippery", "tight", "rapid", "thready"]
-MODALITIES = ["acupuncture", "electroacupuncture", "massage", "cupping", "acupressure", "dry_needling"]
+from typing import Any
+
+from sciatica_care.clinic import clinical
+
+
+def _node(path: str) -> dict[str, Any]:
+    """The schema of one intake field by its dotted path (`pain.areas`, `examination.reflexes.knee`)."""
+    node: dict[str, Any] = clinical.intake_schema()
+    for part in path.split("."):
+        node = node["properties"][part]
+    return node
+
+
+def choices(path: str) -> list[str]:
+    """The values a field offers: its enum, its items' enum (a list), or its keys' enum (a map)."""
+    node = _node(path)
+    for holder in (node, node.get("items") or {}, node.get("propertyNames") or {}):
+        if "enum" in holder:
+            return [str(v) for v in holder["enum"]]
+    raise KeyError(f"{path} offers no choices")
+
+
+def bounds(path: str) -> tuple[float | None, float | None]:
+    """A number field's minimum and maximum (None when the schema sets none)."""
+    node = _node(path)
+    return node.get("minimum"), node.get("maximum")
+
+
+_LABELS = clinical.labels()
+
+AREAS = choices("pain.areas")
+QUALITIES = choices("pain.qualities")
+MODIFIERS = choices("pain.worse_with")
+WEAKNESS = choices("examination.weakness")
+IMAGING = choices("examination.imaging")
+RED_FLAGS = choices("red_flags")
+MEDICAL = choices("medical")
+TCM_SIGNS = choices("tcm.signs")
+TONGUE = choices("tcm.tongue")
+PULSE = choices("tcm.pulse")
+MODALITIES = choices("preferences.modalities")
+SIDES = [str(s) for s in _node("medical_sites")["additionalProperties"]["properties"]["side"]["enum"]]
+#: Medical items that sit somewhere on the body: the intake asks where (contract 1.1 `medical_sites`).
+SITE_BOUND = list(clinical.site_bound_items())
+#: What each site-bound item's site is, in the form's words.
+SITE_QUESTIONS = dict(_LABELS.site_questions)
+#: The red-flag questions, as the knowledge asks them.
+RED_FLAG_QUESTIONS = {f.id: f.question for f in clinical.red_flags()}
+#: A short name for each red flag (the labels file).
+RED_FLAG_LABELS = {code: _LABELS.choices[code] for code in RED_FLAGS}
+#: The red flags under their group's heading, in the order the knowledge lists them.
+RED_FLAG_GROUPS: list[tuple[str, list[tuple[str, str]]]] = []
+for _flag in clinical.red_flags():
+    _heading = _LABELS.flag_groups[_flag.group]
+    if not RED_FLAG_GROUPS or RED_FLAG_GROUPS[-1][0] != _heading:
+        RED_FLAG_GROUPS.append((_heading, []))
+    RED_FLAG_GROUPS[-1][1].append((_flag.id, RED_FLAG_LABELS[_flag.id]))
+#: The pain areas grouped by region, so a site is found at a glance.
+AREA_REGIONS = [(r.title, list(r.areas)) for r in _LABELS.area_regions]
+#: The MRC scale (Medical Research Council muscle power, 0-5), as the grid explains each grade.
+MRC_GRADES = sorted(_LABELS.mrc_grades.items())
+#: Ankle dorsiflexion at or below this grade is an acute foot drop (contract 1.1; the schema's power description).
+FOOT_DROP_GRADE = 3
+#: Massage techniques the charting form offers (not a choice of the intake contract).
 MASSAGE_TECHNIQUES = ["trigger_point_release", "myofascial_release", "effleurage", "petrissage", "tuina",
                       "gua_sha", "stretching"]
-SIDES = ["left", "right", "both", "midline"]
-#: Medical items that sit somewhere on the body: the intake asks where (contract 1.1 `medical_sites`).
-SITE_BOUND = ["pacemaker", "skin_lesion_at_site", "dvt_suspected", "recent_spinal_surgery"]
-#: What each site-bound item's site is, in the form's words.
-SITE_QUESTIONS = {
-    "pacemaker": "Where are the generator and leads?",
-    "skin_lesion_at_site": "Where is the lesion?",
-    "dvt_suspected": "Which leg, and where?",
-    "recent_spinal_surgery": "Where was the operation?",
-}
-#: The pain areas grouped by region, so a site is found at a glance.
-AREA_REGIONS = [
-    ("Back and hip", ["lower_back", "buttock", "hip_lateral", "groin"]),
-    ("Thigh and knee", ["anterior_thigh", "posterior_thigh", "lateral_thigh", "medial_thigh", "knee_posterior"]),
-    ("Lower leg", ["anterior_shin", "medial_calf", "lateral_calf", "posterior_calf", "medial_ankle"]),
-    ("Foot", ["dorsum_foot", "big_toe", "sole", "lateral_foot", "heel"]),
-]
-#: The MRC scale (Medical Research Council muscle power, 0-5), as the grid explains each grade.
-MRC_GRADES = [
-    (0, "no contraction"),
-    (1, "flicker of contraction"),
-    (2, "moves with gravity eliminated"),
-    (3, "moves against gravity, not resistance"),
-    (4, "moves against some resistance"),
-    (5, "normal power"),
-]
-#: Ankle dorsiflexion at or below this grade is an acute foot drop (contract 1.1).
-FOOT_DROP_GRADE = 3
 
-LABELS = {
-    "medical": {"pacemaker": "Pacemaker or implanted device", "dvt_suspected": "Suspected DVT",
-                "skin_lesion_at_site": "Skin lesion at a site"},
-}
+
+def field_label(path: str) -> str:
+    """What the form calls an intake field (`pain.leg_nrs` → `Leg pain now (0–10)`)."""
+    found = _LABELS.fields.get(path)
+    return found.label if found is not None else label(path.rsplit(".", 1)[-1])
+
+
+def field_help(path: str) -> str:
+    found = _LABELS.fields.get(path)
+    return found.help if found is not None else ""
 
 
 def label(value: str) -> str:
-    """`posterior_thigh` → `Posterior thigh`; rule ids such as `pregnancy-not-recorded` → `Pregnancy not recorded`."""
-    for table in LABELS.values():
-        if value in table:
-            return table[value]
+    """A choice's label from the labels file; anything else (a rule id such as `pregnancy-not-recorded`) in words:
+    `Pregnancy not recorded`."""
+    found = _LABELS.choices.get(value)
+    if found is not None:
+        return found
     return value.replace("_", " ").replace("-", " ").capitalize()

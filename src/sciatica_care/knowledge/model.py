@@ -553,6 +553,32 @@ class Guideline(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     sources: tuple[str, ...]
 
 
+class FieldLabel(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """What a form calls one intake field (by its contract path), with an optional line of help."""
+
+    label: str
+    help: str = ""
+
+
+class AreaRegion(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Body areas grouped under one heading, so that a site is found at a glance."""
+
+    title: str
+    areas: tuple[str, ...]
+
+
+class Labels(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The words the forms use for the intake contract's fields and choices (`labels.yaml`); the red-flag
+    questions are the flags' own (`triage.yaml`)."""
+
+    fields: dict[str, FieldLabel]
+    choices: dict[str, str]
+    flag_groups: dict[FlagGroup, str]
+    site_questions: dict[str, str]
+    area_regions: tuple[AreaRegion, ...]
+    mrc_grades: dict[int, str]
+
+
 class Knowledge(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Everything the engine knows, loaded once."""
 
@@ -567,3 +593,4 @@ class Knowledge(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     safety: tuple[SafetyRule, ...]
     schedule: Schedule
     guideline: Guideline
+    labels: Labels

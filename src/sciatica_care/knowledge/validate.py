@@ -25,6 +25,7 @@ from .model import (
     Condition,
     Guideline,
     Knowledge,
+    Labels,
     Landmark,
     Point,
     Protocol,
@@ -39,7 +40,7 @@ from .timing import SEE_WITHIN, URGENCY, clause_timings
 FILE_TYPES: dict[str, Any] = {
     "sources": list[Source], "landmarks": list[Landmark], "points": list[Point], "triage": Triage,
     "assessment": Assessment, "protocol": Protocol, "self_care": SelfCare, "safety": list[SafetyRule],
-    "schedule": Schedule, "guideline": Guideline,
+    "schedule": Schedule, "guideline": Guideline, "labels": Labels,
 }
 _MODEL_PREFIX = "Checked"
 #: Words that put the patient on their back: an instruction using them must list the `supine` position.
@@ -169,6 +170,7 @@ class _Semantics:
         self.check_positions()
         self.check_only_what_applies()
         self.check_wording()
+        self.check_labels()
         return self.errors
 
     # -- references ------------------------------------------------------------------------------------------
@@ -263,6 +265,42 @@ class _Semantics:
             if d.flag not in flags:
                 self.error("triage", f"derived[{i}].flag", f"unknown red flag {d.flag!r}")
         self.check_referral_timing()
+
+    def check_labels(self) -> None:
+        """Every choice of the intake schema has a label and nothing is labelled that the schema lacks; every
+        labelled field is a field of the schema; every flag group is named; every item a safety rule's `site`
+        guards has its site question (and only medical items have one); the regions hold every body area once;
+        the MRC grades are the power scale's."""
+        from ..contract import intake_schema
+
+        labels = self.k.labels
+        schema = intake_schema()
+        values = set(schema_choices(schema))
+        for missing in sorted(values - set(labels.choices)):
+            self.error("labels", "choices", f"no label for the intake schema's choice {missing!r}")
+        for extra in sorted(set(labels.choices) - values):
+            self.error("labels", f"choices.{extra}", "not a choice of the intake schema")
+        paths = set(schema_field_paths(schema))
+        for path in labels.fields:
+            if path not in paths:
+                self.error("labels", f"fields.{path}", "not a field of the intake schema")
+        groups = {f.group for f in self.k.triage.flags}
+        for group in sorted(groups - set(labels.flag_groups)):
+            self.error("labels", "flag_groups", f"no heading for the red-flag group {group!r}")
+        bound = {r.site.item for r in self.k.safety if r.site is not None}
+        for item in sorted(bound - set(labels.site_questions)):
+            self.error("labels", "site_questions", f"no question for the site-bound item {item!r}")
+        for item in sorted(set(labels.site_questions) - set(self.medical), key=str):
+            self.error("labels", f"site_questions.{item}", "not a medical item of the intake schema")
+        placed = [a for region in labels.area_regions for a in region.areas]
+        for area in sorted(set(self.areas) - set(placed), key=str):
+            self.error("labels", "area_regions", f"the body area {area!r} is in no region")
+        for i, area in enumerate(placed):
+            if area not in self.areas or placed.index(area) != i:
+                self.error("labels", "area_regions", f"{area!r} is not a body area or is placed twice")
+        power = schema["properties"]["examination"]["properties"]["power"]["additionalProperties"]
+        if set(labels.mrc_grades) != set(range(power["minimum"], power["maximum"] + 1)):
+            self.error("labels", "mrc_grades", f"the grades must be {power['minimum']} to {power['maximum']}")
 
     def check_referral_timing(self) -> None:
         """Every timing has its words and a fallback advice; a same-day-or-sooner item stops treatment (level at
@@ -524,6 +562,28 @@ class _Semantics:
         for fact, vals in equals.items():
             if len(vals) > 1:
                 self.error(file, path, f"can never fire: {fact!r} cannot equal {sorted(map(str, vals))} at once")
+
+
+def schema_choices(node: object) -> Iterator[str]:
+    """Every value of every `enum` in a JSON Schema (choices of fields, items and keys), in order, with repeats."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "enum" and isinstance(value, list):
+                yield from (v for v in value if isinstance(v, str))
+            else:
+                yield from schema_choices(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from schema_choices(item)
+
+
+def schema_field_paths(schema: dict[str, Any], prefix: str = "") -> Iterator[str]:
+    """Every named property of a JSON Schema, as a dotted path (`examination.reflexes.knee`)."""
+    for name, sub in schema.get("properties", {}).items():
+        path = f"{prefix}.{name}" if prefix else name
+        yield path
+        if isinstance(sub, dict):
+            yield from schema_field_paths(sub, path)
 
 
 PREGNANCY_FACTS = frozenset({"patient.pregnant", "patient.sex", "patient.pregnancy_weeks"})

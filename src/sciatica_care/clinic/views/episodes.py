@@ -93,8 +93,9 @@ def intake(request: HttpRequest, pk: int) -> HttpResponse:
         data = _initial_intake(episode)
         audit.record(request.user, "read", episode, patient_id=episode.patient_id, purpose="intake")
     drawn = pain_drawing.from_form(request.POST, data) if request.method == "POST" else pain_drawing.from_intake(data)
+    posted = request.POST if request.method == "POST" else None
     return render(request, "clinic/intake.html", {
-        "episode": episode, "patient": episode.patient, "groups": intake_form.groups(data, problems),
+        "episode": episode, "patient": episode.patient, "groups": intake_form.groups(data, problems, posted),
         "top_problems": intake_form.unplaced(problems), "has_problems": bool(problems),
         "screened": request.POST.get("red_flags_screened") if request.method == "POST" else False,
         "drawing": pain_drawing.context(*drawn)},

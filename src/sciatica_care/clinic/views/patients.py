@@ -37,7 +37,8 @@ def patient_new(request: HttpRequest) -> HttpResponse:
         patient = records.create_patient(request.user, **data)
         messages.success(request, f"{patient.first_name} {patient.last_name} added.")
         return redirect("clinic:patient_detail", pk=patient.pk)
-    return render(request, "clinic/patient_form.html", {"form": form, "patient": None})
+    return render(request, "clinic/patient_form.html", {"form": form, "patient": None},
+                  status=422 if form.is_bound and form.errors else 200)
 
 
 @login_required
@@ -77,4 +78,5 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         audit.record(request.user, "read", patient, purpose="edit")
         form = PatientForm(instance=patient, initial={"version": patient.version})
-    return render(request, "clinic/patient_form.html", {"form": form, "patient": patient})
+    return render(request, "clinic/patient_form.html", {"form": form, "patient": patient},
+                  status=422 if form.is_bound and form.errors else 200)
