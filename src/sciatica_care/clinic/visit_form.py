@@ -378,7 +378,7 @@ def from_post(form: ChartForm, problems: list[Problem]) -> dict[str, Any]:
                           "side": post.get(f"ex_side_{code}", row["side"]), "why": post.get(f"ex_reason_{code}", ""),
                           "error": errors.get(f"ex_reason_{code}", "")})
     listed = {o["code"] for o in overrides}
-    for code in form.override_codes:
+    for code in dict.fromkeys([*form.override_codes, *form.refused]):
         v = form.refused.get(code)
         if code in listed or (v is None and not post.get(f"ex_reason_{code}")):
             continue
