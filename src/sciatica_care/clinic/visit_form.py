@@ -378,16 +378,17 @@ def from_post(form: ChartForm, problems: list[Problem]) -> dict[str, Any]:
                           "side": post.get(f"ex_side_{code}", row["side"]), "why": post.get(f"ex_reason_{code}", ""),
                           "error": errors.get(f"ex_reason_{code}", "")})
     listed = {o["code"] for o in overrides}
+    refused_here: list[dict[str, Any]] = []  # shown first: what this post was refused for
     for code in dict.fromkeys([*form.override_codes, *form.refused]):
         v = form.refused.get(code)
         if code in listed or (v is None and not post.get(f"ex_reason_{code}")):
             continue
-        overrides.append({"code": code, "rule": v.rule if v else "", "reason": v.reason if v else "",
+        refused_here.append({"code": code, "rule": v.rule if v else "", "reason": v.reason if v else "",
                           "refused_by": v.refused_by if v else "", "done": False, "side": v.side if v else "",
                           "why": post.get(f"ex_reason_{code}", ""), "planned_exclusion": False,
                           "error": f"{code} {REFUSED_WORDS[v.refused_by]}: give the reason for overriding it"
                           if v and v.refused_by else ""})
-    return _page(plan, point_rows=rows, overrides=overrides,
+    return _page(plan, point_rows=rows, overrides=refused_here + overrides,
                  ea=(post.get("ea_pairs", ""), post.get("ea_frequency_hz", ""), post.get("ea_minutes", ""),
                      post.get("ea_reason", "")),
                  massage_done=post.getlist("massage_done"), cupping_done=bool(post.get("cupping_done")),
