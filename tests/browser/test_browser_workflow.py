@@ -99,7 +99,7 @@ def test_red_flag_on_recheck_stops_needling(page: Any, practitioner: Any, shots:
     page.check("input[name=red_flags_rechecked]")
     page.click("button:has-text('Save session')")
     expect(page.locator(".stop")).to_contain_text("Needling stopped")
-    expect(page.locator(".stop")).to_contain_text("same-day emergency")
+    expect(page.locator(".stop")).to_contain_text("emergency department")
     expect(page.locator(".stop")).not_to_contain_text("treatment may go ahead")
     page.screenshot(path=str(shots / "red-flag-stop.png"), full_page=True)
     from sciatica_care.clinic.models import Visit

@@ -83,7 +83,7 @@ def test_charting_stores_every_questionnaire_scored(world: dict[str, Any], login
     a = world["a"]
     episode = _new_episode(world)
     client = login(a["practitioner"])
-    post = {"red_flags_rechecked": "1", "date": "2026-03-02", "leg_nrs": "7", "back_nrs": "4",
+    post = {"red_flags_rechecked": "1", "leg_nrs": "7", "back_nrs": "4",
             **{f"odi_{k}": "2" for k in range(10)}, **{f"sbi_{k}": "3" for k in range(4)},
             **{f"startback_{k}": "1" for k in range(8)}, "startback_8": "4"}
     r = client.post(reverse("clinic:visit_new", args=[episode.pk]), post)

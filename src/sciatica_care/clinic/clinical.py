@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sciatica_care.engine import charting as _charting
+from sciatica_care.engine.charting import ModalityVerdict, PointVerdict, Recheck
 from sciatica_care.engine.plan_model import ExcludedPoint, Plan, PlanUnreadable, plan_from
 from sciatica_care.errors import InputRefused
 from sciatica_care.outcomes import (
@@ -49,11 +51,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CATEGORY_DEFINITIONS", "CATEGORY_NOTE", "INSTRUMENTS", "Advice", "CourseStatus", "Due", "ExcludedPoint",
-    "Instrument", "Interval", "MedicareEligibility", "PayerCheck", "Plan", "PlanUnreadable", "PlannedIntake",
-    "ScoreResult", "Wording", "course_review", "course_status", "find_point", "intake_schema", "knowledge", "labels",
-    "matched_care", "medicare_check", "plan_document", "plan_for", "questionnaires_due", "read_plan", "red_flags",
-    "score", "score_document", "site_bound_items", "timing_no_slower", "traditional_category", "wilson_interval",
-    "wording_in_effect",
+    "Instrument", "Interval", "MedicareEligibility", "ModalityVerdict", "PayerCheck", "Plan", "PlanUnreadable",
+    "PlannedIntake", "PointVerdict", "Recheck", "ScoreResult", "Wording", "check_electroacupuncture",
+    "check_points", "course_review", "course_status", "find_point", "intake_schema", "knowledge", "labels",
+    "matched_care", "medicare_check", "plan_document", "plan_for", "questionnaires_due", "read_plan", "recheck",
+    "recheck_questions", "red_flags", "score", "score_document", "site_bound_items", "timing_no_slower",
+    "traditional_category", "wilson_interval", "wording_in_effect",
 ]
 
 
@@ -138,6 +141,29 @@ def find_point(code: str) -> Point | None:
     from sciatica_care.engine.rulebook import rulebook
 
     return rulebook().point(code)
+
+
+# --- charting a session --------------------------------------------------------------------------------------
+
+def check_points(intake: object, plan: Plan | None, points: Sequence[tuple[str, str]]) -> list[PointVerdict | None]:
+    """The engine's verdict on each charted (code, side): canonical code, planned or not, and the rule that refuses
+    it (excluded by the plan, or forbidden for this patient now); None for a code that names no point."""
+    return _charting.check_points(intake, plan, points)
+
+
+def check_electroacupuncture(plan: Plan | None) -> ModalityVerdict | None:
+    """None when the plan allows e-stim; otherwise the rule and reasons that disallow it."""
+    return _charting.check_electroacupuncture(plan)
+
+
+def recheck(flags: Sequence[str]) -> Recheck:
+    """The red-flag re-check at a visit: whether needling stops, and the referral advice with its timing."""
+    return _charting.recheck(flags)
+
+
+def recheck_questions() -> list[tuple[str, str, str]]:
+    """(group, flag id, question) for each red flag the re-check asks, in the knowledge's order."""
+    return _charting.recheck_questions()
 
 
 # --- questionnaires and outcomes -----------------------------------------------------------------------------

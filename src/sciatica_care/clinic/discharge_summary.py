@@ -49,6 +49,12 @@ def summary(episode: Episode) -> dict[str, Any]:
     cupping = sum(1 for v in visits if v.cupping_done)
     if cupping:
         done.append(f"Cupping in {cupping} session{'s' if cupping != 1 else ''}")
+    overridden = [f"{o['code']} {o.get('side', '')} on {v.date:%-d %b %Y} ({o.get('rule', '')}): {o['reason']}"
+                  for v in visits for o in v.overrides]
+    overridden += [f"electroacupuncture on {v.date:%-d %b %Y} ({v.ea_override.get('rule', '')}): "
+                   f"{v.ea_override.get('reason', '')}" for v in visits if v.ea_override]
+    if overridden:
+        done.append("Given despite a rule, with the practitioner's reason: " + "; ".join(overridden))
     stopped = sum(1 for v in visits if v.needling_stopped)
     if stopped:
         done.append(f"Needling stopped in {stopped} session{'s' if stopped != 1 else ''} (red flag on re-check)")

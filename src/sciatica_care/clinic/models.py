@@ -255,6 +255,12 @@ class Visit(models.Model):
     needling_stopped = models.BooleanField(default=False)
     points = models.JSONField(default=list, blank=True, help_text='[{"code": "GB30", "side": "left"}]')
     overrides = models.JSONField(default=list, blank=True, help_text='[{"code": "SP6", "reason": "..."}]')
+    #: e-stim given although the plan disallowed it: {"rule", "refusal", "reason"} ({} when none).
+    ea_override = models.JSONField(default=dict, blank=True)
+    #: points needled that the plan did not draft but no rule forbids: [{"code", "side"}], shown "not in the plan".
+    unplanned_points = models.JSONField(default=list, blank=True)
+    #: what a positive red-flag re-check advised: the referral timing and advice, from the triage rules.
+    red_flag_advice = models.TextField(blank=True)
     ea_pairs = models.JSONField(default=list, blank=True)
     ea_frequency_hz = models.CharField(max_length=20, blank=True)
     ea_minutes = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -260,7 +260,12 @@ def chart_visit(actor: Staff, episode: Episode, plan: PlanRevision | None, field
         audit.record(actor, "create", visit, patient_id=episode.patient_id)
         for override in visit.overrides:
             audit.record(actor, "override_excluded_point", visit, patient_id=episode.patient_id,
-                         code=override["code"], reason=override["reason"])
+                         code=override["code"], side=override.get("side", ""), rule=override.get("rule", ""),
+                         reason=override["reason"])
+        if visit.ea_override:
+            audit.record(actor, "override_disallowed_modality", visit, patient_id=episode.patient_id,
+                         modality="electroacupuncture", rule=visit.ea_override.get("rule", ""),
+                         reason=visit.ea_override.get("reason", ""))
         if visit.needling_stopped:
             audit.record(actor, "red_flag_stop", visit, patient_id=episode.patient_id, flags=visit.red_flags_found)
         for measure, answers in asked.items():

@@ -37,15 +37,20 @@ def build_plan(intake: object, knowledge: Knowledge | None = None) -> Plan:
     return msgspec.convert(_plan_dict(intake, knowledge), Plan)
 
 
-def _plan_dict(intake: object, knowledge: Knowledge | None) -> dict[str, Any]:
-    doc = validate_intake(intake)
-    book = rulebook(knowledge)
+def case_facts(book: Rulebook, doc: dict[str, Any]) -> tuple[dict[str, object], TriageResult, dict[str, Any]]:
+    """A validated intake's facts with the triage and the assessment written in, as the rules test them."""
     facts = intake_facts(doc)
     tri = triage(book, facts)
     facts["triage.red_flags"] = frozenset(tri.red_flags)
     facts["triage.level"] = tri.level
     facts["triage.see_within"] = tri.see_within
-    assessment = assess(book, facts)
+    return facts, tri, assess(book, facts)
+
+
+def _plan_dict(intake: object, knowledge: Knowledge | None) -> dict[str, Any]:
+    doc = validate_intake(intake)
+    book = rulebook(knowledge)
+    facts, tri, assessment = case_facts(book, doc)
     prefs = doc.get("preferences") or {}
     modalities = frozenset(prefs.get("modalities", ALL_MODALITIES))
     head = {

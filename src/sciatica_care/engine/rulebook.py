@@ -92,7 +92,9 @@ class Rulebook(Struct, frozen=True):
 
 
 def _alias_key(code: str) -> str:
-    return code.strip().upper().replace(" ", "").replace("_", "-")
+    """A point name as it is looked up: letter case, spaces, hyphens and underscores do not matter (LI-4, li 4 and
+    LI4 are one point; the validator keeps two points from meeting under this key)."""
+    return "".join(c for c in code.upper() if c not in " -_\t")
 
 
 def _ruled(items: tuple[T, ...], key: str = "when") -> tuple[Ruled[T], ...]:

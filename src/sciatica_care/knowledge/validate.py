@@ -205,13 +205,17 @@ class _Semantics:
             ("guideline", "statements.id", [s.id for s in k.guideline.statements]),
         ]
         names: dict[str, str] = {}
+        named: set[tuple[str, str]] = set()
         for p in k.points:
             for name in (p.code, *p.aliases):
-                key = name.upper().replace(" ", "")
+                # Charting finds a point by any of its names whatever the case, spaces, hyphens or underscores
+                # (LI-4, li 4): two points must not meet under that looser key either.
+                key = "".join(c for c in name.upper() if c not in " -_")
                 if key in names and names[key] != p.code:
                     self.error("points", p.code, f"code or alias {name!r} is also used by {names[key]}")
-                elif key in names:
+                elif (p.code, name.upper()) in named:
                     self.error("points", p.code, f"code or alias {name!r} is listed twice")
+                named.add((p.code, name.upper()))
                 names[key] = p.code
         for file, field, ids in groups:
             seen: set[str] = set()

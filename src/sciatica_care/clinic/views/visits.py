@@ -5,9 +5,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from sciatica_care.clinic import access, audit, episode_progress, questionnaires, records, visit_form, vocab
+from sciatica_care.clinic import access, audit, clinical, episode_progress, questionnaires, records, visit_form, vocab
 from sciatica_care.clinic.clinical import INSTRUMENTS
 from sciatica_care.clinic.models import Episode, EpisodeStatus, Visit
 from sciatica_care.errors import InputRefused, Problem
@@ -33,10 +34,11 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
     # Asked: what is due at this visit, and anything else the form was sent with.
     asked = [d.measure for d in due if d.measure in questionnaires.LONG_FORMS]
     problems: list[Problem] = []
+    form = None
     if request.method == "POST":
         asked += [m for m in questionnaires.LONG_FORMS if m not in asked and any(
             request.POST.get(f"{m}_{k}") for k in range(len(INSTRUMENTS[m].items)))]
-        fields, problems = visit_form.read(request.POST, plan)
+        form, fields, problems = visit_form.read(request.POST, episode, plan)
         answers: dict[str, list[object]] = {}
         for measure in asked:
             got, bad = questionnaires.read_answers(request.POST, measure)
@@ -51,19 +53,23 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 if visit.needling_stopped and visit.red_flags_found:
                     return redirect("clinic:visit_detail", pk=visit.pk)
-                messages.success(request, "Session charted.")
+                unplanned = ", ".join(f"{p['code']} {p['side']}" for p in visit.unplanned_points)
+                messages.success(request, "Session charted." + (f" Not in the plan: {unplanned}." if unplanned else ""))
                 return redirect("clinic:episode", pk=episode.pk)
     else:
         audit.record(request.user, "read", episode, patient_id=episode.patient_id, purpose="chart")
     # A submission that failed validation comes back exactly as it was sent: nothing ticked or typed is lost.
-    init = visit_form.from_post(request.POST, plan, problems) if problems else visit_form.initial(plan, previous)
+    init = visit_form.from_post(form, problems) if problems and form is not None else visit_form.initial(plan, previous)
     reasons = {d.measure: d.reasons for d in due}
     forms = [questionnaires.questionnaire(m, request.POST if request.method == "POST" else None,
                                           reasons.get(m, ())) for m in asked]
     context = {
         "episode": episode, "patient": episode.patient, "plan": plan, "previous": previous,
         "init": init, "problems": problems, "errors": {p.path: p.message for p in problems},
-        "red_flag_groups": vocab.RED_FLAG_GROUPS, "sides": vocab.SIDES,
+        "red_flag_groups": init["red_flag_groups"], "sides": visit_form.SIDES,
+        "charted_today": episode.visits.filter(date=timezone.localdate()).select_related("practitioner").first(),
+        "date_min": episode.opened_on.isoformat() if episode.opened_on else "",
+        "date_max": timezone.localdate().isoformat(),
         "visit_number": number, "discharge": discharge, "forms": forms,
         "due_names": [(episode_progress.MEASURE_NAMES.get(d.measure, d.measure),
                        ", ".join(questionnaires.REASON_WORDS.get(r, r) for r in d.reasons)) for d in due],
@@ -78,9 +84,14 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     qs = access.scoped(request.user, Visit).select_related("episode__patient", "practitioner", "plan")
     visit = access.get_for(request.user, Visit, pk, queryset=qs)
     audit.record(request.user, "read", visit, patient_id=visit.episode.patient_id)
+    referral = visit.red_flag_advice
+    if visit.red_flags_found and not referral:  # a session charted before the advice was stored with it
+        known = {flag for _, flag, _ in clinical.recheck_questions()}
+        check = clinical.recheck([f for f in visit.red_flags_found if f in known])
+        referral = f"{check.timing} {check.advice}"
     return render(request, "clinic/visit_detail.html", {
         "visit": visit, "episode": visit.episode, "patient": visit.episode.patient,
-        "scores": list(visit.scores.all()), "red_flag_labels": vocab.RED_FLAG_LABELS,
+        "scores": list(visit.scores.all()), "red_flag_labels": vocab.RED_FLAG_LABELS, "referral": referral,
         # The plan's own triage advice only when the plan itself stopped treatment: a routine plan's "treatment
         # may go ahead" must never sit under a red flag found on re-check.
         "advice": visit.plan.advice if visit.plan and not visit.plan.treatment_allowed else "",
