@@ -37,6 +37,7 @@ from sciatica_care.outcomes import (
     wilson_interval,
 )
 from sciatica_care.outcomes import course_review as _course_review
+from sciatica_care.outcomes import course_status as _course_status_by_session
 from sciatica_care.outcomes import course_status_by_date as _course_status_by_date
 from sciatica_care.outcomes import matched_care as _matched_care
 from sciatica_care.outcomes import medicare_check as _medicare_check
@@ -50,9 +51,9 @@ if TYPE_CHECKING:
 __all__ = [
     "CATEGORY_DEFINITIONS", "CATEGORY_NOTE", "INSTRUMENTS", "Advice", "CourseStatus", "Due", "ExcludedPoint",
     "Instrument", "Interval", "MedicareEligibility", "PayerCheck", "Plan", "PlanUnreadable", "PlannedIntake",
-    "ScoreResult", "Wording", "course_review", "course_status", "find_point", "knowledge", "matched_care",
-    "medicare_check", "plan_document", "plan_for", "questionnaires_due", "read_plan", "score", "score_document",
-    "traditional_category", "wilson_interval", "wording_in_effect",
+    "ScoreResult", "Wording", "course_review", "course_status", "course_status_in_order", "find_point", "knowledge",
+    "matched_care", "medicare_check", "plan_document", "plan_for", "questionnaires_due", "read_plan", "score",
+    "score_document", "traditional_category", "wilson_interval", "wording_in_effect",
 ]
 
 
@@ -132,6 +133,18 @@ def course_status(instrument: str, baseline: float, later: Sequence[tuple[dt.dat
         return None
     try:
         return _course_status_by_date(instrument, baseline, list(later))
+    except InputRefused:
+        return None
+
+
+def course_status_in_order(instrument: str, baseline: float, later: Sequence[float]) -> CourseStatus | None:
+    """The measure's status against its baseline from the later measurements in the order they were recorded
+    (each one counts, the last is the latest: 7 then 2 on one day is a fall to 2, not that day's worst), or None
+    when it cannot be evaluated (as `course_status`)."""
+    if not later:
+        return None
+    try:
+        return _course_status_by_session(instrument, baseline, list(enumerate(later, start=1)))
     except InputRefused:
         return None
 
