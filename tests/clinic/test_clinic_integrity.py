@@ -98,3 +98,159 @@ def test_the_later_of_two_scores_on_one_day_is_the_latest_whatever_its_value(cou
     status = episode_progress.episode_progress(course["episode"]).series["nrs_leg"].status
     assert status is not None
     assert (status.status, status.latest.absolute) == ("worse", 5)
+
+
+# --- one-time submission tokens ---------------------------------------------------------------------------------
+
+INTAKE_POST = {
+    "red_flags_screened": "1", "patient.age": "42", "patient.sex": "male", "patient.pregnant": "no",
+    "episode.side": "left", "episode.duration_weeks": "3", "pain.leg_nrs": "7",
+    "pain.areas": ["buttock", "posterior_thigh"], "medical__asked": "1",
+}
+
+
+def _token(client: Any, url: str) -> str:
+    import re
+
+    page = client.get(url).content.decode()
+    found = re.search(r'name="submission_token" value="([^"]+)"', page)
+    assert found, f"no submission token on {url}"
+    return found.group(1)
+
+
+def test_a_new_patient_sent_twice_is_stored_once(course: dict[str, Any], client: Any) -> None:
+    from sciatica_care.clinic.models import Patient
+    from sciatica_care.clinic.submission import ALREADY_SAVED
+
+    client.force_login(course["practitioner"])
+    post = {"first_name": "Bea", "last_name": "Jones", "date_of_birth": "1984-02-03", "sex": "female",
+            "submission_token": _token(client, "/patients/new/")}
+    first = client.post("/patients/new/", post)
+    second = client.post("/patients/new/", post, follow=True)
+    assert first.status_code == 302
+    assert Patient.objects.filter(last_name="Jones").count() == 1
+    assert second.redirect_chain[0][0] == first["Location"]
+    assert ALREADY_SAVED in second.content.decode()
+
+
+def test_an_intake_sent_again_makes_no_second_plan(course: dict[str, Any], client: Any) -> None:
+    """Back after an intake and save again: the same token, so no silent Plan 2 — the first plan is shown."""
+    from sciatica_care.clinic.models import PlanRevision
+
+    client.force_login(course["practitioner"])
+    url = f"/episodes/{course['episode'].pk}/intake/"
+    post = {**INTAKE_POST, "submission_token": _token(client, url)}
+    first = client.post(url, post)
+    assert first.status_code == 302, first.content.decode()[:2000]
+    again = client.post(url, post)
+    assert again.status_code == 302
+    assert again["Location"] == first["Location"]
+    assert PlanRevision.objects.filter(episode=course["episode"]).count() == 2  # the course's first + this one
+    shown_again = client.get(url).content.decode()  # Back to the form, fetched afresh: it says it was saved
+    assert "data-submitted-before" in shown_again
+
+
+def test_a_visit_sent_twice_is_charted_once(course: dict[str, Any], client: Any) -> None:
+    from django.utils import timezone
+
+    from sciatica_care.clinic.models import Visit
+
+    client.force_login(course["practitioner"])
+    url = f"/episodes/{course['episode'].pk}/visits/new/"
+    post = {"red_flags_rechecked": "1", "date": timezone.localdate().isoformat(), "leg_nrs": "5",
+            "subjective": "Better", "submission_token": _token(client, url)}
+    responses = [client.post(url, post) for _ in range(3)]
+    assert [r.status_code for r in responses] == [302, 302, 302], responses[0].content.decode()[:3000]
+    assert Visit.objects.filter(episode=course["episode"]).count() == 1
+
+
+def test_a_form_refused_for_its_problems_can_be_sent_again_with_its_token(course: dict[str, Any],
+                                                                          client: Any) -> None:
+    from sciatica_care.clinic.models import Patient
+
+    client.force_login(course["practitioner"])
+    token = _token(client, "/patients/new/")
+    bad = client.post("/patients/new/", {"first_name": "Bea", "submission_token": token})
+    assert bad.status_code != 302
+    good = client.post("/patients/new/", {"first_name": "Bea", "last_name": "Jones", "date_of_birth": "1984-02-03",
+                                          "submission_token": token})
+    assert good.status_code == 302
+    assert Patient.objects.filter(last_name="Jones").count() == 1
+
+
+def test_a_token_for_another_form_or_session_is_refused(course: dict[str, Any], client: Any) -> None:
+    from sciatica_care.clinic.models import Patient
+
+    client.force_login(course["practitioner"])
+    token = _token(client, f"/episodes/{course['episode'].pk}/visits/new/")
+    post = {"first_name": "Bea", "last_name": "Jones", "date_of_birth": "1984-02-03"}
+    assert client.post("/patients/new/", {**post, "submission_token": token}).status_code == 400
+    token = _token(client, "/patients/new/")
+    client.force_login(course["practitioner"])  # a new session
+    client.logout()
+    client.force_login(course["practitioner"])
+    assert client.post("/patients/new/", {**post, "submission_token": token}).status_code == 400
+    assert not Patient.objects.filter(last_name="Jones").exists()
+
+
+@pytest.mark.parametrize("page", ["/patients/new/", "intake", "visit", "new_course", "/settings/", "discharge"])
+def test_every_write_form_carries_a_token(course: dict[str, Any], client: Any, page: str) -> None:
+    from sciatica_care.clinic.models import Role
+
+    course["practitioner"].role = Role.CLINIC_ADMIN
+    course["practitioner"].save()
+    client.force_login(course["practitioner"])
+    ep, pt = course["episode"].pk, course["patient"].pk
+    url = {"intake": f"/episodes/{ep}/intake/", "visit": f"/episodes/{ep}/visits/new/",
+           "new_course": f"/patients/{pt}/episodes/new/", "discharge": f"/episodes/{ep}/discharge/"}.get(page, page)
+    assert _token(client, url)
+
+
+def test_every_write_view_spends_its_token() -> None:
+    from django.urls import resolve
+
+    for url in ("/patients/new/", "/patients/1/episodes/new/", "/episodes/1/intake/", "/episodes/1/visits/new/",
+                "/episodes/1/discharge/close/", "/episodes/1/reopen/", "/settings/", "/q/abc/"):
+        assert getattr(resolve(url).func, "submit_once", None), url
+
+
+def test_the_questionnaire_page_carries_a_token_and_stores_once(course: dict[str, Any], client: Any) -> None:
+    from sciatica_care.clinic import records
+    from sciatica_care.clinic.models import OutcomeScore
+
+    _, token = records.create_questionnaire_link(course["practitioner"], course["episode"], "odi")
+    url = f"/q/{token}/"
+    post = {**{f"odi_{k}": "2" for k in range(10)}, "submission_token": _token(client, url)}
+    assert client.post(url, post).status_code == 200
+    assert client.post(url, post).status_code == 410  # already filled in
+    assert OutcomeScore.objects.filter(episode=course["episode"], measure="odi").count() == 1
+
+
+# --- the course opened with its first intake ----------------------------------------------------------------------
+
+def test_a_new_course_is_stored_only_with_its_first_intake(course: dict[str, Any], client: Any) -> None:
+    from sciatica_care.clinic.models import Episode, PlanRevision
+
+    client.force_login(course["practitioner"])
+    url = f"/patients/{course['patient'].pk}/episodes/new/"
+    before = Episode.objects.count()
+    assert client.get(url).status_code == 200  # started …
+    assert client.post(url, {"red_flags_screened": "1", "patient.age": "42"}).status_code == 422  # … refused
+    assert Episode.objects.count() == before  # … and abandoned: no empty course
+    r = client.post(url, {**INTAKE_POST, "submission_token": _token(client, url)})
+    assert r.status_code == 302
+    episode = Episode.objects.exclude(pk=course["episode"].pk).get(patient=course["patient"])
+    assert PlanRevision.objects.get(episode=episode).number == 1
+
+
+def test_open_course_refused_by_the_engine_leaves_nothing(course: dict[str, Any]) -> None:
+    from sciatica_care.clinic import records
+    from sciatica_care.clinic.models import Episode, Intake
+    from sciatica_care.errors import InputRefused
+
+    before = (Episode.objects.count(), Intake.objects.count())
+    bad = example()
+    bad["pain"]["leg_nrs"] = 14
+    with pytest.raises(InputRefused):
+        records.open_course(course["practitioner"], course["patient"], bad)
+    assert (Episode.objects.count(), Intake.objects.count()) == before

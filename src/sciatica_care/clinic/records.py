@@ -122,6 +122,14 @@ def open_episode(actor: Staff, patient: Patient, title: str = "Sciatica") -> Epi
     return episode
 
 
+def open_course(actor: Staff, patient: Patient, intake: dict[str, Any], title: str = "Sciatica") -> PlanRevision:
+    """Open a course of care with its first intake and plan, in one transaction: an intake the engine or the
+    checks refuse (InputRefused) leaves no course behind, and nothing is stored until the intake is saved."""
+    with transaction.atomic():
+        episode = open_episode(actor, patient, title)
+        return record_intake(actor, episode, intake)
+
+
 def record_intake(actor: Staff, episode: Episode, intake: dict[str, Any], reason: str = "") -> PlanRevision:
     """Ask the engine for a plan (raises InputRefused before anything is written), then store both as given.
 
@@ -133,6 +141,9 @@ def record_intake(actor: Staff, episode: Episode, intake: dict[str, Any], reason
     plan, typed = planned.document, planned.plan  # typed None: stored as given, never treated from; held as referred
     level = typed.triage.level if typed is not None else None
     with transaction.atomic():
+        # The course's row is locked first, so concurrent intakes on one course number their plans one after
+        # another (PostgreSQL; SQLite's writes are serialised already) instead of colliding on the same number.
+        Episode.objects.select_for_update().filter(pk=episode.pk).values_list("pk", flat=True).first()
         stored = Intake.objects.create(clinic_id=episode.clinic_id, episode=episode, data=intake, recorded_by=actor)
         last = PlanRevision.objects.filter(episode=episode).aggregate(n=Max("number"))["n"] or 0
         revision = PlanRevision.objects.create(

@@ -62,6 +62,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
             ],
+            # `{% submission_token "<form>" %}` on every write form, without a `{% load %}` line.
+            "builtins": ["sciatica_care.clinic.templatetags.submission"],
         },
     },
 ]
