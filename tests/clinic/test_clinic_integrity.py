@@ -254,3 +254,65 @@ def test_open_course_refused_by_the_engine_leaves_nothing(course: dict[str, Any]
     with pytest.raises(InputRefused):
         records.open_course(course["practitioner"], course["patient"], bad)
     assert (Episode.objects.count(), Intake.objects.count()) == before
+
+
+# --- the kiosk hand-off -------------------------------------------------------------------------------------------
+
+def _hand_over(client: Any, c: dict[str, Any]) -> str:
+    client.force_login(c["practitioner"])
+    r = client.post(f"/episodes/{c['episode'].pk}/questionnaire-links/", {"measure": "odi", "mode": "tablet"})
+    assert r.status_code == 302
+    return str(r["Location"])
+
+
+def test_a_tablet_handed_over_reaches_only_its_questionnaire(course: dict[str, Any], client: Any) -> None:
+    from sciatica_care.clinic.models import AuditEvent
+
+    url = _hand_over(client, course)
+    assert client.get(url).status_code == 200
+    ep, pt = course["episode"].pk, course["patient"].pk
+    for page in (f"/episodes/{ep}/", f"/patients/{pt}/", "/patients/", f"/plans/{course['plan'].pk}/",
+                 f"/episodes/{ep}/intake/", "/dashboard/", "/settings/", "/login/", "/api/patients"):
+        r = client.get(page)
+        assert (r.status_code, r.get("Location")) == (302, "/kiosk/"), page
+    assert client.post(f"/episodes/{ep}/visits/new/", {"leg_nrs": "3"})["Location"] == "/kiosk/"
+    lock = client.get("/kiosk/").content.decode()
+    assert url in lock
+    assert course["patient"].last_name not in lock
+    assert AuditEvent.objects.filter(action="kiosk_locked", object_id=ep).exists()
+
+
+def test_unlocking_needs_the_practitioners_password(course: dict[str, Any], client: Any) -> None:
+    from clinic_fixtures import PASSWORD
+
+    from sciatica_care.clinic.models import AuditEvent
+
+    _hand_over(client, course)
+    assert client.post("/kiosk/", {"password": "guess"}).status_code == 403
+    assert client.get(f"/episodes/{course['episode'].pk}/")["Location"] == "/kiosk/"
+    r = client.post("/kiosk/", {"password": PASSWORD})
+    assert r["Location"] == f"/episodes/{course['episode'].pk}/"
+    assert client.get(r["Location"]).status_code == 200
+    assert AuditEvent.objects.filter(action="kiosk_unlock_failed").count() == 1
+    assert AuditEvent.objects.filter(action="kiosk_unlocked").count() == 1
+
+
+def test_failed_unlocks_are_throttled_by_ending_the_session(course: dict[str, Any], client: Any,
+                                                            settings: Any) -> None:
+    from clinic_fixtures import PASSWORD
+
+    from sciatica_care.clinic.models import AuditEvent
+
+    settings.KIOSK_UNLOCK_FAILURE_LIMIT = 3
+    _hand_over(client, course)
+    assert [client.post("/kiosk/", {"password": f"guess{k}"}).status_code for k in range(3)] == [403, 403, 302]
+    assert AuditEvent.objects.filter(action="kiosk_unlock_locked_out").exists()
+    r = client.post("/kiosk/", {"password": PASSWORD})  # too late: the session has ended
+    assert r["Location"] == "/patients/"
+    assert client.get(f"/episodes/{course['episode'].pk}/")["Location"].startswith("/login/")
+
+
+def test_signed_in_pages_are_not_kept_by_the_browser(course: dict[str, Any], client: Any) -> None:
+    client.force_login(course["practitioner"])
+    r = client.get(f"/episodes/{course['episode'].pk}/")
+    assert "no-store" in r["Cache-Control"]

@@ -1,6 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
+from sciatica_care.clinic import kiosk
 from sciatica_care.clinic.submission import submit_once
 from sciatica_care.clinic.views import (
     audit_log,
@@ -41,6 +42,7 @@ urlpatterns = [
     path("visits/<int:pk>/edit/", visits.visit_edit, name="visit_edit"),
     path("episodes/<int:pk>/progress.svg", outcomes.progress_chart, name="progress_chart"),
     path("episodes/<int:pk>/questionnaire-links/", outcomes.link_new, name="questionnaire_link_new"),
+    path("kiosk/", kiosk.lock_screen, name="kiosk"),
     path("q/<str:token>/", submit_once("questionnaire")(outcomes.questionnaire), name="questionnaire"),
     path("episodes/<int:pk>/discharge/", discharge.discharge_html, name="discharge"),
     path("episodes/<int:pk>/discharge.pdf", discharge.discharge_pdf, name="discharge_pdf"),
