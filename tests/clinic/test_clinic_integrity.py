@@ -316,3 +316,35 @@ def test_signed_in_pages_are_not_kept_by_the_browser(course: dict[str, Any], cli
     client.force_login(course["practitioner"])
     r = client.get(f"/episodes/{course['episode'].pk}/")
     assert "no-store" in r["Cache-Control"]
+
+
+# --- the duplicate-patient warning --------------------------------------------------------------------------------
+
+def test_a_new_patient_matching_an_existing_one_is_warned_with_a_link(course: dict[str, Any], client: Any) -> None:
+    from sciatica_care.clinic.models import Patient
+
+    client.force_login(course["practitioner"])
+    post = {"first_name": "jose", "last_name": "NUNEZ ", "date_of_birth": "1983-04-02", "sex": "male"}
+    r = client.post("/patients/new/", post)
+    page = r.content.decode()
+    assert r.status_code == 200
+    assert "data-duplicate-warning" in page
+    assert f'href="/patients/{course["patient"].pk}/"' in page
+    assert Patient.objects.count() == 1
+    r = client.post("/patients/new/", {**post, "not_a_duplicate": "1"})  # deliberately: a different person
+    assert r.status_code == 302
+    assert Patient.objects.count() == 2
+
+
+def test_other_birth_dates_and_other_clinics_are_not_duplicates(course: dict[str, Any], client: Any,
+                                                               make_staff: Any) -> None:
+    from sciatica_care.clinic.models import Clinic, Patient
+
+    client.force_login(course["practitioner"])
+    r = client.post("/patients/new/", {"first_name": "José", "last_name": "Núñez", "date_of_birth": "1983-04-03"})
+    assert r.status_code == 302
+    other = make_staff(Clinic.objects.create(name="Elsewhere"))
+    client.force_login(other)
+    r = client.post("/patients/new/", {"first_name": "José", "last_name": "Núñez", "date_of_birth": "1983-04-02"})
+    assert r.status_code == 302
+    assert Patient.objects.count() == 3

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import unicodedata
 from typing import Any
 
 from django.db import transaction
@@ -101,6 +102,22 @@ def update_visit_notes(actor: Staff, visit: Visit, expected_version: int, notes:
         return visit  # what they submitted is what is stored: nothing to write, nothing to lose
     result: Visit = update_versioned(actor, visit, expected_version, changes, keep_previous=True)
     return result
+
+
+def _name_key(name: str) -> str:
+    """A name compared without case, accents or extra spaces: "José  Núñez" and "jose nunez" are the same."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())
+
+
+def matching_patients(clinic_id: int | None, first_name: str, last_name: str, date_of_birth: Any) -> list[Patient]:
+    """The clinic's patients with the same name (case and accents aside) and birth date: a new record for one of
+    them is probably a duplicate, so the form warns (with a link) before adding it."""
+    if clinic_id is None or not date_of_birth:
+        return []
+    key = (_name_key(first_name), _name_key(last_name))
+    same_day = Patient.objects.filter(clinic_id=clinic_id, date_of_birth=date_of_birth)
+    return [p for p in same_day[:50] if (_name_key(p.first_name), _name_key(p.last_name)) == key]
 
 
 def create_patient(actor: Staff, **fields: Any) -> Patient:
