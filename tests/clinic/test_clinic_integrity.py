@@ -392,3 +392,44 @@ def test_forty_concurrent_intakes_on_one_course_get_forty_plan_numbers(make_staf
     assert errors == []
     numbers = sorted(PlanRevision.objects.filter(episode=episode).values_list("number", flat=True))
     assert numbers == list(range(1, 42))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_token_sent_eight_times_at_once_stores_one_patient(make_staff: Any) -> None:
+    """The database decides which of several concurrent POSTs of one token is first (PostgreSQL: the others wait
+    on the unique digest, then are sent to what it stored)."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    from sciatica_care.clinic.models import Clinic, Patient
+
+    if connection.vendor == "sqlite":
+        pytest.skip("the shared-cache in-memory SQLite test database locks tables instead of waiting")
+    prac = make_staff(Clinic.objects.create(name="Busy"))
+    client = Client()
+    client.force_login(prac)
+    post = {"first_name": "Bea", "last_name": "Jones", "date_of_birth": "1984-02-03",
+            "submission_token": _token(client, "/patients/new/")}
+    cookies = client.cookies
+    answers: list[Any] = []
+    start = threading.Barrier(8)
+
+    def one() -> None:
+        mine = Client()
+        mine.cookies = cookies
+        start.wait()
+        try:
+            answers.append(mine.post("/patients/new/", post))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [r.status_code for r in answers] == [302] * 8
+    assert len({r["Location"] for r in answers}) == 1
+    assert Patient.objects.filter(last_name="Jones").count() == 1
