@@ -61,7 +61,7 @@ class KioskLockMiddleware:
             return redirect("clinic:kiosk")
         signed_in = getattr(request, "user", None) is not None and request.user.is_authenticated
         response = self.get_response(request)
-        if signed_in or state is not None:
+        if (signed_in or state is not None) and "no-store" not in response.get("Cache-Control", ""):
             patch_cache_control(response, no_store=True, private=True)
         return response
 
