@@ -17,6 +17,7 @@ PAGES = {
     "patient_edit": ("clinic:patient_edit", "patient", False),
     "episode": ("clinic:episode", "episode", True),
     "intake": ("clinic:intake", "episode", True),
+    "new_course": ("clinic:episode_new", "patient", True),
     "visit_new": ("clinic:visit_new", "episode", True),
     "plan": ("clinic:plan", "plan", True),
     "visit": ("clinic:visit_detail", "visit", True),

@@ -39,6 +39,7 @@ from sciatica_care.outcomes import (
     wilson_interval,
 )
 from sciatica_care.outcomes import course_review as _course_review
+from sciatica_care.outcomes import course_status as _course_status_by_session
 from sciatica_care.outcomes import course_status_by_date as _course_status_by_date
 from sciatica_care.outcomes import matched_care as _matched_care
 from sciatica_care.outcomes import medicare_check as _medicare_check
@@ -53,10 +54,10 @@ __all__ = [
     "CATEGORY_DEFINITIONS", "CATEGORY_NOTE", "INSTRUMENTS", "Advice", "CourseStatus", "Due", "ExcludedPoint",
     "Instrument", "Interval", "MedicareEligibility", "ModalityVerdict", "PayerCheck", "Plan", "PlanUnreadable",
     "PlannedIntake", "PointVerdict", "Recheck", "ScoreResult", "Wording", "check_electroacupuncture",
-    "check_points", "course_review", "course_status", "find_point", "intake_schema", "knowledge", "labels",
-    "matched_care", "medicare_check", "plan_document", "plan_for", "questionnaires_due", "read_plan", "recheck",
-    "recheck_questions", "red_flags", "score", "score_document", "site_bound_items", "timing_no_slower",
-    "traditional_category", "wilson_interval", "wording_in_effect",
+    "check_points", "course_review", "course_status", "course_status_in_order", "find_point", "intake_schema",
+    "knowledge", "labels", "matched_care", "medicare_check", "plan_document", "plan_for", "questionnaires_due",
+    "read_plan", "recheck", "recheck_questions", "red_flags", "score", "score_document", "site_bound_items",
+    "timing_no_slower", "traditional_category", "wilson_interval", "wording_in_effect",
 ]
 
 
@@ -192,6 +193,18 @@ def course_status(instrument: str, baseline: float, later: Sequence[tuple[dt.dat
         return None
     try:
         return _course_status_by_date(instrument, baseline, list(later))
+    except InputRefused:
+        return None
+
+
+def course_status_in_order(instrument: str, baseline: float, later: Sequence[float]) -> CourseStatus | None:
+    """The measure's status against its baseline from the later measurements in the order they were recorded
+    (each one counts, the last is the latest: 7 then 2 on one day is a fall to 2, not that day's worst), or None
+    when it cannot be evaluated (as `course_status`)."""
+    if not later:
+        return None
+    try:
+        return _course_status_by_session(instrument, baseline, list(enumerate(later, start=1)))
     except InputRefused:
         return None
 

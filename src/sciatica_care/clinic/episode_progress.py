@@ -1,6 +1,7 @@
-"""An episode's progress from its stored scores: the series per measure, the status of each (`outcomes`'
-`course_status_by_date`), the advice before the next visit (`course_review`), STarT Back's matched care and the
-optional payer-rule warning. Pure reading: nothing here writes."""
+"""An episode's progress from its stored scores: the series per measure, ordered by day and, within a day, by when
+each score was recorded; the status of each (`outcomes`' `course_status`, every measurement in that order), the
+advice before the next visit (`course_review`), STarT Back's matched care and the optional payer-rule warning.
+Pure reading: nothing here writes."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from sciatica_care.clinic.clinical import (
     CourseStatus,
     MedicareEligibility,
     course_review,
-    course_status,
+    course_status_in_order,
     matched_care,
     medicare_check,
 )
@@ -33,6 +34,7 @@ class Point:
     day: dt.date
     value: int | float  # as the scorer gave it: the status rules refuse 7.0 for an integer scale
     source: str
+    at: dt.datetime | None = None  # when it was recorded: orders the scores of one day
 
 
 @dataclass
@@ -89,15 +91,15 @@ def episode_progress(episode: Episode, today: dt.date | None = None) -> Progress
             series = out.series[measure] = Series(measure, instrument_id, MEASURE_NAMES.get(measure, measure), [],
                                                   mcid=mic.points if mic else None,
                                                   scale_high=instrument.score_high)
-        series.points.append(Point(_day(visit_day, recorded_at), result["score"], source))
+        series.points.append(Point(_day(visit_day, recorded_at), result["score"], source, recorded_at))
         if instrument_id == "startback":
             out.startback_band = result.get("band")
     for series in out.series.values():
-        series.points.sort(key=lambda p: p.day)
+        series.points.sort(key=lambda p: p.day)  # stable: one day's scores stay in the order they were recorded
         if len(series.points) >= 2 and series.measure != "startback":
             baseline = series.points[0]
-            later = [(p.day, p.value) for p in series.points[1:]]
-            series.status = course_status(series.instrument, baseline.value, later)
+            later = [p.value for p in series.points[1:]]
+            series.status = course_status_in_order(series.instrument, baseline.value, later)
     statuses = [s.status for m, s in out.series.items() if s.status is not None and m != "sbi"]
     checks = [v["date"] for v in visits if v["red_flags_rechecked"]]
     intake_at = episode.intakes.order_by("-recorded_at").values_list("recorded_at", flat=True).first()

@@ -359,3 +359,19 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnly("audit events cannot be deleted")
+
+
+class SubmissionToken(models.Model):
+    """A write form's one-time token, spent by the first POST that stores something (`submission.py`): a second
+    POST with the same token (a double click, Back and send again) is sent to what the first one stored. Only a
+    digest of the token is kept; `session` is a digest of the session it was issued in."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    form = models.CharField(max_length=40)
+    session = models.CharField(max_length=64, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+    result_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["session", "form", "path"])]

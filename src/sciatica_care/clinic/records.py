@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import unicodedata
 from typing import Any
 
 from django.db import transaction
@@ -103,6 +104,22 @@ def update_visit_notes(actor: Staff, visit: Visit, expected_version: int, notes:
     return result
 
 
+def _name_key(name: str) -> str:
+    """A name compared without case, accents or extra spaces: "José  Núñez" and "jose nunez" are the same."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())
+
+
+def matching_patients(clinic_id: int | None, first_name: str, last_name: str, date_of_birth: Any) -> list[Patient]:
+    """The clinic's patients with the same name (case and accents aside) and birth date: a new record for one of
+    them is probably a duplicate, so the form warns (with a link) before adding it."""
+    if clinic_id is None or not date_of_birth:
+        return []
+    key = (_name_key(first_name), _name_key(last_name))
+    same_day = Patient.objects.filter(clinic_id=clinic_id, date_of_birth=date_of_birth)
+    return [p for p in same_day[:50] if (_name_key(p.first_name), _name_key(p.last_name)) == key]
+
+
 def create_patient(actor: Staff, **fields: Any) -> Patient:
     now = timezone.now()
     with transaction.atomic():
@@ -122,6 +139,14 @@ def open_episode(actor: Staff, patient: Patient, title: str = "Sciatica") -> Epi
     return episode
 
 
+def open_course(actor: Staff, patient: Patient, intake: dict[str, Any], title: str = "Sciatica") -> PlanRevision:
+    """Open a course of care with its first intake and plan, in one transaction: an intake the engine or the
+    checks refuse (InputRefused) leaves no course behind, and nothing is stored until the intake is saved."""
+    with transaction.atomic():
+        episode = open_episode(actor, patient, title)
+        return record_intake(actor, episode, intake)
+
+
 def record_intake(actor: Staff, episode: Episode, intake: dict[str, Any], reason: str = "") -> PlanRevision:
     """Ask the engine for a plan (raises InputRefused before anything is written), then store both as given.
 
@@ -133,6 +158,9 @@ def record_intake(actor: Staff, episode: Episode, intake: dict[str, Any], reason
     plan, typed = planned.document, planned.plan  # typed None: stored as given, never treated from; held as referred
     level = typed.triage.level if typed is not None else None
     with transaction.atomic():
+        # The course's row is locked first, so concurrent intakes on one course number their plans one after
+        # another (PostgreSQL; SQLite's writes are serialised already) instead of colliding on the same number.
+        Episode.objects.select_for_update().filter(pk=episode.pk).values_list("pk", flat=True).first()
         stored = Intake.objects.create(clinic_id=episode.clinic_id, episode=episode, data=intake, recorded_by=actor)
         last = PlanRevision.objects.filter(episode=episode).aggregate(n=Max("number"))["n"] or 0
         revision = PlanRevision.objects.create(

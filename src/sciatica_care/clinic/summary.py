@@ -8,8 +8,8 @@ SQL aggregation over episodes.
 - STarT Back group: the latest STarT Back score;
 - protocol: electroacupuncture used in any visit; massage in any visit;
 - leg and back NRS and the ODI: baseline (first) and latest follow-up score (None until there is a second);
-- responder: leg NRS or ODI reached `responder` under `outcomes.course_status_by_date` (two measurements in a
-  row with important improvement); None until one of them has a second measurement;
+- responder: leg NRS or ODI reached `responder` under `outcomes.course_status` (two measurements in a row,
+  in the order recorded, with important improvement); None until one of them has a second measurement;
 - sessions to response: sessions charted up to the day the first of them became a responder;
 - the traditional category on the ODI (`outcomes.traditional_category`), shown only beside the responder rate.
 """
@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sciatica_care.clinic.clinical import course_status, traditional_category
+from sciatica_care.clinic.clinical import course_status_in_order, traditional_category
 from sciatica_care.clinic.models import Episode, Visit
 
 RESPONSE_MEASURES = ("nrs_leg", "odi")
@@ -65,7 +65,7 @@ def _response_day(instrument: str, points: list[Any]) -> dt.date | None:
     """The day the measure first became a responder (the second of two improved measurements in a row)."""
     baseline = points[0].value
     for k in range(2, len(points)):
-        status = course_status(instrument, baseline, [(p.day, p.value) for p in points[1:k + 1]])
+        status = course_status_in_order(instrument, baseline, [p.value for p in points[1:k + 1]])
         if status is None:
             return None
         if status.responder:

@@ -1,6 +1,8 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
+from sciatica_care.clinic import kiosk
+from sciatica_care.clinic.submission import submit_once
 from sciatica_care.clinic.views import (
     audit_log,
     auth,
@@ -16,20 +18,22 @@ from sciatica_care.clinic.views import (
     visits,
 )
 
+# Write forms spend a one-time token (`submission.py`): a repeated POST stores once.
 app_name = "clinic"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="clinic:patient_list"), name="home"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("patients/", patients.patient_list, name="patient_list"),
-    path("patients/new/", patients.patient_new, name="patient_new"),
+    path("patients/new/", submit_once("patient")(patients.patient_new), name="patient_new"),
     path("patients/<int:pk>/", patients.patient_detail, name="patient_detail"),
     path("patients/<int:pk>/edit/", patients.patient_edit, name="patient_edit"),
-    path("patients/<int:pk>/episodes/new/", episodes.episode_new, name="episode_new"),
+    path("patients/<int:pk>/episodes/new/", submit_once("intake")(episodes.episode_new), name="episode_new"),
+    path("patients/<int:pk>/episodes/new/preview/", episodes.course_preview, name="course_preview"),
     path("episodes/<int:pk>/", episodes.episode_detail, name="episode"),
-    path("episodes/<int:pk>/intake/", episodes.intake, name="intake"),
+    path("episodes/<int:pk>/intake/", submit_once("intake")(episodes.intake), name="intake"),
     path("episodes/<int:pk>/intake/preview/", episodes.intake_preview, name="intake_preview"),
-    path("episodes/<int:pk>/visits/new/", visits.visit_new, name="visit_new"),
+    path("episodes/<int:pk>/visits/new/", submit_once("visit")(visits.visit_new), name="visit_new"),
     path("plans/<int:pk>/", episodes.plan_view, name="plan"),
     path("plans/<int:pk>/handout.html", handouts.handout_html, name="handout_html"),
     path("plans/<int:pk>/handout.pdf", handouts.handout_pdf, name="handout_pdf"),
@@ -38,16 +42,18 @@ urlpatterns = [
     path("visits/<int:pk>/edit/", visits.visit_edit, name="visit_edit"),
     path("episodes/<int:pk>/progress.svg", outcomes.progress_chart, name="progress_chart"),
     path("episodes/<int:pk>/questionnaire-links/", outcomes.link_new, name="questionnaire_link_new"),
-    path("q/<str:token>/", outcomes.questionnaire, name="questionnaire"),
+    path("kiosk/", kiosk.lock_screen, name="kiosk"),
+    path("q/<str:token>/", submit_once("questionnaire")(outcomes.questionnaire), name="questionnaire"),
     path("episodes/<int:pk>/discharge/", discharge.discharge_html, name="discharge"),
     path("episodes/<int:pk>/discharge.pdf", discharge.discharge_pdf, name="discharge_pdf"),
-    path("episodes/<int:pk>/discharge/close/", discharge.discharge_close, name="discharge_close"),
-    path("episodes/<int:pk>/reopen/", discharge.reopen, name="episode_reopen"),
+    path("episodes/<int:pk>/discharge/close/", submit_once("discharge")(discharge.discharge_close),
+         name="discharge_close"),
+    path("episodes/<int:pk>/reopen/", submit_once("reopen")(discharge.reopen), name="episode_reopen"),
     path("dashboard/", dashboard.dashboard_view, name="dashboard"),
     path("dashboard/analysis.csv", dashboard.dashboard_csv, name="dashboard_csv"),
     path("tokens/", tokens.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
-    path("settings/", preferences.clinic_settings, name="clinic_settings"),
+    path("settings/", submit_once("settings")(preferences.clinic_settings), name="clinic_settings"),
     path("staff/", staff.staff_list, name="staff_list"),
     path("staff/<int:pk>/", staff.staff_detail, name="staff_detail"),
     path("staff/<int:pk>/deactivate/", staff.staff_deactivate, name="staff_deactivate"),

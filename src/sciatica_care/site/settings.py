@@ -43,6 +43,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sciatica_care.clinic.kiosk.KioskLockMiddleware",  # a tablet handed to a patient reaches its questionnaire only
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -62,6 +63,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
             ],
+            # `{% submission_token "<form>" %}` on every write form, without a `{% load %}` line.
+            "builtins": ["sciatica_care.clinic.templatetags.submission"],
         },
     },
 ]

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,11 +27,15 @@ from sciatica_care.errors import InputRefused, Problem
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def episode_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """The first intake of a new course: nothing is stored until it is saved, and then the course, the intake and
+    its plan are stored together (`records.open_course`), so an intake started and abandoned leaves no course."""
     patient = access.get_for(request.user, Patient, pk)
-    episode = records.open_episode(request.user, patient, request.POST.get("title", "").strip() or "Sciatica")
-    return redirect("clinic:intake", pk=episode.pk)
+    title = (request.POST.get("title") or request.GET.get("title") or "").strip()[:200] or "Sciatica"
+    episode = Episode(clinic_id=patient.clinic_id, patient=patient, title=title)
+    return _intake_page(request, episode, lambda data: records.open_course(request.user, patient, data, title),
+                        reverse("clinic:course_preview", args=[patient.pk]))
 
 
 def _episode(request: HttpRequest, pk: int) -> Episode:
@@ -63,7 +69,7 @@ def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _initial_intake(episode: Episode) -> dict[str, Any]:
-    last = episode.intakes.order_by("-recorded_at", "-id").first()
+    last = episode.intakes.order_by("-recorded_at", "-id").first() if episode.pk is not None else None
     if last is not None:
         return dict(last.data)
     patient = episode.patient
@@ -77,6 +83,13 @@ def _initial_intake(episode: Episode) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest, pk: int) -> HttpResponse:
     episode = _episode(request, pk)
+    return _intake_page(request, episode, lambda data: records.record_intake(request.user, episode, data),
+                        reverse("clinic:intake_preview", args=[episode.pk]))
+
+
+def _intake_page(request: HttpRequest, episode: Episode, save: Callable[[dict[str, Any]], PlanRevision],
+                 preview_url: str) -> HttpResponse:
+    """The intake form of a course (`episode`, unsaved for a new course): `save` stores a valid intake."""
     problems: list[Problem] = []
     if request.method == "POST":
         data, problems = intake_form.read(request.POST)
@@ -84,21 +97,24 @@ def intake(request: HttpRequest, pk: int) -> HttpResponse:
             problems.append(Problem("red_flags", "confirm that you asked every red-flag question"))
         if not problems:
             try:
-                revision = records.record_intake(request.user, episode, data)
+                revision = save(data)
             except InputRefused as exc:
                 problems = list(exc.problems)
             else:
                 return redirect("clinic:plan", pk=revision.pk)
     else:
         data = _initial_intake(episode)
-        audit.record(request.user, "read", episode, patient_id=episode.patient_id, purpose="intake")
+        if episode.pk is not None:
+            audit.record(request.user, "read", episode, patient_id=episode.patient_id, purpose="intake")
+        else:
+            audit.record(request.user, "read", episode.patient, purpose="intake_new_course")
     drawn = pain_drawing.from_form(request.POST, data) if request.method == "POST" else pain_drawing.from_intake(data)
     posted = request.POST if request.method == "POST" else None
     return render(request, "clinic/intake.html", {
         "episode": episode, "patient": episode.patient, "groups": intake_form.groups(data, problems, posted),
         "top_problems": intake_form.unplaced(problems), "has_problems": bool(problems),
         "screened": request.POST.get("red_flags_screened") if request.method == "POST" else False,
-        "drawing": pain_drawing.context(*drawn)},
+        "drawing": pain_drawing.context(*drawn), "preview_url": preview_url},
         status=422 if problems else 200)
 
 
@@ -106,7 +122,18 @@ def intake(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def intake_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: the plan the engine would give for the form as it stands (nothing is stored)."""
-    episode = _episode(request, pk)
+    return _preview(request, _episode(request, pk))
+
+
+@login_required
+@require_POST
+def course_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: as `intake_preview`, for the first intake of a course not yet stored (`pk` is the patient's)."""
+    patient = access.get_for(request.user, Patient, pk)
+    return _preview(request, Episode(clinic_id=patient.clinic_id, patient=patient))
+
+
+def _preview(request: HttpRequest, episode: Episode) -> HttpResponse:
     data, problems = intake_form.read(request.POST)
     plan: clinical.Plan | None = None
     if not problems:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sciatica_care.clinic import access, audit, episode_progress, figures, questionnaires, records, throttle
+from sciatica_care.clinic import access, audit, episode_progress, figures, kiosk, questionnaires, records, throttle
 from sciatica_care.clinic.clinical import INSTRUMENTS
 from sciatica_care.clinic.models import Episode
 from sciatica_care.clinic.views.auth import client_address
@@ -57,6 +57,7 @@ def link_new(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponse("; ".join(p.message for p in exc.problems), status=422)
     url = reverse("clinic:questionnaire", args=[token])
     if mode == "tablet":
+        kiosk.lock(request, url, episode)  # the session reaches this questionnaire only, until unlocked
         return redirect(url)
     return render(request, "clinic/questionnaire_link.html", {
         "episode": episode, "patient": episode.patient, "link": link,

@@ -34,6 +34,10 @@ def patient_new(request: HttpRequest) -> HttpResponse:
     form = PatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in PATIENT_FIELDS}
+        same = records.matching_patients(request.user.clinic_id, data["first_name"], data["last_name"],
+                                         data["date_of_birth"])
+        if same and not request.POST.get("not_a_duplicate"):  # warn, with links; adding them anyway is deliberate
+            return render(request, "clinic/patient_form.html", {"form": form, "patient": None, "duplicates": same})
         patient = records.create_patient(request.user, **data)
         messages.success(request, f"{patient.first_name} {patient.last_name} added.")
         return redirect("clinic:patient_detail", pk=patient.pk)
