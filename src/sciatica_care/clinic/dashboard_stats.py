@@ -6,9 +6,9 @@ Everything is counted by the database over the per-episode rows `episode_outcome
 ONE query whatever the size of the clinic: a GROUP BY over the five dimensions, the ODI category, the responder flag
 and the sessions to response, which the database answers from one index (`episode_outcome_dashboard_idx`,
 migration 0008) in group order, with the number of episodes and the sums and counts of the leg NRS and ODI changes
-per cell. No episode is loaded: Python only adds these cells up into the groups of each dimension (their number is bounded by the
-combinations of values that occur, not by the number of episodes) and reads each median off the count of
-responders at each number of sessions; `outcomes.stats` turns the counts into intervals.
+per cell. No episode is loaded: Python only adds these cells up into the groups of each dimension (their number
+is bounded by the combinations of values that occur, not by the number of episodes) and reads each median off
+the count of responders at each number of sessions; `outcomes.stats` turns the counts into intervals.
 `benchmarks/clinic_dashboard.py` times it against the same figures computed by hand-written SQL.
 """
 
