@@ -169,3 +169,20 @@ def test_without_the_incremental_update_the_dashboard_is_stale(setting: dict[str
     records.chart_visit(pracs[0], episode, plan, {"red_flags_rechecked": True, "leg_nrs": 6})
     row = EpisodeOutcome.objects.get(episode=episode)
     assert episode_outcomes.columns_of(row) != episode_outcomes.definition(episode)
+
+
+def test_fill_missing_gives_the_rows_the_writes_keep(setting: dict[str, Any]) -> None:
+    """The batched fill (bench generator) equals the rows kept by the writes."""
+    pracs = setting["pracs"]
+    episode = records.open_episode(pracs[0], setting["patient"])
+    plan = records.record_intake(pracs[0], episode, setting["intake"])
+    start = timezone.localdate() - dt.timedelta(days=20)
+    for i, leg in enumerate([9, 6, 4, 2]):
+        records.chart_visit(pracs[i % 2], episode, plan, {"date": start + dt.timedelta(days=4 * i),
+                                                          "red_flags_rechecked": True, "leg_nrs": leg},
+                            questionnaires={"odi": [4 - i] * 10})
+    kept = episode_outcomes.columns_of(EpisodeOutcome.objects.get(episode=episode))
+    EpisodeOutcome.objects.filter(episode=episode).delete()
+    assert episode_outcomes.fill_missing() == 1
+    assert episode_outcomes.columns_of(EpisodeOutcome.objects.get(episode=episode)) == kept
+    assert kept == episode_outcomes.definition(episode)
