@@ -139,12 +139,12 @@ def union_sql(clinic_id: int, filters: Any) -> tuple[str, list[Any]]:
     for i, column in enumerate(dims):
         group = f" GROUP BY {column}" if column else ""
         agg.append(f"SELECT {i} AS dim, {key(column)} AS k, {AGGREGATE_SQL} "  # noqa: S608 - our column names
-                   f"FROM clinic_episode WHERE {where}{group}")
+                   f"FROM clinic_episodeoutcome WHERE {where}{group}")
         params += wparams
         if column != "odi_category":
             by = f"{column}, sessions_to_response" if column else "sessions_to_response"
             hist.append(f"SELECT {i} AS dim, {key(column)} AS k, sessions_to_response AS s, COUNT(*) AS c "  # noqa: S608
-                        f"FROM clinic_episode WHERE {where} AND responder AND sessions_to_response IS NOT NULL "
+                        f"FROM clinic_episodeoutcome WHERE {where} AND responder AND sessions_to_response IS NOT NULL "
                         f"GROUP BY {by}")
             hparams += wparams
     sql = (f"WITH agg(dim, k, n, evaluable, responders, leg, odi) AS ({' UNION ALL '.join(agg)}), "
@@ -182,7 +182,7 @@ def cube_sql(clinic_id: int, filters: Any) -> tuple[str, list[Any]]:
            "COUNT(latest_leg_nrs - baseline_leg_nrs) FILTER (WHERE latest_leg_nrs IS NOT NULL) AS leg_n, "
            "SUM(latest_odi - baseline_odi) FILTER (WHERE latest_odi IS NOT NULL) AS odi_sum, "
            "COUNT(latest_odi - baseline_odi) FILTER (WHERE latest_odi IS NOT NULL) AS odi_n "
-           f"FROM clinic_episode WHERE {where} GROUP BY {', '.join(keys)}), "
+           f"FROM clinic_episodeoutcome WHERE {where} GROUP BY {', '.join(keys)}), "
            f"agg(dim, k, n, evaluable, responders, leg, odi) AS ({' UNION ALL '.join(agg)}), "
            f"hist AS ({' UNION ALL '.join(hist)}), "
            + MEDIANS_AND_RESULT)
@@ -198,7 +198,7 @@ def grouping_sets_sql(clinic_id: int, filters: Any) -> tuple[str, list[Any]]:
     sql = (f"SELECT GROUPING({', '.join(cols)}), {keys}, {AGGREGATE_SQL}, "  # noqa: S608 - values are parameters
            "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY sessions_to_response) "
            "FILTER (WHERE responder AND sessions_to_response IS NOT NULL) "
-           f"FROM clinic_episode WHERE {where} GROUP BY GROUPING SETS ({sets})")
+           f"FROM clinic_episodeoutcome WHERE {where} GROUP BY GROUPING SETS ({sets})")
     return sql, params
 
 
@@ -270,12 +270,12 @@ def filter_cases(clinic_id: int) -> dict[str, Any]:
     from django.db.models import Count, Max
 
     from sciatica_care.clinic import dashboard_stats
-    from sciatica_care.clinic.models import Episode, Staff
+    from sciatica_care.clinic.models import Episode, EpisodeOutcome, Staff
 
     newest = Episode.objects.filter(clinic_id=clinic_id).aggregate(d=Max("opened_on"))["d"]
     prac = Staff.objects.filter(clinic_id=clinic_id, role="practitioner").order_by("username").first()
-    cause = (Episode.objects.filter(clinic_id=clinic_id).exclude(top_cause="").values("top_cause")
-             .annotate(n=Count("id")).order_by("-n", "top_cause").first())
+    cause = (EpisodeOutcome.objects.filter(clinic_id=clinic_id).exclude(top_cause="").values("top_cause")
+             .annotate(n=Count("episode_id")).order_by("-n", "top_cause").first())
     return {
         "whole clinic": (dashboard_stats.Filters(), ""),
         "one year": (dashboard_stats.Filters(date_from=newest - dt.timedelta(days=364), date_to=newest),

@@ -1,5 +1,5 @@
-"""The clinic dashboard: per-episode facts kept by `records`, aggregates checked against a small cohort computed
-by hand, filters, the traditional categories beside the responder analysis, the de-identified CSV, access."""
+"""The clinic dashboard: per-episode facts kept by `episode_outcomes`, aggregates checked against a small cohort
+computed by hand, filters, the traditional categories beside the responder analysis, the de-identified CSV, access."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from sciatica_care.clinic import dashboard_stats, records
-from sciatica_care.clinic.models import AuditEvent, Clinic, Episode, Role
+from sciatica_care.clinic.models import AuditEvent, Clinic, Episode, EpisodeOutcome, Role
 from sciatica_care.outcomes import wilson_interval
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +32,13 @@ COHORT = [
 ]
 
 
+def _episode(clinic: Clinic, patient: Any, opened_on: dt.date | None = None, **columns: Any) -> Episode:
+    """An episode whose dashboard row carries `columns` (as if its records had given them)."""
+    episode = Episode.objects.create(clinic=clinic, patient=patient, **({"opened_on": opened_on} if opened_on else {}))
+    EpisodeOutcome.objects.filter(episode=episode).update(**columns)
+    return episode
+
+
 @pytest.fixture
 def cohort(make_staff: Any) -> dict[str, Any]:
     clinic = Clinic.objects.create(name="Cohort clinic")
@@ -42,18 +49,18 @@ def cohort(make_staff: Any) -> dict[str, Any]:
                                      date_of_birth=dt.date(1971, 7, 9), phone="07700 900123",
                                      email="zelda@example.org")
     for cause, phase, band, ea, massage, resp, sts, leg, odi, cat, opened, lead in COHORT:
-        Episode.objects.create(clinic=clinic, patient=patient, opened_on=opened, top_cause=cause,
-                               phase_at_intake=phase, startback_band=band, ea_used=ea, massage_used=massage,
-                               sessions=6, lead_practitioner=staff[lead], baseline_leg_nrs=leg[0],
-                               latest_leg_nrs=leg[1], baseline_odi=odi[0], latest_odi=odi[1], responder=resp,
-                               sessions_to_response=sts, odi_category=cat)
+        _episode(clinic, patient, opened_on=opened, top_cause=cause,
+                 phase_at_intake=phase, startback_band=band, ea_used=ea, massage_used=massage,
+                 sessions=6, lead_practitioner=staff[lead], baseline_leg_nrs=leg[0],
+                 latest_leg_nrs=leg[1], baseline_odi=odi[0], latest_odi=odi[1], responder=resp,
+                 sessions_to_response=sts, odi_category=cat)
     # Another clinic's responder must never count here.
     other = Clinic.objects.create(name="Elsewhere")
     other_prac = make_staff(other, Role.PRACTITIONER, "elsewhere")
     other_patient = records.create_patient(other_prac, first_name="O", last_name="Ther",
                                            date_of_birth=dt.date(1970, 1, 1))
-    Episode.objects.create(clinic=other, patient=other_patient, top_cause="disc_herniation", responder=True,
-                           sessions_to_response=1, baseline_leg_nrs=9, latest_leg_nrs=0)
+    _episode(other, other_patient, top_cause="disc_herniation", responder=True, sessions_to_response=1,
+             baseline_leg_nrs=9, latest_leg_nrs=0)
     return {"clinic": clinic, **staff}
 
 
@@ -145,7 +152,7 @@ def test_records_keep_the_episode_facts(world: dict[str, Any]) -> None:
                             {"red_flags_rechecked": True, "date": start + dt.timedelta(weeks=i), "leg_nrs": leg,
                              "ea_pairs": [["GB30", "BL40"]] if i == 0 else []},
                             questionnaires={"odi": [3] * 10} if i == 0 else None)
-    e = Episode.objects.get(pk=episode.pk)
+    e = EpisodeOutcome.objects.get(episode=episode)
     assert (e.top_cause, e.phase_at_intake, e.sessions, e.lead_practitioner) == (
         "disc_herniation", "acute", 4, a["practitioner"])
     assert (e.ea_used, e.massage_used) == (True, False)
@@ -159,13 +166,15 @@ def test_records_keep_the_episode_facts(world: dict[str, Any]) -> None:
     assert (e.latest_odi, e.odi_category) == (20.0, "markedly_improved")
 
 
-def test_backfill_fills_the_columns_of_existing_episodes(world: dict[str, Any]) -> None:
-    """The migration's backfill (`summary.refresh_all`) recomputes what the write path keeps."""
-    from sciatica_care.clinic import summary
+def test_rebuild_fills_the_rows_of_existing_episodes(world: dict[str, Any]) -> None:
+    """`episode_outcomes.rebuild_all` recomputes what the write path keeps, a missing row included."""
+    from sciatica_care.clinic import episode_outcomes
 
-    Episode.objects.update(top_cause="", sessions=0, baseline_leg_nrs=None, lead_practitioner=None)
-    assert summary.refresh_all() == 2
-    e = Episode.objects.get(pk=world["a"]["episode"].pk)
+    EpisodeOutcome.objects.update(top_cause="", sessions=0, baseline_leg_nrs=None, lead_practitioner=None)
+    EpisodeOutcome.objects.filter(episode=world["b"]["episode"]).delete()
+    assert episode_outcomes.rebuild_all() == 2
+    assert EpisodeOutcome.objects.count() == 2
+    e = EpisodeOutcome.objects.get(episode=world["a"]["episode"])
     assert (e.top_cause, e.sessions, e.baseline_leg_nrs, e.lead_practitioner) == (
         "disc_herniation", 1, 5, world["a"]["practitioner"])
     assert e.responder is None  # one measurement: not yet evaluable
@@ -197,13 +206,15 @@ def test_medians_and_means_match_a_plain_computation(make_staff: Any) -> None:
     clinic = Clinic.objects.create(name="Random clinic")
     prac = make_staff(clinic, Role.PRACTITIONER, "random_prac")
     patient = records.create_patient(prac, first_name="R", last_name="Andom", date_of_birth=dt.date(1980, 1, 1))
-    episodes = []
+    rows = []
     for _ in range(157):
         responder = rng.choice([True, False, None])
         leg = rng.choice([None, (rng.randint(3, 10), rng.randint(0, 10)), (rng.randint(3, 10), None)])
         odi = rng.choice([None, (rng.choice([20.0, 44.0, 60.0]), rng.choice([0.0, 12.0, 30.0, 64.0]))])
-        episodes.append(Episode(
-            clinic=clinic, patient=patient, opened_on=dt.date(2026, 1, 1) + dt.timedelta(days=rng.randint(0, 300)),
+        episode = Episode.objects.create(clinic=clinic, patient=patient,
+                                         opened_on=dt.date(2026, 1, 1) + dt.timedelta(days=rng.randint(0, 300)))
+        rows.append(EpisodeOutcome(
+            episode=episode, clinic=clinic, opened_on=episode.opened_on,
             top_cause=rng.choice(["disc_herniation", "piriformis_syndrome", "spinal_stenosis", ""]),
             phase_at_intake=rng.choice(["acute", "subacute", "chronic"]),
             startback_band=rng.choice(["low", "high", ""]),
@@ -212,11 +223,12 @@ def test_medians_and_means_match_a_plain_computation(make_staff: Any) -> None:
             baseline_leg_nrs=leg[0] if leg else None, latest_leg_nrs=leg[1] if leg else None,
             baseline_odi=odi[0] if odi else None, latest_odi=odi[1] if odi else None,
             odi_category=rng.choice(["", "cured", "improved", "ineffective"])))
-    Episode.objects.bulk_create(episodes)
+    EpisodeOutcome.objects.filter(clinic=clinic).delete()
+    EpisodeOutcome.objects.bulk_create(rows)
     d = dashboard_stats.compute(clinic.pk, dashboard_stats.Filters(date_from=dt.date(2026, 2, 1)))
-    chosen = [e for e in episodes if e.opened_on >= dt.date(2026, 2, 1)]
+    chosen = [e for e in rows if e.opened_on >= dt.date(2026, 2, 1)]
 
-    def check(row: dashboard_stats.Row, group: list[Episode]) -> None:
+    def check(row: dashboard_stats.Row, group: list[EpisodeOutcome]) -> None:
         sessions = [e.sessions_to_response for e in group if e.responder and e.sessions_to_response is not None]
         legs = [e.latest_leg_nrs - e.baseline_leg_nrs for e in group if e.latest_leg_nrs is not None]
         odis = [e.latest_odi - e.baseline_odi for e in group if e.latest_odi is not None]

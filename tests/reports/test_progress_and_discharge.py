@@ -38,20 +38,20 @@ def test_chart_is_deterministic_and_handles_no_scores() -> None:
     assert "matplotlib" in progress_svg([ChartSeries("sbi", "SBI", [(DAYS[0], 5)], 24, None)])
 
 
-def test_chart_labels_the_charted_days_and_leaves_the_collector_as_it_found_it() -> None:
+def test_chart_labels_the_charted_days_and_never_switches_the_collector(monkeypatch: Any) -> None:
     days = [dt.date(2026, 1, 5) + dt.timedelta(days=3 * i) for i in range(20)]
     svg = progress_svg([ChartSeries("nrs_leg", "Leg pain (NRS)", [(d, 5) for d in days], 10, 2)])
     labels = re.findall(r">(\d\d [A-Z][a-z]{2})<", svg)
     assert labels[0] == "05 Jan"
     assert labels[-1] == days[-1].strftime("%d %b")
     assert 2 <= len(labels) <= 8
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        progress_svg(_series())
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
+    # No process-wide switch: the server's other threads keep their garbage collector while a chart draws.
+    switched: list[str] = []
+    monkeypatch.setattr(gc, "disable", lambda: switched.append("disable"))
+    monkeypatch.setattr(gc, "enable", lambda: switched.append("enable"))
+    monkeypatch.setattr(gc, "freeze", lambda: switched.append("freeze"))
+    progress_svg(_series())
+    assert switched == []
 
 
 def _summary(**over: Any) -> dict[str, Any]:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -6,3 +8,18 @@ class ClinicConfig(AppConfig):
     label = "clinic"
     verbose_name = "Clinic"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from sciatica_care.clinic.models import Episode
+
+        post_save.connect(_episode_saved, sender=Episode, dispatch_uid="episode_outcome_row")
+
+
+def _episode_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    """Every episode has its dashboard row from the start (`episode_outcomes`), whoever creates it."""
+    if created and not raw:
+        from sciatica_care.clinic import episode_outcomes
+
+        episode_outcomes.opened(instance)

@@ -2,13 +2,13 @@
 leg NRS and ODI, overall and broken down by likely cause, phase at intake, STarT Back group and protocol features;
 the traditional categories beside the responder analysis; the de-identified analysis table as CSV.
 
-Everything is counted by the database over the per-episode columns `summary.py` keeps, in ONE query whatever the
-size of the clinic: a GROUP BY over the five dimensions, the ODI category, the responder flag and the sessions to
-response, which the database answers from one index (`clinic_episode_dashboard_idx`, migration 0006) in group
-order, with the number of episodes and the sums and counts of the leg NRS and ODI changes per cell. No episode is
-loaded: Python only adds these cells up into the groups of each dimension (their number is bounded by the
-combinations of values that occur, not by the number of episodes) and reads each median off the count of
-responders at each number of sessions; `outcomes.stats` turns the counts into intervals.
+Everything is counted by the database over the per-episode rows `episode_outcomes` keeps (`EpisodeOutcome`), in
+ONE query whatever the size of the clinic: a GROUP BY over the five dimensions, the ODI category, the responder flag
+and the sessions to response, which the database answers from one index (`episode_outcome_dashboard_idx`,
+migration 0008) in group order, with the number of episodes and the sums and counts of the leg NRS and ODI changes
+per cell. No episode is loaded: Python only adds these cells up into the groups of each dimension (their number
+is bounded by the combinations of values that occur, not by the number of episodes) and reads each median off
+the count of responders at each number of sessions; `outcomes.stats` turns the counts into intervals.
 `benchmarks/clinic_dashboard.py` times it against the same figures computed by hand-written SQL.
 """
 
@@ -26,14 +26,14 @@ from django.conf import settings
 from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum
 
 from sciatica_care.clinic.clinical import CATEGORY_DEFINITIONS, CATEGORY_NOTE, Interval, wilson_interval
-from sciatica_care.clinic.models import Episode, Staff
+from sciatica_care.clinic.models import EpisodeOutcome, Staff
 
 LEG_CHANGE = ExpressionWrapper(F("latest_leg_nrs") - F("baseline_leg_nrs"), output_field=FloatField())
 ODI_CHANGE = ExpressionWrapper(F("latest_odi") - F("baseline_odi"), output_field=FloatField())
 
 # Per cell: how many episodes, and the sum and count of each change (a mean is sum / count, as AVG computes it).
 CELL_AGGREGATES = {
-    "n": Count("*"),  # COUNT(*): every column the query reads is in the index (migration 0006), the id is not
+    "n": Count("*"),  # COUNT(*): every column the query reads is in the index (migration 0008)
     "leg_sum": Sum(LEG_CHANGE, filter=Q(latest_leg_nrs__isnull=False)),
     "leg_n": Count(LEG_CHANGE, filter=Q(latest_leg_nrs__isnull=False)),
     "odi_sum": Sum(ODI_CHANGE, filter=Q(latest_odi__isnull=False)),
@@ -47,7 +47,7 @@ DIMENSIONS = (
     ("ea_used", "Electroacupuncture"),
     ("massage_used", "Massage"),
 )
-# The GROUP BY of the one query, in the order of the index that serves it (migration 0006).
+# The GROUP BY of the one query, in the order of the index that serves it (models.OUTCOME_INDEX).
 CELL_KEYS = (*(d for d, _ in DIMENSIONS), "odi_category", "responder", "sessions_to_response")
 
 
@@ -82,8 +82,8 @@ class Dashboard:
     filters: Filters = field(default_factory=Filters)
 
 
-def episodes(clinic_id: int, filters: Filters) -> QuerySet[Episode]:
-    qs = Episode.objects.filter(clinic_id=clinic_id)
+def episodes(clinic_id: int, filters: Filters) -> QuerySet[EpisodeOutcome]:
+    qs = EpisodeOutcome.objects.filter(clinic_id=clinic_id)
     if filters.date_from:
         qs = qs.filter(opened_on__gte=filters.date_from)
     if filters.date_to:
@@ -113,7 +113,7 @@ class _Group:
                 "median": _median(sorted(self.sessions.items())) if self.sessions else None}
 
 
-def groups(qs: QuerySet[Episode]) -> tuple[_Group, list[dict[Any, _Group]], dict[str, int]]:
+def groups(qs: QuerySet[EpisodeOutcome]) -> tuple[_Group, list[dict[Any, _Group]], dict[str, int]]:
     """The whole of `qs`, each dimension's groups (by value) and the episodes per ODI category, from one GROUP BY
     over CELL_KEYS: the database counts, Python adds up the cells (a few thousand for 100,000 episodes)."""
     overall = _Group()
@@ -181,7 +181,7 @@ def compute(clinic_id: int, filters: Filters) -> Dashboard:
 
 
 def causes(clinic_id: int) -> list[str]:
-    return list(Episode.objects.filter(clinic_id=clinic_id).exclude(top_cause="").order_by("top_cause")
+    return list(EpisodeOutcome.objects.filter(clinic_id=clinic_id).exclude(top_cause="").order_by("top_cause")
                 .values_list("top_cause", flat=True).distinct())
 
 
@@ -205,7 +205,7 @@ def analysis_csv(clinic_id: int, filters: Filters) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
-    rows = episodes(clinic_id, filters).order_by("id").values_list("id", *CSV_COLUMNS[1:])
+    rows = episodes(clinic_id, filters).order_by("episode_id").values_list("episode_id", *CSV_COLUMNS[1:])
     for row in rows.iterator():
         writer.writerow([opaque_id(row[0]), *("" if v is None else v for v in row[1:])])
     return out.getvalue()

@@ -112,8 +112,13 @@ def episode_progress(episode: Episode, today: dt.date | None = None) -> Progress
 
 def matched_care_for(episode: Episode) -> Advice | None:
     """The care STarT Back's latest risk group is matched to, if the episode has one: read from the episode's
-    summary (`startback_band`, kept current by `records` in the same transaction as every score)."""
-    return _matched(episode.startback_band)
+    dashboard row (`EpisodeOutcome.startback_band`, kept current by `episode_outcomes` with every score); load it
+    with `select_related("outcome")` to spare the query."""
+    try:
+        band = episode.outcome.startback_band
+    except Episode.outcome.RelatedObjectDoesNotExist:  # type: ignore[attr-defined]
+        return None
+    return _matched(band)
 
 
 def _matched(band: str | None) -> Advice | None:

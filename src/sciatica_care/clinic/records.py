@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from sciatica_care.clinic import audit, clinical, intake_checks, summary
+from sciatica_care.clinic import audit, clinical, episode_outcomes, intake_checks
 from sciatica_care.clinic.models import (
     Clinic,
     Episode,
@@ -173,7 +173,7 @@ def record_intake(actor: Staff, episode: Episode, intake: dict[str, Any], reason
                      triage=level)
         if level != "routine" and episode.status == "open":
             Episode.objects.filter(pk=episode.pk).update(status="referred", version=F("version") + 1)
-        summary.refresh(episode)
+        episode_outcomes.intake_recorded(episode, revision)
     return revision
 
 
@@ -241,6 +241,7 @@ def discharge_episode(actor: Staff, episode: Episode, expected_version: int, day
                          {"status": EpisodeStatus.CLOSED, "closed_on": day})
         audit.record(actor, "discharge", episode, patient_id=episode.patient_id, closed_on=day.isoformat(),
                      previous_status=fresh.status, sessions=fresh.visits.count())
+        episode_outcomes.discharged(episode)
     return episode
 
 
@@ -296,13 +297,15 @@ def chart_visit(actor: Staff, episode: Episode, plan: PlanRevision | None, field
                          reason=visit.ea_override.get("reason", ""))
         if visit.needling_stopped:
             audit.record(actor, "red_flag_stop", visit, patient_id=episode.patient_id, flags=visit.red_flags_found)
+        scores = []
         for measure, answers in asked.items():
             score = OutcomeScore.objects.create(clinic_id=episode.clinic_id, episode=episode, visit=visit,
                                                 instrument=_instrument_of(measure), measure=measure,
                                                 answers=answers, result=results[measure], recorded_by=actor,
                                                 recorded_at=_at_visit(visit))
             audit.record(actor, "create", score, patient_id=episode.patient_id)
-        summary.refresh(episode)
+            scores.append(score)
+        episode_outcomes.visit_charted(episode, visit, scores)
     return visit
 
 
@@ -323,7 +326,7 @@ def record_score(actor: Staff, episode: Episode, instrument: str, answers: list[
                                             instrument=instrument, measure=measure or instrument,
                                             answers=answers, result=result, recorded_by=actor)
         audit.record(actor, "create", score, patient_id=episode.patient_id)
-        summary.refresh(episode)
+        episode_outcomes.score_recorded(episode, score)
     return score
 
 
@@ -390,5 +393,5 @@ def complete_questionnaire_link(token: str, answers: list[Any]) -> OutcomeScore:
         QuestionnaireLink.objects.filter(pk=link.pk).update(score=score)
         audit.record(None, "patient_completed", score, patient_id=episode.patient_id, clinic_id=link.clinic_id,
                      link=link.pk, mode=link.mode)
-        summary.refresh(episode)
+        episode_outcomes.score_recorded(episode, score)
     return score

@@ -8,10 +8,8 @@ points are grouped under an id `<gid>-points`, so that a test or a script can co
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import io
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,22 +31,11 @@ def progress_svg(series: Sequence[ChartSeries], title: str = "") -> str:
     (a later point below the band is an important improvement, above it an important worsening)."""
     import matplotlib
 
-    with matplotlib.rc_context({"svg.hashsalt": "sciatica-care", "svg.fonttype": "none"}), _collector_paused():
+    # The garbage collector is left alone: switching it off would switch it off for every thread of the server
+    # while the chart draws. The chart is kept fast by fixed margins and by the clinic's cache of drawn charts
+    # (clinic/figures.py), which draws each distinct chart once.
+    with matplotlib.rc_context({"svg.hashsalt": "sciatica-care", "svg.fonttype": "none"}):
         return _draw(series, title)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Drawing makes tens of thousands of short-lived objects; the cyclic collector's passes over the whole process
-    (a server holds hundreds of thousands of objects) during one made the slowest tenth of charts take twice the
-    median. Reference counting still frees everything at once; the collector runs again right after."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 #: Fixed margins in inches (no tight_layout: measuring every label's extent and drawing twice was two thirds of

@@ -151,7 +151,7 @@ def _preview(request: HttpRequest, episode: Episode) -> HttpResponse:
 
 #: What the plan page shows around the plan's body (and what the audit event names).
 PLAN_PAGE_FIELDS = ("clinic_id", "number", "engine_version", "knowledge_version", "reason", "created_at",
-                    "episode__clinic_id", "episode__patient_id", "episode__startback_band",
+                    "episode__clinic_id", "episode__patient_id", "episode__outcome__startback_band",
                     "episode__patient__first_name", "episode__patient__last_name",
                     "created_by__username", "created_by__first_name", "created_by__last_name", "intake__data")
 
@@ -161,7 +161,8 @@ def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
     # The plan itself is not decoded here: the body (plan tables + body figure) depends on the stored plan alone,
     # so it is rendered once per distinct plan and cached under a digest of the stored text (figures.py).
     # Access check and audit stay here, on every request.
-    qs = (access.scoped(request.user, PlanRevision).select_related("episode__patient", "created_by", "intake")
+    qs = (access.scoped(request.user, PlanRevision)
+          .select_related("episode__patient", "episode__outcome", "created_by", "intake")
           .only(*PLAN_PAGE_FIELDS).annotate(plan_text=figures.stored_plan_text()))
     revision = access.get_for(request.user, PlanRevision, pk, queryset=qs)
     audit.record(request.user, "read", revision, patient_id=revision.episode.patient_id)

@@ -17,7 +17,7 @@ from sciatica_care.errors import InputRefused, Problem
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
-    qs = access.scoped(request.user, Episode).select_related("patient", "clinic")
+    qs = access.scoped(request.user, Episode).select_related("patient", "clinic", "outcome")
     episode = access.get_for(request.user, Episode, pk, queryset=qs)
     if episode.status == EpisodeStatus.CLOSED:
         # A discharged course takes no more sessions: say so before anything is typed (records.chart_visit refuses
