@@ -9,13 +9,14 @@ work bounded by what the write adds (one visit, its scores), never a re-read of 
   practitioner of the first session by date);
 - leg and back NRS and the ODI: baseline (first) and latest score (None until there is a second), scores in
   the order (day, recorded, id), a score's day being its visit's;
-- responder: leg NRS or ODI reached `responder` under `outcomes.course_status_by_date` (important improvement at
-  the latest two days measured); None until one of them is evaluable (a baseline and a later measurement);
+- responder: leg NRS or ODI reached `responder` with the measurements in the order recorded (important
+  improvement at the latest two measurements, each counting even when two fall on one day, as the episode page
+  reads them); None until one of them is evaluable (a baseline and a later measurement);
 - sessions to response: sessions dated up to the day the first of them became a responder;
 - the traditional category on the ODI, shown only beside the responder rate.
 
 How it stays O(new): the row's `state` keeps, per measure, the baseline, the last score and its order key, the
-worst score of each of the last two days measured (all that the responder rule reads) and the day the measure
+last two measurements (all that the responder rule reads) and the day the measure
 first became a responder, which later scores cannot move. A score that sorts before the last one (a session
 charted back-dated among later ones) rebuilds the row from the course (`rebuild`, the same fold over every record);
 so does a discharge, when the course's figures become final. `definition` is the rule written the plain way,
@@ -32,12 +33,12 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from sciatica_care.clinic.clinical import INSTRUMENTS, course_status, traditional_category
+from sciatica_care.clinic.clinical import INSTRUMENTS, course_status_in_order, traditional_category
 from sciatica_care.clinic.models import Episode, EpisodeOutcome, OutcomeScore, PlanRevision, Visit
 
 RESPONSE_MEASURES = ("nrs_leg", "odi")
 COLUMN_OF = {"nrs_leg": "leg_nrs", "nrs_back": "back_nrs", "odi": "odi"}
-TAIL_DAYS = 2  # outcomes.course.RESPONDER_CONSECUTIVE: the responder rule reads the latest two days measured
+TAIL = 2  # outcomes.course.RESPONDER_CONSECUTIVE: the responder rule reads the latest two measurements
 SCORE_COLUMNS = ("id", "measure", "instrument", "result", "recorded_at", "visit__date")
 
 
@@ -137,14 +138,11 @@ class Fold:
         m["last"], m["key"] = value, key
         # A later score the rules refuse (a baseline at the floor, a value off the scale) makes the measure not
         # evaluable, as course_status over the whole series would say.
-        if course_status(m["instrument"], m["base"], [(score.day, value)]) is None:
+        if course_status_in_order(m["instrument"], m["base"], [value]) is None:
             m["valid"] = False
         tail = m["tail"]
-        if tail and tail[-1][0] == day:
-            tail[-1][1] = max(tail[-1][1], value)  # several on one day count once, at the day's worst
-        else:
-            tail.append([day, value])
-            del tail[:-TAIL_DAYS]
+        tail.append([day, value])
+        del tail[:-TAIL]
         if score.measure in RESPONSE_MEASURES and m["response"] is None and m["valid"] and m["n"] >= 3:
             status = self._status(m)
             if status is not None and status.responder:
@@ -155,7 +153,7 @@ class Fold:
     def _status(m: dict[str, Any]) -> Any:
         if m["n"] < 2 or not m["valid"]:
             return None
-        return course_status(m["instrument"], m["base"], [(dt.date.fromisoformat(d), v) for d, v in m["tail"]])
+        return course_status_in_order(m["instrument"], m["base"], [v for _, v in m["tail"]])
 
     def response(self) -> str | None:
         days = [m["response"] for name, m in self.measures.items()
@@ -374,7 +372,7 @@ def _response_day(instrument: str, points: list[Any]) -> dt.date | None:
     """The day the measure first became a responder (the second of two improved measurements in a row)."""
     baseline = points[0].value
     for k in range(2, len(points)):
-        status = course_status(instrument, baseline, [(p.day, p.value) for p in points[1:k + 1]])
+        status = course_status_in_order(instrument, baseline, [p.value for p in points[1:k + 1]])
         if status is None:
             return None
         if status.responder:
