@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from sciatica_care.engine.plan import build_plan
 from sciatica_care.engine.plan_model import Plan
 from sciatica_care.knowledge.load import load_knowledge
+from sciatica_care.reports.labels import label
 from sciatica_care.knowledge.model import Region
 from sciatica_care.knowledge.timing import slower_than
 from sciatica_care.reports.body.figure import chart_svg
@@ -102,8 +103,8 @@ def test_a_withheld_plans_summary_is_the_timing_the_contact_and_the_reasons(exam
     shown = "\n".join(lines)
     for word in ("NEEDLES", "E-STIM", "MASSAGE", "HOME", "REVIEW"):
         assert word not in shown
-    assert all(f.id in shown for f in plan.triage.flags)
-    assert all(e.id in shown for e in plan.triage.escalations)
+    assert all(label(f.id) in shown for f in plan.triage.flags)
+    assert all(label(e.id) in shown for e in plan.triage.escalations)
 
 
 def test_a_same_day_referral_is_never_called_urgent() -> None:
