@@ -23,11 +23,13 @@ from .model import (
     Assessment,
     Caution,
     Condition,
+    Escalation,
     Guideline,
     Knowledge,
     Landmark,
     Point,
     Protocol,
+    RedFlag,
     SafetyRule,
     Schedule,
     SelfCare,
@@ -174,7 +176,8 @@ class _Semantics:
 
     def check_names(self) -> None:
         """Every record shown to a person by name has a readable one, not an id (snake_case or kebab-case)."""
-        named = (("triage", "flags", self.k.triage.flags), ("triage", "escalations", self.k.triage.escalations),
+        named: tuple[tuple[str, str, tuple[RedFlag | Escalation | SafetyRule, ...]], ...] = (
+            ("triage", "flags", self.k.triage.flags), ("triage", "escalations", self.k.triage.escalations),
                  ("safety", "", self.k.safety))
         for file, part, records in named:
             for i, record in enumerate(records):

@@ -30,8 +30,8 @@ from ..engine.plan_model import Plan, PlanLike, PlanUnreadable, plan_from
 from ..knowledge.model import Knowledge, Point
 from ..knowledge.timing import SEE_WITHIN, URGENCY, slower_than
 from .body import Side
-from .letterhead import Letterhead
 from .body.figure import point_figure_svg
+from .letterhead import Letterhead
 from .pictures import exercise_svg, thermal_svg
 
 TITLE = "Your home programme for sciatica"

@@ -30,10 +30,10 @@ def _table(k: Knowledge) -> dict[str, str]:
         names[ch.channel] = ch.name
     for p in k.assessment.patterns:
         names[p.id] = p.name
-    for e in k.self_care.exercises:
-        names[e.id] = e.name
-    for e in k.triage.escalations:
-        names[e.id] = e.name
+    for ex in k.self_care.exercises:
+        names[ex.id] = ex.name
+    for esc in k.triage.escalations:
+        names[esc.id] = esc.name
     for f in k.triage.flags:
         names[f.id] = f.name
     for d in k.triage.derived:
@@ -57,3 +57,8 @@ def label(value: object, knowledge: Knowledge | None = None) -> str:
         knowledge = load_knowledge()
     text = str(value)
     return _table(knowledge).get(text) or humanise(text)
+
+
+def headed(name: str, text: str) -> str:
+    """`text` headed by `name` ("Bleeding risk: …"), unless the text already opens with it."""
+    return text if text.lower().startswith(name.lower()) else f"{name}: {text}"

@@ -72,7 +72,7 @@ def cjk_font() -> dict[str, tuple[Path, int]]:
 
 @cache
 def _body_chars() -> frozenset[int]:
-    from fontTools.ttLib import TTFont
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
     files = body_font()
     if files is None:
@@ -187,7 +187,7 @@ class Document(FPDF):
         scratch.set_margins(self.l_margin + inset, self.t_margin, self.r_margin + inset)
         scratch.set_auto_page_break(False)
         if self._fallback_loaded:  # the same fonts, without loading them again
-            scratch.fonts = self.fonts
+            scratch.fonts.update(self.fonts)
             scratch._fallback_font_ids = self._fallback_font_ids
             scratch._fallback_font_exact_match = self._fallback_font_exact_match
             scratch._fallback_loaded = True

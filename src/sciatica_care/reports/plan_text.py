@@ -24,6 +24,7 @@ from ..engine.plan_model import (
     SelfCare,
 )
 from ..knowledge.model import Knowledge
+from .labels import headed
 from .labels import label as _name
 from .plan_words import (
     GROUP_ORDER,
@@ -248,7 +249,7 @@ def _warnings(plan: Plan) -> list[str]:
         text = only_as_soon(w.text, when)
         if not text:
             continue
-        out += _wrap(f"! {_name(w.id)}: {text}", 2, 4)
+        out += _wrap("! " + headed(_name(w.id), text), 2, 4)
         for sign in w.signs:
             if not slower(sign.see_within, when):
                 out += _wrap(f"- {sign.text} → {WHEN[sign.see_within]}: {sign.contact}", 6, 8)

@@ -13,7 +13,7 @@ from typing import Any
 from ..engine.plan_model import Plan, PlanLike, PlanUnreadable, plan_from
 from ..knowledge.model import Knowledge
 from .body.figure import chart_svg
-from .labels import label
+from .labels import headed, label
 from .letterhead import Letterhead
 from .plan_words import (
     WHEN,
@@ -54,13 +54,14 @@ def _lines(plan: Plan, k: Knowledge | None = None) -> list[tuple[str, str]]:
         out.append(("h", "Warnings"))
         for w, text in warnings:
             if text:
-                out.append(("w", f"{label(w.id, k)}: {text}"))
+                out.append(("w", headed(label(w.id, k), text)))
             signs = [s for s in w.signs if not slower(s.see_within, when)]
             out += [("", f"- {s.text}: {WHEN[s.see_within]}, {s.contact}") for s in signs]
     a = plan.assessment
     out.append(("h", "Assessment"))
+    patterns = ", ".join(label(x, k) for x in a.tcm_patterns) or "none recorded"
     out.append(("", f"Phase {a.phase}; roots {', '.join(a.nerve_roots) or 'no single root'}; channels "
-                    f"{', '.join(a.channels) or 'none'}; TCM {', '.join(label(x, k) for x in a.tcm_patterns) or 'none recorded'}"))
+                    f"{', '.join(a.channels) or 'none'}; TCM {patterns}"))
     causes = "; ".join(cause_line(c, i) for i, c in enumerate(a.causes[:3], 1))
     out.append(("", f"Causes, ranked by weight: {causes}. {weights_note(plan)}"))
     g = plan.guideline
