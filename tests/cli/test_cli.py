@@ -85,7 +85,8 @@ def test_plan_text_puts_warnings_before_triage(runner: CliRunner, intake_json: s
     assert "WARNINGS" in out
     assert "TRIAGE" in out
     assert out.index("WARNINGS") < out.index("TRIAGE")
-    assert "[diabetes]" in out
+    assert "! Diabetes" in out  # the warning by its name, never its id
+    assert "[diabetes]" not in out
 
 
 def test_plan_text_shows_the_sides(runner: CliRunner, intake_json: str) -> None:

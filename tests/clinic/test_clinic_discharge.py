@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from sciatica_care.clinic import records
 from sciatica_care.clinic.models import AuditEvent, Episode, Visit
+from sciatica_care.reports.letterhead import format_date
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +104,7 @@ def test_discharging_closes_the_course(world: dict[str, Any], login: Any) -> Non
     assert '<span class="tag closed">Closed' in timeline
     summary = client.get(reverse("clinic:discharge", args=[episode.pk])).content.decode()
     assert f"Closed — discharged {today.day} {today:%b %Y}" in summary
-    assert f"to {today.isoformat()}" in summary
+    assert f"to {format_date(today)}" in summary  # the house date format
     assert "Discharge and close the course" not in summary
     assert "Reopen the course" in summary
 

@@ -165,7 +165,7 @@ def test_plan_figure_strikes_out_excluded_points(world: dict[str, Any], login: A
         assert f'class="point excluded" data-code="{code}"' in figure
         assert f"{code}, " in figure
     assert 'data-excluded-by="pregnancy"' in figure
-    assert "EXCLUDED by pregnancy" in figure
+    assert "EXCLUDED by Pregnancy" in figure  # the rule by its name
 
 
 def test_withheld_plan_has_no_figure(world: dict[str, Any], login: Any) -> None:

@@ -108,7 +108,7 @@ def test_type_errors_report_every_file(raw: dict[str, Any]) -> None:
 def test_conditions_on_power_and_medical_sites_are_accepted(raw: dict[str, Any]) -> None:
     """Contract 1.1 facts: a rule may test an MRC grade (number) and a medical item's site (areas, side)."""
     rule = {
-        "id": "site-and-power", "warning": "x", "reason": "x", "sources": ["seed-000"],
+        "id": "site-and-power", "name": "Site and power", "warning": "x", "reason": "x", "sources": ["seed-000"],
         "when": {"all": [
             {"fact": "examination.power.ankle_dorsiflexion", "at_most": 3},
             {"fact": "medical_sites.dvt_suspected.areas", "any_of": ["posterior_calf"]},

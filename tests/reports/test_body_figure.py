@@ -102,7 +102,8 @@ def test_the_chart_draws_points_on_the_correct_side_of_the_figure(
 
 def test_the_chart_strikes_out_excluded_points_with_their_rule(
         pregnant_intake: dict[str, Any], plan_of: Callable[..., dict[str, Any]], knowledge: Knowledge) -> None:
-    """Points a safety rule removed are drawn struck out and labelled with the rule's id."""
+    """Points a safety rule removed are drawn struck out and labelled with the rule's name (its id is a data
+    attribute, never shown)."""
     plan = plan_of(pregnant_intake)
     assert plan["acupuncture"]["excluded"], "the pregnancy case should exclude points"
     svg = chart_svg(plan, knowledge)
@@ -114,8 +115,9 @@ def test_the_chart_strikes_out_excluded_points_with_their_rule(
         if points[e["code"]].placement is not None:
             assert (e["code"], e["rule"]) in excluded
     texts = [t.text for t in root.iter(f"{NS}text")]
-    assert "pregnancy-forbidden-points" in texts
-    assert any("excluded by rule" in g.get("aria-label") for g in point_groups(root))
+    assert "Pregnancy: points forbidden by convention" in texts
+    assert "pregnancy-forbidden-points" not in texts
+    assert any("excluded by Pregnancy" in g.get("aria-label") for g in point_groups(root))
 
 
 def test_the_chart_joins_electroacupuncture_pairs(

@@ -21,6 +21,7 @@ from sciatica_care.knowledge.load import load_knowledge
 from sciatica_care.knowledge.model import Region
 from sciatica_care.knowledge.timing import slower_than
 from sciatica_care.reports.body.figure import chart_svg
+from sciatica_care.reports.labels import label
 from sciatica_care.reports.plan_text import SUMMARY_LINES, WIDTH, render_plan, summary
 from sciatica_care.reports.plan_words import HEADLINE, REGION_GROUP, WHEN, only_as_soon, pregnancy_possible
 from sciatica_care.reports.practitioner import practitioner_pdf
@@ -102,8 +103,8 @@ def test_a_withheld_plans_summary_is_the_timing_the_contact_and_the_reasons(exam
     shown = "\n".join(lines)
     for word in ("NEEDLES", "E-STIM", "MASSAGE", "HOME", "REVIEW"):
         assert word not in shown
-    assert all(f.id in shown for f in plan.triage.flags)
-    assert all(e.id in shown for e in plan.triage.escalations)
+    assert all(label(f.id) in shown for f in plan.triage.flags)
+    assert all(label(e.id) in shown for e in plan.triage.escalations)
 
 
 def test_a_same_day_referral_is_never_called_urgent() -> None:

@@ -6,6 +6,7 @@ bodies. Bad input exits 2 with one `error: <path>: <message>` line per problem, 
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,21 +56,34 @@ def _write(out: str, data: bytes | str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), default=None,
               help="pdf or html (default: from the --out file's suffix, else pdf).")
 @click.option("--practitioner", is_flag=True, help="The practitioner's one-page print (plan and figure) instead.")
-def handout(intake_file: str, out: str, fmt: str | None, practitioner: bool) -> None:
-    """Write the patient handout (home programme, warning signs) for one intake, or the practitioner print."""
+@click.option("--patient-name", default=None, help="The patient's name, printed at the head of the page.")
+@click.option("--clinic", default=None, help="The clinic's name, printed at the head of the page.")
+@click.option("--practitioner-name", "--by", "practitioner_name", default=None,
+              help="The practitioner's name, printed at the head of the page.")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The date printed at the head of the page (YYYY-MM-DD; default today).")
+def handout(intake_file: str, out: str, fmt: str | None, practitioner: bool, patient_name: str | None,
+            clinic: str | None, practitioner_name: str | None, day: dt.datetime | None) -> None:
+    """Write the patient handout (home programme, warning signs) for one intake, or the practitioner print.
+
+    The page is headed by the patient's name, the clinic, the practitioner and the date when given."""
+    from ..reports.letterhead import Letterhead
+
     fmt = fmt or FORMATS.get(Path(out).suffix.lower(), "pdf")
     intake, plan = _load(intake_file)
+    head = Letterhead(patient=patient_name, clinic=clinic, practitioner=practitioner_name,
+                      date=day.date() if day else dt.datetime.now().astimezone().date())
     if practitioner:
         if fmt != "pdf":
             raise click.UsageError("the practitioner print is a PDF")
         from ..reports.practitioner import practitioner_pdf
 
-        _write(out, practitioner_pdf(plan))
+        _write(out, practitioner_pdf(plan, letterhead=head))
         return
     from ..reports.handout import UnsafeHandout, handout_html, handout_pdf
 
     try:
-        data: bytes | str = (handout_pdf if fmt == "pdf" else handout_html)(intake, plan)
+        data: bytes | str = (handout_pdf if fmt == "pdf" else handout_html)(intake, plan, letterhead=head)
     except UnsafeHandout as exc:
         raise click.ClickException(str(exc)) from None
     _write(out, data)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from sciatica_care.clinic import episode_progress, vocab
 from sciatica_care.clinic.models import Episode
+from sciatica_care.reports.letterhead import format_date
 
 SUMMARY_MEASURES = ("nrs_leg", "nrs_back", "odi", "rmdq", "sbi")
 
@@ -39,7 +40,7 @@ def summary(episode: Episode) -> dict[str, Any]:
             points[code] += 1
     done = []
     if points:
-        done.append("Acupuncture points (sessions): " + ", ".join(f"{c} ({n})" for c, n in points.most_common(12)))
+        done.append("Acupuncture points (sessions): " + ", ".join(f"{c} ({n})" for c, n in points.most_common()))
     ea = sum(1 for v in visits if v.ea_pairs)
     if ea:
         done.append(f"Electroacupuncture in {ea} session{'s' if ea != 1 else ''}")
@@ -76,8 +77,8 @@ def summary(episode: Episode) -> dict[str, Any]:
     return {
         "patient": f"{patient.first_name} {patient.last_name}",
         "episode": episode.title,
-        "opened": min([episode.opened_on, *(v.date for v in visits[:1])]).isoformat(),
-        "discharged": (episode.closed_on or (visits[-1].date if visits else timezone.localdate())).isoformat(),
+        "opened": format_date(min([episode.opened_on, *(v.date for v in visits[:1])])),
+        "discharged": format_date(episode.closed_on or (visits[-1].date if visits else timezone.localdate())),
         "sessions": len(visits),
         "practitioners": list(dict.fromkeys(v.practitioner.display() for v in visits)),
         "measures": measures,

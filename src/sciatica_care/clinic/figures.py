@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from sciatica_care.clinic.models import UNREADABLE_PLAN, PlanRevision
+from sciatica_care.reports.letterhead import Letterhead
 from sciatica_care.version import __version__
 
 if TYPE_CHECKING:
@@ -144,20 +145,20 @@ def _cached(cache_name: str, key: str, make: Callable[[], Any]) -> Any:
     return value
 
 
-def handout_html(revision: PlanRevision) -> str:
+def handout_html(revision: PlanRevision, letterhead: Letterhead | None = None) -> str:
     """The patient handout as a self-contained page; raises `UnsafeHandout` (pregnancy guard)."""
     from sciatica_care.reports.handout import handout_html as build
 
-    return build(revision.intake.data, revision.plan)
+    return build(revision.intake.data, revision.plan, letterhead=letterhead)
 
 
-def handout_pdf(revision: PlanRevision) -> bytes:
+def handout_pdf(revision: PlanRevision, letterhead: Letterhead | None = None) -> bytes:
     from sciatica_care.reports.handout import handout_pdf as build
 
-    return build(revision.intake.data, revision.plan)
+    return build(revision.intake.data, revision.plan, letterhead=letterhead)
 
 
-def practitioner_pdf(revision: PlanRevision) -> bytes:
+def practitioner_pdf(revision: PlanRevision, letterhead: Letterhead | None = None) -> bytes:
     from sciatica_care.reports.practitioner import practitioner_pdf as build
 
-    return build(revision.plan)
+    return build(revision.plan, letterhead=letterhead)

@@ -61,13 +61,15 @@ def _plan_dict(intake: object, knowledge: Knowledge | None) -> dict[str, Any]:
         "treatment_allowed": tri.routine,
         "assessment": assessment,
     }
-    body = _treatment(book, facts, doc, modalities) if tri.routine else _withheld(tri)
+    body = _treatment(book, facts, doc, modalities) if tri.routine else _withheld(tri, book.knowledge)
     return {**head, **body, "guideline": _guideline(book, facts, _planned(body))}
 
 
-def _withheld(tri: TriageResult) -> dict[str, Any]:
+def _withheld(tri: TriageResult, k: Knowledge) -> dict[str, Any]:
     found = [*tri.red_flags, *(e["id"] for e in tri.json["escalations"] if e["id"] not in tri.red_flags)]
-    why = f"{tri.json['timing']} Treatment withheld until a doctor has seen the patient ({', '.join(found)})."
+    names = {f.id: f.name for f in k.triage.flags} | {e.id: e.name for e in k.triage.escalations}
+    said = ", ".join(dict.fromkeys(names.get(i, i.replace("_", " ")).lower() for i in found))
+    why = f"{tri.json['timing']} Treatment withheld until a doctor has seen the patient ({said})."
     return {
         "acupuncture": {"points": [], "excluded": [], "reasons": [why], "needles": 0},
         "dry_needling": {"allowed": False, "points": [], "reasons": [why]},

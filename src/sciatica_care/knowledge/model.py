@@ -168,6 +168,7 @@ class RedFlag(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A screening question answered "yes", with what it means and what to do."""
 
     id: str
+    name: str  # what a person reads where the id would be: never the id itself
     group: FlagGroup
     level: Level
     see_within: SeeWithin
@@ -193,6 +194,7 @@ class Escalation(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     it sets a triage level and a referral timing (`see_within`), with whom to contact."""
 
     id: str
+    name: str  # what a person reads where the id would be: never the id itself
     when: Condition
     level: Level
     see_within: SeeWithin
@@ -481,6 +483,7 @@ class SafetyRule(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """
 
     id: str
+    name: str  # what a person reads where the id would be: never the id itself
     when: Condition
     exclude: Exclusion | None = None
     disallow: tuple[Modality, ...] = ()

@@ -23,12 +23,14 @@ from .model import (
     Assessment,
     Caution,
     Condition,
+    Escalation,
     Guideline,
     Knowledge,
     Labels,
     Landmark,
     Point,
     Protocol,
+    RedFlag,
     SafetyRule,
     Schedule,
     SelfCare,
@@ -171,7 +173,19 @@ class _Semantics:
         self.check_only_what_applies()
         self.check_wording()
         self.check_labels()
+        self.check_names()
         return self.errors
+
+    def check_names(self) -> None:
+        """Every record shown to a person by name has a readable one, not an id (snake_case or kebab-case)."""
+        named: tuple[tuple[str, str, tuple[RedFlag | Escalation | SafetyRule, ...]], ...] = (
+            ("triage", "flags", self.k.triage.flags), ("triage", "escalations", self.k.triage.escalations),
+                 ("safety", "", self.k.safety))
+        for file, part, records in named:
+            for i, record in enumerate(records):
+                where = f"{part}[{i}] {record.id}".lstrip()
+                if not record.name.strip() or _ID_LIKE.search(record.name) or record.name == record.id:
+                    self.error(file, f"{where}.name", f"{record.name!r} reads as an id: give a name a person reads")
 
     # -- references ------------------------------------------------------------------------------------------
     def check_sources(self, file: str, node: object) -> None:
@@ -594,6 +608,9 @@ PREGNANCY_FACTS = frozenset({"patient.pregnant", "patient.sex", "patient.pregnan
 #: Absolute wording that overstates evidence; allowed only inside a quotation ("..." or “...”).
 ABSOLUTE_WORDS = re.compile(r"\b(releases|cures?|proven|proves|guarantees?|eliminates)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
+
+
+_ID_LIKE = re.compile(r"[a-z0-9]+(?:[_][a-z0-9]+)+|[a-z]+(?:-[a-z0-9]+){2,}")
 
 
 def overstated(text: str) -> list[str]:

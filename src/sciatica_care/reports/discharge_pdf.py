@@ -48,9 +48,9 @@ def _heading(doc: Any, text: str, size: float) -> None:
     from . import pdf as P
 
     doc.ln(size * 0.35)
-    doc.set_font("helvetica", "B", size)
+    doc.set_font(P.FONT, "B", size)
     doc.set_text_color(*P.ACCENT)
-    doc.multi_cell(0, size * 0.5, P.safe(text), new_x="LMARGIN", new_y="NEXT")
+    doc.multi_cell(0, size * 0.5, doc.safe(text), new_x="LMARGIN", new_y="NEXT")
     doc.set_draw_color(*P.RULE)
     doc.line(doc.l_margin, doc.get_y() + 0.6, doc.w - doc.r_margin, doc.get_y() + 0.6)
     doc.ln(1.8)
@@ -61,9 +61,9 @@ def _draw(doc: Any, summary: Mapping[str, Any], size: float) -> None:
     from . import pdf as P
 
     line = size * 0.5
-    doc.set_font("helvetica", "B", size + 6)
+    doc.set_font(P.FONT, "B", size + 6)
     doc.set_text_color(*P.ACCENT)
-    doc.multi_cell(0, (size + 6) * 0.5, P.safe("Discharge summary"), new_x="LMARGIN", new_y="NEXT")
+    doc.multi_cell(0, (size + 6) * 0.5, doc.safe("Discharge summary"), new_x="LMARGIN", new_y="NEXT")
     doc.para(f"{summary.get('patient', '')} · {summary.get('episode', '')}", size=size + 1, line_h=line + 0.6,
              style="B")
     doc.para(f"Course: {summary.get('opened', '')} to {summary.get('discharged', '')} · "
@@ -88,12 +88,12 @@ def _table(doc: Any, head: Sequence[str], rows: Sequence[Sequence[str]], size: f
 
     widths = [0.34, 0.14, 0.14, 0.2, 0.18]
     total = doc.content_width
-    doc.set_font("helvetica", "B", size)
+    doc.set_font(P.FONT, "B", size)
     for text, w in zip(head, widths, strict=True):
-        doc.cell(total * w, size * 0.6, P.safe(text), border="B")
+        doc.cell(total * w, size * 0.6, doc.safe(text), border="B")
     doc.ln(size * 0.6)
-    doc.set_font("helvetica", "", size)
+    doc.set_font(P.FONT, "", size)
     for row in rows or [["No scores recorded", "", "", "", ""]]:
         for text, w in zip(row, widths, strict=True):
-            doc.cell(total * w, size * 0.6, P.safe(text))
+            doc.cell(total * w, size * 0.6, doc.safe(text))
         doc.ln(size * 0.6)

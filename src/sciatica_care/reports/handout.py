@@ -31,6 +31,7 @@ from ..knowledge.model import Knowledge, Point
 from ..knowledge.timing import SEE_WITHIN, URGENCY, slower_than
 from .body import Side
 from .body.figure import point_figure_svg
+from .letterhead import Letterhead
 from .pictures import exercise_svg, thermal_svg
 
 TITLE = "Your home programme for sciatica"
@@ -360,6 +361,7 @@ h3 { font-size: 16px; margin: 0 0 4px; }
 .thermal { display: flex; gap: 16px; align-items: center; }
 dl.ergo dt { font-weight: bold; margin-top: 8px; }
 dl.ergo dd { margin: 2px 0 0; }
+.letterhead { color: var(--muted); font-weight: bold; margin: 0 0 12px; }
 footer { color: var(--muted); font-size: 12px; margin-top: 32px; border-top: 1px solid var(--rule);
          padding-top: 8px; }
 @media print { body { max-width: none; padding: 0; font-size: 11pt; } h2 { break-after: avoid; }
@@ -440,11 +442,13 @@ def _programme_html(h: Handout) -> list[str]:
 
 
 def handout_html(intake: Mapping[str, Any], plan: PlanLike | None = None,
-                 knowledge: Knowledge | None = None) -> str:
-    """The handout as one self-contained HTML page (inline figures and styles, prints on A4)."""
+                 knowledge: Knowledge | None = None, letterhead: Letterhead | None = None) -> str:
+    """The handout as one self-contained HTML page (inline figures and styles, prints on A4), headed by whom it is
+    for and from when `letterhead` says."""
     h = build_handout(intake, plan, knowledge)
     title = TITLE_WITHHELD if h.withheld else TITLE
-    body = [_timing_html(h), f"<h1>{escape(title)}</h1>", _p(INTRO_WITHHELD if h.withheld else INTRO, "intro"),
+    head = f'<p class="letterhead">{escape(letterhead.line())}</p>' if letterhead else ""
+    body = [head, _timing_html(h), f"<h1>{escape(title)}</h1>", _p(INTRO_WITHHELD if h.withheld else INTRO, "intro"),
             _warnings_html(h)]
     if not h.withheld:
         body += _programme_html(h)
@@ -459,16 +463,19 @@ def handout_html(intake: Mapping[str, Any], plan: PlanLike | None = None,
 
 
 def handout_pdf(intake: Mapping[str, Any], plan: PlanLike | None = None,
-                knowledge: Knowledge | None = None) -> bytes:
-    """The handout as an A4 PDF."""
+                knowledge: Knowledge | None = None, letterhead: Letterhead | None = None) -> bytes:
+    """The handout as an A4 PDF, headed by whom it is for and from when `letterhead` says."""
     from . import pdf as P
 
     h = build_handout(intake, plan, knowledge)
     title = TITLE_WITHHELD if h.withheld else TITLE
     doc = P.Document(f"{title} · {h.versions}")
-    doc.set_title(P.safe(title))
+    doc.set_title(doc.safe(title))
     doc.set_lang("en")
     doc.add_page()
+    if letterhead:
+        doc.para(letterhead.line(), 10, 5, "B", colour=P.MUTED)
+        doc.ln(2)
     _pdf_timing(doc, h)
     doc.ln(3)
     doc.para(title, 19, 9, "B", colour=P.DANGER if h.withheld else P.ACCENT)
@@ -487,9 +494,9 @@ def _pdf_bullets(d: Any, items: tuple[str, ...], size: float = 9, line_h: float 
 
     for t in items:
         d.set_x(d.l_margin)
-        d.para("\u2022", size, line_h, "B", width=4, colour=P.DANGER)
+        d.para("\u2022", size, line_h, "B", width=5, colour=P.DANGER)
         d.set_y(d.get_y() - line_h)
-        d.para(t, size, line_h, x=d.l_margin + 4)
+        d.para(t, size, line_h, x=d.l_margin + 5)
 
 
 def _pdf_timing(doc: Any, h: Handout) -> None:

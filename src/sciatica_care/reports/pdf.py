@@ -1,5 +1,11 @@
-"""What the PDFs share: an A4 fpdf2 document in the standard Helvetica font (no font files, no system libraries),
-text made safe for it, and the project's SVG figures drawn into it as vectors.
+"""What the PDFs share: an A4 fpdf2 document in a Unicode font, and the project's SVG figures drawn into it as
+vectors.
+
+The body font is DejaVu Sans (Latin, Greek, Cyrillic, Arabic letters …); a name in Chinese, Japanese or Korean
+characters is printed through Noto Sans CJK, loaded as a fallback only when a text needs it (it is large). Both are
+Debian packages (`fonts-dejavu-core`, `fonts-noto-cjk`, in `.ci/apt-packages` and the README's install command);
+nothing is downloaded at run time. On a machine without them the document falls back to the standard Helvetica
+font, with every character it lacks shown as '?' (never an error).
 
 fpdf2 is imported here, and this module is imported only by the functions that write a PDF.
 """
@@ -9,6 +15,8 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
 from typing import Literal
 
 from fpdf import FPDF
@@ -28,8 +36,59 @@ _CP1252 = str.maketrans({"≥": ">=", "≤": "<=", "→": "->", "←": "<-", "�
                          "\u2009": " "})
 
 
+# Where Debian puts the fonts (and Fedora-like layouts, for a developer's machine).
+FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"),
+             Path("/usr/share/fonts/dejavu-sans-fonts"), Path("/usr/share/fonts/opentype/noto"),
+             Path("/usr/share/fonts/google-noto-cjk"), Path("/usr/share/fonts/noto-cjk"))
+BODY_FONT = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf",
+             "BI": "DejaVuSans-BoldOblique.ttf"}
+# (file, face in the collection): face 2 of Noto's collections is the Simplified Chinese one.
+CJK_FONT = {"": ("NotoSansCJK-Regular.ttc", 2), "B": ("NotoSansCJK-Bold.ttc", 2)}
+
+
+def _find(name: str) -> Path | None:
+    return next((d / name for d in FONT_DIRS if (d / name).is_file()), None)
+
+
+@cache
+def body_font() -> dict[str, Path] | None:
+    """The body font's files by style, or None when the regular and bold faces are not installed."""
+    found = {style: _find(name) for style, name in BODY_FONT.items()}
+    if found[""] is None or found["B"] is None:
+        return None
+    return {style: path for style, path in found.items() if path is not None}
+
+
+@cache
+def cjk_font() -> dict[str, tuple[Path, int]]:
+    """The fallback font's (file, face) by style; empty when it is not installed."""
+    out: dict[str, tuple[Path, int]] = {}
+    for style, (name, face) in CJK_FONT.items():
+        path = _find(name)
+        if path is not None:
+            out[style] = (path, face)
+    return out
+
+
+@cache
+def _body_chars() -> frozenset[int]:
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+
+    files = body_font()
+    if files is None:
+        return frozenset()
+    with TTFont(files[""], lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+FONT = "sans" if body_font() else "helvetica"
+
+
 def safe(text: str) -> str:
-    """Text the standard PDF fonts can show (anything else becomes '?', never an error)."""
+    """Text the document's font can show: unchanged with the Unicode font; with the standard font anything it
+    lacks becomes '?' (never an error)."""
+    if FONT != "helvetica":
+        return text
     return text.translate(_CP1252).encode("cp1252", "replace").decode("cp1252")
 
 
@@ -38,17 +97,40 @@ class Document(FPDF):
 
     def __init__(self, footer_text: str, orientation: Literal["P", "L"] = "P") -> None:
         super().__init__(orientation=orientation, unit="mm", format="A4")
-        self.footer_text = safe(footer_text)
         self.core_fonts_encoding = "windows-1252"
+        self._fallback_loaded = False
+        files = body_font()
+        if files is not None:
+            for style, path in files.items():
+                self.add_font(FONT, style, str(path))
+        self.footer_text = self.safe(footer_text)
         self.set_margins(15, 14, 15)
         self.set_auto_page_break(True, margin=16)
-        self.set_font("helvetica", size=10)
+        self.set_font(FONT, size=10)
         self.set_text_color(*INK)
         self.alias_nb_pages()
 
+    def safe(self, text: str) -> str:
+        """`text` ready for this document: the fallback font is loaded the first time a character needs it."""
+        if FONT == "helvetica":
+            return safe(text)
+        if not self._fallback_loaded and any(ord(c) > 0x7F and ord(c) not in _body_chars() for c in text):
+            self._load_fallback()
+        return text
+
+    def _load_fallback(self) -> None:
+        self._fallback_loaded = True
+        faces = cjk_font()
+        if not faces:
+            return
+        for style in ("", "B", "I", "BI"):
+            path, face = faces.get(style.replace("I", ""), faces.get("", next(iter(faces.values()))))
+            self.add_font("fallback", style, str(path), collection_font_number=face)
+        self.set_fallback_fonts(["fallback"], exact_match=False)
+
     def footer(self) -> None:
         self.set_y(-11)
-        self.set_font("helvetica", size=7.5)
+        self.set_font(FONT, size=7.5)
         self.set_text_color(*MUTED)
         self.cell(0, 4, self.footer_text, align="L")
         self.set_x(self.l_margin)
@@ -68,25 +150,25 @@ class Document(FPDF):
             self.add_page()
 
     def text_height(self, width: float, text: str, size: float, line_h: float, style: str = "") -> float:
-        self.set_font("helvetica", style, size)
-        lines = self.multi_cell(width, line_h, safe(text), dry_run=True, output="LINES")
+        self.set_font(FONT, style, size)
+        lines = self.multi_cell(width, line_h, self.safe(text), dry_run=True, output="LINES")
         return len(lines) * line_h  # type: ignore[arg-type]
 
     def para(self, text: str, size: float = 10, line_h: float = 4.9, style: str = "", width: float = 0,
              colour: tuple[int, int, int] = INK, x: float | None = None) -> None:
-        self.set_font("helvetica", style, size)
+        self.set_font(FONT, style, size)
         self.set_text_color(*colour)
         if x is not None:
             self.set_x(x)
-        self.multi_cell(width, line_h, safe(text), new_x="LMARGIN" if x is None else "LEFT", new_y="NEXT")
+        self.multi_cell(width, line_h, self.safe(text), new_x="LMARGIN" if x is None else "LEFT", new_y="NEXT")
         self.set_text_color(*INK)
 
     def heading(self, text: str, size: float = 13, colour: tuple[int, int, int] = ACCENT, space: float = 3) -> None:
         self.keep(size * 0.5 + 48)  # a heading never ends a page: keep room for what follows
         self.ln(space)
-        self.set_font("helvetica", "B", size)
+        self.set_font(FONT, "B", size)
         self.set_text_color(*colour)
-        self.multi_cell(0, size * 0.5, safe(text), new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, size * 0.5, self.safe(text), new_x="LMARGIN", new_y="NEXT")
         self.set_draw_color(*RULE)
         self.line(self.l_margin, self.get_y() + 0.8, self.w - self.r_margin, self.get_y() + 0.8)
         self.ln(2.4)
@@ -104,6 +186,11 @@ class Document(FPDF):
         scratch = Document(self.footer_text, "L" if self.w > self.h else "P")
         scratch.set_margins(self.l_margin + inset, self.t_margin, self.r_margin + inset)
         scratch.set_auto_page_break(False)
+        if self._fallback_loaded:  # the same fonts, without loading them again
+            scratch.fonts.update(self.fonts)
+            scratch._fallback_font_ids = self._fallback_font_ids
+            scratch._fallback_font_exact_match = self._fallback_font_exact_match
+            scratch._fallback_loaded = True
         scratch.add_page()
         start = scratch.get_y()
         draw(scratch)

@@ -24,6 +24,8 @@ from ..engine.plan_model import (
     SelfCare,
 )
 from ..knowledge.model import Knowledge
+from .labels import headed
+from .labels import label as _name
 from .plan_words import (
     GROUP_ORDER,
     REGION_GROUP,
@@ -118,7 +120,7 @@ def summary(plan: Plan, knowledge: Knowledge | None = None) -> list[str]:
     if not plan.treatment_allowed:
         out += _why_withheld(plan)
         return _fit(out)
-    flags = ", ".join(t.red_flags) or "none"
+    flags = ", ".join(_name(f) for f in t.red_flags) or "none"
     out.append(_one(f"Triage: {level_word(t)}; red flags: {flags}"))
     held = _held_back(plan)
     if held:
@@ -148,11 +150,11 @@ def _why_withheld(plan: Plan) -> list[str]:
     for f in t.flags:
         timing = f" ({WHEN[f.see_within]})" if f.see_within and not slower(f.see_within, when) else ""
         why = f.reason if f.derived and f.reason else _first_sentence(f.advice)
-        out += _wrap(f"- {f.id}{timing}: {only_as_soon(why, when) or f.group or 'red flag'}", 2, 4)[:3]
+        out += _wrap(f"- {_name(f.id)}{timing}: {only_as_soon(why, when) or f.group or 'red flag'}", 2, 4)[:3]
     for e in t.escalations:
         timing = f" ({WHEN[e.see_within]})" if e.see_within and not slower(e.see_within, when) else ""
         why = only_as_soon(e.reason or _first_sentence(e.advice or ""), when) or "a finding that raised the triage"
-        out += _wrap(f"- {e.id}{timing}: {why}", 2, 4)[:3]
+        out += _wrap(f"- {_name(e.id)}{timing}: {why}", 2, 4)[:3]
     if len(out) == 1:
         why = plan.acupuncture.reasons[0] if plan.acupuncture.reasons else t.advice
         out += _wrap(only_as_soon(why, when), 2)[:4]
@@ -175,7 +177,7 @@ def _held_back(plan: Plan) -> list[str]:
         by_rule.setdefault(e.rule, []).append(f"{e.code} {e.side or 'both'}")
         reason_of.setdefault(e.rule, e.reason)
     for rule, codes in by_rule.items():
-        out.append(_one(f"x {', '.join(codes)} — {rule}: {reason_of[rule]}"))
+        out.append(_one(f"x {', '.join(codes)} — {_name(rule)}: {reason_of[rule]}"))
     out += [_one(f"- {r}") for r in plan.acupuncture.reasons]
     out += [_one(f"- Hold off {h.name}: {h.reason}") for h in plan.self_care.exercises_to_hold_off]
     return out
@@ -223,7 +225,7 @@ def _summary_rest(plan: Plan) -> list[str]:
     lo, hi = s.course_sessions
     out.append(_one(f"REVIEW: after {s.review_after_sessions} sessions · {s.sessions_per_week} a week, "
                     f"course of {lo}–{hi}", 0))
-    ids = [w.id for w in plan.warnings]
+    ids = [_name(w.id) for w in plan.warnings]
     if ids:
         out += _wrap("WARNINGS (in full below): " + ", ".join(ids), 0, 2)[:2]
     signs = sum(len(w.signs) for w in plan.warnings)
@@ -247,7 +249,7 @@ def _warnings(plan: Plan) -> list[str]:
         text = only_as_soon(w.text, when)
         if not text:
             continue
-        out += _wrap(f"! [{w.id}] {text}", 2, 4)
+        out += _wrap("! " + headed(_name(w.id), text), 2, 4)
         for sign in w.signs:
             if not slower(sign.see_within, when):
                 out += _wrap(f"- {sign.text} → {WHEN[sign.see_within]}: {sign.contact}", 6, 8)
@@ -257,7 +259,7 @@ def _warnings(plan: Plan) -> list[str]:
 def _triage(plan: Plan) -> list[str]:
     t = plan.triage
     when = see_within(t)
-    flags = ", ".join(t.red_flags) or "none"
+    flags = ", ".join(_name(f) for f in t.red_flags) or "none"
     out = ["", f"TRIAGE: {level_word(t)} — red flags: {flags}"]
     if t.timing:
         out += _wrap("Timing: " + t.timing, 2, 4)
@@ -266,11 +268,11 @@ def _triage(plan: Plan) -> list[str]:
     out += _wrap(t.advice, 2)
     for f in t.flags:
         how = f" (derived: {only_as_soon(f.reason, when)})" if f.derived and f.reason else ""
-        out += _wrap(f"- {f.id}{when_words(f.see_within, when)}{how}", 2, 4)
+        out += _wrap(f"- {_name(f.id)}{when_words(f.see_within, when)}{how}", 2, 4)
         if f.advice:
             out += _wrap(only_as_soon(f.advice, when), 4)
     for e in t.escalations:
-        out += _wrap(f"- {e.id}{when_words(e.see_within, when)}: {only_as_soon(e.reason, when)}", 2, 4)
+        out += _wrap(f"- {_name(e.id)}{when_words(e.see_within, when)}: {only_as_soon(e.reason, when)}", 2, 4)
         if e.advice:
             out += _wrap(only_as_soon(e.advice, when), 4)
         if e.contact and e.contact != t.contact and not slower(e.see_within, when):
@@ -281,7 +283,7 @@ def _triage(plan: Plan) -> list[str]:
 def _assessment(a: Assessment, plan: Plan) -> list[str]:
     roots = ", ".join(a.nerve_roots) or "no single root"
     channels = ", ".join(a.channels) or "none"
-    patterns = ", ".join(a.tcm_patterns) or "no TCM signs recorded"
+    patterns = ", ".join(_name(x) for x in a.tcm_patterns) or "no TCM signs recorded"
     out = ["", "ASSESSMENT", f"  Phase: {a.phase}   Nerve roots: {roots}   Channels: {channels}",
            f"  TCM pattern: {patterns}", "  Likely causes, ranked by weight:"]
     out += _wrap(weights_note(plan), 4)
@@ -313,7 +315,7 @@ def _acupuncture(acu: Acupuncture) -> list[str]:
         out.append("  Excluded by safety rules")
         for e in acu.excluded:
             where = f" ({e.side})" if e.side else ""
-            out += _wrap(f"x {e.code}{where} — {e.rule}: {e.reason}", 4)
+            out += _wrap(f"x {e.code}{where} — {_name(e.rule)}: {e.reason}", 4)
     return out
 
 
@@ -354,7 +356,7 @@ def _home(care: SelfCare) -> list[str]:
     for e in care.exercise_details:
         out += _wrap(f"- {e.name} — {e.dosage}", 2, 4)
         if e.adapted:
-            out += _wrap(f"Adapted ({e.adapted.rule}): {e.adapted.reason}", 4)
+            out += _wrap(f"Adapted ({_name(e.adapted.rule)}): {e.adapted.reason}", 4)
     for held in care.exercises_to_hold_off:
         out += _wrap(f"- hold off {held.name}: {held.reason}", 2, 4)
     for a in care.acupressure:
@@ -362,7 +364,7 @@ def _home(care: SelfCare) -> list[str]:
         t_lo, t_hi = a.times_per_day
         out += _wrap(f"- Press {a.code} ({a.side or 'both'}) {lo}–{hi} min, {t_lo}–{t_hi}× a day: {a.how}", 2, 4)
         if a.adapted:
-            out += _wrap(f"Adapted ({a.adapted.rule}): {a.adapted.reason}", 4)
+            out += _wrap(f"Adapted ({_name(a.adapted.rule)}): {a.adapted.reason}", 4)
     for g in care.ergonomic_details:
         out += _wrap(f"- {g.name}: {g.advice}", 2)
     return out

@@ -13,6 +13,8 @@ from typing import Any
 from ..engine.plan_model import Plan, PlanLike, PlanUnreadable, plan_from
 from ..knowledge.model import Knowledge
 from .body.figure import chart_svg
+from .labels import headed, label
+from .letterhead import Letterhead
 from .plan_words import (
     WHEN,
     cause_line,
@@ -32,7 +34,7 @@ SIZES = (7.6, 7.2, 6.8, 6.4, 6.0, 5.5)
 FIG_W = 168.0
 
 
-def _lines(plan: Plan) -> list[tuple[str, str]]:
+def _lines(plan: Plan, k: Knowledge | None = None) -> list[tuple[str, str]]:
     """(style, text) lines: "h" heading, "w" warning, "" plain. The referral timing and contact come first."""
     t = plan.triage
     when = see_within(t)
@@ -41,24 +43,25 @@ def _lines(plan: Plan) -> list[tuple[str, str]]:
         out.append(("w" if when != "none" else "", t.timing))
     if t.contact:
         out.append(("", "Contact: " + t.contact))
-    out.append(("", f"Triage: {level_word(t)}; red flags: " + (", ".join(t.red_flags) or "none")))
+    out.append(("", f"Triage: {level_word(t)}; red flags: " + (", ".join(label(f, k) for f in t.red_flags) or "none")))
     for f in t.flags:
         why = only_as_soon(f.reason or f.advice.partition(". ")[0], when)
-        out.append(("", f"{f.id}{when_words(f.see_within, when)}: {why}"))
+        out.append(("", f"{label(f.id, k)}{when_words(f.see_within, when)}: {why}"))
     for e in t.escalations:
-        out.append(("", f"{e.id}{when_words(e.see_within, when)}: {only_as_soon(e.reason, when)}"))
+        out.append(("", f"{label(e.id, k)}{when_words(e.see_within, when)}: {only_as_soon(e.reason, when)}"))
     warnings = [(w, only_as_soon(w.text, when)) for w in plan.warnings if w.text != t.advice]
     if any(text for _, text in warnings):
         out.append(("h", "Warnings"))
         for w, text in warnings:
             if text:
-                out.append(("w", f"[{w.id}] {text}"))
+                out.append(("w", headed(label(w.id, k), text)))
             signs = [s for s in w.signs if not slower(s.see_within, when)]
             out += [("", f"- {s.text}: {WHEN[s.see_within]}, {s.contact}") for s in signs]
     a = plan.assessment
     out.append(("h", "Assessment"))
+    patterns = ", ".join(label(x, k) for x in a.tcm_patterns) or "none recorded"
     out.append(("", f"Phase {a.phase}; roots {', '.join(a.nerve_roots) or 'no single root'}; channels "
-                    f"{', '.join(a.channels) or 'none'}; TCM {', '.join(a.tcm_patterns) or 'none recorded'}"))
+                    f"{', '.join(a.channels) or 'none'}; TCM {patterns}"))
     causes = "; ".join(cause_line(c, i) for i, c in enumerate(a.causes[:3], 1))
     out.append(("", f"Causes, ranked by weight: {causes}. {weights_note(plan)}"))
     g = plan.guideline
@@ -85,7 +88,7 @@ def _lines(plan: Plan) -> list[tuple[str, str]]:
     out += [("", r) for r in acu.reasons]
     if acu.excluded:
         out.append(("h", "Excluded"))
-        out += [("", f"{e.code} {e.side or 'both'} — {e.rule}: {e.reason}") for e in acu.excluded]
+        out += [("", f"{e.code} {e.side or 'both'} — {label(e.rule, k)}: {e.reason}") for e in acu.excluded]
     ea = plan.electroacupuncture
     out.append(("h", "Electroacupuncture"))
     if ea.allowed and ea.pairs:
@@ -124,13 +127,18 @@ def _draw(lines: list[tuple[str, str]], size: float, width: float, x: float) -> 
             if style == "h":
                 d.ln(size * 0.18)
                 d.para(text, size + 1.2, (size + 1.2) * 0.42, "B", width=width, colour=ACCENT, x=x)
+            elif style == "p":  # the letterhead: who the print is for and from
+                d.para(text, size + 0.6, (size + 0.6) * 0.42, "B", width=width, colour=(43, 43, 43), x=x)
+                d.ln(size * 0.18)
             else:
                 d.para(text, size, size * 0.42, width=width, colour=DANGER if style == "w" else (43, 43, 43), x=x)
     return draw
 
 
-def practitioner_pdf(plan: PlanLike, knowledge: Knowledge | None = None) -> bytes:
-    """The plan on one landscape A4 page: the chart and the plan in brief.
+def practitioner_pdf(plan: PlanLike, knowledge: Knowledge | None = None,
+                     letterhead: Letterhead | None = None) -> bytes:
+    """The plan on one landscape A4 page: the chart and the plan in brief, headed by whom it is for and from when
+    `letterhead` says.
 
     `plan` may be the typed plan or its stored JSON; one that does not decode prints as not for treatment."""
     from ..knowledge.load import load_knowledge
@@ -139,23 +147,25 @@ def practitioner_pdf(plan: PlanLike, knowledge: Knowledge | None = None) -> byte
     try:
         typed = plan_from(plan)
     except PlanUnreadable as exc:
-        return _unreadable_pdf(str(exc))
-    return _plan_pdf(typed, k)
+        return _unreadable_pdf(str(exc), letterhead)
+    return _plan_pdf(typed, k, letterhead)
 
 
-def _unreadable_pdf(why: str) -> bytes:
+def _unreadable_pdf(why: str, letterhead: Letterhead | None = None) -> bytes:
     from . import pdf as P
 
     doc = P.Document("Sciatica Care · treatment plan · unreadable", orientation="L")
     doc.set_title("Treatment plan — NOT FOR TREATMENT")
     doc.set_lang("en")
     doc.add_page()
+    if letterhead:
+        doc.para(letterhead.line(), 10, 5, "B", colour=P.MUTED)
     doc.para("NOT FOR TREATMENT: this plan cannot be read", 16, 8, "B", colour=P.DANGER)
     doc.para(UNREADABLE + " " + why, 10, 5)
     return bytes(doc.output())
 
 
-def _plan_pdf(plan: Plan, k: Knowledge) -> bytes:
+def _plan_pdf(plan: Plan, k: Knowledge, letterhead: Letterhead | None = None) -> bytes:
     from . import pdf as P
 
     doc = P.Document(f"Sciatica Care · treatment plan · engine {plan.engine_version or '?'} · knowledge "
@@ -171,7 +181,9 @@ def _plan_pdf(plan: Plan, k: Knowledge) -> bytes:
     doc.svg(svg, doc.l_margin, 10, fig_w)
     x = doc.l_margin + fig_w + 6
     width = doc.w - doc.r_margin - x
-    lines = _lines(plan)
+    lines = _lines(plan, k)
+    if letterhead:
+        lines.insert(0, ("p", letterhead.line()))
     room = doc.h - 16 - 10
     chosen = SIZES[-1]
     for size in SIZES:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import msgspec
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from sciatica_care.clinic import vocab
@@ -103,3 +105,23 @@ def get_item(mapping: Any, key: Any) -> Any:
         return mapping.get(key, "")
     except AttributeError:
         return ""
+
+
+@register.filter
+def day(value: Any) -> str:
+    """A date in the house format, "4 Dec 2026" (a date-time shows its local date)."""
+    from sciatica_care.reports.letterhead import format_date
+
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return format_date(value) if isinstance(value, dt.date) else ""
+
+
+@register.filter
+def moment(value: Any) -> str:
+    """A date-time in the house format with the local time, "4 Dec 2026, 14:05"."""
+    from sciatica_care.reports.letterhead import format_datetime
+
+    if not isinstance(value, dt.datetime):
+        return day(value)
+    return format_datetime(timezone.localtime(value) if timezone.is_aware(value) else value)

@@ -15,27 +15,38 @@ from collections.abc import Callable
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from sciatica_care.clinic import access, audit, figures
 from sciatica_care.clinic.models import PlanRevision
+from sciatica_care.reports.letterhead import Letterhead
 
 _STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 
 
 def _revision(request: HttpRequest, pk: int) -> PlanRevision:
-    qs = access.scoped(request.user, PlanRevision).select_related("episode__patient", "intake")
+    qs = access.scoped(request.user, PlanRevision).select_related("episode__patient", "episode__clinic", "intake")
     return access.get_for(request.user, PlanRevision, pk, queryset=qs)
 
 
-def _serve(request: HttpRequest, pk: int, what: str, make: Callable[[PlanRevision], bytes | str]) -> HttpResponse:
+def letterhead(request: HttpRequest, revision: PlanRevision) -> Letterhead:
+    """Whom the print is for and from: the patient, the clinic, the practitioner downloading it, today."""
+    patient, user = revision.episode.patient, request.user
+    who = (user.get_full_name() or user.get_username()) if user.is_authenticated else None
+    return Letterhead(patient=f"{patient.first_name} {patient.last_name}".strip(),
+                      clinic=revision.episode.clinic.name, practitioner=who, date=timezone.localdate())
+
+
+def _serve(request: HttpRequest, pk: int, what: str,
+           make: Callable[[PlanRevision, Letterhead], bytes | str]) -> HttpResponse:
     from sciatica_care.reports.handout import UnsafeHandout
 
     revision = _revision(request, pk)
     patient_id = revision.episode.patient_id
     try:
-        body = make(revision)
+        body = make(revision, letterhead(request, revision))
     except UnsafeHandout as exc:
         audit.record(request.user, "refused", revision, patient_id=patient_id, purpose=what, reason=str(exc))
         return render(request, "clinic/handout_refused.html", {

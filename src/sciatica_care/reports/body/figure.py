@@ -24,6 +24,7 @@ from typing import Any
 from ...engine.plan_model import ExcludedPoint, Plan, PlanLike, PlannedPoint, plan_from
 from ...knowledge.model import Knowledge, Point
 from ...knowledge.model import View as ViewName
+from ..labels import label as id_label
 from ..plan_words import HEADLINE, pregnancy_possible, see_within
 from ..svg import FONT, document, el, num, text, title
 from .geometry import Box, Node, Vec, path_d
@@ -67,7 +68,8 @@ class Mark:
     code: str
     placed: Placed
     role: str | None = None
-    excluded_by: str | None = None
+    excluded_by: str | None = None  # the rule's id (a data attribute for tools)
+    excluded_name: str | None = None  # the rule's name (what a person reads)
     tooltip: str = ""
     aria: str = ""
     label: str | None = None
@@ -265,7 +267,8 @@ def _labels(panel: Panel, marks: Sequence[tuple[Mark, Vec]], top: float, bottom:
                 x0 = x - w if column == "left" else x
                 texts.append(el("line", x1=x0 - 1, y1=base - 3.4, x2=x0 + w + 1, y2=base - 3.4, stroke=EXCLUDED,
                                 stroke_width=1.2))
-                texts.append(text(x, base + LINE_H - 1, m.excluded_by, 8.0, fill=EXCLUDED, text_anchor=anchor))
+                texts.append(text(x, base + LINE_H - 1, m.excluded_name or m.excluded_by, 8.0, fill=EXCLUDED,
+                                  text_anchor=anchor))
     return leaders, texts
 
 
@@ -459,7 +462,7 @@ def chart_marks(doc: PlanLike, knowledge: Knowledge) -> tuple[list[Mark], list[s
         if p is None:
             not_drawn.append(f"{item.code} ({item.side}): not in the knowledge base")
             continue
-        why = [f"Why: {item.reason} [{item.rule}]"] if item.reason else []
+        why = [f"Why: {item.reason} [{id_label(item.rule, knowledge)}]"] if item.reason else []
         try:
             for placed in placements(p, item.side or "both"):
                 marks.append(Mark(p.code, placed, role=item.role,
@@ -472,11 +475,12 @@ def chart_marks(doc: PlanLike, knowledge: Knowledge) -> tuple[list[Mark], list[s
         p = points.get(gone.code)
         if p is None or p.placement is None:
             continue
-        extra = [f"EXCLUDED by {gone.rule}: {gone.reason}"]
+        rule = id_label(gone.rule, knowledge)
+        extra = [f"EXCLUDED by {rule}: {gone.reason}"]
         for placed in placements(p, gone.side or "both"):
-            marks.append(Mark(p.code, placed, excluded_by=gone.rule, tooltip=_tooltip(p, placed.side, None, extra,
-                                                                                 pregnancy=pregnancy),
-                              aria=f"{p.code}, {p.pinyin}, {placed.side} side, excluded by rule {gone.rule}"))
+            marks.append(Mark(p.code, placed, excluded_by=gone.rule, excluded_name=rule,
+                              tooltip=_tooltip(p, placed.side, None, extra, pregnancy=pregnancy),
+                              aria=f"{p.code}, {p.pinyin}, {placed.side} side, excluded by {rule}"))
     return marks, not_drawn
 
 
@@ -547,7 +551,7 @@ def _legend(plan: Plan, marks: Sequence[Mark], not_drawn: Sequence[str], pairs: 
         by_rule.setdefault(item.rule, []).append(item)
     for rule, items in by_rule.items():
         codes = ", ".join(f"{i.code} ({i.side or 'both'})" for i in items)
-        lines.append(f"Excluded by {rule}: {codes}. {items[0].reason}")
+        lines.append(f"Excluded by {id_label(rule)}: {codes}. {items[0].reason}")
     lines += [f"Not drawn: {n}." for n in not_drawn]
     lines.append("Hover over or focus a point for its location, depth and cautions.")
     yy = y + 18
@@ -593,7 +597,8 @@ def chart_svg(doc: PlanLike, knowledge: Knowledge, uid: str = "chart") -> str:
     banner: list[str] = []
     if withheld:
         t = plan.triage
-        why = ", ".join([*t.red_flags, *(e.id for e in t.escalations)])
+        found = [*t.red_flags, *(e.id for e in t.escalations)]
+        why = ", ".join(dict.fromkeys(id_label(i, knowledge).lower() for i in found))
         msg = f"Treatment withheld ({why or t.level}): no points are planned."
         banner = [HEADLINE[see_within(t)], *textwrap.wrap(msg, int((narrow - 48) / (11 * 0.55)))]
     header_h = 58.0 + (len(banner) * 15 + 14 if banner else 0)
