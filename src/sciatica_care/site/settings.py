@@ -76,7 +76,8 @@ def _database() -> dict[str, object]:
 
         db = dict(dj_database_url.parse(CONFIG.database_url, conn_max_age=60, conn_health_checks=True))
         if db["ENGINE"] == "django.db.backends.postgresql":
-            db.setdefault("TEST", {"NAME": "test_sciatica_care"})
+            # named after the database, so runs against different databases on one server never collide
+            db.setdefault("TEST", {"NAME": f"test_{db['NAME'] or 'sciatica_care'}"})
         return db
     CONFIG.data_dir.mkdir(parents=True, exist_ok=True)
     # Durability: a write is acknowledged (the view returns) only after its transaction has committed, and
