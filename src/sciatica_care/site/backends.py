@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
@@ -20,3 +21,15 @@ class ClinicModelBackend(ModelBackend):
         except model.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
+
+
+class ThrottleBackend(AxesStandaloneBackend):
+    """django-axes's refusal of a locked username-and-address pair, for every sign-in that comes with a request
+    (every login page). A call without a request (a command, a test client's `login`) has no address to throttle
+    and passes on to the password check."""
+
+    def authenticate(self, request: Any, username: str | None = None, password: str | None = None,
+                     **kwargs: Any) -> Any:
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)
