@@ -97,7 +97,7 @@ def _audit_failure(sender: Any, credentials: dict[str, Any], request: HttpReques
                    **kwargs: Any) -> None:
     if request is None:
         return
-    audit.record(None, "login_throttled" if getattr(request, "axes_locked_out", False) else "login_failed",
+    audit.record(None, "login_throttled" if getattr(request, "sign_in_refused_locked", False) else "login_failed",
                  username=normalise_username(credentials.get("username")), address=client_address(request),
                  path=request.path[:200])
 
@@ -110,6 +110,8 @@ def _audit_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: 
 
 def _audit_lock(sender: Any, request: HttpRequest | None = None, username: str = "", ip_address: str = "",
                 **kwargs: Any) -> None:
+    if getattr(request, "sign_in_refused_locked", False):
+        return  # axes repeats the signal at each refused try: the lock is audited when it starts
     audit.record(None, "login_locked", username=normalise_username(username), address=ip_address or "",
                  cooloff_seconds=int(settings.AXES_COOLOFF_TIME.total_seconds()))
 

@@ -11,6 +11,7 @@ from typing import Any
 from axes.backends import AxesStandaloneBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
 
 
 class ClinicModelBackend(ModelBackend):
@@ -32,4 +33,8 @@ class ThrottleBackend(AxesStandaloneBackend):
                      **kwargs: Any) -> Any:
         if request is None:
             return None
-        return super().authenticate(request, username, password, **kwargs)
+        try:
+            return super().authenticate(request, username, password, **kwargs)
+        except PermissionDenied:
+            request.sign_in_refused_locked = True  # already locked: audited as throttled, not as a new lock
+            raise

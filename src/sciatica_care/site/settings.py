@@ -49,9 +49,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): password and second factor both given
+    "django.contrib.messages.middleware.MessageMiddleware",
     "sciatica_care.clinic.idle.IdleLogoffMiddleware",  # ends a session left idle longer than the clinic allows
     "sciatica_care.clinic.second_factor.SecondFactorMiddleware",  # no page before the second factor, where required
-    "django.contrib.messages.middleware.MessageMiddleware",
     "sciatica_care.clinic.kiosk.KioskLockMiddleware",  # a tablet handed to a patient reaches its questionnaire only
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
