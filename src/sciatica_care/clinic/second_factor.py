@@ -108,8 +108,9 @@ class SecondFactorMiddleware:
         user: Any = getattr(request, "user", None)
         if not getattr(settings, "SCIATICA_CARE_SECOND_FACTOR", True):  # off only in tests that are not about it
             return self.get_response(request)
-        if (user is not None and user.is_authenticated and not user.is_verified()
-                and not request.path.startswith(self._open_prefixes()) and required(user)):
+        pending = user is not None and user.is_authenticated and not user.is_verified() and required(user)
+        request.second_factor_pending = pending  # type: ignore[attr-defined]  # the header then shows no menu
+        if pending and not request.path.startswith(self._open_prefixes()):
             target = "clinic:second_factor_verify" if has_device(user) else "clinic:second_factor_enrol"
             return redirect(f"{reverse(target)}?next={request.get_full_path()}")
         return self.get_response(request)
