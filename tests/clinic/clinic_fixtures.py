@@ -73,12 +73,21 @@ def fast_hasher(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def second_factor_off(request: Any, settings: Any) -> None:
+    """Tests that are not about signing in use `force_login` for clinic admins; the second-factor step (always on
+    in a deployment) is tested in test_clinic_authn*.py, which keep it on (marker `second_factor`)."""
+    if request.node.get_closest_marker("second_factor") is None:
+        settings.SCIATICA_CARE_SECOND_FACTOR = False
+
+
+@pytest.fixture(autouse=True)
 def clear_cache() -> None:
     from django.conf import settings
     from django.core.cache import caches
 
-    for alias in settings.CACHES:
-        caches[alias].clear()
+    for alias in settings.CACHES:  # the database cache is emptied with the test's transaction
+        if "DatabaseCache" not in settings.CACHES[alias]["BACKEND"]:
+            caches[alias].clear()
 
 
 @pytest.fixture

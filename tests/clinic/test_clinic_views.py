@@ -213,9 +213,10 @@ def test_login_is_throttled_after_repeated_failures(world: dict[str, Any], clien
     for _ in range(5):
         client.post(url, {"username": "prac_a", "password": "wrong"})
     r = client.post(url, {"username": "prac_a", "password": PASSWORD})
-    assert r.status_code == 200
+    assert r.status_code == 429
     assert "Too many failed attempts" in r.content.decode()
     assert AuditEvent.objects.filter(action="login_throttled").exists()
+    assert AuditEvent.objects.filter(action="login_locked").exists()
 
 
 def test_login_with_argon2(world: dict[str, Any], client: Any, settings: Any) -> None:

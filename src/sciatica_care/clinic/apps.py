@@ -16,6 +16,10 @@ class ClinicConfig(AppConfig):
 
         post_save.connect(_episode_saved, sender=Episode, dispatch_uid="episode_outcome_row")
 
+        from sciatica_care.clinic import signin
+
+        signin.connect()
+
 
 def _episode_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
     """Every episode has its dashboard row from the start (`episode_outcomes`), whoever creates it."""

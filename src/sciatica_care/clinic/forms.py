@@ -126,10 +126,20 @@ class ClinicSettingsForm(forms.ModelForm):
                          "baseline and discharge.",
         })
 
+    idle_minutes = forms.IntegerField(
+        label="Log out after … minutes without activity", min_value=1, max_value=480, required=False,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 480, "step": 1}),
+        error_messages={"invalid": "Idle logoff: give a whole number of minutes from 1 to 480.",
+                        "min_value": "Idle logoff: at least 1 minute.",
+                        "max_value": "Idle logoff: at most 480 minutes (8 hours, the longest any sign-in lasts)."})
+
     class Meta:
         model = Clinic
-        fields = ["name", "disability_instrument", "questionnaire_every_n_visits", "payer_rule_warning"]
+        fields = ["name", "disability_instrument", "questionnaire_every_n_visits", "payer_rule_warning",
+                  "require_second_factor", "idle_minutes"]
         labels = {
+            "require_second_factor": "Everyone signs in with a second factor",
+            "idle_minutes": "Log out after … minutes without activity",
             "name": "Clinic name",
             "disability_instrument": "Disability questionnaire",
             "payer_rule_warning": "Warn before a session US Medicare would not cover",
@@ -142,6 +152,11 @@ class ClinicSettingsForm(forms.ModelForm):
         for name, field in self.fields.items():  # each setting's explanation is read with it (settings page)
             if name != "version":
                 field.widget.attrs["aria-describedby"] = f"explain-{name}"
+
+    def clean_idle_minutes(self) -> int:
+        """Left empty (a form from before the setting existed): the clinic's current value."""
+        value = self.cleaned_data.get("idle_minutes")
+        return int(value) if value is not None else int(self.instance.idle_minutes)
 
     def clean_name(self) -> str:
         name = str(self.cleaned_data.get("name", "")).strip()

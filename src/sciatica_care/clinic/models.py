@@ -42,6 +42,10 @@ class Clinic(models.Model):
     questionnaire_every_n_visits = models.PositiveSmallIntegerField(
         default=4, validators=[MinValueValidator(1), MaxValueValidator(12)])
     payer_rule_warning = models.BooleanField(default=False)
+    # Sign-in (issue 11): a second factor for everyone (clinic admins always need one), and idle logoff.
+    require_second_factor = models.BooleanField(default=False)
+    idle_minutes = models.PositiveSmallIntegerField(default=15, validators=[MinValueValidator(1),
+                                                                            MaxValueValidator(480)])
     # Edited on the clinic's settings page and in the Django admin: optimistic concurrency (`records.py`).
     version = models.PositiveIntegerField(default=1)
 

@@ -78,7 +78,8 @@ def update_versioned(actor: Staff, obj: Any, expected_version: int, changes: dic
     return obj
 
 
-CLINIC_SETTINGS_FIELDS = ("name", "disability_instrument", "questionnaire_every_n_visits", "payer_rule_warning")
+CLINIC_SETTINGS_FIELDS = ("name", "disability_instrument", "questionnaire_every_n_visits", "payer_rule_warning",
+                          "require_second_factor", "idle_minutes")
 
 
 def update_clinic_settings(actor: Staff, clinic: Clinic, expected_version: int, values: dict[str, Any]) -> Clinic:

@@ -1,6 +1,6 @@
-"""Throttling guesses, in the default cache (settings.CACHES), counted per key for a fixed window.
-
-Login: after LOGIN_FAILURE_LIMIT failures for one username or one address, refuse for LOGIN_LOCKOUT_SECONDS.
+"""Throttling guesses of questionnaire links, in the default cache (settings.CACHES: the database, or Redis with
+CACHE_URL — shared by every server process), counted per key for a fixed window. (Login throttling is
+django-axes: see signin.py.)
 
 Questionnaire links (`/q/<token>/`, no account): after QUESTIONNAIRE_LINK_FAILURE_LIMIT lookups of an unknown token
 from one address, refuse every link from that address for QUESTIONNAIRE_LINK_LOCKOUT_SECONDS, valid ones included
@@ -8,6 +8,9 @@ from one address, refuse every link from that address for QUESTIONNAIRE_LINK_LOC
 """
 
 from __future__ import annotations
+
+import math
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -17,30 +20,20 @@ QUESTIONNAIRE_LINK_LOCKOUT_SECONDS = 15 * 60
 
 
 def _count(key: str, seconds: int) -> int:
-    """Add one failure under `key`; the window starts at the first failure. Returns the count."""
-    cache.add(key, 0, seconds)
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, seconds)
-        return 1
+    """Add one failure under `key`; the window starts at the first failure and keeps its end (the shared cache's
+    `incr` would restart the expiry). Returns the count."""
+    now = time.time()
+    count, ends = _read(key, now)
+    count, ends = (count + 1, ends) if count else (1, now + seconds)
+    cache.set(key, (count, ends), max(1, math.ceil(ends - now)))
+    return count
 
 
-def _keys(username: str, address: str) -> list[str]:
-    return [f"login-fail:user:{username.lower()}", f"login-fail:addr:{address}"]
-
-
-def locked(username: str, address: str) -> bool:
-    return any((cache.get(k) or 0) >= settings.LOGIN_FAILURE_LIMIT for k in _keys(username, address))
-
-
-def failed(username: str, address: str) -> None:
-    for key in _keys(username, address):
-        _count(key, settings.LOGIN_LOCKOUT_SECONDS)
-
-
-def succeeded(username: str, address: str) -> None:
-    cache.delete(_keys(username, address)[0])
+def _read(key: str, now: float) -> tuple[int, float]:
+    value = cache.get(key)
+    if isinstance(value, list | tuple) and len(value) == 2 and float(value[1]) > now:
+        return int(value[0]), float(value[1])
+    return 0, 0.0
 
 
 def _link_key(address: str) -> str:
@@ -57,7 +50,7 @@ def link_lockout_seconds() -> int:
 
 def link_locked(address: str) -> bool:
     """Whether questionnaire links from `address` are refused for now."""
-    return (cache.get(_link_key(address)) or 0) >= link_limit()
+    return _read(_link_key(address), time.time())[0] >= link_limit()
 
 
 def link_failed(address: str) -> bool:

@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 from sciatica_care.clinic import kiosk
 from sciatica_care.clinic.submission import submit_once
 from sciatica_care.clinic.views import (
+    account,
     audit_log,
     auth,
     dashboard,
@@ -62,4 +63,15 @@ urlpatterns = [
     path("invite/<uidb64>/<token>/", staff.InviteAcceptView.as_view(), name="invite_accept"),
     path("audit/", audit_log.audit_log, name="audit_log"),
     path("audit/export.csv", audit_log.audit_export, name="audit_export"),
+    # Sign-in (issue 11): second factor, password change and reset, one's own account.
+    path("account/", account.account, name="account"),
+    path("account/second-factor/", account.enrol, name="second_factor_enrol"),
+    path("account/verify/", account.verify, name="second_factor_verify"),
+    path("account/password/", account.PasswordChangeView.as_view(), name="password_change"),
+    path("password-reset/", account.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", account.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password-reset/<uidb64>/<token>/", account.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("password-reset/done/", account.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("staff/<int:pk>/second-factor/reset/", account.reset_colleague, name="staff_second_factor_reset"),
 ]

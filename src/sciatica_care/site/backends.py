@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
 
 
 class ClinicModelBackend(ModelBackend):
@@ -20,3 +22,19 @@ class ClinicModelBackend(ModelBackend):
         except model.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
+
+
+class ThrottleBackend(AxesStandaloneBackend):
+    """django-axes's refusal of a locked username-and-address pair, for every sign-in that comes with a request
+    (every login page). A call without a request (a command, a test client's `login`) has no address to throttle
+    and passes on to the password check."""
+
+    def authenticate(self, request: Any, username: str | None = None, password: str | None = None,
+                     **kwargs: Any) -> Any:
+        if request is None:
+            return None
+        try:
+            return super().authenticate(request, username, password, **kwargs)
+        except PermissionDenied:
+            request.sign_in_refused_locked = True  # already locked: audited as throttled, not as a new lock
+            raise

@@ -47,6 +47,10 @@ class Config:
     email_user: str = ""
     email_password: str = ""
     admin_path: str | None = None  # where Django's admin is served (superuser only); None: not served at all
+    # Shared cache and login throttles in Redis (redis://…); None: in the database, which every process shares.
+    cache_url: str | None = None
+    # Addresses of the reverse proxies whose X-Forwarded-For is believed (addresses or networks); none by default.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def development(self) -> bool:
@@ -76,6 +80,21 @@ def check_admin_path(value: str) -> tuple[str | None, str | None]:
     if len(set(path.lower())) < ADMIN_PATH_MIN_DISTINCT or any(w in path.lower() for w in _GUESSABLE_WORDS):
         return None, f"SCIATICA_CARE_ADMIN_PATH is guessable (a word or a repeated pattern): {hint}"
     return path, None
+
+
+def check_trusted_proxies(value: str) -> tuple[tuple[str, ...], str | None]:
+    """The configured trusted proxies (comma-separated addresses or networks), or a problem naming the bad one."""
+    import ipaddress
+
+    out: list[str] = []
+    for item in (v.strip() for v in value.split(",")):
+        if not item:
+            continue
+        try:
+            out.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            return (), f"SCIATICA_CARE_TRUSTED_PROXIES: {item!r} is not an address or a network"
+    return tuple(out), None
 
 
 def load(environ: Mapping[str, str] | None = None) -> Config:
@@ -131,6 +150,13 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
     if problem:
         problems.append(problem)
 
+    cache_url = environ.get("CACHE_URL", "").strip() or None
+    if cache_url and not cache_url.startswith(("redis://", "rediss://", "unix://")):
+        problems.append("CACHE_URL: only redis://… (or rediss://…) is supported")
+    trusted_proxies, problem = check_trusted_proxies(environ.get("SCIATICA_CARE_TRUSTED_PROXIES", ""))
+    if problem:
+        problems.append(problem)
+
     email_host = environ.get("SCIATICA_CARE_SMTP_HOST", "").strip()
     email_port = 587
     try:
@@ -142,7 +168,8 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
     if problems:
         raise UnsafeSettings("unsafe settings:\n  " + "\n  ".join(problems))
     return Config(env=env, debug=debug, secret_key=secret, data_dir=data_dir, database_url=database_url,
-                  allowed_hosts=hosts, https=https, admin_path=admin_path,
+                  allowed_hosts=hosts, https=https, admin_path=admin_path, cache_url=cache_url,
+                  trusted_proxies=trusted_proxies,
                   email_backend="django.core.mail.backends.smtp.EmailBackend" if email_host
                   else "django.core.mail.backends.console.EmailBackend",
                   email_host=email_host or "localhost", email_port=email_port, email_from=email_from,

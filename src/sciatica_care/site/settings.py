@@ -6,6 +6,8 @@ transactions); `DATABASE_URL=postgresql://…` switches to PostgreSQL through ps
 
 from __future__ import annotations
 
+import datetime as dt
+
 from csp.constants import NONE, SELF
 
 from sciatica_care.site.config import load
@@ -31,6 +33,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "ninja",
+    "axes",  # login throttling shared by every process (database, or Redis with CACHE_URL)
+    "django_otp",  # second factor: TOTP devices and one-time recovery codes
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "sciatica_care.clinic",
 ]
 
@@ -42,10 +48,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): password and second factor both given
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sciatica_care.clinic.idle.IdleLogoffMiddleware",  # ends a session left idle longer than the clinic allows
+    "sciatica_care.clinic.second_factor.SecondFactorMiddleware",  # no page before the second factor, where required
     "sciatica_care.clinic.kiosk.KioskLockMiddleware",  # a tablet handed to a patient reaches its questionnaire only
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # a locked-out sign-in gets the lockout page (429)
 ]
 
 ROOT_URLCONF = "sciatica_care.site.urls"
@@ -108,7 +118,10 @@ def _database() -> dict[str, object]:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "clinic.Staff"
-AUTHENTICATION_BACKENDS = ["sciatica_care.site.backends.ClinicModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "sciatica_care.site.backends.ThrottleBackend",  # django-axes: refuses a locked pair before the password check
+    "sciatica_care.site.backends.ClinicModelBackend",
+]
 
 PASSWORD_HASHERS = [
     # Argon2id at OWASP's minimum (19 MiB, t=2, p=1) rather than Django's 100 MiB: see site/hashers.py.
@@ -127,19 +140,43 @@ LOGIN_URL = "clinic:login"
 LOGIN_REDIRECT_URL = "clinic:patient_list"
 LOGOUT_REDIRECT_URL = "clinic:login"
 
-# Login throttling (see clinic/throttle.py): per username and per client address, in this cache.
+# default: shared by every server process — in the database (table `sciatica_care_cache`, made by migration 0011),
+# or Redis when CACHE_URL is set. Throttles (questionnaire links, kiosk unlock) count there.
 # plan_bodies: the plan page's rendered body per distinct plan (clinic/figures.py `plan_body`), per process;
 # ~90 KB each on average, so at most ~25 MB.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CONFIG.cache_url}
+    if CONFIG.cache_url else
+    {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sciatica_care_cache"},
     "plan_bodies": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "plan-bodies",
                     "TIMEOUT": 24 * 60 * 60, "OPTIONS": {"MAX_ENTRIES": 250}},
     # charts: drawn progress charts per distinct content (clinic/figures.py `progress_chart_svg`), ~35 KB each.
     "charts": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "charts",
                "TIMEOUT": 24 * 60 * 60, "OPTIONS": {"MAX_ENTRIES": 500}},
 }
-LOGIN_FAILURE_LIMIT = 5
-LOGIN_LOCKOUT_SECONDS = 15 * 60
+
+# Login throttling: django-axes (see clinic/signin.py). Five failures for one username (normalised) from one
+# client address lock that pair for 15 minutes; other addresses, and other usernames from that address, still
+# sign in. Counted in the database, or in Redis when CACHE_URL is set, so every server process sees them.
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = ("axes.handlers.cache.AxesCacheHandler" if CONFIG.cache_url
+                else "axes.handlers.database.AxesDatabaseHandler")
+AXES_CACHE = "default"
+AXES_USERNAME_CALLABLE = "sciatica_care.clinic.signin.axes_username"
+AXES_CLIENT_IP_CALLABLE = "sciatica_care.clinic.signin.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "sciatica_care.clinic.signin.lockout_response"
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# The real client address: X-Forwarded-For is believed only from these proxies (SCIATICA_CARE_TRUSTED_PROXIES).
+SCIATICA_CARE_TRUSTED_PROXIES = CONFIG.trusted_proxies
+# Second factor (django-otp): always enforced (clinic admins, clinics that require it, whoever has one); the
+# environment cannot turn it off. Only the test suite turns it off for tests that are not about signing in.
+SCIATICA_CARE_SECOND_FACTOR = True
+OTP_TOTP_ISSUER = "Sciatica Care"
+# Idle logoff: a clinic setting (Clinic.idle_minutes, default 15) beside the absolute SESSION_COOKIE_AGE.
 
 # Email (staff invitations): printed on the console unless an SMTP server is configured.
 EMAIL_BACKEND = CONFIG.email_backend

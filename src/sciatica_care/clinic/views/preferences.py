@@ -43,6 +43,15 @@ EXPLANATIONS = {
         "12 sessions in the first 90 days without improvement, or more than 20 in a year. It only warns; it never "
         "stops charting. Leave it off outside the US."
     ),
+    "require_second_factor": (
+        "When on, everyone signs in with their password and then a six-digit code from an authenticator app (or "
+        "one of their recovery codes); someone without one sets it up at their next sign-in. Clinic admins always "
+        "need a second factor, whatever this says."
+    ),
+    "idle_minutes": (
+        "A signed-in page left untouched this long is logged out (1 to 480 minutes; 15 is usual). Whatever this "
+        "says, every sign-in ends after 8 hours."
+    ),
 }
 
 
@@ -65,6 +74,8 @@ def _rows(form: ClinicSettingsForm, clinic: Clinic) -> list[dict[str, Any]]:
         if clinic.questionnaire_every_n_visits != 1
         else "every session",
         "payer_rule_warning": "on" if clinic.payer_rule_warning else "off",
+        "require_second_factor": "everyone" if clinic.require_second_factor else "clinic admins only",
+        "idle_minutes": f"{clinic.idle_minutes} minutes",
     }
     return [
         {"field": form[name], "value": shown[name], "explanation": EXPLANATIONS[name]}
