@@ -6,23 +6,10 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-import fake_engine
 import pytest
+from intakes import base_intake, example  # noqa: F401 - the tests import them from here
 
 PASSWORD = "correct-horse-battery-9"  # noqa: S105 - test data
-
-
-def base_intake(**overrides: Any) -> dict[str, Any]:
-    intake: dict[str, Any] = {
-        "schema_version": "1",
-        "patient": {"age": 42, "sex": "female", "pregnant": False},
-        "episode": {"side": "left", "duration_weeks": 3, "onset": "sudden", "after_lifting": True},
-        "pain": {"leg_nrs": 7, "back_nrs": 4, "areas": ["buttock", "posterior_thigh"]},
-        "red_flags": [],
-        "medical": [],
-    }
-    intake.update(overrides)
-    return intake
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -54,15 +41,6 @@ def audit_triggers_lifted_for_flush() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(DatabaseOperations, "sql_flush", sql_flush)
         yield
-
-
-@pytest.fixture(autouse=True)
-def fake_engine_in_use(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The clinic's tests run against the deterministic stand-in (see fake_engine.py)."""
-    from sciatica_care.clinic import clinical
-
-    monkeypatch.setattr(clinical, "plan_document", fake_engine.plan_for)
-    monkeypatch.setattr(clinical, "score_document", fake_engine.score)
 
 
 @pytest.fixture(autouse=True)

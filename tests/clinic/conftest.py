@@ -1,4 +1,4 @@
-"""Django for the clinic's tests only: settings, the engine stand-in, users of two clinics."""
+"""Django for the clinic's tests only: settings, users of two clinics, intakes from examples/ (real engine)."""
 
 from __future__ import annotations
 

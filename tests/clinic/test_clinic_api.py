@@ -55,7 +55,11 @@ def test_post_intake_stores_plan(api: Any, world: dict[str, Any]) -> None:
     body = r.json()
     assert body["number"] == 2
     assert body["plan"]["treatment_allowed"] is True
-    assert PlanRevision.objects.get(pk=body["id"]).engine_version == "fake-1"
+    from sciatica_care.engine.plan import plan_for
+    from sciatica_care.version import __version__
+
+    assert body["plan"] == plan_for(base_intake())
+    assert PlanRevision.objects.get(pk=body["id"]).engine_version == __version__
 
 
 def test_refused_intake_gives_paths(api: Any, world: dict[str, Any]) -> None:

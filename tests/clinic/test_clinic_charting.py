@@ -16,15 +16,9 @@ from django.utils import timezone
 from sciatica_care.clinic import clinical, records
 from sciatica_care.clinic.models import AuditEvent, Visit
 
-REAL_PLAN = clinical.plan_document
-REAL_SCORE = clinical.score_document
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-@pytest.fixture
-def real_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clinical, "plan_document", REAL_PLAN)
-    monkeypatch.setattr(clinical, "score_document", REAL_SCORE)
 
 
 def _course(world: dict[str, Any], example: str) -> Any:
@@ -35,12 +29,12 @@ def _course(world: dict[str, Any], example: str) -> Any:
 
 
 @pytest.fixture
-def pregnant(world: dict[str, Any], real_engine: None) -> Any:
+def pregnant(world: dict[str, Any]) -> Any:
     return _course(world, "pregnancy-third-trimester")
 
 
 @pytest.fixture
-def routine(world: dict[str, Any], real_engine: None) -> Any:
+def routine(world: dict[str, Any]) -> Any:
     return _course(world, "s1-disc-acute")
 
 

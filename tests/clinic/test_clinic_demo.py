@@ -9,8 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.undo()  # drop the fake engine: the demo must work with the real one
+def demo_loaded() -> None:
     from sciatica_care.clinic import demo
 
     demo.load()

@@ -14,20 +14,15 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sciatica_care.clinic import clinical, episode_outcomes, records
+from sciatica_care.clinic import episode_outcomes, records
 from sciatica_care.clinic.models import Clinic, Episode, EpisodeOutcome, Role
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 # The real engine and scorer, captured before any fixture stands them in.
-REAL = (clinical.plan_document, clinical.score_document)
 
 
-@pytest.fixture(autouse=True)
-def real_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clinical, "plan_document", REAL[0])
-    monkeypatch.setattr(clinical, "score_document", REAL[1])
 
 
 @pytest.fixture

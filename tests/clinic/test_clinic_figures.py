@@ -4,6 +4,7 @@ and the downloads (patient handout as a web page and a PDF, the one-page practit
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import re
 from html.parser import HTMLParser
@@ -14,7 +15,7 @@ from clinic_fixtures import base_intake
 from django.http import QueryDict
 from django.urls import reverse
 
-from sciatica_care.clinic import pain_drawing, records
+from sciatica_care.clinic import clinical, pain_drawing, records
 from sciatica_care.clinic.models import AuditEvent, PlanRevision
 
 pytestmark = pytest.mark.django_db
@@ -78,9 +79,11 @@ def test_stored_intake_is_drawn_again(world: dict[str, Any], login: Any) -> None
     """Re-assessing shows the last intake's areas on the side it names (left here)."""
     body = login(world["a"]["practitioner"]).get(reverse("clinic:intake", args=[world["a"]["episode"].pk])) \
         .content.decode()
-    assert marked(body) == {("left", "buttock"), ("left", "posterior_thigh")}
-    assert regions_on(body).tokens == ["left:buttock", "left:posterior_thigh"]
-    assert "Left: buttock, back of the thigh." in body
+    areas = ["lower_back", "buttock", "posterior_thigh", "posterior_calf", "sole"]
+    assert base_intake()["pain"]["areas"] == areas  # the world's intake (examples/s1-disc-acute.yaml)
+    assert marked(body) == {("left", area) for area in areas}
+    assert regions_on(body).tokens == [f"left:{area}" for area in areas]
+    assert "Left: lower back, buttock, back of the thigh, calf (back of the lower leg), sole." in body
 
 
 def test_stored_intake_on_both_sides_is_drawn_on_both_legs(world: dict[str, Any], login: Any) -> None:
@@ -136,17 +139,26 @@ def test_drawing_from_the_form_trusts_only_ticked_areas() -> None:
 def test_plan_page_shows_the_points_on_the_figure(world: dict[str, Any], login: Any) -> None:
     """The plan page has the chart inline: each planned point on the planned side, coloured by role, with its
     location, depth and cautions in its <title>; the electroacupuncture pair joined; the details panel."""
-    body = login(world["a"]["practitioner"]).get(reverse("clinic:plan", args=[world["a"]["plan"].pk])) \
-        .content.decode()
+    plan = world["a"]["plan"]
+    doctored = copy.deepcopy(plan.plan)  # a stored location that is not the knowledge base's
+    next(p for p in doctored["acupuncture"]["points"] if p["code"] == "GB30")["location"] = "Stored-location"
+    PlanRevision.objects.filter(pk=plan.pk).update(plan=doctored)
+    body = login(world["a"]["practitioner"]).get(reverse("clinic:plan", args=[plan.pk])).content.decode()
     assert "data-plan-figure" in body
     assert 'id="point-details"' in body
     assert re.search(r'<script src="/static/clinic/figures\.js" defer></script>', body)
     assert 'data-code="GB30" data-side="left" data-role="local"' in body
-    assert 'data-side="right"' not in body.split("data-plan-figure", 1)[1].split("</figure>")[0] \
-        .replace('data-side="right" data-role', "")  # the fake plan is left-sided: nothing drawn on the right
-    assert "Where: Where GB30 is" not in body  # the chart uses the knowledge base's location, not the plan's
+    figure = body.split("data-plan-figure", 1)[1].split("</figure>")[0]
+    drawn = set(re.findall(r'data-code="([^"]+)" data-side="([^"]+)" data-role', figure))
+    planned = {(p["code"], side) for p in plan.plan["acupuncture"]["points"]
+               if clinical.find_point(p["code"]).placement is not None  # ashi: wherever it is tender, not drawn
+               for side in (("left", "right") if p["side"] == "both" else (p["side"],))}
+    assert drawn == planned  # each point on its planned side (a left-sided plan, its hand points on the right)
+    assert 'data-side="right"' not in re.sub(r'data-side="right" data-role', "", figure)  # nothing else on the right
     gb30 = re.search(r'<g class="point role-local" data-code="GB30".*?</g>', body, re.DOTALL)
     assert gb30
+    assert "Stored-location" not in gb30.group(0)  # the chart uses the knowledge base's location, not the plan's
+    assert "press one third of the way in from the trochanter" in gb30.group(0)
     assert "Depth:" in gb30.group(0)
     assert "Cautions:" in gb30.group(0)
     assert "Electroacupuncture" in body
@@ -161,7 +173,7 @@ def test_plan_figure_strikes_out_excluded_points(world: dict[str, Any], login: A
         patient={"age": 31, "sex": "female", "pregnant": True, "pregnancy_weeks": 20}))
     body = login(a["practitioner"]).get(reverse("clinic:plan", args=[plan.pk])).content.decode()
     figure = body.split("data-plan-figure", 1)[1].split("</figure>")[0]
-    for code in ("SP6", "LI4"):  # the stand-in engine excludes these two of its candidates
+    for code in ("SP6", "LI4"):  # the engine excludes both in pregnancy
         assert f'class="point excluded" data-code="{code}"' in figure
         assert f"{code}, " in figure
     assert 'data-excluded-by="pregnancy"' in figure
@@ -248,15 +260,6 @@ def test_plan_page_policy_is_unchanged(world: dict[str, Any], login: Any) -> Non
 # ------------------------------------------------------------------------------------------------ pregnancy
 
 
-@pytest.fixture
-def real_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The real engine for these tests: the pregnancy rules are the engine's, not the stand-in's."""
-    from sciatica_care import plan_for
-    from sciatica_care.clinic import clinical
-
-    monkeypatch.setattr(clinical, "plan_document", plan_for)
-
-
 def _forbidden() -> set[str]:
     from sciatica_care.knowledge.load import load_knowledge
 
@@ -279,9 +282,8 @@ def _pdf_text(data: bytes) -> str:
         doc.close()
 
 
-@pytest.mark.usefixtures("real_engine")
 def test_pregnant_patients_handout_shows_no_forbidden_point(world: dict[str, Any], login: Any) -> None:
-    """With the real engine: a pregnant patient's handout (web page and PDF) names pressure points, and none of
+    """A pregnant patient's handout (web page and PDF) names pressure points, and none of
     them is forbidden in pregnancy; the one for a patient who is not pregnant does name one (BL60)."""
     a = world["a"]
     pregnant = records.record_intake(a["practitioner"], a["episode"], base_intake(

@@ -16,7 +16,6 @@ from django.utils.text import slugify
 
 from sciatica_care.api.rest import issue_token
 from sciatica_care.clinic import clinical, intake_checks, intake_form, vocab
-from sciatica_care.clinic.clinical import plan_document as real_plan_document  # before the stand-in replaces it
 from sciatica_care.clinic.models import Intake, Patient
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.yaml"))
@@ -129,9 +128,6 @@ BAD = [
 ]
 
 
-@pytest.fixture
-def real_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clinical, "plan_document", real_plan_document)
 
 
 def _json_with(path: str, value: Any) -> dict[str, Any]:
@@ -147,7 +143,7 @@ def _json_with(path: str, value: Any) -> dict[str, Any]:
 @pytest.mark.django_db
 @pytest.mark.parametrize(("path", "typed", "sent", "words"), BAD, ids=[f"{b[0]}={b[1]}" for b in BAD])
 def test_page_and_api_refuse_the_same_bad_value_by_name(
-        client: Any, world: dict[str, Any], login: Any, real_engine: None,
+        client: Any, world: dict[str, Any], login: Any,
         path: str, typed: str, sent: Any, words: str) -> None:
     """A bad value is refused on the page (422, the message under its field) and by the API (422, the field's path);
     nothing is stored either way."""
@@ -172,7 +168,7 @@ def test_page_and_api_refuse_the_same_bad_value_by_name(
 
 @pytest.mark.django_db
 def test_a_good_intake_passes_page_and_api_on_the_real_engine(
-        client: Any, world: dict[str, Any], login: Any, real_engine: None) -> None:
+        client: Any, world: dict[str, Any], login: Any) -> None:
     """The same good answers are stored by the page and by the API."""
     episode = world["a"]["episode"]
     page = login(world["a"]["practitioner"]).post(reverse("clinic:intake", args=[episode.pk]), INTAKE_POST)

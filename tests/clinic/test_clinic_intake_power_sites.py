@@ -1,5 +1,5 @@
 """Intake 1.1 in the clinic: MRC power grades and the sites of site-bound medical items, through the intake form,
-its preview, the plan page and the JSON API, on the stand-in engine and on the real one (through the clinical seam)."""
+its preview, the plan page and the JSON API, answered by the engine through the clinical seam."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from sciatica_care.api.rest import issue_token
 from sciatica_care.clinic import clinical, intake_checks, intake_form, records, vocab
-from sciatica_care.clinic.clinical import plan_document as real_plan_document  # before the stand-in replaces it
 from sciatica_care.clinic.models import Intake, PlanRevision
 
 pytestmark = pytest.mark.django_db
@@ -27,14 +26,13 @@ INTAKE_POST: dict[str, Any] = {
 
 @pytest.fixture
 def engine_calls(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """Every intake the clinic hands to the engine (still answered by the stand-in)."""
-    import fake_engine
-
+    """Every intake the clinic hands to the engine (answered by the engine)."""
+    engine = clinical.plan_document
     calls: list[dict[str, Any]] = []
 
     def recording(intake: dict[str, Any]) -> dict[str, Any]:
         calls.append(json.loads(json.dumps(intake)))
-        return fake_engine.plan_for(intake)
+        return engine(intake)
 
     monkeypatch.setattr(clinical, "plan_document", recording)
     return calls
@@ -206,21 +204,17 @@ def test_api_refuses_bad_values_with_the_path(client: Any, world: dict[str, Any]
 
 
 def test_the_real_engine_gets_power_and_sites_through_the_seam(
-        world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[dict[str, Any]] = []
+        world: dict[str, Any], engine_calls: list[dict[str, Any]]) -> None:
+    from sciatica_care.version import __version__
 
-    def real(intake: dict[str, Any]) -> dict[str, Any]:
-        seen.append(intake)
-        return real_plan_document(intake)
-
-    monkeypatch.setattr(clinical, "plan_document", real)
+    seen = engine_calls
     a = world["a"]
     intake = base_intake(examination={"power": {"great_toe_extension": 4}}, medical=["pacemaker"],
                          medical_sites={"pacemaker": {"areas": ["lower_back", "buttock"], "side": "left"}})
     revision = records.record_intake(a["practitioner"], a["episode"], intake)
     assert seen[-1]["medical_sites"] == {"pacemaker": {"areas": ["lower_back", "buttock"], "side": "left"}}
     assert seen[-1]["examination"]["power"] == {"great_toe_extension": 4}
-    assert revision.engine_version != "fake-1"  # the real engine answered
+    assert revision.engine_version == __version__  # the engine answered
     assert revision.intake.data["medical_sites"] == intake["medical_sites"]
 
 
@@ -248,7 +242,7 @@ def test_the_real_engine_behind_the_seam_refuses_the_same_values(change: dict[st
     from sciatica_care.errors import InputRefused
 
     with pytest.raises(InputRefused) as refused:
-        real_plan_document(base_intake(**change))
+        clinical.plan_document(base_intake(**change))
     assert path in [p.path for p in refused.value.problems]
     with pytest.raises(InputRefused) as ours:
         intake_form.check_document(base_intake(**change))

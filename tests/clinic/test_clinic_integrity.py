@@ -20,9 +20,6 @@ def example(name: str = "s1-disc-acute") -> dict[str, Any]:
     return data
 
 
-@pytest.fixture
-def fake_engine_in_use() -> None:
-    """The real engine here (overrides the conftest's stand-in)."""
 
 
 @pytest.fixture

@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from clinic_fixtures import base_intake
+from clinic_fixtures import base_intake, example
 from django.urls import reverse
+from intakes import EXAMPLES
 
-from sciatica_care.clinic import records
+from sciatica_care.clinic import clinical, records
 from sciatica_care.clinic.models import PlanRevision, Visit
 
 pytestmark = pytest.mark.django_db
@@ -110,17 +111,8 @@ def test_the_api_reports_a_broken_plan_as_not_for_treatment(broken_plan: PlanRev
     assert "cannot be read" in row["plan_problem"]
 
 
-@pytest.fixture
-def real_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    from sciatica_care import plan_for
-    from sciatica_care.clinic import clinical
-
-    monkeypatch.setattr(clinical, "plan_document", plan_for)
-
-
-@pytest.mark.usefixtures("real_engine")
 def test_a_real_plan_is_read_typed_on_every_page(world: dict[str, Any], login: Any) -> None:
-    """With the real engine (dry needling chosen, so every part of the plan body is drawn): the plan page, the
+    """With dry needling chosen, so every part of the plan body is drawn): the plan page, the
     charting form and the downloads render from the typed plan."""
     a = world["a"]
     intake = base_intake(examination={"trigger_points": True},
@@ -139,14 +131,37 @@ def test_a_real_plan_is_read_typed_on_every_page(world: dict[str, Any], login: A
         assert client.get(reverse(name, args=[revision.pk])).status_code == 200
 
 
-def test_the_stand_in_engine_gives_plans_that_fit_the_record() -> None:
-    """The clinic's tests run on fake_engine: its plans must decode like the real engine's, or every clinic test
-    would only be testing the not-for-treatment path."""
-    import fake_engine
+@pytest.mark.parametrize("name", sorted(p.stem for p in EXAMPLES.glob("*.yaml")))
+def test_every_worked_case_gives_a_plan_the_record_reads(name: str) -> None:
+    """Each intake in examples/ (what the clinic's tests build on) is planned through the seam and read typed."""
+    planned = clinical.plan_for(example(name))
+    assert planned.plan is not None, planned.unreadable
+    assert planned.plan.treatment_allowed is (planned.plan.triage.level == "routine")
 
-    from sciatica_care.engine.plan_model import plan_from
 
-    for extra in ({}, {"red_flags": ["fever"]}, {"red_flags": ["bladder_dysfunction"]},
-                  {"patient": {"age": 30, "sex": "female", "pregnant": True}}, {"medical": ["anticoagulants"]}):
-        plan = plan_from(fake_engine.plan_for(base_intake(**extra)))
-        assert plan.treatment_allowed is (plan.triage.level == "routine")
+def test_the_test_intakes_are_what_they_say() -> None:
+    """The factory's cases, planned by the real engine: the base case is treatable with every modality open; a
+    red flag withholds treatment; pregnancy removes points; a side change moves the points."""
+    base = clinical.plan_for(base_intake()).plan
+    assert base is not None
+    assert base.treatment_allowed
+    assert base.triage.level == "routine"
+    assert {p.side for p in base.acupuncture.points} >= {"left"}
+    assert base.electroacupuncture.allowed
+    assert base.massage.allowed
+    assert base.cupping.allowed
+    assert base.self_care.acupressure
+    for flag in ("saddle_anaesthesia", "bladder_dysfunction", "fever"):
+        flagged = clinical.plan_for(base_intake(red_flags=[flag])).plan
+        assert flagged is not None
+        assert not flagged.treatment_allowed
+        assert flagged.triage.level != "routine"
+        assert not flagged.acupuncture.points
+    pregnant = clinical.plan_for(base_intake(pregnant=20)).plan
+    assert pregnant is not None
+    assert pregnant.treatment_allowed
+    assert {"LI4", "SP6"} <= {x.code for x in pregnant.acupuncture.excluded}
+    assert not pregnant.electroacupuncture.allowed
+    right = clinical.plan_for(base_intake(side="right")).plan
+    assert right is not None
+    assert next(p for p in right.acupuncture.points if p.code == "GB30").side == "right"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 from clinic_fixtures import PASSWORD
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from sciatica_care.clinic.models import AuditEvent, Episode, Patient, PlanRevision, Visit
 
@@ -52,8 +54,10 @@ def test_whole_course_through_the_pages(world: dict[str, Any], login: Any) -> No
     assert "GB30" in body
     assert "Guideline position" in body
     form = client.get(reverse("clinic:visit_new", args=[episode.pk])).content.decode()
-    assert 'name="pt_code_0" value="GB30"' in form
-    assert 'value="GB30–BL40"' in form
+    assert re.search(r'name="pt_code_\d+" value="GB30"', form)
+    pairs = ", ".join("–".join(pair) for pair in plan.plan["electroacupuncture"]["pairs"])
+    assert "GB30–BL40" in pairs
+    assert f'name="ea_pairs" value="{pairs}"' in form  # the plan's pairs, pre-filled
     r = client.post(reverse("clinic:visit_new", args=[episode.pk]),
                     chart_post(**{f"odi_{k}": "2" for k in range(10)}, ea_pairs="GB30-BL40", ea_minutes="20"))
     assert r.status_code == 302, r.content.decode()
@@ -115,7 +119,9 @@ def test_red_flag_on_recheck_stops_needling(world: dict[str, Any], login: Any) -
     assert visit.red_flags_found == ["saddle_anaesthesia"]
     assert "Needling stopped" in r.content.decode()
     assert "emergency department" in r.content.decode()  # the triage rules' referral for this flag
-    assert "Treat as planned" not in r.content.decode()  # the routine plan's advice never sits under a red flag
+    routine = a["plan"].plan["triage"]["advice"]
+    assert routine.startswith("No referral needed")
+    assert escape(routine) not in r.content.decode()  # the routine plan's advice never sits under a red flag
     assert AuditEvent.objects.filter(action="red_flag_stop", object_id=visit.pk).exists()
 
 
@@ -142,7 +148,7 @@ def test_excluded_point_needs_override_reason(world: dict[str, Any], login: Any)
     assert {"code": "SP6", "side": "left"} in visit.points
     [override] = visit.overrides
     assert {k: override[k] for k in ("code", "side", "rule", "reason")} == {
-        "code": "SP6", "side": "left", "rule": "pregnancy", "reason": "Post-term, obstetric advice"}
+        "code": "SP6", "side": "left", "rule": "pregnancy-forbidden-points", "reason": "Post-term, obstetric advice"}
     event = AuditEvent.objects.get(action="override_excluded_point")
     assert event.detail["code"] == "SP6"
     assert event.patient_id == a["patient"].pk
@@ -295,15 +301,18 @@ def form_state(body: str) -> dict[str, list[str]]:
 
 
 def test_failed_chart_keeps_everything_ticked_and_typed(world: dict[str, Any], login: Any) -> None:
-    """A session refused for one bad value comes back with every tick, side, override, note and ODI answer kept."""
+    """A session refused for one bad value comes back with every tick, side, override, note and ODI answer kept
+    (peripheral neuropathy: the plan excludes BL60 and still allows electroacupuncture and cupping)."""
     from clinic_fixtures import base_intake
 
     from sciatica_care.clinic import records
 
     a = world["a"]
     episode = records.open_episode(a["practitioner"], a["patient"])
-    records.record_intake(a["practitioner"], episode,
-                          base_intake(patient={"age": 30, "sex": "female", "pregnant": True, "pregnancy_weeks": 20}))
+    plan = records.record_intake(a["practitioner"], episode, base_intake(medical=["peripheral_neuropathy"]))
+    assert "BL60" in {x["code"] for x in plan.plan["acupuncture"]["excluded"]}
+    assert plan.plan["electroacupuncture"]["allowed"]
+    assert plan.plan["cupping"]["allowed"]
     client = login(a["practitioner"])
     url = reverse("clinic:visit_new", args=[episode.pk])
     fresh = form_state(client.get(url).content.decode())
@@ -313,7 +322,7 @@ def test_failed_chart_keeps_everything_ticked_and_typed(world: dict[str, Any], l
         "red_flags_rechecked": "1", "date": "2026-03-04",
         "pt_code_0": fresh["pt_code_0"][0], "pt_side_0": "right", "pt_planned_0": "1",  # unticked, side changed
         "pt_code_1": fresh["pt_code_1"][0], "pt_side_1": "both", "pt_done_1": "1", "pt_planned_1": "1",
-        "extra_points": "KI3 left", "ex_done_SP6": "1", "ex_side_SP6": "left", "ex_reason_SP6": "",  # no reason
+        "extra_points": "KI3 left", "ex_done_BL60": "1", "ex_side_BL60": "left", "ex_reason_BL60": "",  # no reason
         "ea_pairs": "GB30-BL40", "ea_frequency_hz": "2/100", "ea_minutes": "25",
         "massage_done": [], "cupping_done": "1", "leg_nrs": "11", "back_nrs": "3",  # 11: out of range
         "adverse_events": "Faint after needling", "subjective": "Sleeps <b>better</b>", "objective": "SLR 60°",
@@ -332,8 +341,8 @@ def test_failed_chart_keeps_everything_ticked_and_typed(world: dict[str, Any], l
         assert back.get(name, []) == expected, (name, back.get(name))
     assert "pt_done_0" not in back  # what was unticked stays unticked
     assert "massage_done" not in back
-    assert 'id="override-SP6"' in body
-    assert "has-error" in body.split('id="override-SP6"')[0].rsplit("<div", 1)[1]
+    assert 'id="override-BL60"' in body
+    assert "has-error" in body.split('id="override-BL60"')[0].rsplit("<div", 1)[1]
 
 
 def test_failed_chart_keeps_the_red_flags_ticked(world: dict[str, Any], login: Any) -> None:
@@ -349,12 +358,15 @@ def test_failed_chart_keeps_the_red_flags_ticked(world: dict[str, Any], login: A
 
 
 def test_fresh_chart_form_is_prefilled_from_the_previous_session(world: dict[str, Any], login: Any) -> None:
-    """Without a failed submission the form is pre-filled from the last session, not left empty."""
+    """Without a failed submission the form is pre-filled from the last session, not left empty: the point the
+    last session needled (GB30 only) is ticked, the plan's other points are not."""
     a = world["a"]
     state = form_state(login(a["practitioner"]).get(reverse("clinic:visit_new", args=[a["episode"].pk]))
                        .content.decode())
-    assert state["pt_code_0"] == ["GB30"]
-    assert state["pt_done_0"] == ["1"]
+    rows = {state[f"pt_code_{i}"][0]: i for i in range(len(a["plan"].plan["acupuncture"]["points"]))}
+    assert set(rows) == {p["code"] for p in a["plan"].plan["acupuncture"]["points"]}
+    assert state[f"pt_done_{rows['GB30']}"] == ["1"]
+    assert [code for code, i in rows.items() if f"pt_done_{i}" in state] == ["GB30"]
     assert state.get("subjective") == [""]
     assert "red_flags_rechecked" not in state  # the re-check is asked afresh every session
 
@@ -364,11 +376,16 @@ def test_plan_view_shows_where_and_how_deep_to_needle(world: dict[str, Any], log
     a = world["a"]
     body = login(a["practitioner"]).get(reverse("clinic:plan", args=[a["plan"].pk])).content.decode()
     assert "Where to needle" in body
-    assert "Where GB30 is: a landmark, then a cun offset." in body
-    assert "0.5–3 cun" in body
-    assert "0.5–1.5 cun" in body
-    assert "GB30: go slowly near the nerve" in body
-    assert "Name of BL40" in body
+    assert "Huantiao (Jumping Round)" in body
+    assert "press one third of the way in from the trochanter" in body  # GB30's location, from the knowledge
+    assert "1.5–3 cun" in body  # GB30
+    assert "0.5–1 cun" in body  # BL40
+    assert "go slowly and stop at any shooting sensation" in body  # GB30's caution
+    for point in a["plan"].plan["acupuncture"]["points"]:
+        assert escape(point["name"]) in body
+        assert escape(point["location"]) in body
+        for caution in point["cautions"]:
+            assert escape(caution) in body
 
 
 def test_intake_preview_stays_compact(world: dict[str, Any], login: Any) -> None:
