@@ -13,7 +13,6 @@ The records hold only strings, numbers and lists of records, never a cycle, so t
 garbage collector (`gc=False`), which keeps building them cheap.
 """
 
-from __future__ import annotations
 
 import json
 from collections.abc import Mapping

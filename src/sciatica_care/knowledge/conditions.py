@@ -24,19 +24,51 @@ def compile_condition(cond: Condition) -> Predicate:
     if cond.fact is not None:
         tests.extend(_leaf_tests(cond))
     if cond.all is not None:
-        parts = [compile_condition(c) for c in cond.all]
-        tests.append(lambda f: all(p(f) for p in parts))
+        tests.append(_every([compile_condition(c) for c in cond.all]))
     if cond.any is not None:
-        options = [compile_condition(c) for c in cond.any]
-        tests.append(lambda f: any(p(f) for p in options))
+        tests.append(_some([compile_condition(c) for c in cond.any]))
     if cond.none_of is not None:
-        barred = [compile_condition(c) for c in cond.none_of]
-        tests.append(lambda f: not any(p(f) for p in barred))
+        barred = _some([compile_condition(c) for c in cond.none_of])
+        tests.append(lambda f: not barred(f))
+    return _every(tests)
+
+
+def _every(tests: list[Predicate]) -> Predicate:
+    """All of the tests hold (none given: always); a plain loop, since these run hundreds of times a plan."""
     if not tests:
         return always
     if len(tests) == 1:
         return tests[0]
-    return lambda f: all(t(f) for t in tests)
+    if len(tests) == 2:
+        first, second = tests
+        return lambda f: first(f) and second(f)
+    parts = tuple(tests)
+
+    def every(f: Facts) -> bool:
+        for test in parts:  # noqa: SIM110 - a plain loop: all() over a generator is slower here
+            if not test(f):
+                return False
+        return True
+
+    return every
+
+
+def _some(tests: list[Predicate]) -> Predicate:
+    """At least one of the tests holds (none given: never)."""
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
+        first, second = tests
+        return lambda f: first(f) or second(f)
+    parts = tuple(tests)
+
+    def some(f: Facts) -> bool:
+        for test in parts:  # noqa: SIM110 - a plain loop: all() over a generator is slower here
+            if test(f):
+                return True
+        return False
+
+    return some
 
 
 def _leaf_tests(cond: Condition) -> list[Predicate]:
@@ -48,7 +80,11 @@ def _leaf_tests(cond: Condition) -> list[Predicate]:
         tests.append(lambda f: (fact in f) is wanted)
     if cond.equals is not None:
         target = cond.equals
-        tests.append(lambda f: fact in f and _same(f[fact], target))
+        if isinstance(target, bool):
+            # True == 1 in Python; a boolean fact must only equal a boolean (and the two booleans are singletons).
+            tests.append(lambda f: f.get(fact) is target)
+        else:
+            tests.append(lambda f: f.get(fact, _ABSENT) == target)
     if cond.any_of is not None:
         options = frozenset(cond.any_of)
 
@@ -73,9 +109,7 @@ def _leaf_tests(cond: Condition) -> list[Predicate]:
     return tests
 
 
-def _same(value: object, target: object) -> bool:
-    # True == 1 in Python; a boolean fact must only equal a boolean.
-    return type(value) is type(target) and value == target if isinstance(target, bool) else value == target
+_ABSENT = object()  # equal to nothing but itself
 
 
 def _ge(a: float, b: float) -> bool:

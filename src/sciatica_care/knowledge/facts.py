@@ -100,16 +100,39 @@ def fact_catalogue(pattern_ids: tuple[str, ...]) -> dict[str, FactSpec]:
     return catalogue
 
 
+_Reader = tuple[tuple[str, str | None, bool, "_Reader"], ...]
+"""The intake's fact paths as a tree, read in the catalogue's order: (key, the fact's path when the key's value is
+a fact, whether it is a set, the facts below it)."""
+
+
+@cache
+def _fact_reader() -> _Reader:
+    tree: dict[str, Any] = {}
+    for path, spec in intake_fact_paths():
+        node = tree
+        parts = path.split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {"": None, "/": {}})["/"]
+        node.setdefault(parts[-1], {"": None, "/": {}})[""] = (path, spec.kind == "set")
+
+    def frozen(level: dict[str, Any]) -> _Reader:
+        return tuple((key, *(entry[""] or (None, False)), frozen(entry["/"])) for key, entry in level.items())
+
+    return frozen(tree)
+
+
 def intake_facts(intake: Mapping[str, Any]) -> dict[str, object]:
     """Flatten a validated intake into facts; lists become frozensets, nulls and absent fields are left out."""
     facts: dict[str, object] = {}
-    for path, spec in intake_fact_paths():
-        node: Any = intake
-        for part in path.split("."):
-            if not isinstance(node, Mapping) or part not in node:
-                break
-            node = node[part]
-        else:
-            if node is not None:
-                facts[path] = frozenset(node) if spec.kind == "set" else node
+    _read(intake, _fact_reader(), facts)
     return facts
+
+
+def _read(node: Mapping[str, Any], reader: _Reader, facts: dict[str, object]) -> None:
+    for key, path, is_set, below in reader:
+        if key in node:
+            value = node[key]
+            if path is not None and value is not None:
+                facts[path] = frozenset(value) if is_set else value
+            if below and (type(value) is dict or isinstance(value, Mapping)):
+                _read(value, below, facts)

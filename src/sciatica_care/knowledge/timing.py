@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 from typing import Literal
 
 SeeWithin = Literal["now", "same_day", "two_weeks", "none"]
@@ -39,14 +40,19 @@ _PHRASES: dict[SeeWithin, tuple[str, ...]] = {
         r"in (?:a few|several|some) weeks", r"if (?:it is |it's )?not (?:better|improving)",
     ),
 }
-_PATTERNS: tuple[tuple[SeeWithin, re.Pattern[str]], ...] = tuple(
-    (timing, re.compile(rf"(?<![\w-])(?:{'|'.join(phrases)})(?![\w-])", re.IGNORECASE))
-    for timing, phrases in _PHRASES.items()
-)
-_CLAUSE_BREAK = re.compile(r"[.;:!?—–()\n]|,\s")
-_NEGATION = re.compile(
-    r"\b(?:(?:not|no)(?! later than)|never|don't|rather than|instead of)\b", re.IGNORECASE
-)
+
+
+@cache
+def _patterns() -> tuple[tuple[SeeWithin, re.Pattern[str]], ...]:
+    """The phrase patterns, compiled on first use: planning needs only the order of the timings, not the reader."""
+    return tuple(
+        (timing, re.compile(rf"(?<![\w-])(?:{'|'.join(phrases)})(?![\w-])", re.IGNORECASE))
+        for timing, phrases in _PHRASES.items()
+    )
+
+
+_CLAUSE_BREAK = r"[.;:!?—–()\n]|,\s"
+_NEGATION = r"\b(?:(?:not|no)(?! later than)|never|don't|rather than|instead of)\b"
 
 
 def most_urgent(values: Iterable[str]) -> SeeWithin:
@@ -62,11 +68,11 @@ def clause_timings(text: str) -> list[tuple[str, SeeWithin]]:
     """Each clause of the text that states a timing, with that timing (its most urgent phrase that is not
     negated earlier in the clause)."""
     out: list[tuple[str, SeeWithin]] = []
-    for clause in _CLAUSE_BREAK.split(text):
+    for clause in re.split(_CLAUSE_BREAK, text):
         found: list[SeeWithin] = []
-        for timing, pattern in _PATTERNS:
+        for timing, pattern in _patterns():
             for match in pattern.finditer(clause):
-                if not _NEGATION.search(clause[: match.start()]):
+                if not re.search(_NEGATION, clause[: match.start()], re.IGNORECASE):
                     found.append(timing)
                     break
         if found:
