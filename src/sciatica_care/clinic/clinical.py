@@ -54,7 +54,8 @@ __all__ = [
     "CATEGORY_DEFINITIONS", "CATEGORY_NOTE", "INSTRUMENTS", "Advice", "CourseStatus", "Due", "ExcludedPoint",
     "Instrument", "Interval", "MedicareEligibility", "ModalityVerdict", "PayerCheck", "Plan", "PlanUnreadable",
     "PlannedIntake", "PointVerdict", "Recheck", "ScoreResult", "Wording", "check_electroacupuncture",
-    "check_points", "course_review", "course_status", "course_status_in_order", "find_point", "intake_schema",
+    "check_points", "course_review", "course_status", "course_status_in_order", "display_name", "find_point",
+    "intake_schema",
     "knowledge", "labels", "matched_care", "medicare_check", "plan_document", "plan_for", "questionnaires_due",
     "read_plan", "recheck", "recheck_questions", "red_flags", "score", "score_document", "site_bound_items",
     "timing_no_slower", "traditional_category", "wilson_interval", "wording_in_effect",
@@ -121,6 +122,18 @@ def intake_schema() -> dict[str, Any]:
 def labels() -> Labels:
     """The words the forms use for the intake's fields and choices (knowledge `labels.yaml`)."""
     return knowledge().labels
+
+
+def display_name(value: object) -> str:
+    """What a person reads for an id a plan, a record or a filter carries: a choice's label from the labels file,
+    else the knowledge's name for it (a safety rule and its warning, a red flag, an escalation, a cause, a pattern,
+    a channel, a massage technique, an exercise), else the id in words; "" for None. No page shows a raw id."""
+    from sciatica_care.reports.labels import label as knowledge_name
+
+    if value is None:
+        return ""
+    found = labels().choices.get(str(value))
+    return found if found is not None else knowledge_name(value, knowledge())
 
 
 def red_flags() -> tuple[RedFlag, ...]:
