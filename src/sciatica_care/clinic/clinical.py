@@ -124,16 +124,23 @@ def labels() -> Labels:
     return knowledge().labels
 
 
-def display_name(value: object) -> str:
+def display_name(value: object, otherwise: str | None = None, *, record: bool = False) -> str:
     """What a person reads for an id a plan, a record or a filter carries: a choice's label from the labels file,
     else the knowledge's name for it (a safety rule and its warning, a red flag, an escalation, a cause, a pattern,
-    a channel, a massage technique, an exercise), else the id in words; "" for None. No page shows a raw id."""
-    from sciatica_care.reports.labels import label as knowledge_name
+    a channel, a massage technique, an exercise, an everyday habit), else `otherwise` when given (free text stays
+    as written), else the id in words; "" for None. No page shows a raw id. `record=True` when the value is known
+    to name a knowledge record (an exercise, a technique, a rule): its name wins over an intake choice's label
+    (the exercise `walking` is "Daily walking", the intake's `walking` eases the pain)."""
+    from sciatica_care.reports.labels import humanise, name_of
 
     if value is None:
         return ""
-    found = labels().choices.get(str(value))
-    return found if found is not None else knowledge_name(value, knowledge())
+    text = str(value)
+    choice, named = labels().choices.get(text), name_of(text, knowledge())
+    found = (named or choice) if record else (choice or named)
+    if found is not None:
+        return found
+    return otherwise if otherwise is not None else humanise(text)
 
 
 def red_flags() -> tuple[RedFlag, ...]:
