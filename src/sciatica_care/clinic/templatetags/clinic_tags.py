@@ -34,6 +34,16 @@ def named(value: Any) -> Any:
 
 
 @register.filter
+def headed(text: Any, name: Any) -> str:
+    """`text` headed by `name` in bold ("**Bleeding risk**: …"); when the text already opens with the name, its
+    opening is the heading, so the name is not said twice."""
+    text, name = str(text or ""), str(name or "")
+    if name and text.lower().startswith(name.lower()):
+        return format_html("<strong>{}</strong>{}", text[:len(name)], text[len(name):])
+    return format_html("<strong>{}</strong>: {}", name, text)
+
+
+@register.filter
 def percent(value: Any) -> str:
     try:
         return f"{float(value) * 100:.0f}%"
