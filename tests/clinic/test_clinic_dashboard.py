@@ -78,7 +78,7 @@ def test_aggregates_match_the_hand_computed_cohort(cohort: dict[str, Any]) -> No
     assert o.mean_leg_change == pytest.approx(-4.0)      # (-5 - 3 + 0 - 8) / 4
     assert o.mean_odi_change == pytest.approx(-31.5)     # (-40 - 10 + 0 - 76) / 4
     cause = _rows(d, "Likely cause (top at intake)")
-    disc, piri = cause["disc herniation"], cause["piriformis syndrome"]
+    disc, piri = cause["Disc herniation"], cause["Piriformis syndrome"]
     assert (disc.n, disc.evaluable, disc.responders, disc.median_sessions) == (3, 3, 2, 5.0)  # (4 + 6) / 2
     assert disc.mean_leg_change == pytest.approx(-8 / 3)
     assert (piri.n, piri.evaluable, piri.responders, piri.median_sessions) == (2, 1, 1, 5.0)
@@ -90,9 +90,9 @@ def test_aggregates_match_the_hand_computed_cohort(cohort: dict[str, Any]) -> No
     massage = _rows(d, "Massage")
     assert (massage["yes"].n, massage["yes"].responders) == (2, 1)
     phase = _rows(d, "Phase at intake")
-    assert (phase["acute"].n, phase["acute"].responders, phase["acute"].median_sessions) == (3, 3, 5.0)
+    assert (phase["Acute"].n, phase["Acute"].responders, phase["Acute"].median_sessions) == (3, 3, 5.0)
     band = _rows(d, "STarT Back group")
-    assert (band["low"].n, band["medium"].responders, band["high"].rate) == (2, 2, 0.0)
+    assert (band["Low"].n, band["Medium"].responders, band["High"].rate) == (2, 2, 0.0)
     assert {label: n for label, _, n in d.categories} == {"cured": 1, "markedly improved": 1, "improved": 0,
                                                         "ineffective": 2}
     assert d.categorised == 4

@@ -102,7 +102,7 @@ def test_warning_text() -> None:
     check = medicare_check(weekly(20), day(140), True, ELIGIBLE)
     assert check.warning is not None
     assert "NCD 30.3.3" in check.warning
-    assert "2025-05-26" in check.warning
+    assert "26 May 2025" in check.warning  # the house date format
     assert "visit 21" in check.warning
     assert "at most 20 visits" in check.warning
     assert check.sources == ("medicare-ncd-30-3-3",)

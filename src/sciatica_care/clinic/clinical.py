@@ -54,7 +54,8 @@ __all__ = [
     "CATEGORY_DEFINITIONS", "CATEGORY_NOTE", "INSTRUMENTS", "Advice", "CourseStatus", "Due", "ExcludedPoint",
     "Instrument", "Interval", "MedicareEligibility", "ModalityVerdict", "PayerCheck", "Plan", "PlanUnreadable",
     "PlannedIntake", "PointVerdict", "Recheck", "ScoreResult", "Wording", "check_electroacupuncture",
-    "check_points", "course_review", "course_status", "course_status_in_order", "find_point", "intake_schema",
+    "check_points", "course_review", "course_status", "course_status_in_order", "display_name", "find_point",
+    "intake_schema",
     "knowledge", "labels", "matched_care", "medicare_check", "plan_document", "plan_for", "questionnaires_due",
     "read_plan", "recheck", "recheck_questions", "red_flags", "score", "score_document", "site_bound_items",
     "timing_no_slower", "traditional_category", "wilson_interval", "wording_in_effect",
@@ -121,6 +122,25 @@ def intake_schema() -> dict[str, Any]:
 def labels() -> Labels:
     """The words the forms use for the intake's fields and choices (knowledge `labels.yaml`)."""
     return knowledge().labels
+
+
+def display_name(value: object, otherwise: str | None = None, *, record: bool = False) -> str:
+    """What a person reads for an id a plan, a record or a filter carries: a choice's label from the labels file,
+    else the knowledge's name for it (a safety rule and its warning, a red flag, an escalation, a cause, a pattern,
+    a channel, a massage technique, an exercise, an everyday habit), else `otherwise` when given (free text stays
+    as written), else the id in words; "" for None. No page shows a raw id. `record=True` when the value is known
+    to name a knowledge record (an exercise, a technique, a rule): its name wins over an intake choice's label
+    (the exercise `walking` is "Daily walking", the intake's `walking` eases the pain)."""
+    from sciatica_care.reports.labels import humanise, name_of
+
+    if value is None:
+        return ""
+    text = str(value)
+    choice, named = labels().choices.get(text), name_of(text, knowledge())
+    found = (named or choice) if record else (choice or named)
+    if found is not None:
+        return found
+    return otherwise if otherwise is not None else humanise(text)
 
 
 def red_flags() -> tuple[RedFlag, ...]:

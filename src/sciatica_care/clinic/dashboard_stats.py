@@ -25,7 +25,13 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum
 
-from sciatica_care.clinic.clinical import CATEGORY_DEFINITIONS, CATEGORY_NOTE, Interval, wilson_interval
+from sciatica_care.clinic.clinical import (
+    CATEGORY_DEFINITIONS,
+    CATEGORY_NOTE,
+    Interval,
+    display_name,
+    wilson_interval,
+)
 from sciatica_care.clinic.models import EpisodeOutcome, Staff
 
 LEG_CHANGE = ExpressionWrapper(F("latest_leg_nrs") - F("baseline_leg_nrs"), output_field=FloatField())
@@ -167,7 +173,7 @@ def _label(dimension: str, value: Any) -> str:
         return "yes" if value else "no"
     if value in ("", None):
         return "not recorded"
-    return str(value).replace("_", " ")
+    return display_name(str(value))
 
 
 def compute(clinic_id: int, filters: Filters) -> Dashboard:

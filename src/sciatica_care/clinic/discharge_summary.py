@@ -7,7 +7,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from sciatica_care.clinic import episode_progress, vocab
+from sciatica_care.clinic import episode_progress
+from sciatica_care.clinic.clinical import display_name
 from sciatica_care.clinic.models import Episode
 from sciatica_care.reports.letterhead import format_date
 
@@ -46,13 +47,16 @@ def summary(episode: Episode) -> dict[str, Any]:
         done.append(f"Electroacupuncture in {ea} session{'s' if ea != 1 else ''}")
     massage = Counter(t for v in visits for t in v.massage_done)
     if massage:
-        done.append("Massage: " + ", ".join(f"{vocab.label(t).lower()} ({n})" for t, n in massage.most_common()))
+        done.append("Massage: " + ", ".join(f"{display_name(t, record=True)} ({n})" for t, n in massage.most_common()))
     cupping = sum(1 for v in visits if v.cupping_done)
     if cupping:
         done.append(f"Cupping in {cupping} session{'s' if cupping != 1 else ''}")
-    overridden = [f"{o['code']} {o.get('side', '')} on {v.date:%-d %b %Y} ({o.get('rule', '')}): {o['reason']}"
-                  for v in visits for o in v.overrides]
-    overridden += [f"electroacupuncture on {v.date:%-d %b %Y} ({v.ea_override.get('rule', '')}): "
+    def rule(name: object) -> str:
+        return display_name(name, record=True)
+
+    overridden = [f"{o['code']} {o.get('side', '')} on {format_date(v.date)} ({rule(o.get('rule', ''))}): "
+                  f"{o['reason']}" for v in visits for o in v.overrides]
+    overridden += [f"electroacupuncture on {format_date(v.date)} ({rule(v.ea_override.get('rule', ''))}): "
                    f"{v.ea_override.get('reason', '')}" for v in visits if v.ea_override]
     if overridden:
         done.append("Given despite a rule, with the practitioner's reason: " + "; ".join(overridden))
@@ -67,9 +71,9 @@ def summary(episode: Episode) -> dict[str, Any]:
     typed = plan.typed if plan is not None else None
     care = typed.self_care if typed is not None else None
     if care is not None and care.exercises:
-        advice.append("Keep up the home programme: " + ", ".join(vocab.label(e).lower() for e in care.exercises))
+        advice.append("Keep up the home programme: " + ", ".join(display_name(e, record=True) for e in care.exercises))
     if care is not None and care.ergonomics:
-        advice.append("Everyday habits: " + ", ".join(vocab.label(e).lower() for e in care.ergonomics))
+        advice.append("Everyday habits: " + ", ".join(display_name(e, record=True) for e in care.ergonomics))
     advice.append("Come back, or see a doctor, if the leg pain returns or gets worse; go to an emergency "
                   "department at once with numbness around the back passage or genitals, or trouble passing urine.")
     matched = course.matched_care

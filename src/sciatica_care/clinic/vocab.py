@@ -87,9 +87,6 @@ def field_help(path: str) -> str:
 
 
 def label(value: str) -> str:
-    """A choice's label from the labels file; anything else (a rule id such as `pregnancy-not-recorded`) in words:
-    `Pregnancy not recorded`."""
-    found = _LABELS.choices.get(value)
-    if found is not None:
-        return found
-    return value.replace("_", " ").replace("-", " ").capitalize()
+    """A choice's label from the labels file, else the knowledge's name for the id (a rule such as
+    `pregnancy-not-recorded`, a cause, a pattern, a technique), else the id in words (`clinical.display_name`)."""
+    return clinical.display_name(value)

@@ -99,3 +99,11 @@ def check_visit_dates(visit_dates: object, planned: date | None, problems: list[
         elif checked is not None:
             days.append(checked)
     return days
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_in_words(value: date) -> str:
+    """A date in advice text, in the house format people read everywhere else: "4 Dec 2026"."""
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"

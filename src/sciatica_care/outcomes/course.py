@@ -22,6 +22,7 @@ from sciatica_care.outcomes._checks import (
     check_date,
     check_score,
     check_visit_dates,
+    day_in_words,
     describe,
     find_instrument,
     is_int,
@@ -212,10 +213,10 @@ def course_review(
 
 
 def _red_flag_recheck(last: date | None, planned: date) -> Advice:
-    when = "has not been recorded for this course" if last is None else f"was last done on {last.isoformat()}"
+    when = "has not been recorded for this course" if last is None else f"was last done on {day_in_words(last)}"
     return Advice(
         "red_flag_recheck_overdue",
-        f"Ask the red-flag questions again before treating on {planned.isoformat()}: the screen {when}. "
+        f"Ask the red-flag questions again before treating on {day_in_words(planned)}: the screen {when}. "
         "Signs of cauda equina compression, cancer, infection or fracture can appear part-way through a course.",
         ("nice-cks-red-flags", "bmj-bp-ces", "nhs-lothian-refhelp"),
         "alert",

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from sciatica_care.errors import InputRefused, Problem
-from sciatica_care.outcomes._checks import as_number, check_date, check_visit_dates, describe
+from sciatica_care.outcomes._checks import as_number, check_date, check_visit_dates, day_in_words, describe
 
 RULE_ID = "medicare-ncd-30-3-3"
 SOURCES: tuple[str, ...] = ("medicare-ncd-30-3-3",)
@@ -119,7 +119,7 @@ def medicare_check(
 def _warning(day: date, visit_in_year: int, reasons: list[Reason]) -> str:
     why = "; ".join(_WHY[reason] for reason in reasons)
     return (
-        f"Medicare (NCD 30.3.3) would not cover the visit on {day.isoformat()} "
+        f"Medicare (NCD 30.3.3) would not cover the visit on {day_in_words(day)} "
         f"(visit {visit_in_year} in the past year): {why}. Tell the patient before treating."
     )
 

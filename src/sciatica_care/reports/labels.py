@@ -1,6 +1,6 @@
 """Names a person reads for the ids a plan carries: red flags, escalations, safety rules and their warnings, TCM
-patterns, channels, causes and massage techniques, each from its knowledge record. An id the knowledge does not
-name is turned into words ("lower_back" → "Lower back"); no page or print shows a raw id.
+patterns, channels, causes, massage techniques, exercises and everyday habits, each from its knowledge record. An
+id the knowledge does not name is turned into words ("lower_back" → "Lower back"); no page or print shows a raw id.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ def _table(k: Knowledge) -> dict[str, str]:
         names[p.id] = p.name
     for ex in k.self_care.exercises:
         names[ex.id] = ex.name
+    for habit in k.self_care.ergonomics:
+        names[habit.id] = habit.name
     for esc in k.triage.escalations:
         names[esc.id] = esc.name
     for f in k.triage.flags:
@@ -45,6 +47,11 @@ def _table(k: Knowledge) -> dict[str, str]:
             names.setdefault(r.warning_id, r.name)
     _TABLES[id(k)] = (k, names)
     return names
+
+
+def name_of(value: str, knowledge: Knowledge) -> str | None:
+    """The knowledge's name for an id, or None when the knowledge names no such id."""
+    return _table(knowledge).get(value)
 
 
 def label(value: object, knowledge: Knowledge | None = None) -> str:

@@ -19,6 +19,31 @@ def label(value: Any) -> str:
 
 
 @register.filter
+def named(value: Any) -> Any:
+    """A knowledge id (a rule, a cause, a flag …) as its name, also inside a list or a mapping; any other value as
+    it is (an audit detail)."""
+    from sciatica_care.clinic.clinical import display_name
+
+    if isinstance(value, str):
+        return display_name(value, otherwise=value)
+    if isinstance(value, list | tuple):
+        return [named(v) for v in value]
+    if isinstance(value, dict):
+        return {k: named(v) for k, v in value.items()}
+    return value
+
+
+@register.filter
+def headed(text: Any, name: Any) -> str:
+    """`text` headed by `name` in bold ("**Bleeding risk**: …"); when the text already opens with the name, its
+    opening is the heading, so the name is not said twice."""
+    text, name = str(text or ""), str(name or "")
+    if name and text.lower().startswith(name.lower()):
+        return format_html("<strong>{}</strong>{}", text[:len(name)], text[len(name):])
+    return format_html("<strong>{}</strong>: {}", name, text)
+
+
+@register.filter
 def percent(value: Any) -> str:
     try:
         return f"{float(value) * 100:.0f}%"

@@ -635,7 +635,8 @@ def chart_svg(doc: PlanLike, knowledge: Knowledge, uid: str = "chart") -> str:
 def _chart_desc(plan: Plan, marks: Sequence[Mark], not_drawn: Sequence[str],
                 pairs: Sequence[tuple[str, str, str]]) -> str:
     planned = [f"{m.code} {m.placed.side} ({m.role})" for m in marks if not m.excluded_by]
-    excluded = [f"{m.code} {m.placed.side} (excluded by {m.excluded_by})" for m in marks if m.excluded_by]
+    excluded = [f"{m.code} {m.placed.side} (excluded by {m.excluded_name or m.excluded_by})" for m in marks
+                if m.excluded_by]
     parts = []
     if not plan.treatment_allowed:
         parts.append("Treatment withheld because of red flags; no points are planned.")
