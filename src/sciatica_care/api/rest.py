@@ -234,9 +234,9 @@ def patch_patient(request: HttpRequest, pk: int, payload: PatientPatch) -> Any:
     patient = access.get_for(_user(request), Patient, pk, kind=access.DEMOGRAPHIC)
     current = {k: getattr(patient, k) for k in PATIENT_FIELDS}
     given = {k: v for k, v in payload.dict(exclude={"version"}).items() if v is not None}
-    form = _patient_form({**current, **given}, instance=patient)
+    form = _patient_form({**current, **given, "version": payload.version}, instance=patient)
     changes = {k: form.cleaned_data[k] for k in given}
-    return records.update_versioned(_user(request), patient, payload.version, changes)
+    return records.update_patient(_user(request), patient, payload.version, changes)
 
 
 @api.get("/patients/{pk}/episodes", response=list[EpisodeOut])

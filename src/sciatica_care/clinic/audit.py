@@ -42,3 +42,10 @@ def record(actor: Staff | None, action: str, obj: Any = None, *, patient_id: int
         patient_id=patient_id,
         detail=detail,
     )
+
+
+def attempted(actor: Staff | None, action: str, obj: Any = None, *, fields: Any = (), **kwargs: Any) -> AuditEvent:
+    """A write that was refused and whose form is shown again with its errors (issue 11): audited as
+    `attempted_<action>`, naming the fields refused (never the values typed)."""
+    names = sorted({str(getattr(f, "path", f)) or "form" for f in fields})
+    return record(actor, f"attempted_{action}", obj, fields=names, **kwargs)
