@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.urls import URLPattern, reverse
+from django.utils import timezone
 
 from sciatica_care.api.rest import issue_token
 from sciatica_care.clinic import records
@@ -44,14 +45,14 @@ def _without_consent(world: dict[str, Any]) -> tuple[Patient, Episode]:
 def test_no_session_is_charted_without_consent_to_treatment(world: dict[str, Any], login: Any) -> None:
     """The review: sessions could be charted with no consent recorded. The charting form refuses (409, saying
     how to record it), a POST stores nothing, and records.chart_visit refuses whoever calls it."""
-    patient, episode = _without_consent(world)
+    _, episode = _without_consent(world)
     prac = world["a"]["practitioner"]
     client = login(prac)
     page = client.get(reverse("clinic:visit_new", args=[episode.pk]))
     assert page.status_code == 409
     assert "No consent to treatment is recorded" in page.content.decode()
     r = client.post(reverse("clinic:visit_new", args=[episode.pk]),
-                    {"red_flags_rechecked": "1", "date": dt.date.today().isoformat()})
+                    {"red_flags_rechecked": "1", "date": timezone.localdate().isoformat()})
     assert r.status_code == 409
     assert not Visit.objects.filter(episode=episode).exists()
     with pytest.raises(InputRefused) as refused:
@@ -68,7 +69,8 @@ def test_consent_recorded_on_the_patient_form_keeps_when_and_who(world: dict[str
                      patient_post(patient, consent_treatment=True, version=patient.version))
     assert r.status_code == 302, r.content.decode()
     patient.refresh_from_db()
-    assert patient.consent_treatment and patient.consent_treatment_by == recep
+    assert patient.consent_treatment
+    assert patient.consent_treatment_by == recep
     assert patient.consent_treatment_at is not None
     assert "by Recep_A" in client.get(reverse("clinic:patient_detail", args=[patient.pk])).content.decode()
     assert login(world["a"]["practitioner"]).get(reverse("clinic:visit_new", args=[episode.pk])).status_code == 200
@@ -102,7 +104,8 @@ PATIENT_PAGES = {
 }
 #: Every other page or action, and why it is not one of those.
 NOT_PATIENT_PAGES = {
-    "home": "a redirect", "patient_new": "an empty form (its refusals and duplicate warnings are audited)", "login": "no patient data", "logout": "no patient data",
+    "home": "a redirect",
+    "patient_new": "an empty form (its refusals and duplicate warnings are audited)", "login": "no patient data", "logout": "no patient data",
     "kiosk": "the tablet lock screen", "questionnaire": "the patient's own form (audited as patient_opened)",
     "questionnaire_link_new": "a write (audited as create)", "discharge_close": "a write (audited)",
     "episode_reopen": "a write (audited)", "dashboard": "counts only (audited as read_dashboard)",
@@ -216,10 +219,10 @@ def test_every_other_page_edit_without_its_version_is_refused(world: dict[str, A
                                                               edit: str) -> None:
     a = world["a"]
     if edit == "episode_reopen":
-        records.discharge_episode(a["practitioner"], a["episode"], a["episode"].version, dt.date.today())
+        records.discharge_episode(a["practitioner"], a["episode"], a["episode"].version, timezone.localdate())
     posts = {
         "visit_edit": ([a["visit"].pk], {"subjective": "overwritten"}, Visit, a["visit"].pk),
-        "discharge_close": ([a["episode"].pk], {"discharged_on": dt.date.today().isoformat()}, Episode,
+        "discharge_close": ([a["episode"].pk], {"discharged_on": timezone.localdate().isoformat()}, Episode,
                             a["episode"].pk),
         "episode_reopen": ([a["episode"].pk], {"reason": "back again"}, Episode, a["episode"].pk),
         "clinic_settings": ([], {"name": "Renamed", "disability_instrument": "rmdq",
