@@ -105,7 +105,8 @@ PATIENT_PAGES = {
 #: Every other page or action, and why it is not one of those.
 NOT_PATIENT_PAGES = {
     "home": "a redirect",
-    "patient_new": "an empty form (its refusals and duplicate warnings are audited)", "login": "no patient data", "logout": "no patient data",
+    "patient_new": "an empty form (its refusals and duplicate warnings are audited)",
+    "login": "no patient data", "logout": "no patient data",
     "kiosk": "the tablet lock screen", "questionnaire": "the patient's own form (audited as patient_opened)",
     "questionnaire_link_new": "a write (audited as create)", "discharge_close": "a write (audited)",
     "episode_reopen": "a write (audited)", "dashboard": "counts only (audited as read_dashboard)",
