@@ -177,3 +177,19 @@ def test_createtoken_refuses_an_unknown_account(tmp_path: Path) -> None:
     assert r.returncode != 0
     assert "no account called 'nobody'" in r.stderr
     assert not r.stdout.strip()
+
+
+@pytest.mark.slow
+def test_createtoken_takes_expiry_and_scope_within_the_clinics_maximum(tmp_path: Path) -> None:
+    """`--days` beyond the clinic's maximum is refused (nothing made); `--scope` is kept; read-only by default."""
+    data = tmp_path / "clinic"
+    run_createuser(data, "dr.lin")
+    r = run_createtoken(data, "dr.lin", "--days", "400")
+    assert r.returncode != 0
+    assert "--days" in r.stderr
+    assert run_createtoken(data, "dr.lin", "--days", "7", "--scope", "read_write").returncode == 0
+    assert run_createtoken(data, "dr.lin").returncode == 0
+    with sqlite3.connect(data / "clinic.sqlite3") as db:
+        rows = db.execute("SELECT scope, julianday(expires_at) - julianday(created_at) FROM clinic_apitoken "
+                          "ORDER BY id").fetchall()
+    assert [(s, round(d)) for s, d in rows] == [("read_write", 7), ("read", 90)]
