@@ -155,7 +155,7 @@ def test_every_acknowledged_write_survives_sigkill(tmp_path: Path) -> None:
     data = tmp_path / "clinic"
     run("createuser", data, "--username", "writer", "--role", "practitioner", "--clinic", "Riverside",
         "--password-stdin", stdin="a-long-enough-passphrase\n")
-    token = run("createtoken", data, "writer", "--name", "crash test").strip()
+    token = run("createtoken", data, "writer", "--name", "crash test", "--scope", "read_write").strip()
     started = time.monotonic()
 
     server = Server(data, tmp_path / "server.log")

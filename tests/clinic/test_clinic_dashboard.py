@@ -47,7 +47,7 @@ def cohort(make_staff: Any) -> dict[str, Any]:
              "reception": make_staff(clinic, Role.RECEPTION, "cohort_recep")}
     patient = records.create_patient(staff["prac"], first_name="Zelda", last_name="Quinton",
                                      date_of_birth=dt.date(1971, 7, 9), phone="07700 900123",
-                                     email="zelda@example.org")
+                                     email="zelda@example.org", consent_data_use=True)
     for cause, phase, band, ea, massage, resp, sts, leg, odi, cat, opened, lead in COHORT:
         _episode(clinic, patient, opened_on=opened, top_cause=cause,
                  phase_at_intake=phase, startback_band=band, ea_used=ea, massage_used=massage,

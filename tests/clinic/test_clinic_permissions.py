@@ -298,3 +298,20 @@ def test_admin_pages_need_a_login(client: Any, db: Any, name: str) -> None:
     response = client.get(reverse(name))
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_privacy_my_tokens_matrix(world: dict[str, Any], login: Any, role: str) -> None:
+    """Every role of a clinic has its own tokens page (its own tokens only); a token of another clinic's member is
+    404 to revoke, a colleague's 403 unless the clinic admin's; anonymous is sent to log in."""
+    from sciatica_care.clinic import api_tokens
+
+    colleague, _ = api_tokens.issue(world["a"]["practitioner" if role != "practitioner" else "reception"], "c")
+    other, _ = api_tokens.issue(world["b"]["practitioner"], "o")
+    client = login(world["a"][role])
+    assert client.get(reverse("clinic:my_tokens")).status_code == 200
+    assert client.post(reverse("clinic:token_revoke", args=[other.pk])).status_code == 404
+    expected = 302 if role == "clinic_admin" else 403
+    assert client.post(reverse("clinic:token_revoke", args=[colleague.pk])).status_code == expected
+    client.logout()
+    assert client.get(reverse("clinic:my_tokens")).status_code == 302

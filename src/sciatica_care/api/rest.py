@@ -1,7 +1,9 @@
 """JSON API: patients, episodes, intakes (POST an intake → stored plan), visits, scores.
 
-Token auth (`Authorization: Bearer <token>`, see ApiToken); every query is scoped by the token owner's clinic
-through clinic/access.py, every read and write audited. Errors are JSON 4xx: `{"errors": [{"path", "message"}]}`.
+Token auth (`Authorization: Bearer <token>`, see ApiToken): an expired or revoked token is 401, a read-only token
+gets 403 on every write operation (enforced here, in TokenAuth, for every operation of the API); every use of a
+token is audited with its id. Every query is scoped by the token owner's clinic through clinic/access.py, every
+read and write audited. Errors are JSON 4xx: `{"errors": [{"path", "message"}]}`.
 """
 
 from __future__ import annotations
@@ -18,21 +20,34 @@ from ninja.security import HttpBearer
 
 from sciatica_care.clinic import access, api_tokens, audit, intake_form, records
 from sciatica_care.clinic.forms import PATIENT_FIELDS, PatientForm
-from sciatica_care.clinic.models import Episode, OutcomeScore, Patient, Staff, Visit
+from sciatica_care.clinic.models import Episode, OutcomeScore, Patient, Staff, TokenScope, Visit
 from sciatica_care.errors import InputRefused, Problem
 
 
-def issue_token(staff: Staff, name: str = "api") -> str:
-    """Create a token for `staff` and return it (only its digest is stored, so show it once)."""
-    return api_tokens.issue(staff, name)[1]
+def issue_token(staff: Staff, name: str = "api", scope: str = TokenScope.READ_WRITE) -> str:
+    """Create a token `staff` makes for themselves and return it (only its digest is stored, so show it once).
+    For scripts and tests: read-write unless `scope` says otherwise."""
+    return api_tokens.issue(staff, name, scope=scope)[1]
+
+
+#: The HTTP methods that only read; every other method is a write, which a read-only token may not make.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class TokenAuth(HttpBearer):
+    """The one place every API operation's token is checked: live (not revoked, not expired, owner active), its
+    use audited with its id, and a read-only token refused any write (403) before the operation runs."""
+
     def authenticate(self, request: HttpRequest, token: str) -> Staff | None:
-        staff = api_tokens.authenticate(token)
-        if staff is not None:
-            request.user = staff
-        return staff
+        row = api_tokens.lookup(token)
+        if row is None:
+            return None
+        request.user = row.staff
+        api_tokens.use(row, request.method or "", request.path)
+        if request.method not in READ_METHODS and row.scope != TokenScope.READ_WRITE:
+            audit.record(row.staff, "denied_scope", row, method=request.method, path=request.path[:300])
+            raise PermissionDenied("this token is read-only: it cannot change anything (make a read-write token)")
+        return row.staff
 
 
 api = NinjaAPI(title="Sciatica Care API", version="1", auth=TokenAuth(), urls_namespace="api")
@@ -219,9 +234,9 @@ def patch_patient(request: HttpRequest, pk: int, payload: PatientPatch) -> Any:
     patient = access.get_for(_user(request), Patient, pk, kind=access.DEMOGRAPHIC)
     current = {k: getattr(patient, k) for k in PATIENT_FIELDS}
     given = {k: v for k, v in payload.dict(exclude={"version"}).items() if v is not None}
-    form = _patient_form({**current, **given}, instance=patient)
+    form = _patient_form({**current, **given, "version": payload.version}, instance=patient)
     changes = {k: form.cleaned_data[k] for k in given}
-    return records.update_versioned(_user(request), patient, payload.version, changes)
+    return records.update_patient(_user(request), patient, payload.version, changes)
 
 
 @api.get("/patients/{pk}/episodes", response=list[EpisodeOut])

@@ -146,26 +146,36 @@ def createuser(data_dir: Path | None, username: str, role: str, clinic_name: str
 @data_dir_option
 @click.argument("username")
 @click.option("--name", default="api", show_default=True, help="What the token is for (the clinic admin sees it).")
-def createtoken(data_dir: Path | None, username: str, name: str) -> None:
-    """Create an API token for USERNAME and print it once (only its hash is kept).
+@click.option("--days", type=int, default=None,
+              help="How long it lasts: 90 days unless said otherwise, at most the clinic's longest (a setting).")
+@click.option("--scope", type=click.Choice(["read", "read_write"]), default="read", show_default=True,
+              help="read: refused every change; read_write: may change records too.")
+def createtoken(data_dir: Path | None, username: str, name: str, days: int | None, scope: str) -> None:
+    """Create an API token owned by USERNAME and print it once (only its hash is kept).
 
-    API clients send it as `Authorization: Bearer TOKEN`; it acts as that account, with its clinic and role.
-    A clinic admin revokes tokens on the clinic's "API tokens" page.
+    API clients send it as `Authorization: Bearer TOKEN`; it acts as that account, with its clinic and role, until
+    it expires or is revoked. Its every use is audited with the token's number. A clinic admin sees and revokes
+    tokens on the clinic's "API tokens" page.
     """
     _setup(data_dir)
     from sciatica_care.clinic import api_tokens
     from sciatica_care.clinic.models import Staff
+    from sciatica_care.errors import InputRefused
 
-    staff = Staff.objects.filter(username=username).first()
+    staff = Staff.objects.filter(username=username).select_related("clinic").first()
     if staff is None:
         raise click.ClickException(f"there is no account called {username!r}")
     if not staff.is_active:
         raise click.ClickException(f"the account {username!r} is deactivated")
     if staff.clinic_id is None:
         raise click.ClickException(f"the account {username!r} belongs to no clinic: its token could read nothing")
-    _, token = api_tokens.issue(staff, name, via="cli")
-    click.echo(f"API token {name!r} for {username} ({staff.get_role_display()}). It is shown only this once: "
-               "store it now.", err=True)
+    try:
+        row, token = api_tokens.issue(staff, name, days=days, scope=scope, via="cli")
+    except InputRefused as exc:
+        raise click.ClickException("; ".join(f"--{p.path}: {p.message}" for p in exc.problems)) from None
+    click.echo(f"API token {name!r} (no. {row.pk}) for {username} ({staff.get_role_display()}), "
+               f"{row.get_scope_display().lower()}, expires {row.expires_at:%Y-%m-%d %H:%M} UTC. It is shown only "
+               "this once: store it now.", err=True)
     click.echo(token)
 
 

@@ -10,11 +10,16 @@ class ClinicConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.core.signals import request_finished, request_started
         from django.db.models.signals import post_save
 
+        from sciatica_care.clinic import audit
         from sciatica_care.clinic.models import Episode
 
         post_save.connect(_episode_saved, sender=Episode, dispatch_uid="episode_outcome_row")
+        # An API token names the audit events of its own request only.
+        request_started.connect(audit.forget_token, dispatch_uid="audit_forget_token_start")
+        request_finished.connect(audit.forget_token, dispatch_uid="audit_forget_token_end")
 
         from sciatica_care.clinic import signin
 

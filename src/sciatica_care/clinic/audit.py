@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import contextvars
 from typing import Any
 
 from sciatica_care.clinic.models import AuditEvent, Staff
+
+#: The API token the current request was made with (its id), set by `api_tokens.use`: every event written while
+#: it is set names it as `detail["api_token"]`. Cleared when each request starts and ends (apps.py).
+current_token: contextvars.ContextVar[int | None] = contextvars.ContextVar("current_api_token", default=None)
+
+
+def forget_token(**_: object) -> None:
+    current_token.set(None)
 
 
 def record(actor: Staff | None, action: str, obj: Any = None, *, patient_id: int | None = None,
@@ -21,6 +30,9 @@ def record(actor: Staff | None, action: str, obj: Any = None, *, patient_id: int
             patient_id = obj.episode.patient_id
         if patient_id is None and object_type == "Patient":
             patient_id = object_id
+    token = current_token.get()
+    if token is not None:
+        detail.setdefault("api_token", token)
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         clinic_id_at_time=clinic_id if clinic_id is not None else getattr(actor, "clinic_id", None),
@@ -30,3 +42,10 @@ def record(actor: Staff | None, action: str, obj: Any = None, *, patient_id: int
         patient_id=patient_id,
         detail=detail,
     )
+
+
+def attempted(actor: Staff | None, action: str, obj: Any = None, *, fields: Any = (), **kwargs: Any) -> AuditEvent:
+    """A write that was refused and whose form is shown again with its errors (issue 11): audited as
+    `attempted_<action>`, naming the fields refused (never the values typed)."""
+    names = sorted({str(getattr(f, "path", f)) or "form" for f in fields})
+    return record(actor, f"attempted_{action}", obj, fields=names, **kwargs)

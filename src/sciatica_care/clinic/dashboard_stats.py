@@ -207,11 +207,14 @@ CSV_COLUMNS = ("episode", "top_cause", "phase_at_intake", "startback_band", "ea_
 
 
 def analysis_csv(clinic_id: int, filters: Filters) -> str:
-    """The de-identified analysis table: one row per episode, an opaque id, no names, contact details or dates."""
+    """The de-identified analysis table: one row per episode, an opaque id, no names, contact details or dates.
+    Only patients who consented to the use of their anonymised data are in it: one who declined (or was never
+    asked) is left out (issue 11)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
-    rows = episodes(clinic_id, filters).order_by("episode_id").values_list("episode_id", *CSV_COLUMNS[1:])
+    consented = episodes(clinic_id, filters).filter(episode__patient__consent_data_use=True)
+    rows = consented.order_by("episode_id").values_list("episode_id", *CSV_COLUMNS[1:])
     for row in rows.iterator():
         writer.writerow([opaque_id(row[0]), *("" if v is None else v for v in row[1:])])
     return out.getvalue()

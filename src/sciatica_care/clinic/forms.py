@@ -16,6 +16,12 @@ PATIENT_FIELDS = ["first_name", "last_name", "date_of_birth", "sex", "phone", "e
                   "consent_treatment", "consent_data_use", "booking_notes"]
 
 
+VERSION_ERRORS = {
+    "required": "The form has no version number: reload the page and make your change again.",
+    "invalid": "The version number in the form is not a number: reload the page and make your change again.",
+}
+
+
 def _years_before(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year - years)
@@ -62,6 +68,9 @@ class PatientForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _named_messages(self)
+        # An edit says which version it was made on (optimistic concurrency): without it, it is refused.
+        self.fields["version"].required = self.instance.pk is not None
+        self.fields["version"].error_messages.update(VERSION_ERRORS)
         self.fields["date_of_birth"].error_messages["invalid"] = (
             "Date of birth: not a date on the calendar; give it as 1970-05-31.")
         low, high = patient_age_bounds()
@@ -190,10 +199,6 @@ class ReopenForm(forms.Form):
                              error_messages={"required": "Say why the course is being reopened."})
 
 
-VERSION_ERRORS = {
-    "required": "The form has no version number: reload the page and make your change again.",
-    "invalid": "The version number in the form is not a number: reload the page and make your change again.",
-}
 
 
 class InviteStaffForm(forms.ModelForm):

@@ -46,6 +46,9 @@ class Clinic(models.Model):
     require_second_factor = models.BooleanField(default=False)
     idle_minutes = models.PositiveSmallIntegerField(default=15, validators=[MinValueValidator(1),
                                                                             MaxValueValidator(480)])
+    # The longest life an API token may be given when it is made (days; issue 11).
+    api_token_max_days = models.PositiveSmallIntegerField(
+        default=365, validators=[MinValueValidator(1), MaxValueValidator(3650)])
     # Edited on the clinic's settings page and in the Django admin: optimistic concurrency (`records.py`).
     version = models.PositiveIntegerField(default=1)
 
@@ -80,8 +83,14 @@ class Staff(AbstractUser):
         return self.get_full_name() or self.username
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", "Read only"
+    READ_WRITE = "read_write", "Read and write"
+
+
 class ApiToken(models.Model):
-    """A token for API clients; only its SHA-256 is kept."""
+    """A token for API clients, made by its owner for themselves; only its SHA-256 is kept. It stops working at
+    `expires_at`; a `read` token is refused every write (api/rest.py, TokenAuth)."""
 
     staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
@@ -89,6 +98,12 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
+    expires_at = models.DateTimeField()
+    scope = models.CharField(max_length=10, choices=TokenScope.choices, default=TokenScope.READ)
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
 
 class Sex(models.TextChoices):
@@ -108,6 +123,9 @@ class Patient(models.Model):
     address = models.TextField(blank=True)
     consent_treatment = models.BooleanField("consents to treatment", default=False)
     consent_treatment_at = models.DateTimeField(null=True, blank=True)
+    # Who recorded the consent to treatment (issue 11): no session is charted without it (records.chart_visit).
+    consent_treatment_by = models.ForeignKey("Staff", on_delete=models.PROTECT, null=True, blank=True,
+                                             related_name="+")
     consent_data_use = models.BooleanField("consents to use of anonymised data", default=False)
     consent_data_use_at = models.DateTimeField(null=True, blank=True)
     booking_notes = models.TextField(blank=True, help_text="Appointments and practical notes (seen by reception)")

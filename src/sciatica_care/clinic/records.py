@@ -126,11 +126,52 @@ def create_patient(actor: Staff, **fields: Any) -> Patient:
     with transaction.atomic():
         if fields.get("consent_treatment"):
             fields.setdefault("consent_treatment_at", now)
+            fields.setdefault("consent_treatment_by", actor)
         if fields.get("consent_data_use"):
             fields.setdefault("consent_data_use_at", now)
         patient = Patient.objects.create(clinic_id=actor.clinic_id, **fields)
         audit.record(actor, "create", patient)
     return patient
+
+
+def update_patient(actor: Staff, patient: Patient, expected_version: int | None,
+                   changes: dict[str, Any]) -> Patient:
+    """Edit a patient's details with optimistic concurrency: `expected_version` is required (None is refused,
+    naming `version`: an edit that does not say which version it was made on would overwrite blindly). A consent
+    given is stamped with when and who recorded it; a consent withdrawn clears them (the audit keeps both)."""
+    if expected_version is None:
+        raise InputRefused([Problem("version", VERSION_REQUIRED)])
+    changes = dict(changes)
+    now = timezone.now()
+    if "consent_treatment" in changes and changes["consent_treatment"] != patient.consent_treatment:
+        given = bool(changes["consent_treatment"])
+        changes.update(consent_treatment_at=now if given else None, consent_treatment_by=actor if given else None)
+    if "consent_data_use" in changes and changes["consent_data_use"] != patient.consent_data_use:
+        changes["consent_data_use_at"] = now if changes["consent_data_use"] else None
+    result: Patient = update_versioned(actor, patient, expected_version, changes)
+    return result
+
+
+#: What an edit without its version is told (page and API, under `version`).
+VERSION_REQUIRED = ("version: the edit does not say which version of the record it was made on, so it could "
+                    "overwrite someone else's changes; reload the record and make the change again")
+
+
+class NoConsent(InputRefused):
+    """No consent to treatment is recorded for the patient: no session is charted until it is."""
+
+    def __init__(self, patient: Patient) -> None:
+        self.patient = patient
+        super().__init__([Problem("consent_treatment", (
+            f"No consent to treatment is recorded for {patient.first_name} {patient.last_name}: no session can be "
+            "charted. Ask the patient, then record their consent on their details page (Edit: “consents to "
+            "treatment”); the date and who recorded it are kept with it."))])
+
+
+def refuse_without_consent(episode: Episode) -> None:
+    patient = Patient.objects.only("first_name", "last_name", "consent_treatment").get(pk=episode.patient_id)
+    if not patient.consent_treatment:
+        raise NoConsent(patient)
 
 
 def open_episode(actor: Staff, patient: Patient, title: str = "Sciatica") -> Episode:
@@ -281,10 +322,12 @@ def chart_visit(actor: Staff, episode: Episode, plan: PlanRevision | None, field
         if fields.get(field) is not None:
             asked[measure] = [fields[field]]
     refuse_if_closed(episode)
+    refuse_without_consent(episode)
     results = _score_all(asked)
     with transaction.atomic():
         if Episode.objects.filter(pk=episode.pk, status=EpisodeStatus.CLOSED).exists():
             raise EpisodeClosed(Episode.objects.get(pk=episode.pk))  # discharged while the form was open
+        refuse_without_consent(episode)  # consent withdrawn while the form was open
         visit = Visit.objects.create(clinic_id=episode.clinic_id, episode=episode, plan=plan, practitioner=actor,
                                      **fields)
         audit.record(actor, "create", visit, patient_id=episode.patient_id)

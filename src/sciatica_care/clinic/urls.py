@@ -54,6 +54,7 @@ urlpatterns = [
     path("dashboard/analysis.csv", dashboard.dashboard_csv, name="dashboard_csv"),
     path("tokens/", tokens.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
+    path("my/tokens/", tokens.my_tokens, name="my_tokens"),
     path("settings/", submit_once("settings")(preferences.clinic_settings), name="clinic_settings"),
     path("staff/", staff.staff_list, name="staff_list"),
     path("staff/<int:pk>/", staff.staff_detail, name="staff_detail"),

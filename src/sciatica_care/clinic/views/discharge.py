@@ -79,6 +79,8 @@ def _change_course(request: HttpRequest, pk: int, form_class: type[DischargeForm
     episode = _episode(request, pk)
     form = form_class(request.POST)
     if not form.is_valid():
+        audit.attempted(request.user, form_name.removesuffix("_form"), episode, patient_id=episode.patient_id,
+                        fields=form.errors)
         return _page(request, episode, status=422, **{form_name: form})
     expected = form.cleaned_data["version"]
     try:
@@ -89,6 +91,8 @@ def _change_course(request: HttpRequest, pk: int, form_class: type[DischargeForm
         return _page(request, episode, conflict=conflict(episode), status=409)
     except InputRefused as exc:
         rest = _refused(form, exc)
+        audit.attempted(request.user, form_name.removesuffix("_form"), episode, patient_id=episode.patient_id,
+                        fields=exc.problems)
         episode.refresh_from_db()
         return _page(request, episode, problems=rest, status=422, **{form_name: form})
     messages.success(request, done(episode))

@@ -108,6 +108,9 @@ def _intake_page(request: HttpRequest, episode: Episode, save: Callable[[dict[st
             audit.record(request.user, "read", episode, patient_id=episode.patient_id, purpose="intake")
         else:
             audit.record(request.user, "read", episode.patient, purpose="intake_new_course")
+    if problems:
+        audit.attempted(request.user, "create", object_type="Intake", patient_id=episode.patient_id,
+                        fields=problems, episode=episode.pk)
     drawn = pain_drawing.from_form(request.POST, data) if request.method == "POST" else pain_drawing.from_intake(data)
     posted = request.POST if request.method == "POST" else None
     return render(request, "clinic/intake.html", {
@@ -134,6 +137,8 @@ def course_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _preview(request: HttpRequest, episode: Episode) -> HttpResponse:
+    audit.record(request.user, "read", episode if episode.pk is not None else episode.patient,
+                 patient_id=episode.patient_id, purpose="intake_preview")
     data, problems = intake_form.read(request.POST)
     plan: clinical.Plan | None = None
     if not problems:

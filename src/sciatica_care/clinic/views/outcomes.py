@@ -54,6 +54,8 @@ def link_new(request: HttpRequest, pk: int) -> HttpResponse:
         link, token = records.create_questionnaire_link(request.user, episode, measure, mode=mode,
                                                         hours=1 if mode == "tablet" else records.LINK_HOURS)
     except InputRefused as exc:
+        audit.attempted(request.user, "create", object_type="QuestionnaireLink", patient_id=episode.patient_id,
+                        fields=exc.problems)
         return HttpResponse("; ".join(p.message for p in exc.problems), status=422)
     url = reverse("clinic:questionnaire", args=[token])
     if mode == "tablet":
@@ -105,6 +107,9 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET":
         audit.record(None, "patient_opened", link, patient_id=link.episode.patient_id, clinic_id=link.clinic_id,
                      mode=link.mode)
+    if problems:
+        audit.attempted(None, "create", link, patient_id=link.episode.patient_id, clinic_id=link.clinic_id,
+                        fields=problems)
     form = questionnaires.questionnaire(link.measure, request.POST if request.method == "POST" else None)
     return render(request, "clinic/questionnaire_fill.html", {
         "form": form, "problems": problems, "errors": {p.path: p.message for p in problems},

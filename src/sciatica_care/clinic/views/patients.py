@@ -23,7 +23,8 @@ def patient_list(request: HttpRequest) -> HttpResponse:
             patients = patients.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term)
                                        | Q(phone__icontains=term) | Q(email__icontains=term))
     rows = list(patients.only("id", "first_name", "last_name", "date_of_birth", "phone")[:PAGE_SIZE + 1])
-    audit.record(request.user, "list", object_type="Patient", query=q, shown=min(len(rows), PAGE_SIZE))
+    shown = [p.pk for p in rows[:PAGE_SIZE]]  # which patients the list showed, not only what was searched
+    audit.record(request.user, "list", object_type="Patient", query=q, shown=len(shown), ids=shown)
     template = "clinic/_patient_rows.html" if request.htmx else "clinic/patient_list.html"
     return render(request, template, {"patients": rows[:PAGE_SIZE], "more": len(rows) > PAGE_SIZE, "q": q})
 
@@ -37,17 +38,22 @@ def patient_new(request: HttpRequest) -> HttpResponse:
         same = records.matching_patients(request.user.clinic_id, data["first_name"], data["last_name"],
                                          data["date_of_birth"])
         if same and not request.POST.get("not_a_duplicate"):  # warn, with links; adding them anyway is deliberate
+            audit.record(request.user, "list", object_type="Patient", purpose="duplicate_warning",
+                         shown=len(same), ids=[p.pk for p in same])
             return render(request, "clinic/patient_form.html", {"form": form, "patient": None, "duplicates": same})
         patient = records.create_patient(request.user, **data)
         messages.success(request, f"{patient.first_name} {patient.last_name} added.")
         return redirect("clinic:patient_detail", pk=patient.pk)
+    if form.is_bound and form.errors:
+        audit.attempted(request.user, "create", object_type="Patient", fields=form.errors)
     return render(request, "clinic/patient_form.html", {"form": form, "patient": None},
                   status=422 if form.is_bound and form.errors else 200)
 
 
 @login_required
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = access.get_for(request.user, Patient, pk, kind=access.DEMOGRAPHIC)
+    qs = access.scoped(request.user, Patient).select_related("consent_treatment_by")
+    patient = access.get_for(request.user, Patient, pk, kind=access.DEMOGRAPHIC, queryset=qs)
     audit.record(request.user, "read", patient)
     episodes = []
     if request.user.is_clinical:
@@ -63,10 +69,10 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = PatientForm(request.POST, instance=Patient.objects.get(pk=patient.pk))
         if form.is_valid():
-            expected = form.cleaned_data.get("version") or patient.version
+            expected = form.cleaned_data["version"]  # required on an edit (PatientForm): never "whatever is stored"
             changes = {k: form.cleaned_data[k] for k in PATIENT_FIELDS if form.cleaned_data[k] != getattr(patient, k)}
             try:
-                records.update_versioned(request.user, patient, expected, changes)
+                records.update_patient(request.user, patient, expected, changes)
             except records.Conflict as exc:
                 patient.refresh_from_db()
                 data = request.POST.copy()
@@ -79,6 +85,7 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     "theirs": {f: getattr(patient, f) for f in changes}}, status=409)
             messages.success(request, "Saved.")
             return redirect("clinic:patient_detail", pk=patient.pk)
+        audit.attempted(request.user, "update", patient, fields=form.errors)
     else:
         audit.record(request.user, "read", patient, purpose="edit")
         form = PatientForm(instance=patient, initial={"version": patient.version})

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from sciatica_care.clinic import access, audit, clinical, episode_progress, questionnaires, records, visit_form, vocab
 from sciatica_care.clinic.clinical import INSTRUMENTS
+from sciatica_care.clinic.forms import VERSION_ERRORS
 from sciatica_care.clinic.models import Episode, EpisodeStatus, Visit
 from sciatica_care.errors import InputRefused, Problem
 
@@ -26,6 +27,13 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "clinic/episode_closed.html", {
             "episode": episode, "patient": episode.patient,
             "message": records.EpisodeClosed(episode).problems[0].message}, status=409)
+    if not episode.patient.consent_treatment:
+        # No consent to treatment recorded: no session is charted (records.chart_visit refuses it too); say so
+        # before anything is typed, with the way to record it.
+        audit.record(request.user, "read", episode, patient_id=episode.patient_id, purpose="chart_refused_consent")
+        return render(request, "clinic/no_consent.html", {
+            "episode": episode, "patient": episode.patient,
+            "message": records.NoConsent(episode.patient).problems[0].message}, status=409)
     plan = episode.plans.order_by("-number").first()
     previous = episode.visits.order_by("-date", "-id").first()
     number = questionnaires.next_visit_number(episode)
@@ -58,6 +66,9 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("clinic:episode", pk=episode.pk)
     else:
         audit.record(request.user, "read", episode, patient_id=episode.patient_id, purpose="chart")
+    if problems:
+        audit.attempted(request.user, "create", object_type="Visit", patient_id=episode.patient_id,
+                        fields=problems, episode=episode.pk)
     # A submission that failed validation comes back exactly as it was sent: nothing ticked or typed is lost.
     init = visit_form.from_post(form, problems) if problems and form is not None else visit_form.initial(plan, previous)
     reasons = {d.measure: d.reasons for d in due}
@@ -99,7 +110,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class VisitNotesForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, error_messages=VERSION_ERRORS)
     adverse_events = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
                                      label="Adverse events")
     subjective = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="S — subjective")
@@ -134,6 +145,7 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     **context, "form": VisitNotesForm(data), "conflict": str(exc), "theirs": theirs}, status=409)
             messages.success(request, "Notes saved.")
             return redirect("clinic:visit_detail", pk=visit.pk)
+        audit.attempted(request.user, "update", visit, patient_id=visit.episode.patient_id, fields=form.errors)
         return render(request, "clinic/visit_edit.html", {**context, "form": form}, status=422)
     audit.record(request.user, "read", visit, patient_id=visit.episode.patient_id, purpose="edit")
     form = VisitNotesForm(initial={"version": visit.version, **{k: getattr(visit, k) for k in
