@@ -13,6 +13,7 @@ from sciatica_care.clinic.views import (
     outcomes,
     patients,
     preferences,
+    rights,
     staff,
     tokens,
     visits,
@@ -62,4 +63,10 @@ urlpatterns = [
     path("invite/<uidb64>/<token>/", staff.InviteAcceptView.as_view(), name="invite_accept"),
     path("audit/", audit_log.audit_log, name="audit_log"),
     path("audit/export.csv", audit_log.audit_export, name="audit_export"),
+    path("patients/<int:pk>/record.json", rights.export_json, name="record_json"),
+    path("patients/<int:pk>/record.pdf", rights.export_pdf, name="record_pdf"),
+    path("patients/<int:pk>/anonymise/", rights.anonymise_view, name="patient_anonymise"),
+    path("patients/<int:pk>/care-team/", rights.care_team_change, name="care_team"),
+    path("patients/<int:pk>/break-glass/", rights.break_glass, name="break_glass"),
+    path("break-glass/", rights.break_glass_list, name="break_glass_list"),
 ]

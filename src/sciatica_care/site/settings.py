@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "sciatica_care.clinic.kiosk.KioskLockMiddleware",  # a tablet handed to a patient reaches its questionnaire only
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "sciatica_care.clinic.views.rights.CareTeamMiddleware",  # outside the care team: the break-the-glass form
 ]
 
 ROOT_URLCONF = "sciatica_care.site.urls"
