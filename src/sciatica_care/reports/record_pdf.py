@@ -17,6 +17,11 @@ ACTIONS = {
 }
 
 
+RECORDS = {"Patient": "your details", "Episode": "course", "Intake": "intake", "PlanRevision": "plan",
+           "Visit": "session", "OutcomeScore": "score", "QuestionnaireLink": "questionnaire link",
+           "BreakGlass": "access outside the care team", "CareAssignment": "care team"}
+
+
 def _day(value: Any) -> str:
     text = str(value or "")
     return text[:10] if text else "—"
@@ -78,7 +83,7 @@ def record_pdf(data: Mapping[str, Any]) -> bytes:
              f"by {_person(data.get('generated_by')) if data.get('generated_by') else 'the clinic'} · "
              f"everything the clinic holds about you, with a log of who opened it. The same record is given as a "
              f"JSON file ({data.get('format')}, version {data.get('format_version')}).",
-             size=9, line_h=4.4, colour=P.MUTED)
+             size=9, line_h=4.4, colour=P.MUTED, align="L")
 
     doc.heading("Your details")
     details = [("Name", name), ("Born", _day(patient.get("date_of_birth"))),
@@ -116,9 +121,10 @@ def record_pdf(data: Mapping[str, Any]) -> bytes:
     doc.heading("Who opened or changed your record")
     log = data.get("access_log") or []
     _table(doc, ["When", "Who", "What", "Record"],
-           [[_when(e.get("at")), _person(e.get("actor")) if e.get("actor") else "the system / you",
+           [[_when(e.get("at")), _person(e.get("actor")) if e.get("actor") else "you, or the clinic's system",
              ACTIONS.get(e.get("action", ""), str(e.get("action", "")).replace("_", " ")),
-             f"{e.get('object_type', '')} {e.get('object_id') or ''}".strip()] for e in log],
+             f"{RECORDS.get(e.get('object_type', ''), e.get('object_type', ''))} {e.get('object_id') or ''}".strip()]
+            for e in log],
            [0.2, 0.24, 0.36, 0.2], size=8)
     return bytes(doc.output())
 
@@ -208,17 +214,18 @@ def _pairs(doc: Any, rows: Sequence[tuple[str, Any]], size: float = 9.5) -> None
     label_w = doc.content_width * 0.28
     line = size * 0.48
     for label, value in rows:
-        text = doc.safe(str(value))
-        height = doc.text_height(doc.content_width - label_w, text, size, line)
+        text, label_text = doc.safe(str(value)), doc.safe(str(label))
+        height = max(doc.text_height(doc.content_width - label_w, text, size, line),
+                     doc.text_height(label_w - 2, label_text, size, line))
         doc.keep(height + 0.6)
         top = doc.get_y()
         doc.set_font(P.FONT, "", size)
         doc.set_text_color(*P.MUTED)
-        doc.multi_cell(label_w - 2, line, doc.safe(str(label)), new_x="RIGHT", new_y="TOP")
+        doc.multi_cell(label_w - 2, line, label_text, new_x="RIGHT", new_y="TOP", align="L")
         doc.set_text_color(*P.INK)
         doc.set_xy(doc.l_margin + label_w, top)
-        doc.multi_cell(doc.content_width - label_w, line, text, new_x="LMARGIN", new_y="NEXT")
-        doc.set_y(max(doc.get_y(), top + line) + 0.6)
+        doc.multi_cell(doc.content_width - label_w, line, text, new_x="LMARGIN", new_y="NEXT", align="L")
+        doc.set_y(top + height + 0.6)
 
 
 def _table(doc: Any, head: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float],
@@ -248,6 +255,6 @@ def _table(doc: Any, head: Sequence[str], rows: Sequence[Sequence[str]], widths:
         x = doc.l_margin
         for text, w in zip(row, widths, strict=True):
             doc.set_xy(x, top)
-            doc.multi_cell(total * w - 1, line, doc.safe(str(text)), new_x="RIGHT", new_y="TOP")
+            doc.multi_cell(total * w - 1, line, doc.safe(str(text)), new_x="RIGHT", new_y="TOP", align="L")
             x += total * w
         doc.set_xy(doc.l_margin, top + height)
