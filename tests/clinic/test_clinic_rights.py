@@ -43,9 +43,11 @@ def test_json_bundle_holds_every_session_and_score(world: dict[str, Any], login:
     assert data["patient"]["last_name"] == "Smitha"
     (course,) = data["courses"]
     visits = set(Visit.objects.filter(episode=a["episode"]).values_list("pk", flat=True))
-    assert {s["id"] for s in course["sessions"]} == visits and len(visits) == 2
+    assert {s["id"] for s in course["sessions"]} == visits
+    assert len(visits) == 2
     scores = set(a["episode"].scores.values_list("pk", flat=True))
-    assert {s["id"] for s in course["scores"]} == scores and scores
+    assert {s["id"] for s in course["scores"]} == scores
+    assert scores
     assert course["intakes"][0]["data"]["pain"]["leg_nrs"] == 7
     assert course["plans"][0]["plan"] == a["plan"].plan
     assert course["sessions"][0]["points"] == [{"code": "GB30", "side": "left"}]
@@ -147,13 +149,17 @@ def test_anonymise_with_legal_reason_keeps_clinical_record(world: dict[str, Any]
     response = _anon_post(login(a["clinic_admin"]), a["patient"], legal_reason="Erasure ordered under Art. 17")
     assert response.status_code == 302
     p = Patient.objects.get(pk=a["patient"].pk)
-    assert p.first_name == "Anonymised" and p.last_name == p.pseudonym and p.pseudonym.startswith("P-")
+    assert p.first_name == "Anonymised"
+    assert p.last_name == p.pseudonym
+    assert p.pseudonym.startswith("P-")
     assert p.date_of_birth == dt.date(1980, 1, 1)
     assert (p.phone, p.email, p.address, p.booking_notes) == ("", "", "", "")
-    assert p.anonymised_at is not None and p.version == a["patient"].version + 1
+    assert p.anonymised_at is not None
+    assert p.version == a["patient"].version + 1
     assert Visit.objects.filter(episode__patient=p).count() == 1  # the clinical record is kept
     event = AuditEvent.objects.get(action="anonymise")
-    assert event.detail["legal_reason"].startswith("Erasure") and event.detail["before_retention_end"]
+    assert event.detail["legal_reason"].startswith("Erasure")
+    assert event.detail["before_retention_end"]
     assert event.detail["pseudonym"] == p.pseudonym
     # The audit trail names the patient by id only: no event carries their name.
     assert not any("Smitha" in json.dumps(e.detail) for e in AuditEvent.objects.filter(patient_id=p.pk))
@@ -274,17 +280,20 @@ def test_break_the_glass_opens_for_a_while_audited_and_listed(world: dict[str, A
     client = login(outsider)
     url = reverse("clinic:break_glass", args=[a["patient"].pk])
     short = client.post(url, {"reason": "need it"})
-    assert short.status_code == 422 and not BreakGlass.objects.exists()
+    assert short.status_code == 422
+    assert not BreakGlass.objects.exists()
     target = reverse("clinic:episode", args=[a["episode"].pk])
     response = client.post(url, {"reason": "Covering for Prac A, patient in clinic today", "next": target})
-    assert response.status_code == 302 and response["Location"] == target
+    assert response.status_code == 302
+    assert response["Location"] == target
     assert client.get(target).status_code == 200
     grant = BreakGlass.objects.get()
     assert (grant.expires_at - grant.at) == dt.timedelta(hours=12)
     assert AuditEvent.objects.filter(action="break_glass", actor=outsider, patient_id=a["patient"].pk).exists()
     assert AuditEvent.objects.filter(action="read_under_break_glass", actor=outsider).exists()
     page = login(a["clinic_admin"]).get(reverse("clinic:break_glass_list")).content.decode()
-    assert "Covering for Prac A" in page and outsider.display() in page
+    assert "Covering for Prac A" in page
+    assert outsider.display() in page
     BreakGlass.objects.update(expires_at=grant.at)  # the time is up
     assert login(outsider).get(target).status_code == 403
     assert login(outsider).post(url, {"reason": "x", "next": "https://evil.example/"}).status_code == 422
@@ -303,9 +312,11 @@ def test_reception_assigns_the_care_team(world: dict[str, Any], login: Any, make
     response = login(a[role]).post(reverse("clinic:care_team", args=[a["patient"].pk]), {"staff": outsider.pk})
     assigned = care_team.treats(outsider, a["patient"].pk)
     if role == "practitioner":
-        assert response.status_code == 403 and not assigned
+        assert response.status_code == 403
+        assert not assigned
     else:
-        assert response.status_code == 302 and assigned
+        assert response.status_code == 302
+        assert assigned
         assert AuditEvent.objects.filter(action="assign_care", actor=a[role]).exists()
         assert login(outsider).get(reverse("clinic:episode", args=[a["episode"].pk])).status_code == 200
 
