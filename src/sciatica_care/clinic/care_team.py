@@ -46,7 +46,7 @@ def applies(user: Staff) -> bool:
     """True when care-team access limits this user: a practitioner of a clinic with the setting on."""
     if not user.is_authenticated or user.role != Role.PRACTITIONER or user.clinic_id is None:
         return False
-    return bool(Clinic.objects.filter(pk=user.clinic_id).values_list("care_team_access", flat=True).first())
+    return bool(user.clinic.care_team_access)  # the signed-in user comes with their clinic (site/backends.py)
 
 
 def patient_id_of(obj: Any) -> int | None:
