@@ -198,11 +198,12 @@ def _user(request: HttpRequest) -> Staff:
 
 @api.get("/patients", response=list[PatientOut])
 def list_patients(request: HttpRequest, q: str = "", limit: int = 50) -> Any:
-    qs = access.scoped(_user(request), Patient)
+    qs = access.listed_patients(_user(request))
     if q:
         qs = qs.filter(last_name__icontains=q)
     rows = list(qs[: max(1, min(limit, 200))])
-    audit.record(_user(request), "list", object_type="Patient", query=q, shown=len(rows), via="api")
+    audit.record(_user(request), "list", object_type="Patient", searched=bool(q), shown=len(rows),
+                 patients=[p.pk for p in rows], via="api")  # ids only: a search's names stay out of the audit
     return rows
 
 

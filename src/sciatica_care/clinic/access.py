@@ -3,6 +3,8 @@
 Every query for clinic records goes through `scoped()`, which filters by the user's clinic. A record of another
 clinic is answered with 404 (never 403, so that its existence is not revealed) and the attempt is audited.
 Reception may see demographics and booking data only; clinical records answer them with 403.
+With the clinic's care-team access on, a practitioner outside the patient's care team is refused (403) unless they
+broke the glass with a reason (`care_team.py`); the patient list shows them their own patients.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
-from sciatica_care.clinic import audit
-from sciatica_care.clinic.models import Staff
+from sciatica_care.clinic import audit, care_team
+from sciatica_care.clinic.models import Patient, Staff
 
 M = TypeVar("M", bound=models.Model)
 
@@ -51,4 +53,14 @@ def get_for(user: Staff, model: type[M], pk: Any, *, kind: str = CLINICAL,
     if kind == CLINICAL and not user.is_clinical:
         audit.record(user, "denied_role", obj, role=user.role)
         raise PermissionDenied("clinical records are for practitioners and clinic admins")
+    care_team.check(user, obj)
     return obj
+
+
+def listed_patients(user: Staff) -> models.QuerySet[Patient]:
+    """The patients a list may show the user: the clinic's, narrowed to the user's care team when care-team
+    access applies to them."""
+    qs = scoped(user, Patient)
+    if care_team.applies(user):
+        qs = qs.filter(pk__in=Patient.objects.filter(care_team.team_patient_ids(user)).values("pk"))
+    return qs

@@ -16,7 +16,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpResponseRedirect
 
 from sciatica_care.clinic import api_tokens, audit, records
-from sciatica_care.clinic.models import ApiToken, AuditEvent, Clinic, Staff
+from sciatica_care.clinic.models import ApiToken, AuditEvent, Clinic, Patient, Staff
 
 
 def _clinic_of(obj: Any) -> int | None:
@@ -43,6 +43,8 @@ class AuditedAdmin(admin.ModelAdmin):
             stored = type(obj)._default_manager.filter(pk=obj.pk).values(*form.changed_data).first() or {}
             changes = {k: {"from": str(stored.get(k)), "to": str(getattr(obj, k, form.cleaned_data.get(k)))}
                        for k in form.changed_data if k not in ("password", "password1", "password2")}
+            if isinstance(obj, Patient):  # a patient's details stay out of the audit: field names only
+                changes = {k: {"from": "…", "to": "changed"} for k in changes}
             if {"password", "password1", "password2"} & set(form.changed_data):
                 changes["password"] = {"from": "…", "to": "changed"}
         super().save_model(request, obj, form, change)
@@ -50,7 +52,8 @@ class AuditedAdmin(admin.ModelAdmin):
                      changes=changes)
 
     def delete_model(self, request: Any, obj: Any) -> None:
-        audit.record(request.user, "delete", obj, clinic_id=_clinic_of(obj), via="admin", what=str(obj))
+        audit.record(request.user, "delete", obj, clinic_id=_clinic_of(obj), via="admin",
+                     what=f"{type(obj).__name__} {obj.pk}")  # ids only: never a patient's name in the audit
         super().delete_model(request, obj)
 
 

@@ -145,10 +145,14 @@ class ClinicSettingsForm(forms.ModelForm):
     class Meta:
         model = Clinic
         fields = ["name", "disability_instrument", "questionnaire_every_n_visits", "payer_rule_warning",
-                  "require_second_factor", "idle_minutes"]
+                  "require_second_factor", "idle_minutes", "care_team_access", "break_glass_hours",
+                  "retention_years"]
         labels = {
             "require_second_factor": "Everyone signs in with a second factor",
             "idle_minutes": "Log out after … minutes without activity",
+            "care_team_access": "Care-team access: practitioners open only the patients they treat",
+            "break_glass_hours": "A record opened outside the care team stays open for … hours",
+            "retention_years": "Keep records for … years after the last contact",
             "name": "Clinic name",
             "disability_instrument": "Disability questionnaire",
             "payer_rule_warning": "Warn before a session US Medicare would not cover",
@@ -161,6 +165,16 @@ class ClinicSettingsForm(forms.ModelForm):
         for name, field in self.fields.items():  # each setting's explanation is read with it (settings page)
             if name != "version":
                 field.widget.attrs["aria-describedby"] = f"explain-{name}"
+        for name in ("break_glass_hours", "retention_years"):  # a form without them keeps what is stored
+            self.fields[name].required = False
+
+    def clean_break_glass_hours(self) -> int:
+        value = self.cleaned_data.get("break_glass_hours")
+        return int(value if value is not None else self.instance.break_glass_hours)
+
+    def clean_retention_years(self) -> int:
+        value = self.cleaned_data.get("retention_years")
+        return int(value if value is not None else self.instance.retention_years)
 
     def clean_idle_minutes(self) -> int:
         """Left empty (a form from before the setting existed): the clinic's current value."""

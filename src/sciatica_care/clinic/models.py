@@ -49,6 +49,14 @@ class Clinic(models.Model):
     # The longest life an API token may be given when it is made (days; issue 11).
     api_token_max_days = models.PositiveSmallIntegerField(
         default=365, validators=[MinValueValidator(1), MaxValueValidator(3650)])
+    # Patients' rights (issue 11): care-team access with break-the-glass, and how long records are kept before a
+    # patient may be anonymised without a stated legal reason (8 years: a common professional-body figure for
+    # adults' records, not a law of every country; each clinic sets its own).
+    care_team_access = models.BooleanField(default=False)
+    break_glass_hours = models.PositiveSmallIntegerField(default=12, validators=[MinValueValidator(1),
+                                                                                MaxValueValidator(72)])
+    retention_years = models.PositiveSmallIntegerField(default=8, validators=[MinValueValidator(1),
+                                                                             MaxValueValidator(50)])
     # Edited on the clinic's settings page and in the Django admin: optimistic concurrency (`records.py`).
     version = models.PositiveIntegerField(default=1)
 
@@ -132,6 +140,9 @@ class Patient(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Set when the patient is anonymised on request (`rights.anonymise`): names become the pseudonym.
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+    pseudonym = models.CharField(max_length=20, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
@@ -415,3 +426,35 @@ class SubmissionToken(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["session", "form", "path"])]
+
+
+class CareAssignment(models.Model):
+    """A practitioner assigned to a patient's care (by reception or the clinic admin): with care-team access on,
+    practitioners open only the records of patients they treat or are assigned to (`care_team.py`)."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="assignments")
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="assignments")
+    assigned_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    assigned_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["assigned_at", "id"]
+        indexes = [models.Index(fields=["staff", "patient"])]
+
+
+class BreakGlass(models.Model):
+    """A practitioner outside a patient's care team opening the record anyway, with a reason: time-limited,
+    audited and listed for the clinic admin."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["staff", "patient", "expires_at"])]

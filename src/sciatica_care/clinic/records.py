@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from sciatica_care.clinic import audit, clinical, episode_outcomes, intake_checks
 from sciatica_care.clinic.models import (
+    CareAssignment,
     Clinic,
     Episode,
     EpisodeStatus,
@@ -25,6 +26,7 @@ from sciatica_care.clinic.models import (
     Patient,
     PlanRevision,
     QuestionnaireLink,
+    Role,
     Staff,
     Visit,
 )
@@ -79,7 +81,8 @@ def update_versioned(actor: Staff, obj: Any, expected_version: int, changes: dic
 
 
 CLINIC_SETTINGS_FIELDS = ("name", "disability_instrument", "questionnaire_every_n_visits", "payer_rule_warning",
-                          "require_second_factor", "idle_minutes")
+                          "require_second_factor", "idle_minutes", "care_team_access", "break_glass_hours",
+                          "retention_years")
 
 
 def update_clinic_settings(actor: Staff, clinic: Clinic, expected_version: int, values: dict[str, Any]) -> Clinic:
@@ -131,6 +134,9 @@ def create_patient(actor: Staff, **fields: Any) -> Patient:
             fields.setdefault("consent_data_use_at", now)
         patient = Patient.objects.create(clinic_id=actor.clinic_id, **fields)
         audit.record(actor, "create", patient)
+        if actor.role == Role.PRACTITIONER:  # whoever takes a patient on is on their care team (care_team.py)
+            CareAssignment.objects.create(clinic_id=patient.clinic_id, patient=patient, staff=actor,
+                                          assigned_by=actor)
     return patient
 
 

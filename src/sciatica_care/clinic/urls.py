@@ -14,6 +14,7 @@ from sciatica_care.clinic.views import (
     outcomes,
     patients,
     preferences,
+    rights,
     staff,
     tokens,
     visits,
@@ -75,4 +76,10 @@ urlpatterns = [
          name="password_reset_confirm"),
     path("password-reset/done/", account.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("staff/<int:pk>/second-factor/reset/", account.reset_colleague, name="staff_second_factor_reset"),
+    path("patients/<int:pk>/record.json", rights.export_json, name="record_json"),
+    path("patients/<int:pk>/record.pdf", rights.export_pdf, name="record_pdf"),
+    path("patients/<int:pk>/anonymise/", rights.anonymise_view, name="patient_anonymise"),
+    path("patients/<int:pk>/care-team/", rights.care_team_change, name="care_team"),
+    path("patients/<int:pk>/break-glass/", rights.break_glass, name="break_glass"),
+    path("break-glass/", rights.break_glass_list, name="break_glass_list"),
 ]

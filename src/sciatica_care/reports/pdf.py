@@ -155,12 +155,13 @@ class Document(FPDF):
         return len(lines) * line_h  # type: ignore[arg-type]
 
     def para(self, text: str, size: float = 10, line_h: float = 4.9, style: str = "", width: float = 0,
-             colour: tuple[int, int, int] = INK, x: float | None = None) -> None:
+             colour: tuple[int, int, int] = INK, x: float | None = None, align: str = "J") -> None:
         self.set_font(FONT, style, size)
         self.set_text_color(*colour)
         if x is not None:
             self.set_x(x)
-        self.multi_cell(width, line_h, self.safe(text), new_x="LMARGIN" if x is None else "LEFT", new_y="NEXT")
+        self.multi_cell(width, line_h, self.safe(text), new_x="LMARGIN" if x is None else "LEFT", new_y="NEXT",
+                        align=align)
         self.set_text_color(*INK)
 
     def heading(self, text: str, size: float = 13, colour: tuple[int, int, int] = ACCENT, space: float = 3) -> None:

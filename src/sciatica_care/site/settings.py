@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",  # a locked-out sign-in gets the lockout page (429)
+    "sciatica_care.clinic.views.rights.CareTeamMiddleware",  # outside the care team: the break-the-glass form
 ]
 
 ROOT_URLCONF = "sciatica_care.site.urls"

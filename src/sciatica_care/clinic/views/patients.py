@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from sciatica_care.clinic import access, audit, records
+from sciatica_care.clinic import access, audit, care_team, records
 from sciatica_care.clinic.forms import PATIENT_FIELDS, PatientForm
-from sciatica_care.clinic.models import Episode, Patient
+from sciatica_care.clinic.models import CareAssignment, Episode, Patient, Role, Staff
 
 PAGE_SIZE = 50
 
@@ -17,16 +17,29 @@ PAGE_SIZE = 50
 @login_required
 def patient_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
-    patients = access.scoped(request.user, Patient)
-    if q:
-        for term in q.split()[:4]:
-            patients = patients.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term)
-                                       | Q(phone__icontains=term) | Q(email__icontains=term))
+    patients = _searched(access.listed_patients(request.user), q)
     rows = list(patients.only("id", "first_name", "last_name", "date_of_birth", "phone")[:PAGE_SIZE + 1])
-    shown = [p.pk for p in rows[:PAGE_SIZE]]  # which patients the list showed, not only what was searched
-    audit.record(request.user, "list", object_type="Patient", query=q, shown=len(shown), ids=shown)
+    # Care-team access: a search also names the clinic's other matching patients, whose records open only
+    # after breaking the glass (name and birth date only, to find the right one).
+    others: list[Patient] = []
+    if q and care_team.applies(request.user):
+        shown = {p.pk for p in rows}
+        others = [p for p in _searched(access.scoped(request.user, Patient), q)
+                  .only("id", "first_name", "last_name", "date_of_birth")[:PAGE_SIZE] if p.pk not in shown]
+    # The audit keeps which patients were shown, by id, never the names searched for (pseudonymous audit).
+    ids = [p.pk for p in rows[:PAGE_SIZE]]
+    audit.record(request.user, "list", object_type="Patient", searched=bool(q), shown=len(ids), ids=ids,
+                 patients=ids, outside_care_team=[p.pk for p in others])
     template = "clinic/_patient_rows.html" if request.htmx else "clinic/patient_list.html"
-    return render(request, template, {"patients": rows[:PAGE_SIZE], "more": len(rows) > PAGE_SIZE, "q": q})
+    return render(request, template, {"patients": rows[:PAGE_SIZE], "more": len(rows) > PAGE_SIZE, "q": q,
+                                      "others": others})
+
+
+def _searched(patients: QuerySet[Patient], q: str) -> QuerySet[Patient]:
+    for term in q.split()[:4]:
+        patients = patients.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term)
+                                   | Q(phone__icontains=term) | Q(email__icontains=term))
+    return patients
 
 
 @login_required
@@ -59,7 +72,16 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.user.is_clinical:
         episodes = list(Episode.objects.filter(patient=patient).annotate(
             n_visits=Count("visits", distinct=True), last_visit=Max("visits__date")))
-    return render(request, "clinic/patient_detail.html", {"patient": patient, "episodes": episodes})
+    user = request.user
+    can_assign = user.role in (Role.RECEPTION, Role.CLINIC_ADMIN)
+    return render(request, "clinic/patient_detail.html", {
+        "patient": patient, "episodes": episodes,
+        "care_team": CareAssignment.objects.filter(patient=patient, ended_at__isnull=True).select_related("staff"),
+        "can_assign": can_assign,
+        "practitioners": access.scoped(user, Staff).filter(is_active=True, role__in=[Role.PRACTITIONER,
+                                                                                     Role.CLINIC_ADMIN])
+        if can_assign else [],
+        "can_export": user.is_clinic_admin or (user.is_clinical and care_team.treats(user, patient.pk))})
 
 
 @login_required

@@ -52,6 +52,18 @@ EXPLANATIONS = {
         "A signed-in page left untouched this long is logged out (1 to 480 minutes; 15 is usual). Whatever this "
         "says, every sign-in ends after 8 hours."
     ),
+    "care_team_access": (
+        "When on, a practitioner opens only the records of patients they treat (charted a session, recorded an "
+        "intake) or are assigned to (reception assigns on the patient's page); for anyone else they must state a "
+        "reason (\"break the glass\"), which opens the record for a limited time and is listed for the clinic "
+        "admin. Clinic admins and reception are not limited by it. Off by default."
+    ),
+    "break_glass_hours": "How long a record opened outside the care team stays open (1 to 72 hours; 12 is usual).",
+    "retention_years": (
+        "How long the clinical record is kept after the patient's last contact (1 to 50 years). Before then a "
+        "patient is anonymised only with a stated legal reason. 8 years is a common professional-body figure for "
+        "adults' records, not a law everywhere: use what your country's rules and your insurer require."
+    ),
 }
 
 
@@ -76,6 +88,9 @@ def _rows(form: ClinicSettingsForm, clinic: Clinic) -> list[dict[str, Any]]:
         "payer_rule_warning": "on" if clinic.payer_rule_warning else "off",
         "require_second_factor": "everyone" if clinic.require_second_factor else "clinic admins only",
         "idle_minutes": f"{clinic.idle_minutes} minutes",
+        "care_team_access": "on" if clinic.care_team_access else "off",
+        "break_glass_hours": f"{clinic.break_glass_hours} hours",
+        "retention_years": f"{clinic.retention_years} years",
     }
     return [
         {"field": form[name], "value": shown[name], "explanation": EXPLANATIONS[name]}
