@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sciatica_care.clinic.models import AuditEvent, Staff
+from django.db import transaction
+
+from sciatica_care.clinic import audit_chain
+from sciatica_care.clinic.models import AuditChainHead, AuditEvent, Staff
 
 
 def record(actor: Staff | None, action: str, obj: Any = None, *, patient_id: int | None = None,
@@ -21,12 +24,30 @@ def record(actor: Staff | None, action: str, obj: Any = None, *, patient_id: int
             patient_id = obj.episode.patient_id
         if patient_id is None and object_type == "Patient":
             patient_id = object_id
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=actor if actor is not None and actor.is_authenticated else None,
         clinic_id_at_time=clinic_id if clinic_id is not None else getattr(actor, "clinic_id", None),
         action=action,
         object_type=object_type,
         object_id=object_id,
         patient_id=patient_id,
-        detail=detail,
+        detail=audit_chain.normalise_detail(detail),
     )
+    with transaction.atomic():
+        # The chain's head row, locked until this transaction ends: one writer appends at a time, so the chain
+        # cannot fork (PostgreSQL: SELECT … FOR UPDATE; SQLite: its transactions already hold the write lock).
+        head = AuditChainHead.objects.select_for_update().filter(pk=audit_chain.HEAD_ID).first()
+        if head is None:
+            head = AuditChainHead.objects.create(pk=audit_chain.HEAD_ID, last_event_id=None,
+                                                 last_hash=audit_chain.GENESIS)
+            head = AuditChainHead.objects.select_for_update().get(pk=audit_chain.HEAD_ID)
+        event.prev_hash = head.last_hash
+        event.hash = audit_chain.event_hash({
+            "at": event.at, "actor_id": event.actor_id, "clinic_id_at_time": event.clinic_id_at_time,
+            "action": event.action, "object_type": event.object_type, "object_id": event.object_id,
+            "patient_id": event.patient_id, "detail": event.detail}, event.prev_hash)
+        event.save()
+        head.last_event_id = event.pk
+        head.last_hash = event.hash
+        head.save(update_fields=["last_event_id", "last_hash"])
+    return event
