@@ -7,8 +7,6 @@ and change, delete, insert or reorder events. `audit_chain.verify` names the fir
 from __future__ import annotations
 
 import itertools
-
-import itertools
 from typing import Any
 
 import pytest
