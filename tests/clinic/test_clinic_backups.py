@@ -21,7 +21,7 @@ import pytest
 from test_clinic_audittrail_cli import run
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
-PASSPHRASE = "correct horse battery staple"
+PASSPHRASE = "correct horse battery staple"  # noqa: S105 - a test passphrase
 SRC = Path(__file__).resolve().parents[2] / "src"
 
 
@@ -77,7 +77,7 @@ def test_loose_modes_are_corrected_at_start(tmp_path: Path) -> None:
     assert mode(data) == 0o700
     assert mode(data / "clinic.sqlite3") == 0o600
     assert mode(data / "secret_key") == 0o600
-    os.chmod(data, 0o755)
+    os.chmod(data, 0o755)  # noqa: S103 - the loose mode the review found
     os.chmod(data / "clinic.sqlite3", 0o644)
     os.chmod(data / "secret_key", 0o644)
     assert run(data, "audit", "verify").returncode == 0
@@ -185,7 +185,8 @@ def test_restoring_an_old_backup_with_sessions_signs_everyone_out(tmp_path: Path
 
 def test_encrypt_refuses_a_short_passphrase(tmp_path: Path) -> None:
     data = make_clinic(tmp_path)
-    r = run(data, "backup", "--encrypt", str(tmp_path / "b.enc"), env_extra={"SCIATICA_CARE_BACKUP_PASSPHRASE": "short"})
+    r = run(data, "backup", "--encrypt", str(tmp_path / "b.enc"),
+            env_extra={"SCIATICA_CARE_BACKUP_PASSPHRASE": "short"})
     assert r.returncode == 2
     assert "10 or more" in r.stderr
     assert not (tmp_path / "b.enc").exists()
