@@ -18,6 +18,9 @@ def run(data_dir: Path, *args: str, stdin: str = "", env_extra: dict[str, str] |
     env["PYTHONPATH"] = str(SRC) + os.pathsep + env.get("PYTHONPATH", "")
     env.update(env_extra or {})
     code = "import sys; from sciatica_care.cli.main import main; sys.argv[0] = 'sciatica-care'; main()"
+    if args[0] == "db":  # `db roles` takes no data folder
+        return subprocess.run([sys.executable, "-c", code, *args], input=stdin,  # noqa: S603
+                              capture_output=True, text=True, env=env, timeout=120, check=False)
     return subprocess.run([sys.executable, "-c", code, *args, "--data-dir", str(data_dir)], input=stdin,  # noqa: S603
                           capture_output=True, text=True, env=env, timeout=120, check=False)
 

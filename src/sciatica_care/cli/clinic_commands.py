@@ -44,11 +44,46 @@ def _setup(data_dir: Path | None, *, demo: bool = False) -> Path:
         django.setup()
     except UnsafeSettings as exc:
         raise click.ClickException(str(exc)) from None
+    from django.conf import settings
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0, interactive=False)
+    if settings.SCIATICA_CARE_DATABASE_OWNER:  # PostgreSQL: migrate as the owner, then narrow the app's grants
+        _migrate_as_owner()
+    else:
+        call_command("migrate", verbosity=0, interactive=False)
     secure_data_dir(data_dir)  # the database and its WAL/SHM files, created or left by an older version
     return data_dir
+
+
+def _migrate_as_owner() -> None:
+    """Run `migrate` through the owner's connection (DATABASE_OWNER_URL), then re-apply `db roles` for
+    DATABASE_URL's role, refusing an unsafe one (a superuser, the owner). The default connection itself is
+    pointed at the owner meanwhile: a migration's Python step may query it, and a second connection would wait
+    forever on the locks the migration holds."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connections, transaction
+
+    from sciatica_care.clinic import db_roles
+
+    connection = connections["default"]
+    app_settings = dict(connection.settings_dict)
+    app_role = str(app_settings.get("USER") or "")
+    owner = settings.SCIATICA_CARE_DATABASE_OWNER
+    connection.close()
+    connection.settings_dict.update({k: owner[k] for k in ("NAME", "USER", "PASSWORD", "HOST", "PORT", "OPTIONS")
+                                     if k in owner})
+    try:
+        call_command("migrate", verbosity=0, interactive=False)
+        with transaction.atomic(), connection.cursor() as cursor:
+            problems = db_roles.role_problems(cursor, app_role)
+            if problems:
+                raise click.ClickException("DATABASE_URL's role is not safe for the app: " + "; ".join(problems))
+            db_roles.apply(cursor, app_role)
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(app_settings)
 
 
 data_dir_option = click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,

@@ -47,6 +47,9 @@ class Config:
     email_user: str = ""
     email_password: str = ""
     admin_path: str | None = None  # where Django's admin is served (superuser only); None: not served at all
+    # PostgreSQL: the owner's connection, used by `migrate` only; the app connects (DATABASE_URL) as a role that
+    # can only insert and read audit rows (`sciatica-care db roles`).
+    database_owner_url: str | None = None
 
     @property
     def development(self) -> bool:
@@ -122,6 +125,12 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
     if database_url and not database_url.startswith(("postgres://", "postgresql://", "sqlite:")):
         problems.append("DATABASE_URL: only postgresql://… (or sqlite:///…) is supported")
 
+    database_owner_url = environ.get("DATABASE_OWNER_URL", "").strip() or None
+    if database_owner_url and not (database_url or "").startswith(("postgres://", "postgresql://")):
+        problems.append("DATABASE_OWNER_URL is for PostgreSQL: set DATABASE_URL=postgresql://… (the app's role) too")
+    elif database_owner_url and not database_owner_url.startswith(("postgres://", "postgresql://")):
+        problems.append("DATABASE_OWNER_URL: only postgresql://… is supported")
+
     hosts = [h.strip() for h in environ.get(
         "SCIATICA_CARE_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h.strip()]
     if "*" in hosts and not development:
@@ -142,6 +151,7 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
     if problems:
         raise UnsafeSettings("unsafe settings:\n  " + "\n  ".join(problems))
     return Config(env=env, debug=debug, secret_key=secret, data_dir=data_dir, database_url=database_url,
+                  database_owner_url=database_owner_url,
                   allowed_hosts=hosts, https=https, admin_path=admin_path,
                   email_backend="django.core.mail.backends.smtp.EmailBackend" if email_host
                   else "django.core.mail.backends.console.EmailBackend",

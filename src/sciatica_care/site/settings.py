@@ -105,6 +105,12 @@ def _database() -> dict[str, object]:
 
 
 DATABASES = {"default": _database()}
+# PostgreSQL: `migrate` runs as the tables' owner (cli/clinic_commands.py), the app as DATABASE_URL's role.
+SCIATICA_CARE_DATABASE_OWNER: dict[str, object] | None = None
+if CONFIG.database_owner_url:
+    import dj_database_url
+
+    SCIATICA_CARE_DATABASE_OWNER = dict(dj_database_url.parse(CONFIG.database_owner_url))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "clinic.Staff"
 AUTHENTICATION_BACKENDS = ["sciatica_care.site.backends.ClinicModelBackend"]
