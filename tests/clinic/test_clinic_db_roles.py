@@ -19,7 +19,7 @@ from test_clinic_audittrail_cli import run
 from sciatica_care.clinic import db_roles
 
 URL = os.environ.get("DATABASE_URL", "")
-pytestmark = pytest.mark.skipif(not URL.startswith(("postgres://", "postgresql://")),
+needs_postgresql = pytest.mark.skipif(not URL.startswith(("postgres://", "postgresql://")),
                                 reason="PostgreSQL roles: run with DATABASE_URL=postgresql://…")
 
 
@@ -55,6 +55,7 @@ def roles_db() -> Iterator[dict[str, str]]:
             admin.execute(f"DROP ROLE IF EXISTS {owner}")
 
 
+@needs_postgresql
 def test_the_app_role_cannot_tamper_with_the_audit_trail(roles_db: dict[str, str], tmp_path: Path) -> None:
     import psycopg
     from psycopg import errors
@@ -94,6 +95,7 @@ def test_the_app_role_cannot_tamper_with_the_audit_trail(roles_db: dict[str, str
     assert r.returncode == 1
 
 
+@needs_postgresql
 def test_an_unsafe_app_role_is_refused(roles_db: dict[str, str], tmp_path: Path) -> None:
     """The owner itself as the app role (it could disable the triggers) is refused by `db roles` and by serve's
     migrate step."""
@@ -114,3 +116,13 @@ def test_db_roles_prints_the_grants() -> None:
     assert not any("TRUNCATE" in s and "GRANT" in s for s in statements)
     with pytest.raises(db_roles.RoleProblem):
         db_roles.grant_statements("app; DROP TABLE x")
+
+
+def test_the_owner_url_is_for_postgresql_only() -> None:
+    from sciatica_care.site.config import UnsafeSettings, load
+
+    env = {"SCIATICA_CARE_ENV": "development", "DATABASE_OWNER_URL": "postgresql://owner@db/clinic"}
+    with pytest.raises(UnsafeSettings, match="DATABASE_OWNER_URL"):
+        load(env)
+    config = load({**env, "DATABASE_URL": "postgresql://app@db/clinic"})
+    assert config.database_owner_url == "postgresql://owner@db/clinic"
