@@ -2,9 +2,10 @@
 
 Adds `prev_hash` and `hash` to the audit table and the one-row chain head, then chains the events already
 there (in id order) and records the head. The append-only triggers of 0002 are lifted for that one pass and put
-back; on SQLite adding the columns rebuilds the table (which drops triggers), so they are created here again,
-with one more: SQLite's `INSERT OR REPLACE` over an existing audit row silently deleted and rewrote it (the
-delete fires no DELETE trigger), so a BEFORE INSERT trigger now refuses any insert whose id already exists.
+back; on SQLite adding the columns rebuilds the table (which drops triggers), so they are created here again.
+Two more: an AFTER INSERT trigger moves the chain head to each new event (both databases); and on SQLite,
+`INSERT OR REPLACE` over an existing audit row silently deleted and rewrote it (that delete fires no DELETE
+trigger), so a BEFORE INSERT trigger now refuses any insert whose id already exists.
 """
 
 from django.db import migrations, models
@@ -25,20 +26,42 @@ SQLITE_TRIGGERS = [
     WHEN EXISTS (SELECT 1 FROM clinic_auditevent WHERE id = NEW.id)
     BEGIN SELECT RAISE(ABORT, 'audit events are append-only: REPLACE refused on clinic_auditevent'); END
     """,
+    """
+    CREATE TRIGGER clinic_auditevent_chain_head AFTER INSERT ON clinic_auditevent
+    BEGIN UPDATE clinic_auditchainhead SET last_event_id = NEW.id, last_hash = NEW.hash WHERE id = 1; END
+    """,
 ]
 SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS clinic_auditevent_no_update",
     "DROP TRIGGER IF EXISTS clinic_auditevent_no_delete",
     "DROP TRIGGER IF EXISTS clinic_auditevent_no_replace",
+    "DROP TRIGGER IF EXISTS clinic_auditevent_chain_head",
 ]
-POSTGRESQL_TRIGGERS = [
-    """
+POSTGRESQL_APPEND_ONLY = """
     CREATE TRIGGER clinic_auditevent_append_only
     BEFORE UPDATE OR DELETE ON clinic_auditevent
     FOR EACH ROW EXECUTE FUNCTION clinic_auditevent_append_only()
+    """
+POSTGRESQL_TRIGGERS = [
+    POSTGRESQL_APPEND_ONLY,
+    """
+    CREATE OR REPLACE FUNCTION clinic_auditevent_chain_head() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE clinic_auditchainhead SET last_event_id = NEW.id, last_hash = NEW.hash WHERE id = 1;
+        RETURN NULL;
+    END;
+    $$
+    """,
+    """
+    CREATE TRIGGER clinic_auditevent_chain_head
+    AFTER INSERT ON clinic_auditevent
+    FOR EACH ROW EXECUTE FUNCTION clinic_auditevent_chain_head()
     """,
 ]
-POSTGRESQL_DROP = ["DROP TRIGGER IF EXISTS clinic_auditevent_append_only ON clinic_auditevent"]
+POSTGRESQL_DROP = ["DROP TRIGGER IF EXISTS clinic_auditevent_append_only ON clinic_auditevent",
+                   "DROP TRIGGER IF EXISTS clinic_auditevent_chain_head ON clinic_auditevent",
+                   "DROP FUNCTION IF EXISTS clinic_auditevent_chain_head()"]
 
 
 def _run(statements: dict[str, list[str]]):  # type: ignore[no-untyped-def]
@@ -71,8 +94,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(_run({"postgresql": POSTGRESQL_DROP, "sqlite": SQLITE_DROP}),
-                             _run({"postgresql": POSTGRESQL_TRIGGERS, "sqlite": SQLITE_TRIGGERS[:2]}),
+        migrations.RunPython(_run({"postgresql": POSTGRESQL_DROP[:1], "sqlite": SQLITE_DROP}),
+                             _run({"postgresql": [POSTGRESQL_APPEND_ONLY], "sqlite": SQLITE_TRIGGERS[:2]}),
                              elidable=False),
         migrations.AddField(
             model_name="auditevent",
