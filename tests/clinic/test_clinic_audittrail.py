@@ -210,3 +210,39 @@ def test_the_migration_chains_the_events_already_there(world: dict[str, Any], tr
     assert result.ok
     assert result.count == 4
     assert audit_chain.stored_head() == (result.head_id, result.head_hash)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_cannot_fork_the_chain(make_staff: Any) -> None:
+    """Eight connections appending at once (PostgreSQL: each waits on the head row's lock) leave one chain."""
+    import threading
+
+    if connection.vendor == "sqlite":
+        pytest.skip("the shared-cache in-memory SQLite test database locks tables instead of waiting")
+    from sciatica_care.clinic.models import Clinic
+
+    prac = make_staff(Clinic.objects.create(name="Busy"))
+    before = AuditEvent.objects.count()
+    errors: list[BaseException] = []
+    start = threading.Barrier(8)
+
+    def one(n: int) -> None:
+        try:
+            start.wait()
+            for i in range(10):
+                with transaction.atomic():
+                    audit.record(prac, "read", object_type="Patient", object_id=n * 100 + i)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    result = audit_chain.verify()
+    assert result.ok, result.broken
+    assert result.count == before + 80
