@@ -78,7 +78,7 @@ def _database() -> dict[str, object]:
         if db["ENGINE"] == "django.db.backends.postgresql":
             db.setdefault("TEST", {"NAME": "test_sciatica_care"})
         return db
-    CONFIG.data_dir.mkdir(parents=True, exist_ok=True)
+    CONFIG.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     # Durability: a write is acknowledged (the view returns) only after its transaction has committed, and
     # with journal_mode=WAL + synchronous=FULL SQLite fsyncs the WAL at every COMMIT, before COMMIT returns.
     # So an acknowledged write survives a SIGKILL of the server *and* a power cut or OS crash.
