@@ -154,6 +154,13 @@ def test_reordered_events_are_found(chain: list[AuditEvent], triggers_off: None)
     assert result.broken.event_id == first.pk
 
 
+def test_a_removed_head_is_found(chain: list[AuditEvent]) -> None:
+    sql("DELETE FROM clinic_auditchainhead")
+    result = audit_chain.verify()
+    assert result.broken is not None
+    assert "head is missing" in result.broken.problem
+
+
 def test_the_anchor_proves_the_trail_up_to_a_noted_head(chain: list[AuditEvent]) -> None:
     noted = audit_chain.verify().head_hash
     audit.record(None, "note", clinic_id=None)
@@ -222,6 +229,8 @@ def test_concurrent_writers_cannot_fork_the_chain(make_staff: Any) -> None:
     from sciatica_care.clinic.models import Clinic
 
     prac = make_staff(Clinic.objects.create(name="Busy"))
+    with connection.cursor() as cursor:  # as after a flush: the first writers also race to create the head
+        cursor.execute("DELETE FROM clinic_auditchainhead")
     before = AuditEvent.objects.count()
     errors: list[BaseException] = []
     start = threading.Barrier(8)

@@ -190,3 +190,14 @@ def test_encrypt_refuses_a_short_passphrase(tmp_path: Path) -> None:
     assert r.returncode == 2
     assert "10 or more" in r.stderr
     assert not (tmp_path / "b.enc").exists()
+
+
+def test_postgresql_gets_the_pg_dump_advice_with_encryption(tmp_path: Path) -> None:
+    """backup and restore do not copy PostgreSQL; they say how, encrypted, and to sign everyone out after."""
+    blob = tmp_path / "dump.age"
+    blob.write_bytes(b"x")
+    for args in (("backup", "--encrypt", str(tmp_path / "b")), ("restore", str(blob), "--yes")):
+        r = run(tmp_path / "clinic", *args, env_extra={"DATABASE_URL": "postgresql://app@db.invalid/clinic"})
+        assert r.returncode == 1
+        for advice in ("pg_dump", "pg_restore", "gpg --symmetric", "age --passphrase", "django_session"):
+            assert advice in r.stderr

@@ -215,17 +215,25 @@ def createtoken(data_dir: Path | None, username: str, name: str) -> None:
     click.echo(token)
 
 
+POSTGRESQL_BACKUP_ADVICE = (
+    "backup/restore copy the SQLite database; for PostgreSQL use its own tools: "
+    "`pg_dump --format=custom --file FILE DBNAME` and `pg_restore --clean --dbname DBNAME FILE`. "
+    "Encrypt the dump (`gpg --symmetric --cipher-algo AES256 FILE` or `age --passphrase -o FILE.age FILE`, "
+    "then delete FILE), keep it 0600, and after a restore sign everyone out: "
+    "`psql DBNAME -c 'DELETE FROM django_session'`")
+
+
+def _refuse_postgresql() -> None:
+    if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        raise click.ClickException(POSTGRESQL_BACKUP_ADVICE)
+
+
 def _sqlite_path() -> Path:
     from django.conf import settings
 
     db = settings.DATABASES["default"]
     if db["ENGINE"] != "django.db.backends.sqlite3":
-        raise click.ClickException(
-            "backup/restore copy the SQLite database; for PostgreSQL use its own tools: "
-            "`pg_dump --format=custom --file FILE DBNAME` and `pg_restore --clean --dbname DBNAME FILE`. "
-            "Encrypt the dump (`gpg --symmetric --cipher-algo AES256 FILE` or `age --passphrase -o FILE.age FILE`, "
-            "then delete FILE), keep it 0600, and after a restore clear the sessions: "
-            "`psql DBNAME -c 'DELETE FROM django_session'`")
+        raise click.ClickException(POSTGRESQL_BACKUP_ADVICE)
     return Path(str(db["NAME"]))
 
 
@@ -271,6 +279,7 @@ def backup(data_dir: Path | None, file: Path, encrypt: bool, passphrase_file: Pa
     The copy leaves out the signed-in sessions, is readable by you only (0600), and with --encrypt is
     encrypted with a passphrase (keep the passphrase apart from the backups: without it nothing can be restored).
     """
+    _refuse_postgresql()
     _setup(data_dir)
     source = _sqlite_path()
     if file.exists():
@@ -326,6 +335,7 @@ def restore(data_dir: Path | None, file: Path, yes: bool, passphrase_file: Path 
     An encrypted backup is recognised and asks for its passphrase. Everyone is signed out: sessions in the
     database are cleared, so no session from before the restore opens the clinic.
     """
+    _refuse_postgresql()
     _private_files()
     data = _read_backup(file, passphrase_file)
     with sqlite3.connect(":memory:") as check:

@@ -39,8 +39,10 @@ def record(actor: Staff | None, action: str, obj: Any = None, *, patient_id: int
         # cannot fork (PostgreSQL: SELECT … FOR UPDATE; SQLite: its transactions already hold the write lock).
         # A trigger on the audit table moves the head to each new event (migration 0011).
         head = AuditChainHead.objects.select_for_update().filter(pk=audit_chain.HEAD_ID).first()
-        if head is None:  # a database emptied by hand (or by a test's flush)
-            AuditChainHead.objects.create(pk=audit_chain.HEAD_ID, last_event_id=None, last_hash=audit_chain.GENESIS)
+        if head is None:  # an emptied database (a test's flush): concurrent first writers create it once
+            last = AuditEvent.objects.order_by("-id").values_list("id", "hash").first() or (None, audit_chain.GENESIS)
+            AuditChainHead.objects.bulk_create([AuditChainHead(pk=audit_chain.HEAD_ID, last_event_id=last[0],
+                                                               last_hash=last[1])], ignore_conflicts=True)
             head = AuditChainHead.objects.select_for_update().get(pk=audit_chain.HEAD_ID)
         event.prev_hash = head.last_hash
         event.hash = audit_chain.event_hash({

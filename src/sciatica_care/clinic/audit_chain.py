@@ -126,6 +126,9 @@ def verify_rows(rows: Iterable[Mapping[str, Any]], head: tuple[int | None, str] 
         if anchor is not None and computed == anchor:
             anchor_found = True
         previous_hash, previous_id = computed, event_id
+    if head is None and count:
+        return Result(count, previous_id, previous_hash, Break(
+            None, "the chain head is missing: events may have been cut from the end"), anchor_found)
     if head is not None:
         head_id, head_hash = head
         if (head_id, head_hash) != (previous_id, previous_hash if previous_id is not None else GENESIS):
