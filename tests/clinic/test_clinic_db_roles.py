@@ -93,6 +93,15 @@ def test_the_app_role_cannot_tamper_with_the_audit_trail(roles_db: dict[str, str
         conn.execute("UPDATE clinic_staff SET first_name = 'Bo' WHERE username = 'boss'")  # other tables: usual
     r = run(tmp_path, "audit", "verify", env_extra=env)
     assert r.returncode == 1
+    with psycopg.connect(roles_db["app_url"]) as conn, conn.cursor() as cursor:
+        assert db_roles.connection_warnings(cursor) == []
+    with psycopg.connect(roles_db["owner_url"]) as conn, conn.cursor() as cursor:
+        assert db_roles.connection_warnings(cursor) == ["the app's database role may update, delete or truncate "
+                                                        "audit rows"]
+    admin = urlparse(URL)
+    with psycopg.connect(with_user_and_db(URL, admin.username or "postgres", roles_db["database"],
+                                          admin.password or "")) as conn:
+        assert "superuser" in db_roles.connection_warnings(conn.cursor())[0]
 
 
 @needs_postgresql

@@ -127,6 +127,15 @@ def serve(demo: bool, data_dir: Path | None, host: str, port: int, open_browser:
         click.echo("  The clinic admin runs staff, settings, API tokens and the audit log from the app's header.")
     elif not Staff.objects.exists():
         click.echo("No accounts yet: make the first one with `sciatica-care createuser --role clinic_admin`.")
+    if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        from django.db import connection
+
+        from sciatica_care.clinic import db_roles
+
+        with connection.cursor() as cursor:
+            for warning in db_roles.connection_warnings(cursor):
+                click.echo(f"warning: {warning}; run the app as its own role (see `sciatica-care db roles --help`)",
+                           err=True)
     if settings.SCIATICA_CARE_ADMIN_PATH:
         click.echo(f"Deployment admin (superusers only): {address}{settings.SCIATICA_CARE_ADMIN_PATH}/")
     if open_browser:

@@ -78,6 +78,21 @@ def role_problems(cursor: Any, app_role: str) -> list[str]:
     return problems
 
 
+def connection_warnings(cursor: Any) -> list[str]:
+    """What the app's own connection could do to the audit trail that it should not (shown when serving)."""
+    cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    row = cursor.fetchone()
+    warnings = []
+    if row and row[0]:
+        warnings.append("the app connects to PostgreSQL as a superuser: it could disable the audit triggers")
+    cursor.execute("SELECT to_regclass(%s) IS NOT NULL AND (has_table_privilege(%s, 'UPDATE') OR "
+                   "has_table_privilege(%s, 'DELETE') OR has_table_privilege(%s, 'TRUNCATE'))",
+                   [AUDIT_TABLE] * 4)
+    if cursor.fetchone()[0]:
+        warnings.append("the app's database role may update, delete or truncate audit rows")
+    return warnings
+
+
 def apply(cursor: Any, app_role: str) -> list[str]:
     """Run the statements through `cursor` (connected as the owner); return them as run."""
     cursor.execute("SELECT current_database(), current_schema()")
