@@ -4,7 +4,7 @@ Changing, removing, inserting or reordering an event by raw SQL breaks a link th
 `sciatica-care audit verify`) finds and names. One chain per database, in event-id order; its head (the last
 event's id and hash) lives in the one row of `AuditChainHead`, locked while an event is appended (`SELECT … FOR
 UPDATE` on PostgreSQL, SQLite's write lock: its transactions start IMMEDIATE), so concurrent writers cannot fork
-it. The head also shows events cut from the end of the chain.
+it, and moved by an AFTER INSERT trigger (migration 0011). The head also shows events cut from the end.
 
 An attacker who can rewrite the whole table can recompute every hash after the one they changed: note the head
 hash `verify` prints (on paper, in another system) and pass it back with `--anchor` to prove the trail up to it
