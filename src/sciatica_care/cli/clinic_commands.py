@@ -10,19 +10,29 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 
+def _private_files() -> None:
+    """Everything this process creates is its user's only (the database, its WAL, backups, the key)."""
+    if os.name == "posix":
+        os.umask(0o077)
+
+
 def _setup(data_dir: Path | None, *, demo: bool = False) -> Path:
     """Point the settings at the data folder, create its secret, set Django up and migrate."""
+    from sciatica_care.site.backups import secure_data_dir
     from sciatica_care.site.paths import default_data_dir, ensure_secret_key
 
+    _private_files()
     if demo:
         os.environ.setdefault("SCIATICA_CARE_ENV", "development")
         data_dir = data_dir or default_data_dir() / "demo"
     data_dir = (data_dir or default_data_dir()).expanduser().resolve()
     os.environ["SCIATICA_CARE_DATA_DIR"] = str(data_dir)
+    secure_data_dir(data_dir)
     if not os.environ.get("SCIATICA_CARE_SECRET_KEY"):
         ensure_secret_key(data_dir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sciatica_care.site.settings")
@@ -34,10 +44,46 @@ def _setup(data_dir: Path | None, *, demo: bool = False) -> Path:
         django.setup()
     except UnsafeSettings as exc:
         raise click.ClickException(str(exc)) from None
+    from django.conf import settings
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0, interactive=False)
+    if settings.SCIATICA_CARE_DATABASE_OWNER:  # PostgreSQL: migrate as the owner, then narrow the app's grants
+        _migrate_as_owner()
+    else:
+        call_command("migrate", verbosity=0, interactive=False)
+    secure_data_dir(data_dir)  # the database and its WAL/SHM files, created or left by an older version
     return data_dir
+
+
+def _migrate_as_owner() -> None:
+    """Run `migrate` through the owner's connection (DATABASE_OWNER_URL), then re-apply `db roles` for
+    DATABASE_URL's role, refusing an unsafe one (a superuser, the owner). The default connection itself is
+    pointed at the owner meanwhile: a migration's Python step may query it, and a second connection would wait
+    forever on the locks the migration holds."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connections, transaction
+
+    from sciatica_care.clinic import db_roles
+
+    connection = connections["default"]
+    app_settings = dict(connection.settings_dict)
+    app_role = str(app_settings.get("USER") or "")
+    owner = settings.SCIATICA_CARE_DATABASE_OWNER
+    connection.close()
+    connection.settings_dict.update({k: owner[k] for k in ("NAME", "USER", "PASSWORD", "HOST", "PORT", "OPTIONS")
+                                     if k in owner})
+    try:
+        call_command("migrate", verbosity=0, interactive=False)
+        with transaction.atomic(), connection.cursor() as cursor:
+            problems = db_roles.role_problems(cursor, app_role)
+            if problems:
+                raise click.ClickException("DATABASE_URL's role is not safe for the app: " + "; ".join(problems))
+            db_roles.apply(cursor, app_role)
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(app_settings)
 
 
 data_dir_option = click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -81,6 +127,15 @@ def serve(demo: bool, data_dir: Path | None, host: str, port: int, open_browser:
         click.echo("  The clinic admin runs staff, settings, API tokens and the audit log from the app's header.")
     elif not Staff.objects.exists():
         click.echo("No accounts yet: make the first one with `sciatica-care createuser --role clinic_admin`.")
+    if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        from django.db import connection
+
+        from sciatica_care.clinic import db_roles
+
+        with connection.cursor() as cursor:
+            for warning in db_roles.connection_warnings(cursor):
+                click.echo(f"warning: {warning}; run the app as its own role (see `sciatica-care db roles --help`)",
+                           err=True)
     if settings.SCIATICA_CARE_ADMIN_PATH:
         click.echo(f"Deployment admin (superusers only): {address}{settings.SCIATICA_CARE_ADMIN_PATH}/")
     if open_browser:
@@ -179,14 +234,25 @@ def createtoken(data_dir: Path | None, username: str, name: str, days: int | Non
     click.echo(token)
 
 
+POSTGRESQL_BACKUP_ADVICE = (
+    "backup/restore copy the SQLite database; for PostgreSQL use its own tools: "
+    "`pg_dump --format=custom --file FILE DBNAME` and `pg_restore --clean --dbname DBNAME FILE`. "
+    "Encrypt the dump (`gpg --symmetric --cipher-algo AES256 FILE` or `age --passphrase -o FILE.age FILE`, "
+    "then delete FILE), keep it 0600, and after a restore sign everyone out: "
+    "`psql DBNAME -c 'DELETE FROM django_session'`")
+
+
+def _refuse_postgresql() -> None:
+    if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        raise click.ClickException(POSTGRESQL_BACKUP_ADVICE)
+
+
 def _sqlite_path() -> Path:
     from django.conf import settings
 
     db = settings.DATABASES["default"]
     if db["ENGINE"] != "django.db.backends.sqlite3":
-        raise click.ClickException(
-            "backup/restore copy the SQLite database; for PostgreSQL use its own tools: "
-            "`pg_dump --format=custom --file FILE DBNAME` and `pg_restore --clean --dbname DBNAME FILE`")
+        raise click.ClickException(POSTGRESQL_BACKUP_ADVICE)
     return Path(str(db["NAME"]))
 
 
@@ -194,44 +260,120 @@ def _copy(src: sqlite3.Connection, dst: sqlite3.Connection) -> None:
     src.backup(dst, pages=1024)  # online backup API: a consistent copy while the clinic keeps working
 
 
+def _bad(path: Path | str, message: str) -> NoReturn:
+    """Refuse like every other command: one `error: <path>: <message>` line, exit 2, no traceback."""
+    click.echo(f"error: {path}: {message}", err=True)
+    sys.exit(2)
+
+
+def _passphrase(passphrase_file: Path | None, *, confirm: bool) -> str:
+    """The backup passphrase: from --passphrase-file, else $SCIATICA_CARE_BACKUP_PASSPHRASE, else asked for."""
+    from sciatica_care.site.backups import MIN_PASSPHRASE, PASSPHRASE_ENV
+
+    if passphrase_file is not None:
+        text = passphrase_file.read_text(encoding="utf-8").splitlines()
+        passphrase = text[0] if text else ""
+    elif os.environ.get(PASSPHRASE_ENV):
+        passphrase = os.environ[PASSPHRASE_ENV]
+    else:
+        passphrase = click.prompt("Backup passphrase", hide_input=True, confirmation_prompt=confirm)
+    if confirm and len(passphrase) < MIN_PASSPHRASE:
+        _bad("passphrase", f"use {MIN_PASSPHRASE} or more characters (a few random words)")
+    return passphrase
+
+
+passphrase_file_option = click.option(
+    "--passphrase-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+    help="Read the passphrase from this file's first line (for scripts; or set SCIATICA_CARE_BACKUP_PASSPHRASE).")
+
+
 @click.command()
 @data_dir_option
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def backup(data_dir: Path | None, file: Path) -> None:
-    """Write a consistent copy of the clinic's database to FILE (safe while serving)."""
+@click.option("--encrypt", is_flag=True, help="Encrypt the backup with a passphrase (asked for, or see below).")
+@passphrase_file_option
+def backup(data_dir: Path | None, file: Path, encrypt: bool, passphrase_file: Path | None) -> None:
+    """Write a consistent copy of the clinic's database to FILE (safe while serving).
+
+    The copy leaves out the signed-in sessions, is readable by you only (0600), and with --encrypt is
+    encrypted with a passphrase (keep the passphrase apart from the backups: without it nothing can be restored).
+    """
+    _refuse_postgresql()
     _setup(data_dir)
     source = _sqlite_path()
     if file.exists():
         raise click.ClickException(f"{file} exists: choose a new file name")
-    with sqlite3.connect(source) as src, sqlite3.connect(file) as dst:
-        _copy(src, dst)
-        (result,) = dst.execute("PRAGMA integrity_check").fetchone()
-    if result != "ok":
-        raise click.ClickException(f"the copy failed its integrity check: {result}")
-    click.echo(f"Backed up {source} to {file}.")
+    passphrase = _passphrase(passphrase_file, confirm=True) if encrypt else None
+    from sciatica_care.site import backups
+
+    with sqlite3.connect(source) as src, sqlite3.connect(":memory:") as copy:
+        _copy(src, copy)
+        # Sessions stay out of backups: a copy must never open the live clinic. secure_delete + VACUUM leave no
+        # trace of them in free pages.
+        copy.execute("PRAGMA secure_delete = ON")
+        copy.execute("DELETE FROM django_session")
+        copy.commit()
+        copy.execute("VACUUM")
+        (result,) = copy.execute("PRAGMA integrity_check").fetchone()
+        if result != "ok":
+            raise click.ClickException(f"the copy failed its integrity check: {result}")
+        data = copy.serialize()
+    data = _without_wal_flag(data)
+    backups.write_private(file, backups.encrypt(data, passphrase) if passphrase is not None else data)
+    click.echo(f"Backed up {source} to {file}{' (encrypted)' if encrypt else ''}, without signed-in sessions.")
+
+
+def _without_wal_flag(data: bytes) -> bytes:
+    """A database image with the live database's WAL flag (header bytes 18–19) set back to a rollback journal:
+    the copy is one self-contained file, and it can be opened in memory."""
+    if data[:16] == b"SQLite format 3\x00" and data[18:20] == b"\x02\x02":
+        return data[:18] + b"\x01\x01" + data[20:]
+    return data
+
+
+def _read_backup(file: Path, passphrase_file: Path | None) -> bytes:
+    from sciatica_care.site import backups
+
+    blob = file.read_bytes()
+    if not backups.is_encrypted(blob):
+        return blob
+    try:
+        return backups.decrypt(blob, _passphrase(passphrase_file, confirm=False))
+    except ValueError as exc:  # WrongPassphrase too
+        _bad(file, str(exc))
 
 
 @click.command()
 @data_dir_option
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def restore(data_dir: Path | None, file: Path, yes: bool) -> None:
-    """Replace the clinic's database with the backup in FILE (stop the server first)."""
-    with sqlite3.connect(f"file:{file}?mode=ro", uri=True) as check:
+@passphrase_file_option
+def restore(data_dir: Path | None, file: Path, yes: bool, passphrase_file: Path | None) -> None:
+    """Replace the clinic's database with the backup in FILE (stop the server first).
+
+    An encrypted backup is recognised and asks for its passphrase. Everyone is signed out: sessions in the
+    database are cleared, so no session from before the restore opens the clinic.
+    """
+    _refuse_postgresql()
+    _private_files()
+    data = _read_backup(file, passphrase_file)
+    with sqlite3.connect(":memory:") as check:
         try:
+            check.deserialize(_without_wal_flag(data))
             (result,) = check.execute("PRAGMA integrity_check").fetchone()
             tables = {r[0] for r in check.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         except sqlite3.DatabaseError as exc:
             raise click.ClickException(f"{file} is not a SQLite database: {exc}") from None
-    if result != "ok" or "clinic_patient" not in tables:
-        raise click.ClickException(f"{file} is not a sound Sciatica Care backup ({result})")
-    target = _setup_without_migrate(data_dir)
-    if not yes:
-        click.confirm(f"Replace {target} with {file}? Everything written since that backup is lost", abort=True)
-    with sqlite3.connect(file) as src, sqlite3.connect(target) as dst:
-        _copy(src, dst)
-    _setup(data_dir)  # apply any migrations newer than the backup
-    click.echo(f"Restored {file} into {target}.")
+        if result != "ok" or "clinic_patient" not in tables:
+            raise click.ClickException(f"{file} is not a sound Sciatica Care backup ({result})")
+        target = _setup_without_migrate(data_dir)
+        if not yes:
+            click.confirm(f"Replace {target} with {file}? Everything written since that backup is lost", abort=True)
+        with sqlite3.connect(target) as dst:
+            _copy(check, dst)
+            dst.execute("DELETE FROM django_session")  # sign everyone out (a backup made before 0011 kept them)
+    _setup(data_dir)  # apply any migrations newer than the backup; the files' modes
+    click.echo(f"Restored {file} into {target}. Everyone is signed out.")
 
 
 def _setup_without_migrate(data_dir: Path | None) -> Path:
@@ -241,7 +383,9 @@ def _setup_without_migrate(data_dir: Path | None) -> Path:
     os.environ["SCIATICA_CARE_DATA_DIR"] = str(folder)
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise click.ClickException("for PostgreSQL use `pg_restore --clean --dbname DBNAME FILE`")
-    folder.mkdir(parents=True, exist_ok=True)
+    from sciatica_care.site.backups import secure_data_dir
+
+    secure_data_dir(folder)
     return folder / "clinic.sqlite3"
 
 

@@ -23,6 +23,8 @@ LAZY_COMMANDS = {
     "backup": "sciatica_care.cli.clinic_commands:backup",
     "restore": "sciatica_care.cli.clinic_commands:restore",
     "createtoken": "sciatica_care.cli.clinic_commands:createtoken",
+    "audit": "sciatica_care.cli.audit_commands:audit",
+    "db": "sciatica_care.cli.db_commands:db",
     "export": "sciatica_care.cli.clinic_commands:export",
     "instruments": "sciatica_care.cli.instrument_commands:instruments",
     "handout": "sciatica_care.cli.report_commands:handout",

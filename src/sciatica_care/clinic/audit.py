@@ -5,7 +5,10 @@ from __future__ import annotations
 import contextvars
 from typing import Any
 
-from sciatica_care.clinic.models import AuditEvent, Staff
+from django.db import transaction
+
+from sciatica_care.clinic import audit_chain
+from sciatica_care.clinic.models import AuditChainHead, AuditEvent, Staff
 
 #: The API token the current request was made with (its id), set by `api_tokens.use`: every event written while
 #: it is set names it as `detail["api_token"]`. Cleared when each request starts and ends (apps.py).
@@ -33,15 +36,33 @@ def record(actor: Staff | None, action: str, obj: Any = None, *, patient_id: int
     token = current_token.get()
     if token is not None:
         detail.setdefault("api_token", token)
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=actor if actor is not None and actor.is_authenticated else None,
         clinic_id_at_time=clinic_id if clinic_id is not None else getattr(actor, "clinic_id", None),
         action=action,
         object_type=object_type,
         object_id=object_id,
         patient_id=patient_id,
-        detail=detail,
+        detail=audit_chain.normalise_detail(detail),
     )
+    # No savepoint of its own: inside a view's transaction an audit failure fails the whole write anyway.
+    with transaction.atomic(savepoint=False):
+        # The chain's head row, locked until this transaction ends: one writer appends at a time, so the chain
+        # cannot fork (PostgreSQL: SELECT … FOR UPDATE; SQLite: its transactions already hold the write lock).
+        # A trigger on the audit table moves the head to each new event (migration 0011).
+        head = AuditChainHead.objects.select_for_update().filter(pk=audit_chain.HEAD_ID).first()
+        if head is None:  # an emptied database (a test's flush): concurrent first writers create it once
+            last = AuditEvent.objects.order_by("-id").values_list("id", "hash").first() or (None, audit_chain.GENESIS)
+            AuditChainHead.objects.bulk_create([AuditChainHead(pk=audit_chain.HEAD_ID, last_event_id=last[0],
+                                                               last_hash=last[1])], ignore_conflicts=True)
+            head = AuditChainHead.objects.select_for_update().get(pk=audit_chain.HEAD_ID)
+        event.prev_hash = head.last_hash
+        event.hash = audit_chain.event_hash({
+            "at": event.at, "actor_id": event.actor_id, "clinic_id_at_time": event.clinic_id_at_time,
+            "action": event.action, "object_type": event.object_type, "object_id": event.object_id,
+            "patient_id": event.patient_id, "detail": event.detail}, event.prev_hash)
+        event.save()
+    return event
 
 
 def attempted(actor: Staff | None, action: str, obj: Any = None, *, fields: Any = (), **kwargs: Any) -> AuditEvent:

@@ -397,6 +397,9 @@ class AuditEvent(models.Model):
     object_id = models.BigIntegerField(null=True, blank=True)
     patient_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     detail = models.JSONField(default=dict, blank=True)
+    # The hash chain (clinic/audit_chain.py): SHA-256 over this event's fields and the previous event's hash.
+    prev_hash = models.CharField(max_length=64, default="", db_default="", blank=True, editable=False)
+    hash = models.CharField(max_length=64, default="", db_default="", blank=True, editable=False)
 
     objects = AuditQuerySet.as_manager()
 
@@ -410,6 +413,13 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnly("audit events cannot be deleted")
+
+
+class AuditChainHead(models.Model):
+    """The audit chain's head: one row, locked while an event is appended, naming the last event and its hash."""
+
+    last_event_id = models.BigIntegerField(null=True, blank=True)
+    last_hash = models.CharField(max_length=64)
 
 
 class SubmissionToken(models.Model):

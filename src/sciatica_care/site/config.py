@@ -51,6 +51,9 @@ class Config:
     cache_url: str | None = None
     # Addresses of the reverse proxies whose X-Forwarded-For is believed (addresses or networks); none by default.
     trusted_proxies: tuple[str, ...] = ()
+    # PostgreSQL: the owner's connection, used by `migrate` only; the app connects (DATABASE_URL) as a role that
+    # can only insert and read audit rows (`sciatica-care db roles`).
+    database_owner_url: str | None = None
 
     @property
     def development(self) -> bool:
@@ -141,6 +144,12 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
     if database_url and not database_url.startswith(("postgres://", "postgresql://", "sqlite:")):
         problems.append("DATABASE_URL: only postgresql://… (or sqlite:///…) is supported")
 
+    database_owner_url = environ.get("DATABASE_OWNER_URL", "").strip() or None
+    if database_owner_url and not (database_url or "").startswith(("postgres://", "postgresql://")):
+        problems.append("DATABASE_OWNER_URL is for PostgreSQL: set DATABASE_URL=postgresql://… (the app's role) too")
+    elif database_owner_url and not database_owner_url.startswith(("postgres://", "postgresql://")):
+        problems.append("DATABASE_OWNER_URL: only postgresql://… is supported")
+
     hosts = [h.strip() for h in environ.get(
         "SCIATICA_CARE_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h.strip()]
     if "*" in hosts and not development:
@@ -168,6 +177,7 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
     if problems:
         raise UnsafeSettings("unsafe settings:\n  " + "\n  ".join(problems))
     return Config(env=env, debug=debug, secret_key=secret, data_dir=data_dir, database_url=database_url,
+                  database_owner_url=database_owner_url,
                   allowed_hosts=hosts, https=https, admin_path=admin_path, cache_url=cache_url,
                   trusted_proxies=trusted_proxies,
                   email_backend="django.core.mail.backends.smtp.EmailBackend" if email_host

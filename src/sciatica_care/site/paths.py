@@ -27,7 +27,7 @@ def default_data_dir() -> Path:
 
 def ensure_secret_key(data_dir: Path) -> str:
     """Read the clinic's secret key from `data_dir/secret_key`, creating it (mode 0600) on first use."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = data_dir / "secret_key"
     if path.exists():
         return path.read_text(encoding="utf-8").strip()

@@ -90,7 +90,7 @@ def _database() -> dict[str, object]:
             # named after the database, so runs against different databases on one server never collide
             db.setdefault("TEST", {"NAME": f"test_{db['NAME'] or 'sciatica_care'}"})
         return db
-    CONFIG.data_dir.mkdir(parents=True, exist_ok=True)
+    CONFIG.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     # Durability: a write is acknowledged (the view returns) only after its transaction has committed, and
     # with journal_mode=WAL + synchronous=FULL SQLite fsyncs the WAL at every COMMIT, before COMMIT returns.
     # So an acknowledged write survives a SIGKILL of the server *and* a power cut or OS crash.
@@ -117,6 +117,12 @@ def _database() -> dict[str, object]:
 
 
 DATABASES = {"default": _database()}
+# PostgreSQL: `migrate` runs as the tables' owner (cli/clinic_commands.py), the app as DATABASE_URL's role.
+SCIATICA_CARE_DATABASE_OWNER: dict[str, object] | None = None
+if CONFIG.database_owner_url:
+    import dj_database_url
+
+    SCIATICA_CARE_DATABASE_OWNER = dict(dj_database_url.parse(CONFIG.database_owner_url))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "clinic.Staff"
 AUTHENTICATION_BACKENDS = [
