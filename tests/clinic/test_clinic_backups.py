@@ -31,7 +31,8 @@ def mode(path: Path) -> int:
 
 def make_clinic(tmp_path: Path) -> Path:
     data = tmp_path / "clinic"
-    r = run(data, "createuser", "--username", "boss", "--role", "clinic_admin", "--clinic", "Riverside",
+    # a practitioner: a clinic admin would first be sent to set up a second factor
+    r = run(data, "createuser", "--username", "boss", "--role", "practitioner", "--clinic", "Riverside",
             "--password-stdin", stdin="a-long-enough-passphrase\n")
     assert r.returncode == 0, r.stderr
     return data
