@@ -290,3 +290,21 @@ def test_superuser_sees_and_adds_clinics(world: dict[str, Any], django_admin_on:
     b.refresh_from_db()
     assert (b.name, b.version) == ("Clinic B2", 2)
     assert AuditEvent.objects.get(action="update", object_type="Clinic").clinic_id_at_time == b.pk
+
+
+def test_clinic_admin_sets_the_longest_token_life(world: dict[str, Any], login: Any) -> None:
+    """The clinic's ceiling on API token life is a setting: changed on the page, version-checked and audited,
+    and refused outside 1 to 3650 days with the field named."""
+    a = world["a"]
+    clinic = a["clinic"]
+    client = login(a["clinic_admin"])
+    assert "Longest life of an API token" in client.get(URL).content.decode()
+    r = client.post(URL, _form(clinic, api_token_max_days="0"))
+    assert r.status_code == 422
+    assert "api_token_max_days" in r.content.decode()
+    r = client.post(URL, _form(clinic, api_token_max_days="30"))
+    assert r.status_code == 302
+    clinic.refresh_from_db()
+    assert clinic.api_token_max_days == 30
+    event = AuditEvent.objects.filter(action="update", object_type="Clinic").latest("id")
+    assert "api_token_max_days" in str(event.detail)

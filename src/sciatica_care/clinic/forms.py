@@ -146,8 +146,9 @@ class ClinicSettingsForm(forms.ModelForm):
         model = Clinic
         fields = ["name", "disability_instrument", "questionnaire_every_n_visits", "payer_rule_warning",
                   "require_second_factor", "idle_minutes", "care_team_access", "break_glass_hours",
-                  "retention_years"]
+                  "retention_years", "api_token_max_days"]
         labels = {
+            "api_token_max_days": "Longest life of an API token (days)",
             "require_second_factor": "Everyone signs in with a second factor",
             "idle_minutes": "Log out after … minutes without activity",
             "care_team_access": "Care-team access: practitioners open only the patients they treat",
@@ -165,12 +166,16 @@ class ClinicSettingsForm(forms.ModelForm):
         for name, field in self.fields.items():  # each setting's explanation is read with it (settings page)
             if name != "version":
                 field.widget.attrs["aria-describedby"] = f"explain-{name}"
-        for name in ("break_glass_hours", "retention_years"):  # a form without them keeps what is stored
+        for name in ("break_glass_hours", "retention_years", "api_token_max_days"):  # absent: keep what is stored
             self.fields[name].required = False
 
     def clean_break_glass_hours(self) -> int:
         value = self.cleaned_data.get("break_glass_hours")
         return int(value if value is not None else self.instance.break_glass_hours)
+
+    def clean_api_token_max_days(self) -> int:
+        value = self.cleaned_data.get("api_token_max_days")
+        return int(value if value is not None else self.instance.api_token_max_days)
 
     def clean_retention_years(self) -> int:
         value = self.cleaned_data.get("retention_years")

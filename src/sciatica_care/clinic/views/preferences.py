@@ -64,6 +64,10 @@ EXPLANATIONS = {
         "patient is anonymised only with a stated legal reason. 8 years is a common professional-body figure for "
         "adults' records, not a law everywhere: use what your country's rules and your insurer require."
     ),
+    "api_token_max_days": (
+        "The longest life anyone may give an API token when they make it (1 to 3650 days). Tokens default to 90 "
+        "days; a shorter ceiling limits what a leaked token can do. Tokens already made keep their expiry."
+    ),
 }
 
 
@@ -91,6 +95,7 @@ def _rows(form: ClinicSettingsForm, clinic: Clinic) -> list[dict[str, Any]]:
         "care_team_access": "on" if clinic.care_team_access else "off",
         "break_glass_hours": f"{clinic.break_glass_hours} hours",
         "retention_years": f"{clinic.retention_years} years",
+        "api_token_max_days": f"{clinic.api_token_max_days} days",
     }
     return [
         {"field": form[name], "value": shown[name], "explanation": EXPLANATIONS[name]}
