@@ -6,12 +6,14 @@ the practitioner ticked "asked: none"); `groups(intake, errors)` describes the f
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import QueryDict
 
 from sciatica_care.clinic import intake_checks, vocab
+from sciatica_care.clinic.input_cleaning import MAX_INT, whole_number
 from sciatica_care.errors import Problem
 
 
@@ -128,10 +130,13 @@ def read(post: QueryDict) -> tuple[dict[str, Any], list[Problem]]:
             raw = post.get(f.name, "").strip()
             if not raw:
                 continue
-            try:
-                number: float | int = int(raw) if f.kind == "int" else float(raw)
+            try:  # the digits 0-9 only ("²", "٣", "nan" and "inf" are refused in words)
+                number: float | int = whole_number(raw, -MAX_INT, MAX_INT) if f.kind == "int" else float(raw)
+                if not raw.isascii() or not math.isfinite(number):
+                    raise ValueError(raw)
             except ValueError:
-                problems.append(Problem(f.path, "must be a whole number" if f.kind == "int" else "must be a number"))
+                problems.append(Problem(f.path, "must be a whole number (digits 0-9)" if f.kind == "int"
+                                        else "must be a number (digits 0-9)"))
                 continue
             if isinstance(number, float) and number.is_integer():
                 number = int(number)
@@ -151,7 +156,7 @@ def _read_power(post: QueryDict, f: Field, intake: dict[str, Any], problems: lis
         raw = post.get(f"{f.path}.{muscle}", "").strip()
         if not raw:
             continue
-        if raw.isdigit() and 0 <= int(raw) <= 5:
+        if raw in ("0", "1", "2", "3", "4", "5"):
             grades[muscle] = int(raw)
         else:
             problems.append(Problem(f"{f.path}.{muscle}", "choose an MRC grade from 0 to 5, or “not tested”"))

@@ -12,10 +12,10 @@ from typing import Any
 import msgspec
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 
 from sciatica_care.clinic import vocab
 from sciatica_care.clinic.clinical import ExcludedPoint, Plan, find_point
+from sciatica_care.clinic.input_cleaning import Unreadable, optional_date, whole_number
 from sciatica_care.clinic.models import PlanRevision, Visit
 from sciatica_care.errors import Problem
 
@@ -148,19 +148,20 @@ def _int(post: QueryDict, name: str, lo: int, hi: int, problems: list[Problem]) 
     raw = post.get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or not lo <= int(raw) <= hi:
-        problems.append(Problem(name, f"a whole number from {lo} to {hi}"))
+    try:
+        return whole_number(raw, lo, hi, what=name.replace("_", " "))
+    except Unreadable as exc:
+        problems.append(Problem(name, str(exc)))
         return None
-    return int(raw)
 
 
 def read(post: QueryDict, plan: PlanRevision | None) -> tuple[dict[str, Any], list[Problem]]:
     """Visit fields and problems from the submitted charting form (the questionnaires: `questionnaires.py`)."""
     problems: list[Problem] = []
     excluded = {e.code: e for e in _excluded(plan)}
-    day = parse_date(post.get("date", "")) if post.get("date") else timezone.localdate()
+    day = optional_date(post.get("date", "")) if post.get("date") else timezone.localdate()
     if day is None:
-        problems.append(Problem("date", "a date such as 2026-03-01"))
+        problems.append(Problem("date", "a date on the calendar, such as 2026-03-01"))
     rechecked = bool(post.get("red_flags_rechecked"))
     if not rechecked:
         problems.append(Problem("red_flags_rechecked", "re-check the red flags before charting the session"))

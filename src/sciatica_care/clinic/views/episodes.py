@@ -20,6 +20,7 @@ from sciatica_care.clinic import (
     questionnaires,
     records,
 )
+from sciatica_care.clinic.input_cleaning import search_text
 from sciatica_care.clinic.models import UNREADABLE_PLAN, Episode, Patient, PlanRevision
 from sciatica_care.errors import InputRefused, Problem
 
@@ -28,7 +29,8 @@ from sciatica_care.errors import InputRefused, Problem
 @require_POST
 def episode_new(request: HttpRequest, pk: int) -> HttpResponse:
     patient = access.get_for(request.user, Patient, pk)
-    episode = records.open_episode(request.user, patient, request.POST.get("title", "").strip() or "Sciatica")
+    title = search_text(request.POST.get("title", ""), Episode._meta.get_field("title").max_length or 200)
+    episode = records.open_episode(request.user, patient, title or "Sciatica")
     return redirect("clinic:intake", pk=episode.pk)
 
 
