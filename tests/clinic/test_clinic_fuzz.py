@@ -596,12 +596,27 @@ def test_schemathesis_finds_no_server_error(site: Site) -> None:
     """Schemathesis, in process (WSGI, this test's database): valid and invalid cases of every operation, with a
     real record number or its own; no answer is a 5xx and nothing stored breaks a column's limits."""
     import schemathesis
+    from django.core.signals import request_finished, request_started
     from django.core.wsgi import get_wsgi_application
-    from schemathesis.generation import GenerationMode
+    from django.db import close_old_connections
 
     schema = schemathesis.openapi.from_dict(SCHEMA)
     schema.app = get_wsgi_application()
     headers = {"Authorization": f"Bearer {issue_token(site.world['a']['practitioner'])}"}
+    # As Django's test client does: a request's start and end must not close the connection that holds this
+    # test's transaction (PostgreSQL would lose it).
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        _schemathesis_run(site, schema, headers)
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
+
+
+def _schemathesis_run(site: Site, schema: Any, headers: dict[str, str]) -> None:
+    from schemathesis.generation import GenerationMode
+
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == len(OPERATIONS)
     for operation in operations:
