@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sciatica_care.clinic.input_cleaning import scrub
 from sciatica_care.clinic.models import AuditEvent, Staff
 
 
@@ -28,5 +29,5 @@ def record(actor: Staff | None, action: str, obj: Any = None, *, patient_id: int
         object_type=object_type,
         object_id=object_id,
         patient_id=patient_id,
-        detail=detail,
+        detail=scrub(detail),  # what was typed, NUL and all, must never stop the event (PostgreSQL's JSON)
     )

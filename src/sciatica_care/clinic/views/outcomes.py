@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -54,7 +55,8 @@ def link_new(request: HttpRequest, pk: int) -> HttpResponse:
         link, token = records.create_questionnaire_link(request.user, episode, measure, mode=mode,
                                                         hours=1 if mode == "tablet" else records.LINK_HOURS)
     except InputRefused as exc:
-        return HttpResponse("; ".join(p.message for p in exc.problems), status=422)
+        return HttpResponse(format_html('<p class="error" role="alert">Questionnaire: {}</p>',
+                                        "; ".join(p.message for p in exc.problems)), status=422)
     url = reverse("clinic:questionnaire", args=[token])
     if mode == "tablet":
         kiosk.lock(request, url, episode)  # the session reaches this questionnaire only, until unlocked

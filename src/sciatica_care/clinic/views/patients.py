@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from sciatica_care.clinic import access, audit, records
 from sciatica_care.clinic.forms import PATIENT_FIELDS, PatientForm
+from sciatica_care.clinic.input_cleaning import search_text
 from sciatica_care.clinic.models import Episode, Patient
 
 PAGE_SIZE = 50
@@ -16,7 +17,7 @@ PAGE_SIZE = 50
 
 @login_required
 def patient_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
+    q = search_text(request.GET.get("q", ""))
     patients = access.scoped(request.user, Patient)
     if q:
         for term in q.split()[:4]:
