@@ -54,7 +54,7 @@ FORM_EXAMPLES = 15
 API_EXAMPLES = 25  # besides the sweep: each property with each SWEEP value
 QUERY_EXAMPLES = 6
 # Pages that draw the pain map on every answer (~0.4 s each): fewer random draws, the same sweep.
-SLOW_PAGES = {"intake": 6, "intake_preview": 6}
+SLOW_PAGES = {"intake": 6, "intake_preview": 6, "episode_new": 6, "course_preview": 6}
 FUZZ = settings(max_examples=FORM_EXAMPLES, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large])
@@ -156,9 +156,12 @@ def clinic_urls() -> list[tuple[str, tuple[str, ...]]]:
 
 ROUTES: dict[str, str] = {}
 CLINIC_URLS = clinic_urls()
-ANONYMOUS = {"login", "questionnaire", "invite_accept"}
+ANONYMOUS = {"login", "questionnaire", "invite_accept", "password_reset", "password_reset_done",
+             "password_reset_confirm", "password_reset_complete"}
+# Pages reached through a link that carries a one-time token, which redirect to the page that takes the POST.
+TOKEN_LINKS = {"invite_accept", "password_reset_confirm"}
 # Pages whose POST is sent by script from another page's form (the intake's live preview).
-FORM_OF = {"intake_preview": "intake"}
+FORM_OF = {"intake_preview": "intake", "course_preview": "episode_new"}
 # Forms shown only in a state the shared records are not in (a closed course, a deactivated colleague, an
 # invitation not taken up): their fields, filled from the record.
 STATE_FORMS = {"episode_reopen": ("version", "reason"), "staff_reactivate": ("version",),
@@ -242,6 +245,16 @@ class Site:
             invited = Staff.objects.create_user(username=f"invited{Staff.objects.count()}", clinic=self.admin.clinic,
                                                 role=Role.PRACTITIONER, is_active=False)
             return staff_admin.invite_path(invited)
+        if name == "password_reset_confirm":
+            from django.contrib.auth.tokens import default_token_generator
+            from django.utils.encoding import force_bytes
+            from django.utils.http import urlsafe_base64_encode
+
+            resetting = Staff.objects.create_user(username=f"resetting{Staff.objects.count()}",
+                                                  clinic=self.admin.clinic, role=Role.PRACTITIONER,
+                                                  email="reset@example.org", password="an old passphrase 1")
+            return reverse("clinic:password_reset_confirm", args=[
+                urlsafe_base64_encode(force_bytes(resetting.pk)), default_token_generator.make_token(resetting)])
         params = dict(CLINIC_URLS)[name]
         if not params:
             return reverse(f"clinic:{name}")
@@ -272,7 +285,9 @@ class Site:
                 except Exception:  # noqa: S112 - a link out of the site
                     continue
                 if match.url_name == source and form["method"] == "post":
-                    return here if source != name or name in ANONYMOUS else action, form["fields"]
+                    if source != name:  # the form of another page, sent to this one by script
+                        return self.url(name), form["fields"]
+                    return here if name in ANONYMOUS else action, form["fields"]
         if name in STATE_FORMS:
             obj = self.objects[prefix]
             return self.url(name), {field: str(getattr(obj, field, "")) for field in STATE_FORMS[name]}
@@ -361,7 +376,7 @@ def test_no_form_post_gives_a_server_error(site: Site, name: str) -> None:
     def post(values: dict[str, Any]) -> None:
         client = site.client(name)
         url = site.url(name) if name in ANONYMOUS and name != "login" else action
-        if name == "invite_accept":
+        if name in TOKEN_LINKS:
             url = urlsplit(client.get(url, follow=True).request["PATH_INFO"]).path
         before = stored()
         r = call(lambda: client.post(url, _clean(values)))
@@ -702,3 +717,48 @@ def test_readers() -> None:
     assert not ic.text_problem("line\nbreak\ttab", 20)
     assert ic.scrub({"q": "a\x00"}) == {"q": "a\ufffd"}
     assert [p.path for p in ic.document_problems({"a": ["ok", "b\x00"], "n": float("nan")})] == ["a[1]", "n"]
+
+
+@pytest.mark.parametrize("typed", ["٣", "３", "1_0", "⁵"])
+def test_the_django_forms_read_only_the_digits_0_to_9(site: Site, typed: str) -> None:
+    """Django's own number fields take "٣" as 3 and "1_0" as 10: the intake, charting, patient and settings forms
+    refuse them in words instead (the API binds the same forms)."""
+    from django.http import QueryDict
+
+    from sciatica_care.clinic import intake_form, visit_form
+    from sciatica_care.clinic.forms import ClinicSettingsForm, PatientForm
+
+    intake = intake_form.IntakeForm(QueryDict(f"pain.leg_nrs={quote(typed)}"))
+    assert "pain.leg_nrs" in intake.errors
+    episode = site.objects["episodes"]
+    chart = visit_form.ChartForm(QueryDict(f"red_flags_rechecked=on&leg_nrs={quote(typed)}"), episode=episode,
+                                 plan=site.objects["plans"])
+    assert not chart.is_valid()
+    assert "leg_nrs" in chart.errors
+    clinic = site.admin.clinic
+    settings_form = ClinicSettingsForm({"name": "A", "disability_instrument": clinic.disability_instrument,
+                                        "questionnaire_every_n_visits": typed, "version": clinic.version},
+                                       instance=clinic)
+    assert "questionnaire_every_n_visits" in settings_form.errors
+    patient = PatientForm({"first_name": "Ann", "last_name": "Lee", "date_of_birth": "١٩٨٠-٠٥-٠١"})
+    assert "date_of_birth" in patient.errors
+
+
+@pytest.mark.parametrize("text", ["a\x01b", "\x1b[31m", "x\x7f"])
+def test_the_django_forms_refuse_control_characters(site: Site, text: str) -> None:
+    """Django's CharField refuses NUL only: the patient and charting forms refuse every control character (tabs
+    and line breaks are text), as the API's schemas do."""
+    from django.http import QueryDict
+
+    from sciatica_care.clinic import visit_form
+    from sciatica_care.clinic.forms import PatientForm
+
+    patient = PatientForm({"first_name": text, "last_name": "Lee", "date_of_birth": "1980-05-01"})
+    assert "control character" in " ".join(patient.errors["first_name"])
+    chart = visit_form.ChartForm(QueryDict(f"red_flags_rechecked=on&subjective={quote(text)}"),
+                                 episode=site.objects["episodes"], plan=site.objects["plans"])
+    assert not chart.is_valid()
+    assert "subjective" in chart.errors
+    fine = PatientForm({"first_name": "Ann", "last_name": "Lee", "date_of_birth": "1980-05-01",
+                        "address": "1 High St\r\nTown\tnorth"})
+    assert "address" not in fine.errors
