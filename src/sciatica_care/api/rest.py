@@ -10,16 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema, Status
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 from sciatica_care.clinic import access, api_tokens, audit, intake_form, records
 from sciatica_care.clinic.forms import PATIENT_FIELDS, PatientForm
+from sciatica_care.clinic.input_cleaning import text_problem
 from sciatica_care.clinic.models import Episode, OutcomeScore, Patient, Staff, TokenScope, Visit
 from sciatica_care.errors import InputRefused, Problem
 
@@ -86,18 +92,55 @@ def _unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
     return _errors(request, 401, [{"path": "Authorization", "message": "a valid Bearer token is required"}])
 
 
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's own refusals (a body that is not JSON, …) in the API's error shape."""
+    return _errors(request, exc.status_code, [{"path": "", "message": str(exc)}])
+
+
 @api.exception_handler(records.Conflict)
 def _conflict(request: HttpRequest, exc: records.Conflict) -> HttpResponse:
     return _errors(request, 409, [{"path": "version", "message": str(exc)}])
 
 
+def stored_text(model: type[models.Model], name: str) -> Any:
+    """Text for `model.name`: refused (422, naming the field) when longer than the column holds or when it carries
+    a control character such as NUL — the same on SQLite, which would store it, and PostgreSQL, which cannot."""
+    max_length = model._meta.get_field(name).max_length
+
+    def check(value: str) -> str:
+        problem = text_problem(value, max_length, what=name.replace("_", " "))
+        if problem:
+            raise PydanticCustomError("stored_text", problem)
+        return value
+
+    return Annotated[str, AfterValidator(check)]
+
+
+def _email(value: str) -> str:
+    if value:
+        try:
+            validate_email(value)
+        except DjangoValidationError:
+            raise PydanticCustomError("email", "email: not an email address") from None
+    return value
+
+
+FirstName = stored_text(Patient, "first_name")
+LastName = stored_text(Patient, "last_name")
+Phone = stored_text(Patient, "phone")
+Email = Annotated[stored_text(Patient, "email"), AfterValidator(_email)]
+Title = stored_text(Episode, "title")
+Note = stored_text(Visit, "subjective")  # the visit's notes are all unbounded text: control characters refused
+
+
 class PatientIn(Schema):
-    first_name: str
-    last_name: str
+    first_name: FirstName
+    last_name: LastName
     date_of_birth: dt.date
-    sex: str = ""
-    phone: str = ""
-    email: str = ""
+    sex: Literal["", "female", "male", "other"] = ""
+    phone: Phone = ""
+    email: Email = ""
     consent_treatment: bool = False
     consent_data_use: bool = False
 
@@ -117,10 +160,10 @@ class PatientOut(Schema):
 
 class PatientPatch(Schema):
     version: int
-    first_name: str | None = None
-    last_name: str | None = None
-    phone: str | None = None
-    email: str | None = None
+    first_name: FirstName | None = None
+    last_name: LastName | None = None
+    phone: Phone | None = None
+    email: Email | None = None
 
 
 class EpisodeOut(Schema):
@@ -169,11 +212,11 @@ class VisitNotesPatch(Schema):
     """Amend a session's notes: send the `version` you read; a newer one on the server is a 409."""
 
     version: int
-    adverse_events: str | None = None
-    subjective: str | None = None
-    objective: str | None = None
-    assessment: str | None = None
-    plan_notes: str | None = None
+    adverse_events: Note | None = None
+    subjective: Note | None = None
+    objective: Note | None = None
+    assessment: Note | None = None
+    plan_notes: Note | None = None
 
 
 class ScoreIn(Schema):
@@ -189,7 +232,7 @@ class ScoreOut(Schema):
 
 
 class EpisodeIn(Schema):
-    title: str = "Sciatica"
+    title: Title = "Sciatica"
 
 
 def _user(request: HttpRequest) -> Staff:
@@ -253,6 +296,10 @@ def create_episode(request: HttpRequest, pk: int, payload: EpisodeIn) -> Any:
     return Status(201, records.open_episode(_user(request), patient, payload.title))
 
 
+def _not_json(word: str) -> None:
+    raise ValueError(f"{word} is not a JSON number")
+
+
 INTAKE_BODY = {"requestBody": {"required": True, "content": {"application/json": {
     "schema": {"type": "object", "description": (
         "An intake as in the clinical contract (intake.schema.json, 1.1: with `examination.power` and "
@@ -265,7 +312,7 @@ def post_intake(request: HttpRequest, pk: int) -> Any:
     """Store an intake (the contract's intake JSON, as the body) and the plan the engine gives for it."""
     episode = access.get_for(_user(request), Episode, pk)
     try:
-        intake = json.loads(request.body or b"null")
+        intake = json.loads(request.body or b"null", parse_constant=_not_json)
     except ValueError as exc:
         raise InputRefused([Problem("", f"the body is not JSON: {exc}")]) from None
     if not isinstance(intake, dict):

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from sciatica_care.clinic import audit_chain
+from sciatica_care.clinic.input_cleaning import scrub
 from sciatica_care.clinic.models import AuditChainHead, AuditEvent, Staff
 
 #: The API token the current request was made with (its id), set by `api_tokens.use`: every event written while
@@ -43,7 +44,7 @@ def record(actor: Staff | None, action: str, obj: Any = None, *, patient_id: int
         object_type=object_type,
         object_id=object_id,
         patient_id=patient_id,
-        detail=audit_chain.normalise_detail(detail),
+        detail=audit_chain.normalise_detail(scrub(detail)),  # NUL and all must never stop the event
     )
     # No savepoint of its own: inside a view's transaction an audit failure fails the whole write anyway.
     with transaction.atomic(savepoint=False):

@@ -9,6 +9,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils import timezone
 
 from sciatica_care.clinic import vocab
+from sciatica_care.clinic.input_cleaning import CalendarDateField, WholeNumberField, refuse_control_characters
 from sciatica_care.clinic.models import Clinic, Patient, Role, Staff
 from sciatica_care.errors import Problem
 
@@ -54,7 +55,7 @@ class PatientForm(forms.ModelForm):
     """A patient's details, as the page and the JSON API take them: lengths are the database's (the model's
     `max_length`), the birth date gives an age the intake contract accepts (its `patient.age` limits)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = WholeNumberField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Patient
@@ -64,6 +65,7 @@ class PatientForm(forms.ModelForm):
             "address": forms.Textarea(attrs={"rows": 2}),
             "booking_notes": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {"date_of_birth": CalendarDateField}  # the digits 0-9 only
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -71,6 +73,7 @@ class PatientForm(forms.ModelForm):
         # An edit says which version it was made on (optimistic concurrency): without it, it is refused.
         self.fields["version"].required = self.instance.pk is not None
         self.fields["version"].error_messages.update(VERSION_ERRORS)
+        refuse_control_characters(self)  # NUL is Django's; the other control characters too
         self.fields["date_of_birth"].error_messages["invalid"] = (
             "Date of birth: not a date on the calendar; give it as 1970-05-31.")
         low, high = patient_age_bounds()
@@ -121,10 +124,10 @@ def patient_age_bounds() -> tuple[int, int]:
 class ClinicSettingsForm(forms.ModelForm):
     """The clinic's name and outcome settings, as clinic admins edit them on the settings page."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, error_messages={
+    version = WholeNumberField(widget=forms.HiddenInput, error_messages={
         "required": "The form has no version number: reload the page and make your change again.",
         "invalid": "The version number in the form is not a number: reload the page and make your change again."})
-    questionnaire_every_n_visits = forms.IntegerField(
+    questionnaire_every_n_visits = WholeNumberField(
         label="Ask the long questionnaires every … sessions", min_value=1, max_value=12,
         widget=forms.NumberInput(attrs={"min": 1, "max": 12, "step": 1}),
         error_messages={
@@ -135,7 +138,7 @@ class ClinicSettingsForm(forms.ModelForm):
                          "baseline and discharge.",
         })
 
-    idle_minutes = forms.IntegerField(
+    idle_minutes = WholeNumberField(
         label="Log out after … minutes without activity", min_value=1, max_value=480, required=False,
         widget=forms.NumberInput(attrs={"min": 1, "max": 480, "step": 1}),
         error_messages={"invalid": "Idle logoff: give a whole number of minutes from 1 to 480.",
@@ -168,6 +171,7 @@ class ClinicSettingsForm(forms.ModelForm):
                 field.widget.attrs["aria-describedby"] = f"explain-{name}"
         for name in ("break_glass_hours", "retention_years", "api_token_max_days"):  # absent: keep what is stored
             self.fields[name].required = False
+        refuse_control_characters(self)
 
     def clean_break_glass_hours(self) -> int:
         value = self.cleaned_data.get("break_glass_hours")
@@ -196,26 +200,30 @@ class ClinicSettingsForm(forms.ModelForm):
 class DischargeForm(forms.Form):
     """Discharge a course: the date it ends (today unless said otherwise)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, error_messages={
+    version = WholeNumberField(widget=forms.HiddenInput, error_messages={
         "required": "The form has no version number: reload the page and discharge again.",
         "invalid": "The version number in the form is not a number: reload the page and discharge again."})
-    discharged_on = forms.DateField(label="Discharge date",
-                                    # a date input takes ISO dates whatever the language's own date format
-                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                                    error_messages={"required": "Give the discharge date.",
-                                                    "invalid": "Discharge date: give a date such as 2026-05-31."})
+    discharged_on = CalendarDateField(label="Discharge date",
+                                      # a date input takes ISO dates whatever the language's own date format
+                                      widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                      error_messages={"required": "Give the discharge date.",
+                                                      "invalid": "Discharge date: give a date such as 2026-05-31."})
 
 
 class ReopenForm(forms.Form):
     """Reopen a discharged course: why (kept in the audit log)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, error_messages={
+    version = WholeNumberField(widget=forms.HiddenInput, error_messages={
         "required": "The form has no version number: reload the page and reopen again.",
         "invalid": "The version number in the form is not a number: reload the page and reopen again."})
     reason = forms.CharField(label="Why reopen this course", max_length=500,
                              widget=forms.TextInput(attrs={"size": 60,
                                                            "placeholder": "e.g. symptoms returned within a month"}),
                              error_messages={"required": "Say why the course is being reopened."})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        refuse_control_characters(self)
 
 
 
@@ -235,6 +243,7 @@ class InviteStaffForm(forms.ModelForm):
         self.fields["email"].required = True
         self.fields["first_name"].required = True
         self.fields["username"].widget.attrs.update({"autocomplete": "off", "autocapitalize": "none"})
+        refuse_control_characters(self)
 
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"].strip()
@@ -245,11 +254,11 @@ class InviteStaffForm(forms.ModelForm):
 
 class StaffRoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices, label="Role")
-    version = forms.IntegerField(widget=forms.HiddenInput, error_messages=VERSION_ERRORS)
+    version = WholeNumberField(widget=forms.HiddenInput, error_messages=VERSION_ERRORS)
 
 
 class VersionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, error_messages=VERSION_ERRORS)
+    version = WholeNumberField(widget=forms.HiddenInput, error_messages=VERSION_ERRORS)
 
 
 class AuditFilterForm(forms.Form):
@@ -257,11 +266,11 @@ class AuditFilterForm(forms.Form):
 
     actor = forms.ModelChoiceField(queryset=None, required=False, label="Who", empty_label="anyone")  # type: ignore[arg-type]
     action = forms.ChoiceField(required=False, label="Action")
-    patient = forms.IntegerField(required=False, min_value=1, label="Patient no.")
+    patient = WholeNumberField(required=False, min_value=1, label="Patient no.")
     object_type = forms.ChoiceField(required=False, label="Record type")
-    object_id = forms.IntegerField(required=False, min_value=1, label="Record no.")
-    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    object_id = WholeNumberField(required=False, min_value=1, label="Record no.")
+    date_from = CalendarDateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = CalendarDateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, clinic_id: int, actions: list[str], object_types: list[str],
                  **kwargs: Any) -> None:

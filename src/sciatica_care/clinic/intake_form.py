@@ -24,6 +24,7 @@ from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 
 from sciatica_care.clinic import clinical, intake_checks, vocab
+from sciatica_care.clinic.input_cleaning import NumberField, WholeNumberField
 from sciatica_care.errors import InputRefused, Problem
 
 
@@ -168,7 +169,8 @@ class IntakeForm(forms.Form):
                 " .", "."),
                 min_value=f"{label}: at least {low:g}" + (f" (under {low:g} {scope})." if scope else "."),
                 max_value=f"{label}: at most {high:g}" + (f" (over {high:g} {scope})." if scope else "."))
-            field_class = forms.IntegerField if whole else forms.FloatField
+            # the digits 0-9 only: Django's own number fields take “٣” as 3 and “１２” as 12
+            field_class: type[forms.Field] = WholeNumberField if whole else NumberField
             self.fields[f.name] = field_class(required=f.required, min_value=low, max_value=high, label=f.label,
                                               error_messages=messages)
         elif f.kind == "power":

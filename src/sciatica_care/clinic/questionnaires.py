@@ -15,6 +15,7 @@ from django.conf import settings
 from django.http import QueryDict
 
 from sciatica_care.clinic.clinical import INSTRUMENTS, Due, questionnaires_due, wording_in_effect
+from sciatica_care.clinic.input_cleaning import Unreadable, whole_number
 from sciatica_care.clinic.models import Clinic, Episode
 from sciatica_care.errors import Problem
 
@@ -95,11 +96,11 @@ def read_answers(post: QueryDict, measure: str) -> tuple[list[int | None] | None
     for k, (item, value) in enumerate(zip(instrument.items, raw, strict=True)):
         if not value:
             answers.append(None)
-        elif value.isdigit() and item.low <= int(value) <= item.high:
-            answers.append(int(value))
-        else:
-            problems.append(Problem(f"{measure}_{k}", f"{instrument.name} item {k + 1}: "
-                                                      f"a whole number from {item.low} to {item.high}"))
+            continue
+        try:  # the digits 0-9 only: "²" and "٣" are refused in words, never a server error
+            answers.append(whole_number(value, item.low, item.high, what=f"{instrument.name} item {k + 1}"))
+        except Unreadable as exc:
+            problems.append(Problem(f"{measure}_{k}", str(exc)))
             answers.append(None)
     return answers, problems
 

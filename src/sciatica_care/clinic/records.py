@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from sciatica_care.clinic import audit, clinical, episode_outcomes, intake_checks
+from sciatica_care.clinic import audit, clinical, episode_outcomes, input_cleaning, intake_checks
 from sciatica_care.clinic.models import (
     CareAssignment,
     Clinic,
@@ -200,6 +200,9 @@ def record_intake(actor: Staff, episode: Episode, intake: dict[str, Any], reason
 
     The intake 1.1 fields are checked first in the clinic's words (intake_checks), and the weakness list is
     completed from the power grades (a grade below 5 is a weakness), so form and API store the same document."""
+    unstorable = input_cleaning.document_problems(intake)  # NUL, control characters, NaN: no database keeps them
+    if unstorable:
+        raise InputRefused(unstorable)
     intake_checks.check(intake)
     intake = intake_checks.complete(intake)
     planned = clinical.plan_for(intake)

@@ -32,6 +32,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.html import format_html
 
 from sciatica_care.clinic.models import SubmissionToken
 
@@ -95,7 +96,7 @@ def submit_once(form: str) -> Callable[[Callable[..., HttpResponse]], Callable[.
             try:
                 _signer(form, session).unsign(token)
             except signing.BadSignature:
-                return HttpResponseBadRequest(REFUSED)
+                return HttpResponseBadRequest(format_html('<p class="error" role="alert">{}</p>', REFUSED))
             digest = _digest(form, token)
             with transaction.atomic():
                 try:

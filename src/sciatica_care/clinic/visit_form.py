@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from sciatica_care.clinic import clinical, vocab
 from sciatica_care.clinic.clinical import PointVerdict, find_point
+from sciatica_care.clinic.input_cleaning import CalendarDateField, WholeNumberField, refuse_control_characters
 from sciatica_care.clinic.models import Episode, PlanRevision, Visit
 from sciatica_care.errors import InputRefused, Problem
 
@@ -92,13 +93,13 @@ def point_rows(data: QueryDict | None, initial: list[dict[str, Any]] | None = No
 
 
 def _whole(lo: int, hi: int) -> forms.IntegerField:
-    words = f"a whole number from {lo} to {hi}"
-    return forms.IntegerField(required=False, min_value=lo, max_value=hi,
+    words = f"a whole number from {lo} to {hi} (digits 0-9)"
+    return WholeNumberField(required=False, min_value=lo, max_value=hi,
                               error_messages={"invalid": words, "min_value": words, "max_value": words})
 
 
 class ChartForm(forms.Form):
-    date = forms.DateField(required=False, error_messages={"invalid": "a date such as 2026-03-01"})
+    date = CalendarDateField(required=False, error_messages={"invalid": "a date on the calendar, such as 2026-03-01"})
     red_flags_rechecked = forms.BooleanField(
         error_messages={"required": "re-check the red flags before charting the session"})
     recheck_flags = forms.MultipleChoiceField(required=False)
@@ -137,6 +138,7 @@ class ChartForm(forms.Form):
             self.fields[f"ex_done_{code}"] = forms.BooleanField(required=False)
             self.fields[f"ex_side_{code}"] = forms.ChoiceField(choices=SIDE_CHOICES, required=False)
             self.fields[f"ex_reason_{code}"] = forms.CharField(required=False, max_length=500)
+        refuse_control_characters(self)  # the notes, reasons and codes as the API takes them
         self.refused: dict[str, PointVerdict] = {}
         self.ea_refused: clinical.ModalityVerdict | None = None
         self.result: dict[str, Any] = {}

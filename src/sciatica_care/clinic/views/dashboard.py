@@ -5,19 +5,20 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.dateparse import parse_date
 
 from sciatica_care.clinic import access, audit, dashboard_stats
+from sciatica_care.clinic.input_cleaning import optional_date, optional_whole_number, search_text
 
 
 def _filters(request: HttpRequest) -> dashboard_stats.Filters:
+    """The filters as far as they can be read: a date that is no calendar date, a practitioner number that is not
+    a number (², 10**30) or text with control characters filter nothing rather than fail the page."""
     get = request.GET
-    practitioner = get.get("practitioner", "")
     return dashboard_stats.Filters(
-        date_from=parse_date(get.get("from", "")) if get.get("from") else None,
-        date_to=parse_date(get.get("to", "")) if get.get("to") else None,
-        practitioner_id=int(practitioner) if practitioner.isdigit() else None,
-        cause=get.get("cause", "").strip()[:60])
+        date_from=optional_date(get.get("from", "")),
+        date_to=optional_date(get.get("to", "")),
+        practitioner_id=optional_whole_number(get.get("practitioner", ""), 1),
+        cause=search_text(get.get("cause", ""), 60))
 
 
 def _checked(request: HttpRequest) -> int:

@@ -81,7 +81,10 @@ def _change_course(request: HttpRequest, pk: int, form_class: type[DischargeForm
     if not form.is_valid():
         audit.attempted(request.user, form_name.removesuffix("_form"), episode, patient_id=episode.patient_id,
                         fields=form.errors)
-        return _page(request, episode, status=422, **{form_name: form})
+        # The page shows only the form the course's state allows: a refusal of the other one is said above it.
+        shown = (episode.status == EpisodeStatus.CLOSED) == (form_name == "reopen_form")
+        problems = None if shown else [str(m) for msgs in form.errors.values() for m in msgs]
+        return _page(request, episode, status=422, problems=problems, **{form_name: form})
     expected = form.cleaned_data["version"]
     try:
         change(episode, expected, form.cleaned_data)

@@ -22,6 +22,7 @@ from sciatica_care.clinic import (
     questionnaires,
     records,
 )
+from sciatica_care.clinic.input_cleaning import search_text
 from sciatica_care.clinic.models import UNREADABLE_PLAN, Episode, Patient, PlanRevision
 from sciatica_care.errors import InputRefused, Problem
 
@@ -32,7 +33,8 @@ def episode_new(request: HttpRequest, pk: int) -> HttpResponse:
     """The first intake of a new course: nothing is stored until it is saved, and then the course, the intake and
     its plan are stored together (`records.open_course`), so an intake started and abandoned leaves no course."""
     patient = access.get_for(request.user, Patient, pk)
-    title = (request.POST.get("title") or request.GET.get("title") or "").strip()[:200] or "Sciatica"
+    title = search_text(request.POST.get("title") or request.GET.get("title") or "",
+                        Episode._meta.get_field("title").max_length or 200) or "Sciatica"
     episode = Episode(clinic_id=patient.clinic_id, patient=patient, title=title)
     return _intake_page(request, episode, lambda data: records.open_course(request.user, patient, data, title),
                         reverse("clinic:course_preview", args=[patient.pk]))

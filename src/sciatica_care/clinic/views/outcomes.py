@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -56,7 +57,8 @@ def link_new(request: HttpRequest, pk: int) -> HttpResponse:
     except InputRefused as exc:
         audit.attempted(request.user, "create", object_type="QuestionnaireLink", patient_id=episode.patient_id,
                         fields=exc.problems)
-        return HttpResponse("; ".join(p.message for p in exc.problems), status=422)
+        return HttpResponse(format_html('<p class="error" role="alert">Questionnaire: {}</p>',
+                                        "; ".join(p.message for p in exc.problems)), status=422)
     url = reverse("clinic:questionnaire", args=[token])
     if mode == "tablet":
         kiosk.lock(request, url, episode)  # the session reaches this questionnaire only, until unlocked

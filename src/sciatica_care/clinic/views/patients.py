@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from sciatica_care.clinic import access, audit, care_team, records
 from sciatica_care.clinic.forms import PATIENT_FIELDS, PatientForm
+from sciatica_care.clinic.input_cleaning import search_text
 from sciatica_care.clinic.models import CareAssignment, Episode, Patient, Role, Staff
 
 PAGE_SIZE = 50
@@ -16,7 +17,7 @@ PAGE_SIZE = 50
 
 @login_required
 def patient_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
+    q = search_text(request.GET.get("q", ""))
     patients = _searched(access.listed_patients(request.user), q)
     rows = list(patients.only("id", "first_name", "last_name", "date_of_birth", "phone")[:PAGE_SIZE + 1])
     # Care-team access: a search also names the clinic's other matching patients, whose records open only
