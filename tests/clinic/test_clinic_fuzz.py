@@ -39,6 +39,7 @@ from sciatica_care.api.rest import api, issue_token
 from sciatica_care.clinic import records, staff_admin
 from sciatica_care.clinic.models import (
     ApiToken,
+    AuditChainHead,
     AuditEvent,
     Episode,
     Patient,
@@ -95,10 +96,11 @@ VOLATILE = {"last_used_at", "last_login"}
 
 
 def stored() -> list[tuple[str, list[dict[str, Any]]]]:
-    """Every clinic row but the append-only audit log (refused requests are audited, and must be)."""
+    """Every clinic row but the append-only audit log and its chain's head (refused requests are audited, and must
+    be)."""
     out = []
     for model in apps.get_app_config("clinic").get_models():
-        if model is AuditEvent:
+        if model in (AuditEvent, AuditChainHead):
             continue
         rows = [{k: v for k, v in row.items() if k not in VOLATILE}
                 for row in model._default_manager.order_by("pk").values()]

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sciatica_care.clinic import access, anonymise, audit, care_team, records, subject_access
+from sciatica_care.clinic.input_cleaning import optional_whole_number
 from sciatica_care.clinic.models import BreakGlass, Patient, Role, Staff
 from sciatica_care.clinic.views.staff import admin_only
 
@@ -105,7 +106,8 @@ def care_team_change(request: HttpRequest, pk: int) -> HttpResponse:
     if user.role not in (Role.RECEPTION, Role.CLINIC_ADMIN):
         audit.record(user, "denied_role", patient, role=user.role, purpose="care_team")
         raise PermissionDenied("reception and the clinic admin assign the care team")
-    staff = access.scoped(user, Staff).filter(pk=request.POST.get("staff") or 0, is_active=True).first()
+    staff_id = optional_whole_number(request.POST.get("staff", ""), 1)
+    staff = access.scoped(user, Staff).filter(pk=staff_id, is_active=True).first() if staff_id else None
     if staff is None or not staff.is_clinical:
         messages.error(request, "Choose a practitioner of this clinic.")
         return redirect("clinic:patient_detail", pk=patient.pk)
