@@ -44,6 +44,16 @@ def headed(text: Any, name: Any) -> str:
 
 
 @register.filter
+def unless_led_by(text: Any, lead: Any) -> str:
+    """The text without an opening that the heading beside it already says (capitalised where it now starts)."""
+    text, lead = str(text or ""), str(lead or "")
+    if lead and text.startswith(lead):
+        rest = text[len(lead):]
+        return rest[:1].upper() + rest[1:]
+    return text
+
+
+@register.filter
 def percent(value: Any) -> str:
     try:
         return f"{float(value) * 100:.0f}%"
