@@ -124,7 +124,8 @@ def serve(demo: bool, data_dir: Path | None, host: str, port: int, open_browser:
         click.echo(f"Demo logins (password {DEMO_PASSWORD}):")
         for username, first, last, role in DEMO_STAFF:
             click.echo(f"  {username:<12} {first} {last}, {role.label}")
-        click.echo("  The clinic admin runs staff, settings, API tokens and the audit log from the app's header.")
+        click.echo("  The clinic admin runs staff, settings, API tokens and the audit log from the app's header,")
+        click.echo("  and sets up a second factor (an authenticator app) at the first sign-in.")
     elif not Staff.objects.exists():
         click.echo("No accounts yet: make the first one with `sciatica-care createuser --role clinic_admin`.")
     if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
