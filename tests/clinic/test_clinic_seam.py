@@ -3,9 +3,9 @@ outcomes, knowledge, journal), and it answers "not evaluable" with None rather t
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,20 +16,6 @@ CORE = ("sciatica_care.engine", "sciatica_care.outcomes", "sciatica_care.knowled
 SEAM = SRC / "clinic" / "clinical.py"
 
 
-def _imports(path: Path) -> set[str]:
-    """Every module a file imports, at any depth (function-local too), relative imports resolved; a name
-    imported from a package counts as `package.name` (so `from sciatica_care import plan_for` is seen too)."""
-    package = ["sciatica_care", *path.relative_to(SRC).with_suffix("").parts][:-1]
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = package[: len(package) - node.level + 1] if node.level else []
-            module = ".".join([*base, *([node.module] if node.module else [])])
-            found.add(module)
-            found.update(f"{module}.{alias.name}" for alias in node.names)
-    return found
 
 
 def _core(module: str) -> bool:
@@ -42,16 +28,16 @@ def _edge_modules() -> list[Path]:
                   if "migrations" not in p.parts)
 
 
-def test_only_the_seam_imports_the_core() -> None:
+def test_only_the_seam_imports_the_core(module_imports: Any) -> None:
     """No module in clinic/ or api/ but clinic/clinical.py imports engine, outcomes, knowledge or journal."""
-    offenders = {str(p.relative_to(SRC)): sorted(m for m in _imports(p) if _core(m))
+    offenders = {str(p.relative_to(SRC)): sorted(m for m in module_imports(p) if _core(m))
                  for p in _edge_modules() if p != SEAM}
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
-def test_the_walk_sees_the_seams_own_imports() -> None:
+def test_the_walk_sees_the_seams_ownmodule_imports(module_imports: Any) -> None:
     """The walk finds module-level and function-local core imports (so an empty answer above means something)."""
-    found = {m for m in _imports(SEAM) if _core(m)}
+    found = {m for m in module_imports(SEAM) if _core(m)}
     assert "sciatica_care.engine.plan_model" in found
     assert "sciatica_care.engine.rulebook" in found  # imported inside find_point
     assert "sciatica_care.knowledge.load" in found  # imported inside knowledge

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import ast
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "sciatica_care"
 
@@ -34,34 +34,21 @@ def test_no_two_modules_share_a_file_name() -> None:
     assert shared == {}
 
 
-def _imports(path: Path) -> set[str]:
-    """Every module a file imports (absolute, with relative imports resolved), at any depth of the file."""
-    package = ["sciatica_care", *path.relative_to(SRC).with_suffix("").parts][:-1]  # a module's or __init__'s package
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = package[: len(package) - node.level + 1] if node.level else []
-            module = ".".join([*base, *([node.module] if node.module else [])])
-            found.add(module)
-            found.update(f"{module}.{alias.name}" for alias in node.names)
-    return found
 
 
-def test_nothing_below_the_cli_imports_it() -> None:
+def test_nothing_below_the_cli_imports_it(module_imports: Any) -> None:
     """No module outside `sciatica_care/cli/` imports `sciatica_care.cli` (the CLI is the top layer)."""
     offenders = {
-        str(path.relative_to(SRC)): sorted(m for m in _imports(path) if m == "sciatica_care.cli"
+        str(path.relative_to(SRC)): sorted(m for m in module_imports(path) if m == "sciatica_care.cli"
                                            or m.startswith("sciatica_care.cli."))
         for path in modules() if path.relative_to(SRC).parts[0] != "cli"
     }
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
-def test_the_import_walk_sees_the_cli_imports() -> None:
+def test_the_import_walk_sees_the_climodule_imports(module_imports: Any) -> None:
     """The walk above finds relative and function-local imports (so an empty answer means something)."""
-    found = _imports(SRC / "cli" / "journal_commands.py") | _imports(SRC / "cli" / "plan_commands.py")
+    found = module_imports(SRC / "cli" / "journal_commands.py") | module_imports(SRC / "cli" / "plan_commands.py")
     assert "sciatica_care.cli._io" in found
     assert "sciatica_care.engine.plan" in found
 

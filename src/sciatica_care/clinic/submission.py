@@ -1,7 +1,7 @@
 """One-time submission tokens: a repeated POST of a write form (a double click, Back and send again, a browser's
 "resend") stores once.
 
-A form carries `{% submission_token "intake" %}` (a builtin tag: see `templatetags/submission.py`), which renders a
+A form carries `{% submission_token "intake" %}` (a builtin tag: see `templatetags/submission_tags.py`), which renders a
 hidden field holding a fresh random token signed for that form and the session it was shown in. The view that
 stores it is wrapped in `@submit_once("intake")`. On a POST carrying a token the decorator, in one transaction:
 

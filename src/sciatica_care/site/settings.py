@@ -75,7 +75,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
             ],
             # `{% submission_token "<form>" %}` on every write form, without a `{% load %}` line.
-            "builtins": ["sciatica_care.clinic.templatetags.submission"],
+            "builtins": ["sciatica_care.clinic.templatetags.submission_tags"],
         },
     },
 ]
