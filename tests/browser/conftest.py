@@ -38,6 +38,7 @@ else:
         clear_cache,
         fast_hasher,
         make_staff,
+        second_factor_off,
     )
 
 
