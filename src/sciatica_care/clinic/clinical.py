@@ -66,9 +66,9 @@ __all__ = [
 
 def timing_no_slower(timing: str | None, than: str | None) -> bool:
     """True when a referral timing (`see_within`) is at least as urgent as another (`none` when absent)."""
-    from sciatica_care.knowledge.timing import URGENCY
+    from sciatica_care.knowledge.timing import is_slower
 
-    return URGENCY.get(timing or "none", 0) >= URGENCY.get(than or "none", 0)
+    return not is_slower(timing or "none", than or "none")
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from ..contract import CONTRACT_VERSION
 from ..knowledge.conditions import Facts
 from ..knowledge.facts import intake_facts
 from ..knowledge.model import Knowledge
-from ..knowledge.timing import URGENCY
+from ..knowledge.timing import is_slower
 from ..version import __version__
 from .assessment import assess
 from .course_plan import no_schedule, schedule
@@ -85,7 +85,7 @@ def _withheld(tri: TriageResult, k: Knowledge) -> dict[str, Any]:
                      # appears beside it (the finding is still listed in triage and in the reasons)
                      *({"id": e["id"], "text": e["advice"], "rule": e["id"], "sources": e["sources"]}
                        for e in tri.json["escalations"]
-                       if "advice" in e and URGENCY[e["see_within"]] >= URGENCY[tri.json["see_within"]])],
+                       if "advice" in e and not is_slower(e["see_within"], tri.json["see_within"]))],
     }
 
 

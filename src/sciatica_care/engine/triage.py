@@ -14,7 +14,7 @@ from typing import Any
 from msgspec import Struct
 
 from ..knowledge.conditions import Facts
-from ..knowledge.timing import URGENCY
+from ..knowledge.timing import is_slower
 from .rulebook import Rulebook
 
 SEVERITY = {"routine": 0, "urgent": 1, "emergency": 2}
@@ -55,7 +55,7 @@ def triage(book: Rulebook, facts: Facts) -> TriageResult:
                      advice=flag.practitioner_advice, patient_text=flag.patient_text)
         entry.setdefault("sources", list(flag.sources))
         level = _higher(level, flag.level)
-        if URGENCY[flag.see_within] > URGENCY[see_within]:
+        if is_slower(see_within, flag.see_within):
             see_within, contact = flag.see_within, flag.contact
     escalations = []
     for ruled in book.escalations:
@@ -69,7 +69,7 @@ def triage(book: Rulebook, facts: Facts) -> TriageResult:
                 entry["patient_text"] = e.patient_text
             escalations.append(entry)
             level = _higher(level, e.level)
-            if URGENCY[e.see_within] > URGENCY[see_within]:
+            if is_slower(see_within, e.see_within):
                 see_within, contact = e.see_within, e.contact
     if see_within in STOPS_TREATMENT:
         level = _higher(level, "urgent")  # the knowledge validator requires this too; never let it slip

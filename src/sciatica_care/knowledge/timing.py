@@ -55,6 +55,11 @@ _CLAUSE_BREAK = r"[.;:!?—–()\n]|,\s"
 _NEGATION = r"\b(?:(?:not|no)(?! later than)|never|don't|rather than|instead of)\b"
 
 
+def is_slower(timing: str, than: str) -> bool:
+    """Whether one referral timing (`see_within`) gives the patient longer than another."""
+    return URGENCY[timing] < URGENCY[than]
+
+
 def most_urgent(values: Iterable[str]) -> SeeWithin:
     """The most urgent of the timings given (`none` when there are none)."""
     best: SeeWithin = "none"
@@ -95,4 +100,4 @@ def slowest_stated(text: str) -> SeeWithin | None:
 
 def slower_than(text: str, see_within: str) -> set[SeeWithin]:
     """The timings the text states that are slower than `see_within` (empty when the text is consistent)."""
-    return {t for t in stated_timings(text) if URGENCY[t] < URGENCY[see_within]}
+    return {t for t in stated_timings(text) if is_slower(t, see_within)}

@@ -37,7 +37,7 @@ from .model import (
     Source,
     Triage,
 )
-from .timing import SEE_WITHIN, URGENCY, clause_timings
+from .timing import SEE_WITHIN, clause_timings, is_slower
 
 FILE_TYPES: dict[str, Any] = {
     "sources": list[Source], "landmarks": list[Landmark], "points": list[Point], "triage": Triage,
@@ -349,7 +349,7 @@ class _Semantics:
     def _timing_text(self, file: str, path: str, see_within: str, *texts: str) -> None:
         for text in texts:
             for clause, stated in clause_timings(text):
-                if URGENCY[stated] < URGENCY[see_within]:
+                if is_slower(stated, see_within):
                     self.error(file, path, f"states a slower timing ({stated}) than its see_within {see_within!r}: "
                                            f"{clause!r}")
 

@@ -10,7 +10,7 @@ import re
 
 from ..engine.plan_model import Acupuncture, Cause, Plan, Triage
 from ..knowledge.model import Region
-from ..knowledge.timing import URGENCY, SeeWithin, clause_timings
+from ..knowledge.timing import SeeWithin, clause_timings, is_slower
 
 #: The first words of every practitioner output, by referral timing (said in plain words, never "urgent" for a
 #: same-day referral: NICE's "urgent" means within two weeks).
@@ -64,14 +64,14 @@ def level_word(t: Triage) -> str:
     """The triage level as a heading word; a same-day or sooner referral is never called 'urgent' (which reads as
     two weeks)."""
     when = see_within(t)
-    if t.level == "urgent" and URGENCY[when] > URGENCY["two_weeks"]:
+    if t.level == "urgent" and is_slower("two_weeks", when):
         return "SAME DAY" if when == "same_day" else "NOW"
     return t.level.upper()
 
 
 def slower(value: str | None, than: SeeWithin) -> bool:
     """Whether a flag's or sign's timing is slower than the plan's."""
-    return value is not None and URGENCY[value] < URGENCY[than]
+    return value is not None and is_slower(value, than)
 
 
 def cause_line(cause: Cause, position: int) -> str:
