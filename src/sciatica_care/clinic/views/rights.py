@@ -33,33 +33,35 @@ def _exportable(request: HttpRequest, pk: int) -> Patient:
     return patient
 
 
+def _export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """One patient's whole record as a download, in the format asked for; every export is audited."""
+    patient = _exportable(request, pk)
+    audit.record(request.user, "export_record", patient, formats=[fmt], via="web",
+                 format_version=subject_access.FORMAT_VERSION)
+    data = subject_access.bundle(patient, generated_by=request.user)  # type: ignore[arg-type]
+    if fmt == "pdf":
+        from sciatica_care.reports.record_pdf import record_pdf
+
+        response = HttpResponse(record_pdf(data), content_type="application/pdf")
+    else:
+        response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False, default=str),
+                                content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="patient-{patient.pk}-record.{fmt}"'
+    return response
+
+
 @login_required
 @never_cache
 @require_GET
 def export_json(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _exportable(request, pk)
-    audit.record(request.user, "export_record", patient, formats=["json"], via="web",
-                 format_version=subject_access.FORMAT_VERSION)
-    data = subject_access.bundle(patient, generated_by=request.user)  # type: ignore[arg-type]
-    response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False, default=str),
-                            content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="patient-{patient.pk}-record.json"'
-    return response
+    return _export(request, pk, "json")
 
 
 @login_required
 @never_cache
 @require_GET
 def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from sciatica_care.reports.record_pdf import record_pdf
-
-    patient = _exportable(request, pk)
-    audit.record(request.user, "export_record", patient, formats=["pdf"], via="web",
-                 format_version=subject_access.FORMAT_VERSION)
-    pdf = record_pdf(subject_access.bundle(patient, generated_by=request.user))  # type: ignore[arg-type]
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="patient-{patient.pk}-record.pdf"'
-    return response
+    return _export(request, pk, "pdf")
 
 
 @login_required
