@@ -47,7 +47,7 @@ def test_the_database_refuses_an_update_into_an_overlap(desk: dict[str, Any]) ->
 
     raw(desk, T)
     later = raw(desk, T + dt.timedelta(hours=2))
-    with pytest.raises(IntegrityError, match="appt_no_overlap_practitioner"), transaction.atomic():
+    with pytest.raises(IntegrityError, match="appt_no_overlap_"), transaction.atomic():
         Appointment.objects.filter(pk=later.pk).update(blocked_from=T + dt.timedelta(minutes=30))
 
 
