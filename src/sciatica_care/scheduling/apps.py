@@ -6,3 +6,9 @@ class SchedulingConfig(AppConfig):
     label = "scheduling"
     verbose_name = "Scheduling"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from sciatica_care.clinic.signals import visit_charted
+        from sciatica_care.scheduling import charting_link
+
+        visit_charted.connect(charting_link.link, dispatch_uid="scheduling_link_charted_visit")

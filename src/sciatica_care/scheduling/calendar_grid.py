@@ -32,6 +32,9 @@ from sciatica_care.scheduling.visibility import Viewer
 PRACTITIONER, ROOM, LOCATION = "practitioner", "room", "location"
 DAY_VIEW, WEEK_VIEW = "day", "week"
 CANCELLED = (AppointmentStatus.CANCELLED, AppointmentStatus.LATE_CANCELLED)
+STATUS_WORDS = {AppointmentStatus.REQUESTED: "To approve", AppointmentStatus.ARRIVED: "Arrived",
+                AppointmentStatus.COMPLETED: "Done", AppointmentStatus.NO_SHOW: "No-show",
+                AppointmentStatus.CANCELLED: "Cancelled", AppointmentStatus.LATE_CANCELLED: "Late cancel"}
 #: Appointments are never longer than this (a service lasts at most 8 h, plus buffers): the query looks back this
 #: far for one that started before the range and runs into it, so that it can use the (clinic, start) index.
 LONGEST = dt.timedelta(hours=12)
@@ -113,9 +116,12 @@ class Block:
             out.append(("course", f"Session {a.course_session}{total}"))
         if a.patient_id is None:
             out.append(("prospect", "New enquiry"))
-        if a.status != AppointmentStatus.BOOKED:
-            out.append((f"status-{a.status}", a.get_status_display()))
         return out
+
+    @property
+    def status_word(self) -> str:
+        """The status in a word or two on the block ("" for booked, the usual)."""
+        return STATUS_WORDS.get(str(self.appointment.status), "")
 
     @property
     def label(self) -> str:
@@ -124,7 +130,7 @@ class Block:
             return f"{self.times}, busy"
         a = self.appointment
         parts = [self.times, self.who, a.service.name, a.get_status_display()]
-        parts += [words for css, words in self.badges if not css.startswith("status-")]
+        parts += [words for _, words in self.badges]
         if a.front_desk_note:
             parts.append(f"note: {a.front_desk_note}")
         return ", ".join(parts)
@@ -426,15 +432,6 @@ def _staff(viewer: Viewer, ids: set[int], scope: Scope) -> list[Staff]:
     if scope.kind != LOCATION or not ids:
         return []
     return list(Staff.objects.filter(clinic_id=viewer.user.clinic_id, pk__in=ids)
-                .only("id", "username", "first_name", "last_name").order_by("first_name", "last_name", "id"))
-
-
-def bookable_practitioners(clinic_id: int) -> list[Staff]:
-    """Everyone who can hold appointments: the clinic's active practitioners and clinic admins."""
-    from sciatica_care.clinic.models import Role
-
-    return list(Staff.objects.filter(clinic_id=clinic_id, is_active=True,
-                                     role__in=[Role.PRACTITIONER, Role.CLINIC_ADMIN])
                 .only("id", "username", "first_name", "last_name").order_by("first_name", "last_name", "id"))
 
 

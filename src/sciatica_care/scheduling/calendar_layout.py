@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 DAY = 24 * 60
 STEP = 5
-#: The longest block the stylesheet draws (eight hours); a longer one is drawn this long, its text says the truth.
-MAX_STEPS = 96
+#: The longest block the stylesheet draws: a whole day.
+MAX_STEPS = DAY // STEP
 #: Lanes the stylesheet knows; beyond them, blocks share the last lane (their text still lists them all).
 MAX_LANES = 6
 DEFAULT_HOURS = (8, 18)

@@ -13,12 +13,8 @@ from django.core.exceptions import PermissionDenied
 
 from sciatica_care.clinic import care_team
 from sciatica_care.clinic.models import Role, Staff
+from sciatica_care.scheduling.booking import rules_for
 from sciatica_care.scheduling.models import Appointment, BookingRules
-
-
-def rules_for(clinic_id: int) -> BookingRules:
-    """The clinic's booking rules (its defaults, unsaved, when it has not set any)."""
-    return BookingRules.objects.filter(clinic_id=clinic_id).first() or BookingRules(clinic_id=clinic_id)
 
 
 class Viewer:

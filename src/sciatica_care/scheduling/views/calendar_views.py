@@ -17,6 +17,7 @@ from sciatica_care.clinic import audit
 from sciatica_care.clinic.input_cleaning import optional_date, optional_whole_number
 from sciatica_care.clinic.models import Staff
 from sciatica_care.scheduling import calendar_grid as grid
+from sciatica_care.scheduling.forms import practitioners
 from sciatica_care.scheduling.models import Location, Room, Shift
 from sciatica_care.scheduling.visibility import Viewer
 
@@ -84,7 +85,7 @@ def picker(clinic_id: int) -> dict[str, Any]:
     """What the "Calendar of" menu offers: the practitioners, and each location with its rooms."""
     locations = list(Location.objects.filter(clinic_id=clinic_id, active=True).prefetch_related(
         Prefetch("rooms", queryset=Room.objects.filter(active=True).only("id", "name", "location_id"))))
-    return {"practitioners": grid.bookable_practitioners(clinic_id), "locations": locations}
+    return {"practitioners": practitioners(clinic_id), "locations": locations}
 
 
 @login_required
@@ -106,7 +107,6 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     audit.record(user, "list", object_type="Appointment", ids=cal.patient_ids, patients=cal.patient_ids,
                  appointments=len(cal.appointment_ids), shown=len(cal.appointment_ids), purpose="calendar",
                  scope=scope.key, view=mode, date=day.isoformat())
-    step = dt.timedelta(days=1 if mode == grid.DAY_VIEW else 7)
     who = scope.key
     for column in cal.columns:
         column.url = (calendar_url(f"{grid.PRACTITIONER}:{column.practitioner.pk}", grid.WEEK_VIEW, day,
@@ -118,6 +118,15 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
                                cancelled=show_cancelled)
         for cell in row.cells:
             cell.url = calendar_url(who, grid.DAY_VIEW, cell.day, cancelled=show_cancelled)
+    with timezone.override(scope.zone):
+        return _render(request, cal, scope, mode, day, today, viewer, show_cancelled)
+
+
+def _render(request: HttpRequest, cal: grid.Calendar, scope: grid.Scope, mode: str, day: dt.date, today: dt.date,
+            viewer: Viewer, show_cancelled: bool) -> HttpResponse:
+    user = request.user
+    step = dt.timedelta(days=1 if mode == grid.DAY_VIEW else 7)
+    who = scope.key
     return render(request, "scheduling/calendar.html", {
         "cal": cal, "title": grid.describe(cal), "mode": mode, "who": who, "day": day, "today": today,
         "viewer": viewer, "show_cancelled": show_cancelled, **picker(user.clinic_id),
