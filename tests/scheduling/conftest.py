@@ -23,4 +23,5 @@ else:
 
     testenv.configure()
     from clinic_fixtures import *  # noqa: F403
+    from calendar_fixtures import *  # noqa: F403
     from scheduling_fixtures import *  # noqa: F403
