@@ -95,11 +95,19 @@ def _text(value: str) -> str:
 VOLATILE = {"last_used_at", "last_login"}
 
 
+#: The apps whose rows a refused request must leave as they were.
+STORED_APPS = ("clinic", "scheduling")
+
+
+def _models() -> list[type[models.Model]]:
+    return [model for app in STORED_APPS for model in apps.get_app_config(app).get_models()]
+
+
 def stored() -> list[tuple[str, list[dict[str, Any]]]]:
-    """Every clinic row but the append-only audit log and its chain's head (refused requests are audited, and must
-    be)."""
+    """Every clinic and front-desk row but the append-only audit log and its chain's head (refused requests are
+    audited, and must be)."""
     out = []
-    for model in apps.get_app_config("clinic").get_models():
+    for model in _models():
         if model in (AuditEvent, AuditChainHead):
             continue
         rows = [{k: v for k, v in row.items() if k not in VOLATILE}
@@ -111,7 +119,7 @@ def stored() -> list[tuple[str, list[dict[str, Any]]]]:
 def storable() -> None:
     """What was stored fits every database the clinic runs on: no text beyond its column's length, no NUL in text
     or JSON (SQLite keeps both; PostgreSQL refuses them with a server error)."""
-    for model in apps.get_app_config("clinic").get_models():
+    for model in _models():
         texts = [f for f in model._meta.fields if isinstance(f, (models.CharField, models.TextField))]
         jsons = [f.name for f in model._meta.fields if isinstance(f, models.JSONField)]
         for row in model._default_manager.values(*(f.name for f in texts), *jsons):
@@ -232,6 +240,7 @@ class Site:
                         "staff": a["practitioner"]}
         self.objects["tokens"] = ApiToken.objects.get(staff=a["practitioner"], digest=_digest(issue_token(
             a["practitioner"], "fuzzed")))
+        self.objects["appointments"] = _appointment(a)
 
     def client(self, name: str) -> Client:
         c = Client()
@@ -307,6 +316,25 @@ class Site:
                     if form["method"] == "post":
                         out.add(resolve(urlsplit(form["action"]).path or r.request["PATH_INFO"]).url_name)
         return out
+
+
+def _appointment(a: dict[str, Any]) -> Any:
+    """An appointment of clinic A's patient next week (the booking API's record to fuzz)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sciatica_care.scheduling import booking
+    from sciatica_care.scheduling.models import Location, Room, Service, ServiceKind
+
+    location = Location.objects.create(clinic=a["clinic"], name="Fuzz Street")
+    Room.objects.create(location=location, name="Room 1")
+    service = Service.objects.create(clinic=a["clinic"], name="Follow-up", kind=ServiceKind.FOLLOW_UP_ACUPUNCTURE,
+                                     duration_minutes=45, buffer_after_minutes=15)
+    start = (timezone.now() + dt.timedelta(days=7)).replace(hour=10, minute=0, second=0, microsecond=0)
+    return booking.book(clinic=a["clinic"], practitioner=a["practitioner"], service=service, location=location,
+                        start=start, patient=a["patient"], by=a["practitioner"], apply_policy=False,
+                        override_reason="fuzz fixture")
 
 
 def _digest(token: str) -> str:

@@ -39,7 +39,7 @@ from sciatica_care.scheduling.models import (
 )
 from sciatica_care.scheduling.models.appointments import LIVE_STATUSES
 
-__all__ = ["Conflict", "SlotTaken", "book", "cancel", "mark", "move", "rules_for"]
+__all__ = ["Conflict", "SlotTaken", "StatusRefused", "audit_event", "book", "cancel", "mark", "move", "rules_for"]
 
 #: The names of the database's overlap guards (migration 0002), as they appear in its error messages.
 OVERLAP_GUARDS = ("appt_no_overlap_practitioner", "appt_no_overlap_room")
@@ -52,6 +52,14 @@ class SlotTaken(InputRefused):
         super().__init__([Problem(field, message or (
             "this time is no longer free: the practitioner already has an appointment that overlaps it "
             "(buffers included); choose another time"))])
+
+
+class StatusRefused(InputRefused):
+    """What was asked does not fit the appointment's status now (cancelling a cancelled one, a no-show before the
+    start): a conflict with its state (HTTP 409), naming `status`."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__([Problem("status", message)])
 
 
 def rules_for(clinic: Clinic | int) -> BookingRules:
@@ -162,7 +170,7 @@ def _apply_policy(breaches: list[Problem], apply_policy: bool, by: Staff | None,
                                     + "; ".join(p.message for p in breaches))])
 
 
-def _audit(by: Staff | None, action: str, appointment: Appointment, **detail: Any) -> None:
+def audit_event(by: Staff | None, action: str, appointment: Appointment, **detail: Any) -> None:
     """One audit event about `appointment`, naming its patient (none for a prospect's call)."""
     audit.record(by, action, object_type="Appointment", object_id=appointment.pk, patient_id=appointment.patient_id,
                  clinic_id=appointment.clinic_id, **detail)
@@ -226,7 +234,7 @@ def book(*, clinic: Clinic, practitioner: Staff, service: Service, location: Loc
                 if breaches:
                     detail["overridden"] = [p.message for p in breaches]
                     detail["reason"] = override_reason.strip()[:300]
-                _audit(by, "book_appointment", appointment, **detail)
+                audit_event(by, "book_appointment", appointment, **detail)
                 signals.send_on_commit(appointment, "requested" if status == AppointmentStatus.REQUESTED
                                        else "booked")
                 return appointment
@@ -272,14 +280,13 @@ def cancel(appointment: Appointment, *, by: Staff | None, reason: str, by_clinic
     with transaction.atomic():
         fresh = _fresh(appointment)
         if fresh.status not in CANCELLABLE:
-            raise InputRefused([Problem("status", f"a {fresh.get_status_display().lower()} appointment cannot "
-                                                  "be cancelled")])
+            raise StatusRefused(f"a {fresh.get_status_display().lower()} appointment cannot be cancelled")
         window = dt.timedelta(hours=rules_for(fresh.clinic_id).late_cancel_hours)
         late = not by_clinic and fresh.status == AppointmentStatus.BOOKED and now > fresh.start - window
         status = AppointmentStatus.LATE_CANCELLED if late else AppointmentStatus.CANCELLED
         _save(appointment, fresh, {"status": status, "cancelled_at": now, "cancelled_by": by,
                                    "cancel_reason": reason[:300]})
-        _audit(by, "cancel_appointment", appointment, status=status,
+        audit_event(by, "cancel_appointment", appointment, status=status,
                      reason=reason[:300], late=late, by_clinic=by_clinic)
         signals.send_on_commit(appointment, "late_cancelled" if late else "cancelled")
     return appointment
@@ -305,8 +312,7 @@ def move(appointment: Appointment, *, start: dt.datetime, by: Staff | None, prac
         with transaction.atomic():
             fresh = _fresh(appointment)
             if fresh.status not in CANCELLABLE:
-                raise InputRefused([Problem("status", f"a {fresh.get_status_display().lower()} appointment "
-                                                      "cannot be moved")])
+                raise StatusRefused(f"a {fresh.get_status_display().lower()} appointment cannot be moved")
             if _clashes("practitioner", practitioner, held_from, held_until, exclude=fresh.pk):
                 raise SlotTaken()
             chosen = room
@@ -329,7 +335,7 @@ def move(appointment: Appointment, *, start: dt.datetime, by: Staff | None, prac
             if breaches:
                 detail["overridden"] = [p.message for p in breaches]
                 detail["reason"] = override_reason.strip()[:300]
-            _audit(by, "move_appointment", appointment, **detail)
+            audit_event(by, "move_appointment", appointment, **detail)
             signals.send_on_commit(appointment, "moved", previous)
     except IntegrityError as exc:
         guard = _overlap_guard(exc)
@@ -358,14 +364,14 @@ def mark(appointment: Appointment, status: str, *, by: Staff | None, now: dt.dat
     with transaction.atomic():
         fresh = _fresh(appointment)
         if status not in MARKS.get(AppointmentStatus(fresh.status), ()):
-            raise InputRefused([Problem("status", f"a {fresh.get_status_display().lower()} appointment cannot be "
-                                                  f"marked {AppointmentStatus(status).label.lower()}")])
+            raise StatusRefused(f"a {fresh.get_status_display().lower()} appointment cannot be marked "
+                                f"{AppointmentStatus(status).label.lower()}")
         if status == AppointmentStatus.ARRIVED and now < fresh.start - dt.timedelta(hours=12):
-            raise InputRefused([Problem("status", "a patient can be marked arrived only on the day")])
+            raise StatusRefused("a patient can be marked arrived only on the day")
         if status in (AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW) and now < fresh.start:
-            raise InputRefused([Problem("status", "the appointment has not started yet")])
+            raise StatusRefused("the appointment has not started yet")
         _save(appointment, fresh, {"status": status})
-        _audit(by, "mark_appointment", appointment, status=status,
+        audit_event(by, "mark_appointment", appointment, status=status,
                      previous=fresh.status)
         signals.send_on_commit(appointment, _CHANGE[status])
     return appointment

@@ -87,18 +87,20 @@ def search(service: Service, start: dt.datetime, end: dt.datetime, *, practition
         return []
     live = Appointment.objects.filter(clinic_id=clinic_id, status__in=LIVE_STATUSES,
                                       blocked_from__lt=span_until, blocked_until__gt=span_from)
-    busy = _busy(live.filter(practitioner_id__in=practitioners)
-                 .values_list("practitioner_id", "blocked_from", "blocked_until"))
     rooms: dict[int, list[int]] | None = None
-    room_busy: dict[int, list[Interval]] | None = None
     if service.room_needed and not service.by_phone:
-        locations = {w.location_id for w in windows}
         rooms = {}
-        for room_id, loc in Room.objects.filter(location_id__in=locations, active=True).order_by("pk") \
-                .values_list("pk", "location_id"):
+        for room_id, loc in Room.objects.filter(location_id__in={w.location_id for w in windows}, active=True) \
+                .order_by("pk").values_list("pk", "location_id"):
             rooms.setdefault(loc, []).append(room_id)
-        room_busy = _busy(live.filter(room__location_id__in=locations)
-                          .values_list("room_id", "blocked_from", "blocked_until"))
+        live = live.filter(Q(practitioner_id__in=practitioners)
+                           | Q(room_id__in=[r for ids in rooms.values() for r in ids]))
+    else:
+        live = live.filter(practitioner_id__in=practitioners)
+    # one query for the practitioners' and the rooms' busy times
+    rows = list(live.values_list("practitioner_id", "room_id", "blocked_from", "blocked_until"))
+    busy = _busy((p, a, b) for p, _, a, b in rows)
+    room_busy = _busy((r, a, b) for _, r, a, b in rows) if rooms is not None else None
     return free_time.free_slots(windows, busy=busy, duration=duration, before=before, after=after,
                                 step=dt.timedelta(minutes=rules.slot_step_minutes), earliest=earliest,
                                 latest=latest, rooms=rooms, room_busy=room_busy)
