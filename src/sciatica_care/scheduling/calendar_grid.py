@@ -38,13 +38,45 @@ STATUS_WORDS = {AppointmentStatus.REQUESTED: "To approve", AppointmentStatus.ARR
 #: Appointments are never longer than this (a service lasts at most 8 h, plus buffers): the query looks back this
 #: far for one that started before the range and runs into it, so that it can use the (clinic, start) index.
 LONGEST = dt.timedelta(hours=12)
-APPOINTMENT_FIELDS = (
-    "id", "clinic_id", "start", "end", "status", "course_session", "is_review", "booked_via", "front_desk_note",
-    "prospect_name", "episode_id", "visit_id", "version", "practitioner_id", "location_id", "room_id", "service_id",
-    "patient__id", "patient__first_name", "patient__last_name", "patient__phone",
-    "service__name", "service__kind", "service__duration_minutes",
-    "practitioner__first_name", "practitioner__last_name", "practitioner__username",
-    "room__name", "location__name", "location__time_zone")
+
+
+@dataclass(frozen=True, slots=True)
+class Booked:
+    """What the calendar shows of one appointment (read as plain values: thousands of model instances with their
+    related rows would cost more than the page's whole budget)."""
+
+    pk: int
+    start: dt.datetime
+    end: dt.datetime
+    status: str
+    course_session: int | None
+    is_review: bool
+    front_desk_note: str
+    prospect_name: str
+    episode_id: int | None
+    practitioner_id: int
+    patient_id: int | None
+    first_name: str | None
+    last_name: str | None
+    service_name: str
+    service_kind: str
+    practitioner_first: str
+    practitioner_last: str
+    practitioner_username: str
+
+    @property
+    def practitioner_name(self) -> str:
+        return f"{self.practitioner_first} {self.practitioner_last}".strip() or self.practitioner_username
+
+    @property
+    def status_label(self) -> str:
+        return str(AppointmentStatus(self.status).label)
+
+
+BOOKED_FIELDS = ("pk", "start", "end", "status", "course_session", "is_review", "front_desk_note", "prospect_name",
+                 "episode_id", "practitioner_id", "patient_id", "patient__first_name", "patient__last_name",
+                 "service__name", "service__kind", "practitioner__first_name", "practitioner__last_name",
+                 "practitioner__username")
 
 
 @dataclass(frozen=True)
@@ -74,13 +106,14 @@ class Scope:
 class Block:
     """One appointment as the calendar shows it."""
 
-    appointment: Appointment
+    appointment: Booked
     start: dt.datetime  # local
     end: dt.datetime
     span: Span
     full: bool  # False: a colleague's, shown as busy
     course_total: int | None = None
     classes: str = ""
+    href: str = ""
 
     @property
     def status(self) -> str:
@@ -95,8 +128,8 @@ class Block:
         if not self.full:
             return "Busy"
         a = self.appointment
-        if a.patient is not None:
-            return f"{a.patient.first_name} {a.patient.last_name}"
+        if a.patient_id is not None:
+            return f"{a.first_name} {a.last_name}"
         return a.prospect_name
 
     @property
@@ -129,7 +162,7 @@ class Block:
         if not self.full:
             return f"{self.times}, busy"
         a = self.appointment
-        parts = [self.times, self.who, a.service.name, a.get_status_display()]
+        parts = [self.times, self.who, a.service_name, a.status_label]
         parts += [words for _, words in self.badges]
         if a.front_desk_note:
             parts.append(f"note: {a.front_desk_note}")
@@ -158,6 +191,7 @@ class BookAt:
     start: dt.datetime
     location_id: int | None
     classes: str = ""
+    href: str = ""
 
     @property
     def words(self) -> str:
@@ -257,7 +291,7 @@ def build(viewer: Viewer, scope: Scope, mode: str, anchor: dt.date, *, show_canc
     step = viewer.rules.slot_step_minutes or 15
 
     def column(key: str, heading: str, sub: str, day: dt.date, practitioner: Staff | None,
-               appts: Iterable[Appointment], day_shifts: Iterable[Shift], leave: Iterable[ShiftException],
+               appts: Iterable[Booked], day_shifts: Iterable[Shift], leave: Iterable[ShiftException],
                bookable: bool) -> Column:
         col = Column(key=key, heading=heading, sub=sub, day=day, practitioner=practitioner, today=day == now.date())
         for s in day_shifts:
@@ -289,8 +323,8 @@ def build(viewer: Viewer, scope: Scope, mode: str, anchor: dt.date, *, show_canc
                 col.book_at.append(BookAt(t, moment, location_id))
         return col
 
-    by_day_practitioner: dict[tuple[dt.date, int], list[Appointment]] = defaultdict(list)
-    by_day: dict[dt.date, list[Appointment]] = defaultdict(list)
+    by_day_practitioner: dict[tuple[dt.date, int], list[Booked]] = defaultdict(list)
+    by_day: dict[dt.date, list[Booked]] = defaultdict(list)
     for a in appointments:
         for day in days:
             if minutes(a.end, day, zone) > 0 and minutes(a.start, day, zone) < DAY:
@@ -374,7 +408,7 @@ def _merged(stretches: list[Stretch]) -> list[Stretch]:
 
 
 def _appointments(viewer: Viewer, scope: Scope, start: dt.datetime, end: dt.datetime,
-                  show_cancelled: bool) -> list[Appointment]:
+                  show_cancelled: bool) -> list[Booked]:
     qs = Appointment.objects.filter(clinic_id=viewer.user.clinic_id, start__gte=start - LONGEST, start__lt=end,
                                     end__gt=start)
     if scope.kind == PRACTITIONER:
@@ -385,8 +419,7 @@ def _appointments(viewer: Viewer, scope: Scope, start: dt.datetime, end: dt.date
         qs = qs.filter(location_id=scope.obj.pk)
     if not show_cancelled:
         qs = qs.exclude(status__in=CANCELLED)
-    return list(qs.select_related("patient", "service", "practitioner", "room", "location")
-                .only(*APPOINTMENT_FIELDS).order_by("start", "id"))
+    return [Booked(*row) for row in qs.order_by("start", "id").values_list(*BOOKED_FIELDS)]
 
 
 def _shifts(scope: Scope, days: list[dt.date]) -> list[Shift]:
@@ -415,7 +448,7 @@ def _exceptions(viewer: Viewer, scope: Scope, start: dt.datetime, end: dt.dateti
                                             "reason"))
 
 
-def _course_totals(viewer: Viewer, appointments: list[Appointment]) -> dict[int, int]:
+def _course_totals(viewer: Viewer, appointments: list[Booked]) -> dict[int, int]:
     """How many live sessions each shown course holds ("Session 3 of 10")."""
     episodes = {a.episode_id for a in appointments if a.course_session and a.episode_id and viewer.sees(
         a.practitioner_id)}

@@ -88,6 +88,21 @@ def picker(clinic_id: int) -> dict[str, Any]:
     return {"practitioners": practitioners(clinic_id), "locations": locations}
 
 
+def _links(cal: grid.Calendar, here: str) -> None:
+    """Each block's and each free time's address, made once here (a template tag for each would cost more than
+    the rest of the page)."""
+    back = urlencode({"next": here})
+    appointment = reverse("scheduling:appointment", args=[1]).removesuffix("1/")
+    booking = reverse("scheduling:book")
+    for column in cal.columns + [c for r in cal.rows for c in r.cells]:
+        for block in column.blocks:
+            block.href = f"{appointment}{block.appointment.pk}/?{back}"
+        for at in column.book_at:
+            query = {"practitioner": column.practitioner.pk if column.practitioner else "",
+                     "location": at.location_id or "", "start": at.start.isoformat()}
+            at.href = f"{booking}?{urlencode(query)}&{back}"
+
+
 @login_required
 def calendar_view(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -113,6 +128,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
                                    cancelled=show_cancelled)
                       if mode == grid.DAY_VIEW and scope.kind == grid.LOCATION and column.practitioner
                       else calendar_url(who, grid.DAY_VIEW, column.day, cancelled=show_cancelled))
+    _links(cal, calendar_url(who, mode, day, cancelled=show_cancelled))
     for row in cal.rows:
         row.url = calendar_url(f"{grid.PRACTITIONER}:{row.practitioner.pk}", grid.WEEK_VIEW, day,
                                cancelled=show_cancelled)
