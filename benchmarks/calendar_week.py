@@ -1,6 +1,6 @@
 """The staff calendar's speed: the week view (and the day view) over a full diary, in-process.
 
-Generates, with the app's settings and migrations, one clinic with 3 locations (3 rooms each), 5 services,
+Generates, with the app's settings and migrations, one clinic with 3 locations (a room for each practitioner), 5 services,
 20 practitioners working Monday to Friday 08:00-18:00 at one location each for 12 weeks (around today), 400
 patients with a course each, and 10,000 appointments in those 12 weeks (never overlapping; a tenth cancelled, the
 past ones completed or not attended, a third of them sessions of a course); then requests each calendar page
@@ -82,7 +82,8 @@ def generate(rng: random.Random) -> dict[str, Any]:
                                              clinic=clinic, role=Role.PRACTITIONER) for n in range(PRACTITIONERS)])
     locations = [Location.objects.create(clinic=clinic, name=f"Location {n}", time_zone="Europe/London")
                  for n in range(LOCATIONS)]
-    rooms = {loc.pk: Room.objects.bulk_create([Room(location=loc, name=f"Room {n}") for n in range(3)])
+    per_location = -(-PRACTITIONERS // LOCATIONS)
+    rooms = {loc.pk: Room.objects.bulk_create([Room(location=loc, name=f"Room {n}") for n in range(per_location)])
              for loc in locations}
     services = [Service.objects.create(clinic=clinic, name=name, kind=kind, duration_minutes=minutes,
                                        buffer_after_minutes=10, price=Decimal("60.00"))
@@ -94,6 +95,7 @@ def generate(rng: random.Random) -> dict[str, Any]:
     first = today - dt.timedelta(days=today.weekday(), weeks=WEEKS // 2)
     last = first + dt.timedelta(weeks=WEEKS) - dt.timedelta(days=1)
     home = {p.pk: locations[i % LOCATIONS] for i, p in enumerate(pracs)}
+    own_room = {p.pk: rooms[home[p.pk].pk][i // LOCATIONS] for i, p in enumerate(pracs)}  # never two at once
     Shift.objects.bulk_create([Shift(practitioner=p, location=home[p.pk], weekday=d, start_time=dt.time(8),
                                      end_time=dt.time(18), valid_from=first, valid_until=last)
                                for p in pracs for d in range(5)])
@@ -120,7 +122,7 @@ def generate(rng: random.Random) -> dict[str, Any]:
             sessions[who] = sessions.get(who, 0) + 1
         rows.append(Appointment(
             clinic=clinic, patient=patients[who], practitioner=prac, service=service, location=home[prac.pk],
-            room=rooms[home[prac.pk].pk][hour % 3], start=start, end=end, blocked_from=start,
+            room=own_room[prac.pk], start=start, end=end, blocked_from=start,
             blocked_until=end + dt.timedelta(minutes=10), status=status, booked_by=reception,
             episode=episodes[who] if course else None, course_session=sessions[who] if course else None,
             is_review=course and sessions[who] == 4))

@@ -212,6 +212,7 @@ class Column:
     book_at: list[BookAt] = field(default_factory=list)
     now: str = ""
     url: str = ""  # the column's own day view
+    free_html: str = ""  # the free times' links, made at once (several hundred in a week)
 
     @property
     def working(self) -> bool:
@@ -325,11 +326,14 @@ def build(viewer: Viewer, scope: Scope, mode: str, anchor: dt.date, *, show_canc
 
     by_day_practitioner: dict[tuple[dt.date, int], list[Booked]] = defaultdict(list)
     by_day: dict[dt.date, list[Booked]] = defaultdict(list)
+    shown_days = set(days)
     for a in appointments:
-        for day in days:
-            if minutes(a.end, day, zone) > 0 and minutes(a.start, day, zone) < DAY:
+        day, last = a.start.astimezone(zone).date(), (a.end - dt.timedelta(microseconds=1)).astimezone(zone).date()
+        while day <= last:  # an appointment past midnight is on both days
+            if day in shown_days:
                 by_day[day].append(a)
                 by_day_practitioner[(day, a.practitioner_id)].append(a)
+            day += dt.timedelta(days=1)
     shifts_by: dict[tuple[int, int], list[Shift]] = defaultdict(list)
     shifts_by_weekday: dict[int, list[Shift]] = defaultdict(list)
     for s in shifts:

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 
 from sciatica_care.clinic import audit
 from sciatica_care.clinic.input_cleaning import optional_date, optional_whole_number
@@ -101,6 +102,9 @@ def _links(cal: grid.Calendar, here: str) -> None:
             query = {"practitioner": column.practitioner.pk if column.practitioner else "",
                      "location": at.location_id or "", "start": at.start.isoformat()}
             at.href = f"{booking}?{urlencode(query)}&{back}"
+        column.free_html = format_html_join(
+            "", '<a class="free {}" tabindex="-1" aria-hidden="true" href="{}" hx-get="{}" hx-target="#panel">{}</a>',
+            ((at.classes, at.href, at.href, at.words) for at in column.book_at))
 
 
 @login_required
