@@ -6,3 +6,9 @@ class SchedulingConfig(AppConfig):
     label = "scheduling"
     verbose_name = "Scheduling"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from sciatica_care.clinic.signals import course_stopped
+        from sciatica_care.scheduling.course_stop import cancel_rest_of_course
+
+        course_stopped.connect(cancel_rest_of_course, dispatch_uid="scheduling-cancel-rest-of-course")

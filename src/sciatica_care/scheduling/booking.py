@@ -24,10 +24,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from sciatica_care.clinic import audit
-from sciatica_care.clinic.models import Clinic, Episode, EpisodeStatus, Patient, Role, Staff
+from sciatica_care.clinic.models import Clinic, Episode, Patient, Role, Staff
 from sciatica_care.clinic.records import Conflict
 from sciatica_care.errors import InputRefused, Problem
-from sciatica_care.scheduling import free_time, signals, slots
+from sciatica_care.scheduling import free_time, signals, slots, treatment_gate
 from sciatica_care.scheduling.models import (
     Appointment,
     AppointmentStatus,
@@ -161,8 +161,10 @@ def _check_parties(clinic: Clinic, practitioner: Staff, service: Service, locati
     if episode is not None and (episode.clinic_id != clinic.pk or patient is None
                                 or episode.patient_id != patient.pk):
         problems.append(Problem("episode", "not a course of care of this patient"))
-    elif episode is not None and episode.status == EpisodeStatus.CLOSED:
-        problems.append(Problem("episode", "this course of care is closed"))
+    elif episode is not None and not service.by_phone:
+        plan, why = treatment_gate.current_plan(episode)
+        if plan is None:
+            problems.append(Problem("episode", why))
     if problems:
         raise InputRefused(problems)
 

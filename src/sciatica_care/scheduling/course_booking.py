@@ -23,20 +23,14 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from sciatica_care.clinic.clinical import Plan
-from sciatica_care.clinic.models import Episode, EpisodeStatus, PlanRevision, Staff
+from sciatica_care.clinic.models import Episode, Staff
 from sciatica_care.errors import InputRefused, Problem, join_path
 from sciatica_care.scheduling import booking, course_series, slots
 from sciatica_care.scheduling.course_series import Preference
 from sciatica_care.scheduling.models import Appointment, BookedVia, Location, Service
+from sciatica_care.scheduling.treatment_gate import current_plan
 
 __all__ = ["CourseVisit", "Preference", "Proposal", "ProposedVisit", "book_course", "proposal"]
-
-NOT_FOR_TREATMENT = "The current plan is not for treatment (a red flag, or a plan that cannot be read): " \
-                    "no course is proposed until the patient is cleared and re-planned."
-NO_PLAN = "This course has no plan yet: record the intake first."
-CLOSED = "This course of care is closed: nothing is booked on it."
-
 
 @dataclass(frozen=True)
 class ProposedVisit:
@@ -67,19 +61,6 @@ class CourseVisit(NamedTuple):
     number: int
     start: dt.datetime
     is_review: bool = False
-
-
-def current_plan(episode: Episode) -> tuple[Plan | None, str]:
-    """The episode's current plan, typed, if it is for treatment; else None and why not."""
-    if episode.status == EpisodeStatus.CLOSED:
-        return None, CLOSED
-    revision = PlanRevision.objects.filter(episode=episode).order_by("-number").first()
-    if revision is None:
-        return None, NO_PLAN
-    typed = revision.typed
-    if typed is None or not typed.treatment_allowed or typed.schedule.sessions_per_week <= 0:
-        return None, NOT_FOR_TREATMENT
-    return typed, ""
 
 
 def _nearest(wanted: dt.datetime, free: Sequence[dt.datetime]) -> dt.datetime | None:
