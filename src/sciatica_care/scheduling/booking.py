@@ -24,10 +24,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from sciatica_care.clinic import audit
-from sciatica_care.clinic.models import Clinic, Episode, EpisodeStatus, Patient, Role, Staff
+from sciatica_care.clinic.models import Clinic, Episode, Patient, Role, Staff
 from sciatica_care.clinic.records import Conflict
 from sciatica_care.errors import InputRefused, Problem
-from sciatica_care.scheduling import free_time, signals, slots
+from sciatica_care.scheduling import free_time, signals, slots, treatment_gate
 from sciatica_care.scheduling.models import (
     Appointment,
     AppointmentStatus,
@@ -104,6 +104,23 @@ def _free_room(location: Location, held_from: dt.datetime, held_until: dt.dateti
             .exclude(pk__in=skip or ()).order_by("pk").first())
 
 
+def _choose_room(needs_room: bool, room: Room | None, location: Location, held_from: dt.datetime,
+                 held_until: dt.datetime, exclude: int | None = None, skip: set[int] | None = None) -> Room | None:
+    """The room given, or for a service that needs one a free room of the location (None when none is)."""
+    if room is not None or not needs_room:
+        return room
+    return _free_room(location, held_from, held_until, exclude=exclude, skip=skip)
+
+
+def _room_free(needs_room: bool, given: Room | None, chosen: Room | None, held_from: dt.datetime,
+               held_until: dt.datetime, exclude: int | None = None) -> None:
+    """Refuse (naming `room`) when no room was free, or the room given is taken then."""
+    if needs_room and chosen is None:
+        raise SlotTaken("room", "no room is free at this location then; choose another time")
+    if given is not None and _clashes("room", given, held_from, held_until, exclude=exclude):
+        raise SlotTaken("room", "this room is taken then; choose another room or time")
+
+
 def _policy_breaches(clinic_id: int, practitioner: Staff, location: Location, service: Service,
                      start: dt.datetime, held_from: dt.datetime, held_until: dt.datetime,
                      now: dt.datetime) -> list[Problem]:
@@ -144,8 +161,10 @@ def _check_parties(clinic: Clinic, practitioner: Staff, service: Service, locati
     if episode is not None and (episode.clinic_id != clinic.pk or patient is None
                                 or episode.patient_id != patient.pk):
         problems.append(Problem("episode", "not a course of care of this patient"))
-    elif episode is not None and episode.status == EpisodeStatus.CLOSED:
-        problems.append(Problem("episode", "this course of care is closed"))
+    elif episode is not None and not service.by_phone:
+        plan, why = treatment_gate.current_plan(episode)
+        if plan is None:
+            problems.append(Problem("episode", why))
     if problems:
         raise InputRefused(problems)
 
@@ -213,15 +232,12 @@ def book(*, clinic: Clinic, practitioner: Staff, service: Service, location: Loc
     while True:
         try:
             with transaction.atomic():
+                chosen = _choose_room(needs_room, room, location, held_from, held_until, skip=tried)
+                # After the room: a booking of this practitioner committed meanwhile shows here (each statement
+                # sees what was committed before it began), so the refusal names the time, not the room.
                 if _clashes("practitioner", practitioner, held_from, held_until):
                     raise SlotTaken()
-                chosen = room
-                if needs_room and chosen is None:
-                    chosen = _free_room(location, held_from, held_until, skip=tried)
-                    if chosen is None:
-                        raise SlotTaken("room", "no room is free at this location then; choose another time")
-                elif chosen is not None and _clashes("room", chosen, held_from, held_until):
-                    raise SlotTaken("room", "this room is taken then; choose another room or time")
+                _room_free(needs_room, room, chosen, held_from, held_until)
                 appointment = Appointment.objects.create(
                     clinic=clinic, patient=patient, prospect_name=prospect_name.strip(),
                     prospect_email=prospect_email.strip(), prospect_phone=prospect_phone.strip(),
@@ -313,19 +329,12 @@ def move(appointment: Appointment, *, start: dt.datetime, by: Staff | None, prac
             fresh = _fresh(appointment)
             if fresh.status not in CANCELLABLE:
                 raise StatusRefused(f"a {fresh.get_status_display().lower()} appointment cannot be moved")
+            keep = fresh.room if room is None and fresh.room is not None and not _clashes(
+                "room", fresh.room, held_from, held_until, exclude=fresh.pk) else room
+            chosen = _choose_room(needs_room, keep, location, held_from, held_until, exclude=fresh.pk)
             if _clashes("practitioner", practitioner, held_from, held_until, exclude=fresh.pk):
                 raise SlotTaken()
-            chosen = room
-            if needs_room and chosen is None:
-                current = fresh.room
-                if current is not None and not _clashes("room", current, held_from, held_until, exclude=fresh.pk):
-                    chosen = current
-                else:
-                    chosen = _free_room(location, held_from, held_until, exclude=fresh.pk)
-                if chosen is None:
-                    raise SlotTaken("room", "no room is free at this location then; choose another time")
-            elif chosen is not None and _clashes("room", chosen, held_from, held_until, exclude=fresh.pk):
-                raise SlotTaken("room", "this room is taken then; choose another room or time")
+            _room_free(needs_room, room, chosen, held_from, held_until, exclude=fresh.pk)
             previous = {"start": fresh.start, "end": fresh.end, "practitioner_id": fresh.practitioner_id}
             _save(appointment, fresh, {"start": start, "end": end, "blocked_from": held_from,
                                        "blocked_until": held_until, "practitioner": practitioner,
