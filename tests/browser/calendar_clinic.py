@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 LONDON = ZoneInfo("Europe/London")
 PATIENTS = [("Ann", "Smith"), ("Bilal", "Hussain"), ("Carmen", "Ortiz"), ("David", "Okoro"), ("Elena", "Petrova"),
             ("Farah", "Khan"), ("George", "Whitfield"), ("Hana", "Sato"), ("Ivan", "Novak"), ("Julia", "Brennan"),
-            ("Kwame", "Asante"), ("Lucy", "Hartley"), ("Marco", "Bianchi"), ("Nadia", "Rahman")]
+            ("Kwame", "Asante"), ("Lucy", "Hartley"), ("Marco", "Bianchi"), ("Nadia", "Rahman"), ("Oliver", "Grant"),
+            ("Priya", "Nair"), ("Quentin", "Blake"), ("Rosa", "Marin"), ("Sofia", "Lindqvist")]
 
 
 def local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -89,7 +90,7 @@ def lived_in_clinic(make_staff: Any, *, with_week: bool = True) -> dict[str, Any
     course_patient = patients[0]
     episode = records.open_episode(team["dr.lin"], course_patient)
     records.record_intake(team["dr.lin"], episode, base_intake())
-    out = {"clinic": clinic, "team": team, "location": location, "services": services, "patients": patients,
+    out: dict[str, Any] = {"clinic": clinic, "team": team, "location": location, "services": services, "patients": patients,
            "episode": episode, "today": today, "monday": monday}
     if not with_week:
         return out
@@ -117,6 +118,22 @@ def lived_in_clinic(make_staff: Any, *, with_week: bool = True) -> dict[str, Any
         ("dr.okafor", 2, 11, 0, "follow_up_acupuncture", 10, "booked"),
         ("dr.okafor", 4, 15, 0, "massage", 12, "booked"),
     ]
+    # The two weeks after: a steady diary around the course's usual times (Tuesdays and Fridays at 11:00).
+    kinds = ["follow_up_acupuncture", "electroacupuncture", "massage", "follow_up_acupuncture", "initial_assessment"]
+    n = 0
+    for week in (1, 2):
+        for offset in range(6):
+            for username, hours in (("dr.lin", (9, 14, 15.5, 16.75)), ("dr.hughes", (9.5, 13)),
+                                    ("dr.okafor", (10.5, 14.5))):
+                if offset == 5 and username != "dr.lin":
+                    continue
+                for hour in hours:
+                    n += 1
+                    if n % 5 == 3:
+                        continue  # a gap now and then
+                    status = "cancelled" if n % 17 == 0 else "booked"
+                    plan.append((username, 7 * week + offset, int(hour), int(hour % 1 * 60),
+                                 kinds[n % len(kinds)], 1 + n % (len(PATIENTS) - 1), status))
     booked = []
     for username, offset, hour, minute, kind, who, status in plan:
         day = monday + dt.timedelta(days=offset)
@@ -131,9 +148,12 @@ def lived_in_clinic(make_staff: Any, *, with_week: bool = True) -> dict[str, Any
             "prospect_name": "Rosa Delgado", "prospect_phone": "07700 900555"}
         if kind == "electroacupuncture" and who == 2:
             kwargs["front_desk_note"] = "Needs the ground-floor room"
-        appointment = booking.book(clinic=clinic, practitioner=team[username], service=services[kind],
-                                   location=location, start=start, by=team["jo.front"], apply_policy=False,
-                                   override_reason="Set up for the demonstration", **kwargs)
+        try:
+            appointment = booking.book(clinic=clinic, practitioner=team[username], service=services[kind],
+                                       location=location, start=start, by=team["jo.front"], apply_policy=False,
+                                       override_reason="Set up for the demonstration", **kwargs)
+        except booking.SlotTaken:
+            continue  # a long visit before it runs into this time: leave it free
         if status != "booked":
             changes: dict[str, Any] = {"status": status}
             if status == "cancelled":

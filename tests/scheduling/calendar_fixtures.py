@@ -36,7 +36,8 @@ def diary(desk: dict[str, Any], world: dict[str, Any]) -> dict[str, Any]:
     """Next Monday: Ann Smith at 10:00 (follow-up) and a free call for someone new at 15:00; and an appointment of
     Ann's that started half an hour ago (so it can be marked arrived, completed or not attended)."""
     monday = next_monday()
-    started = dt.datetime.now(LONDON).replace(second=0, microsecond=0) - dt.timedelta(minutes=30)
+    now = dt.datetime.now(LONDON).replace(second=0, microsecond=0)
+    started = max(now - dt.timedelta(minutes=30), now.replace(hour=0, minute=0))  # today's, even just past midnight
     return {**desk, "world": world, "monday": monday,
             "ann": book(desk, at(monday, 10)),
             "call": book(desk, at(monday, 15), "consultation_call", patient=None, prospect_name="Rosa Delgado",

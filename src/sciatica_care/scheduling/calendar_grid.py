@@ -10,7 +10,7 @@ import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -106,6 +106,7 @@ class Scope:
 class Block:
     """One appointment as the calendar shows it."""
 
+    item_kind: ClassVar[str] = "appt"
     appointment: Booked
     start: dt.datetime  # local
     end: dt.datetime
@@ -152,6 +153,13 @@ class Block:
         return out
 
     @property
+    def flags(self) -> list[tuple[str, str]]:
+        """The tags in their short form, for the block's first line ("Review", "3/10", "New")."""
+        short = {"course": f"{self.appointment.course_session}/{self.course_total}" if self.course_total
+                 else f"#{self.appointment.course_session}", "prospect": "New"}
+        return [(css, short.get(css, words)) for css, words in self.badges]
+
+    @property
     def status_word(self) -> str:
         """The status in a word or two on the block ("" for booked, the usual)."""
         return STATUS_WORDS.get(str(self.appointment.status), "")
@@ -173,10 +181,26 @@ class Block:
 class Stretch:
     """Working hours or leave drawn behind the appointments."""
 
+    item_kind: ClassVar[str] = "leave"
     span: Span
     classes: str
     words: str
     location_id: int | None = None
+
+    @property
+    def times(self) -> str:
+        return f"{clock(self.span.start)}–{clock(self.span.end)}"
+
+
+@dataclass
+class Gap:
+    """Free working time between appointments: at phone width the day's list shows it, with a way to book it."""
+
+    item_kind: ClassVar[str] = "gap"
+    span: Span
+    start: dt.datetime
+    location_id: int | None
+    href: str = ""
 
     @property
     def times(self) -> str:
@@ -210,6 +234,7 @@ class Column:
     leave: list[Stretch] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     book_at: list[BookAt] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
     now: str = ""
     url: str = ""  # the column's own day view
     free_html: str = ""  # the free times' links, made at once (several hundred in a week)
@@ -217,6 +242,12 @@ class Column:
     @property
     def working(self) -> bool:
         return bool(self.work)
+
+    @property
+    def items(self) -> list[Block | Stretch | Gap]:
+        """Leave, appointments and free time in time order (the day's list)."""
+        order = {"leave": 0, "appt": 1, "gap": 2}
+        return sorted([*self.leave, *self.blocks, *self.gaps], key=lambda i: (i.span.start, order[i.item_kind]))
 
     @property
     def live_count(self) -> int:
@@ -316,6 +347,13 @@ def build(viewer: Viewer, scope: Scope, mode: str, anchor: dt.date, *, show_canc
             open_spans = free([w.span for w in col.work],
                               [b.span for b in col.blocks if not b.cancelled] + [lv.span for lv in col.leave])
             earliest = minutes(now, day, zone)
+            for gap in open_spans:
+                begin = max(gap.start, -(-earliest // step) * step)
+                if gap.end - begin >= step:
+                    location_id = next((w.location_id for w in col.work if w.span.start <= begin < w.span.end),
+                                       None)
+                    col.gaps.append(Gap(Span(begin, gap.end), dt.datetime.combine(
+                        day, dt.time(begin // 60, begin % 60), tzinfo=zone), location_id))
             for t in steps(open_spans, step):
                 if t < earliest:
                     continue

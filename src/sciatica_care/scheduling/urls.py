@@ -3,7 +3,7 @@
 from django.urls import path
 
 from sciatica_care.clinic.submission import submit_once
-from sciatica_care.scheduling.views import appointment_actions, calendar_views
+from sciatica_care.scheduling.views import appointment_actions, calendar_views, course_views
 
 # Write forms spend a one-time token (`clinic/submission.py`): a repeated POST changes the diary once.
 app_name = "scheduling"
@@ -19,4 +19,6 @@ urlpatterns = [
     path("appointments/<int:pk>/mark/", submit_once("appointment_mark")(appointment_actions.mark),
          name="appointment_mark"),
     path("appointments/<int:pk>/chart/", appointment_actions.chart, name="appointment_chart"),
+    path("calendar/course/", course_views.course_start, name="course_start"),
+    path("episodes/<int:pk>/course/", submit_once("course")(course_views.course_book), name="course_book"),
 ]

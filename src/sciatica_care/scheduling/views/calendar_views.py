@@ -102,6 +102,10 @@ def _links(cal: grid.Calendar, here: str) -> None:
             query = {"practitioner": column.practitioner.pk if column.practitioner else "",
                      "location": at.location_id or "", "start": at.start.isoformat()}
             at.href = f"{booking}?{urlencode(query)}&{back}"
+        for gap in column.gaps:
+            query = {"practitioner": column.practitioner.pk if column.practitioner else "",
+                     "location": gap.location_id or "", "start": gap.start.isoformat()}
+            gap.href = f"{booking}?{urlencode(query)}&{back}"
         column.free_html = format_html_join(
             "", '<a class="free {}" tabindex="-1" aria-hidden="true" href="{}" hx-get="{}" hx-target="#panel">{}</a>',
             ((at.classes, at.href, at.href, at.words) for at in column.book_at))
