@@ -132,6 +132,7 @@ DESK_PATIENT_PAGES = {
     "calendar": "the practitioner's week with the appointment", "appointment": "the appointment",
     "appointment_move": "the appointment", "appointment_cancel": "the appointment",
     "book": "the booking form filled in for the patient", "patient_search": "the patient found by name",
+    "course_book": "the patient's course", "course_start": "the patient found by name, with their courses",
 }
 #: The front desk's other pages and actions, and why they are not among those.
 DESK_NOT_PATIENT_PAGES = {
@@ -170,8 +171,10 @@ def desk_url(name: str, world: dict[str, Any]) -> str:
         return reverse("scheduling:calendar") + f"?who=practitioner:{a['practitioner'].pk}&date={start.date()}"
     if name == "book":
         return reverse("scheduling:book") + f"?patient={a['patient'].pk}"
-    if name == "patient_search":
-        return reverse("scheduling:patient_search") + f"?q={a['patient'].last_name}"
+    if name in ("patient_search", "course_start"):
+        return reverse(f"scheduling:{name}") + f"?q={a['patient'].last_name}"
+    if name == "course_book":
+        return reverse("scheduling:course_book", args=[a["episode"].pk])
     return reverse(f"scheduling:{name}", args=[appt.pk])
 
 
