@@ -335,3 +335,15 @@ def test_another_clinics_appointment_number_is_not_linked(diary: dict[str, Any],
         "red_flags_rechecked": "1", "date": dt.date.today().isoformat(), "appointment": str(appt.pk)})
     appt.refresh_from_db()
     assert appt.visit is None
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/calendar/", "//evil.example/calendar/", "/patients/",
+                                    "/calendar/\x00"])
+def test_after_an_action_only_a_calendar_address_of_this_site_is_followed(diary: dict[str, Any], login: Any,
+                                                                          target: str) -> None:
+    """The `next` a form carries is followed only when it is this site's calendar (no open redirect)."""
+    appt = diary["ann"]
+    r = login(diary["reception"]).post(f"/appointments/{appt.pk}/cancel/", {
+        "version": appt.version, "reason": "Patient away", "next": target})
+    assert r.status_code == 302
+    assert r["Location"].startswith("/calendar/?who=practitioner%3A")
