@@ -29,7 +29,6 @@ def lived_in_clinic(make_staff: Any, *, with_week: bool = True) -> dict[str, Any
     from sciatica_care.scheduling import booking
     from sciatica_care.scheduling.models import (
         Appointment,
-        AppointmentStatus,
         BookingRules,
         Location,
         Room,
@@ -90,7 +89,8 @@ def lived_in_clinic(make_staff: Any, *, with_week: bool = True) -> dict[str, Any
     course_patient = patients[0]
     episode = records.open_episode(team["dr.lin"], course_patient)
     records.record_intake(team["dr.lin"], episode, base_intake())
-    out: dict[str, Any] = {"clinic": clinic, "team": team, "location": location, "services": services, "patients": patients,
+    out: dict[str, Any] = {"clinic": clinic, "team": team, "location": location, "services": services,
+                           "patients": patients,
            "episode": episode, "today": today, "monday": monday}
     if not with_week:
         return out

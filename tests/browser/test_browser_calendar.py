@@ -70,7 +70,7 @@ def test_reception_books_a_course_from_the_plan_on_the_week_view(page: Any, clin
     assert booked.filter(is_review=True).count() == 1
     assert not booked.filter(course_session=7).exists()
     third = booked.get(course_session=3)
-    assert third.start.astimezone(dt.timezone.utc).minute == 0
+    assert third.start.astimezone(dt.UTC).minute == 0
     # Back on the week view: the sessions are there, numbered, the review marked.
     expect(page.locator("h1")).to_contain_text("Mei Lin")
     expect(page.locator(".appt", has_text="Ann Smith").first.locator("a")).to_have_attribute(

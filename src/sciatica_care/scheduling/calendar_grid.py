@@ -386,7 +386,8 @@ def build(viewer: Viewer, scope: Scope, mode: str, anchor: dt.date, *, show_canc
     rows: list[WeekRow] = []
     if scope.kind == PRACTITIONER:
         prac = scope.obj
-        assert isinstance(prac, Staff)
+        if not isinstance(prac, Staff):
+            raise TypeError("a practitioner's calendar is of a member of staff")
         for day in days:
             columns.append(column(day.isoformat(), f"{day:%a} {day.day}", f"{day:%b}", day, prac, by_day[day],
                                   shifts_by[(day.weekday(), prac.pk)], leave_for(prac.pk),

@@ -4,6 +4,7 @@ patient and not yet linked; anything else is ignored (the session is the record 
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.db import transaction
@@ -28,10 +29,9 @@ def link(sender: Any, *, visit: Visit, by: Staff, appointment: str = "", **_: An
         return
     with transaction.atomic():
         if found.status in (AppointmentStatus.ARRIVED, AppointmentStatus.BOOKED):
-            try:
+            # Charted before it started, or changed meanwhile: linked all the same, its status as it was.
+            with contextlib.suppress(InputRefused, Conflict):
                 booking.mark(found, AppointmentStatus.COMPLETED, by=by)
-            except (InputRefused, Conflict):
-                pass  # charted before it started, or changed meanwhile: linked all the same, status as it was
         Appointment.objects.filter(pk=found.pk, visit__isnull=True).update(visit=visit, version=F("version") + 1)
         audit.record(by, "link_visit", object_type="Appointment", object_id=found.pk, patient_id=found.patient_id,
                      visit=visit.pk)

@@ -12,8 +12,8 @@ from sciatica_care.clinic import access, audit, clinical, episode_progress, ques
 from sciatica_care.clinic.clinical import INSTRUMENTS
 from sciatica_care.clinic.forms import VERSION_ERRORS
 from sciatica_care.clinic.input_cleaning import optional_date, search_text
-from sciatica_care.clinic.signals import visit_charted
 from sciatica_care.clinic.models import Episode, EpisodeStatus, Visit
+from sciatica_care.clinic.signals import visit_charted
 from sciatica_care.errors import InputRefused, Problem
 
 

@@ -302,7 +302,7 @@ def _move_context(request: HttpRequest, appointment: Appointment, viewer: Viewer
     prac_id = optional_whole_number(src.get("practitioner", "")) or appointment.practitioner_id
     choices = [p for p in practitioners(request.user.clinic_id) if viewer.sees(p.pk)]
     prac = next((p for p in choices if p.pk == prac_id), appointment.practitioner)
-    times = [t for t in _free_times(appointment.service, prac, appointment.location, day) or []]
+    times = list(_free_times(appointment.service, prac, appointment.location, day) or [])
     return {**_panel_context(request, appointment, viewer), "day": day, "practitioners": choices, "prac": prac,
             "free": times, "free_words": [f"{t:%H:%M}" for t in times],
             "time": search_text(src.get("time", ""), 5), "other_time": search_text(src.get("other_time", ""), 5),
@@ -423,7 +423,7 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
 def chart(request: HttpRequest, pk: int) -> HttpResponse:
     """"Chart this session": the charting form of the appointment's course, filled in with its date (the plan
     and the practitioner are the form's own); saving it links the session to the appointment and completes it."""
-    appointment, viewer = _appointment(request, pk)
+    appointment, _viewer = _appointment(request, pk)
     access.require(request.user, access.CLINICAL)
     course = _open_course(appointment)
     if appointment.status != AppointmentStatus.ARRIVED or appointment.visit_id is not None or course is None:

@@ -82,7 +82,7 @@ def _settings(request: HttpRequest, episode: Episode, plan_week: int) -> dict[st
     """Who, where, what and from when (the address's, the form's, or sensible defaults), and the preferences."""
     src = request.POST if request.method == "POST" else request.GET
     user = request.user
-    choices = [p for p in practitioners(user.clinic_id)]
+    choices = list(practitioners(user.clinic_id))
     viewer = Viewer(user)
     choices = [p for p in choices if viewer.sees(p.pk)]
     locations = list(Location.objects.filter(clinic_id=user.clinic_id, active=True))
