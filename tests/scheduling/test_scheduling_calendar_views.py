@@ -260,3 +260,13 @@ def test_htmx_gets_the_panel_alone_and_a_browser_without_it_a_page(diary: dict[s
     assert "<html" not in panel and "Ann Smitha" in panel
     page = client.get(url).content.decode()
     assert "<html" in page and "Ann Smitha" in page
+
+
+def test_a_receptionist_has_no_calendar_of_their_own(diary: dict[str, Any], login: Any) -> None:
+    """Only those who see patients have a diary: another role's number is not found (and not audited as another
+    clinic's)."""
+    from sciatica_care.clinic.models import AuditEvent
+
+    r = login(diary["reception"]).get(f"/calendar/?who=practitioner:{diary['reception'].pk}")
+    assert r.status_code == 404
+    assert not AuditEvent.objects.filter(action="denied_other_clinic").exists()

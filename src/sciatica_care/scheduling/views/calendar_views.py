@@ -16,7 +16,7 @@ from django.utils.html import format_html_join
 
 from sciatica_care.clinic import audit
 from sciatica_care.clinic.input_cleaning import optional_date, optional_whole_number
-from sciatica_care.clinic.models import Staff
+from sciatica_care.clinic.models import Role, Staff
 from sciatica_care.scheduling import calendar_grid as grid
 from sciatica_care.scheduling.forms import practitioners
 from sciatica_care.scheduling.models import Location, Room, Shift
@@ -26,10 +26,11 @@ KINDS = (grid.PRACTITIONER, grid.ROOM, grid.LOCATION)
 
 
 def _other_clinic(user: Staff, model: type[Any], pk: int) -> Http404:
-    """404 for a record that is not of the user's clinic; one that exists elsewhere is audited."""
-    if model._default_manager.filter(pk=pk).exists():
+    """404 for a calendar that is not of the user's clinic; asking for another clinic's is audited."""
+    clinic = "location__clinic_id" if model is Room else "clinic_id"
+    if model._default_manager.filter(pk=pk).exclude(**{clinic: user.clinic_id}).exists():
         audit.record(user, "denied_other_clinic", None, object_type=model.__name__, object_id=pk)
-    return Http404(f"No {model.__name__.lower()} here")
+    return Http404(f"No {model.__name__.lower()} calendar here")
 
 
 def first_location(clinic_id: int, practitioner: Staff | None = None) -> Location | None:
@@ -51,7 +52,8 @@ def resolve_scope(user: Staff, who: str) -> grid.Scope | None:
     clinic_id = user.clinic_id
     if kind in KINDS and pk is not None:
         if kind == grid.PRACTITIONER:
-            staff = Staff.objects.filter(pk=pk, clinic_id=clinic_id).first()
+            staff = Staff.objects.filter(pk=pk, clinic_id=clinic_id,
+                                         role__in=[Role.PRACTITIONER, Role.CLINIC_ADMIN]).first()
             if staff is None:
                 raise _other_clinic(user, Staff, pk)
             return grid.Scope(grid.PRACTITIONER, staff, first_location(clinic_id, staff))
