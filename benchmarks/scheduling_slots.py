@@ -174,7 +174,7 @@ def measure(desk: dict[str, Any], runs: int) -> dict[str, dict[str, Any]]:
         with CaptureQueriesContext(connection) as queries:
             slots.search(service, start, end, apply_policy=False, **kw)
         times.sort()
-        out[name] = {"p50_ms": round(statistics.median(times), 2),
+        out[name] = {"min_ms": round(times[0], 2), "p50_ms": round(statistics.median(times), 2),
                      "p95_ms": round(times[int(0.95 * (len(times) - 1))], 2), "max_ms": round(times[-1], 2),
                      "slots": len(found), "queries": len(queries)}
     return out
@@ -197,7 +197,7 @@ def main() -> None:
     figures = measure(desk, max(1, min(args.runs, 5000)))
     report = {"database": connection.vendor, "appointments": desk["appointments"], "practitioners": PRACTITIONERS,
               "locations": len(ZONES), "weeks_of_shifts": WEEKS, "generate_s": round(generated, 1),
-              "searches": figures}
+              "load_average": os.getloadavg()[0], "cpus": os.cpu_count(), "searches": figures}
     print(json.dumps(report, indent=2))
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))
