@@ -141,9 +141,11 @@ class _Busy:
     def __init__(self, intervals: Iterable[tuple[Moment, Moment]]) -> None:
         self.starts: list[int] = []
         self.ends: list[int] = []
-        pairs = list(intervals)
-        if pairs and not isinstance(pairs[0][0], int):
-            pairs = [(seconds(a), seconds(b)) for a, b in pairs]
+        given = list(intervals)
+        if given and isinstance(given[0][0], int):
+            pairs: list[tuple[int, int]] = given  # type: ignore[assignment]  # seconds already (slots.py)
+        else:
+            pairs = [(seconds(a), seconds(b)) for a, b in given]
         pairs.sort()
         for s, e in pairs:
             if e <= s:
