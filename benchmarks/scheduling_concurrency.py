@@ -16,7 +16,6 @@ time. `--json FILE` writes them.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
@@ -29,15 +28,12 @@ sys.path.insert(0, str(HERE.parent / "tests" / "scheduling"))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data-dir", type=Path, required=True)
-    parser.add_argument("--force", action="store_true")
+    from scheduling_slots import arguments, prepare
+
+    parser = arguments(__doc__ or "")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=10)
-    parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    from scheduling_slots import prepare
-
     prepare(args.data_dir, args.force)
     from booking_race import live_at, make_clinic, race
     from django.db import connection

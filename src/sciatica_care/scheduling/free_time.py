@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 Interval = tuple[dt.datetime, dt.datetime]
@@ -104,10 +104,13 @@ def shift_windows(shifts: Iterable[WeeklyShift], closures: Iterable[Closure], fi
     return windows
 
 
-def subtract(span: Interval, cuts: Iterable[Interval]) -> list[Interval]:
+T = TypeVar("T", int, dt.datetime)
+
+
+def subtract(span: tuple[T, T], cuts: Iterable[tuple[T, T]]) -> list[tuple[T, T]]:
     """What is left of `span` once every interval of `cuts` is taken out, in order."""
     start, end = span
-    left: list[Interval] = []
+    left: list[tuple[T, T]] = []
     for a, b in sorted(cuts):
         if b <= start or a >= end:
             continue
@@ -163,20 +166,8 @@ class _Busy:
     def gaps(self, a: int, b: int) -> list[tuple[int, int]]:
         """The free parts of [a, b)."""
         i = max(0, bisect.bisect_right(self.starts, a) - 1)
-        out = []
-        for s, e in zip(self.starts[i:], self.ends[i:], strict=True):
-            if s >= b:
-                break
-            if e <= a:
-                continue
-            if s > a:
-                out.append((a, s))
-            a = max(a, e)
-            if a >= b:
-                return out
-        if a < b:
-            out.append((a, b))
-        return out
+        j = bisect.bisect_left(self.starts, b)
+        return subtract((a, b), zip(self.starts[i:j], self.ends[i:j], strict=True))
 
 
 NO_BUSY = _Busy(())
