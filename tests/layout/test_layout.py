@@ -18,6 +18,7 @@ CONVENTIONAL = {
     "admin.py": "Django's admin registrations of each app",
     "forms.py": "Django's forms of each app",
     "settings.py": "Django's settings module",
+    "signals.py": "the signals each Django app sends (clinic/signals.py, scheduling/signals.py)",
 }
 
 
