@@ -19,6 +19,7 @@ CONVENTIONAL = {
     "forms.py": "Django's forms of each app",
     "signals.py": "Django's signals of each app (what the app tells the others)",
     "settings.py": "Django's settings module",
+    "signals.py": "the signals each Django app sends (clinic/signals.py, scheduling/signals.py)",
 }
 
 
