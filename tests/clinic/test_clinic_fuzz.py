@@ -149,14 +149,16 @@ def call(send: Callable[[], Any]) -> Any:
 
 
 def clinic_urls() -> list[tuple[str, tuple[str, ...]]]:
-    """(url name, its parameters) for every URL of the clinic namespace."""
+    """(url name, its parameters) for every URL of the clinic's pages and the front desk's (the `clinic` and
+    `scheduling` namespaces; no name is in both)."""
     out: list[tuple[str, tuple[str, ...]]] = []
 
     def walk(patterns: list[Any], namespace: str) -> None:
         for p in patterns:
             if isinstance(p, URLResolver):
                 walk(p.url_patterns, p.namespace or namespace)
-            elif isinstance(p, URLPattern) and namespace == "clinic" and p.name:
+            elif isinstance(p, URLPattern) and namespace in PAGE_NAMESPACES and p.name:
+                assert NAMESPACE.setdefault(p.name, namespace) == namespace, f"{p.name} is in two namespaces"
                 out.append((p.name, tuple(p.pattern.converters)))
                 ROUTES[p.name] = str(p.pattern)
 
@@ -165,6 +167,8 @@ def clinic_urls() -> list[tuple[str, tuple[str, ...]]]:
 
 
 ROUTES: dict[str, str] = {}
+PAGE_NAMESPACES = ("clinic", "scheduling")
+NAMESPACE: dict[str, str] = {}
 CLINIC_URLS = clinic_urls()
 ANONYMOUS = {"login", "questionnaire", "invite_accept", "password_reset", "password_reset_done",
              "password_reset_confirm", "password_reset_complete"}
@@ -173,12 +177,13 @@ TOKEN_LINKS = {"invite_accept", "password_reset_confirm"}
 # Pages whose POST is sent by script from another page's form (the intake's live preview).
 FORM_OF = {"intake_preview": "intake", "course_preview": "episode_new"}
 # Forms shown only in a state the shared records are not in (a closed course, a deactivated colleague, an
-# invitation not taken up): their fields, filled from the record.
+# invitation not taken up, an appointment on its day): their fields, filled from the record.
 STATE_FORMS = {"episode_reopen": ("version", "reason"), "staff_reactivate": ("version",),
-               "staff_invite_again": ()}
+               "staff_invite_again": (), "appointment_mark": ("version", "status")}
 # Names a page reads from a POST without a field for it in the rendered form.
 EXTRA_NAMES = ["title", "measure", "mode", "reason", "discharge", "version", "date", "q", "page", "practitioner",
-               "from", "to", "cause", "next"]
+               "from", "to", "cause", "next", "who", "view", "cancelled", "start", "location", "service", "patient",
+               "time", "other_time", "status", "appointment"]
 
 
 class Forms(html.parser.HTMLParser):
@@ -268,10 +273,10 @@ class Site:
                 urlsafe_base64_encode(force_bytes(resetting.pk)), default_token_generator.make_token(resetting)])
         params = dict(CLINIC_URLS)[name]
         if not params:
-            return reverse(f"clinic:{name}")
+            return reverse(f"{NAMESPACE[name]}:{name}")
         prefix = ROUTES[name].split("/")[0]
         pk = route_pk if route_pk is not None else self.objects[prefix].pk
-        return reverse(f"clinic:{name}", args=[pk])
+        return reverse(f"{NAMESPACE[name]}:{name}", args=[pk])
 
     def form_for(self, name: str) -> tuple[str, dict[str, str]] | None:
         """The form (method, fields) that a page renders for `name`: on its own page, else on the page of the
