@@ -134,4 +134,6 @@ class BookingRules(models.Model):
                                               help_text="Hours before the appointment, e.g. [48, 2]")
     waitlist_offer_minutes = models.PositiveSmallIntegerField(default=120, validators=[MinValueValidator(5),
                                                                                        MaxValueValidator(24 * 60 * 3)])
+    front_desk_email = models.EmailField(blank=True, help_text=(
+        "Told of every online booking and online cancellation, besides the practitioner"))
     version = models.PositiveIntegerField(default=1)
