@@ -39,4 +39,5 @@ def desk(world: dict[str, Any]) -> dict[str, Any]:
                                    start_time=dt.time(9), end_time=dt.time(17)) for day in range(5)]
     rules = BookingRules.objects.create(clinic=clinic, reminder_offsets_hours=[48, 2])
     return {"clinic": clinic, "practitioner": prac, "location": location, "rooms": rooms, "services": services,
-            "shifts": shifts, "rules": rules}
+            "shifts": shifts, "rules": rules, "patient": world["a"]["patient"], "episode": world["a"]["episode"],
+            "reception": world["a"]["reception"]}
