@@ -7,8 +7,8 @@ asks the provider whether it already holds it, where the provider can tell."""
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
-import socket
 from typing import Any
 
 from django.conf import settings
@@ -79,7 +79,7 @@ class Courier:
             sent = connection.send_messages([email_for(message, connection)])
         except smtplib.SMTPRecipientsRefused as exc:
             raise Refused("the mail server refused the address") from exc
-        except (smtplib.SMTPServerDisconnected, smtplib.SMTPResponseException, OSError, socket.timeout):
+        except (TimeoutError, smtplib.SMTPServerDisconnected, smtplib.SMTPResponseException, OSError):
             self.close()  # a fresh connection for the next message
             raise
         if not sent:
@@ -101,8 +101,6 @@ class Courier:
 
     def close(self) -> None:
         if self._email is not None:
-            try:
+            with contextlib.suppress(Exception):  # closing a broken connection: nothing left to do
                 self._email.close()
-            except Exception:  # noqa: S110 - closing a broken connection: nothing left to do
-                pass
             self._email = None

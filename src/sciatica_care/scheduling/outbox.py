@@ -38,7 +38,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from django.conf import settings
@@ -63,7 +63,7 @@ from sciatica_care.scheduling.models import (
 )
 
 __all__ = ["Attachment", "Outgoing", "Report", "dispatch", "opted_out", "queue", "queue_many", "recover",
-           "skip_queued"]
+           "skip_queued", "usable_address"]
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ _OUTGOING_FIELDS = {f.name for f in fields(Outgoing)}
 # --- queueing -------------------------------------------------------------------------------------------------
 
 
-def _address(channel: str, value: str) -> tuple[str, str]:
+def usable_address(channel: str, value: str) -> tuple[str, str]:
     """(the address as sent to, "") or ("", why it cannot be used)."""
     value = (value or "").strip()
     if not value:
@@ -139,13 +139,14 @@ def _build(outgoing: Outgoing, now: dt.datetime) -> Message:
         raise ValueError(f"unknown topic {outgoing.topic!r}")
     if not 0 < len(outgoing.dedupe_key) <= Message._meta.get_field("dedupe_key").max_length:  # type: ignore[operator]
         raise ValueError("a dedupe key is 1 to 200 characters")
-    address, problem = _address(outgoing.channel, outgoing.to)
+    address, problem = usable_address(outgoing.channel, outgoing.to)
     if not problem and opted_out(outgoing.clinic_id, outgoing.patient_id, address, outgoing.channel, outgoing.topic):
         problem = SkipReason.OPTED_OUT
     return Message(
         clinic_id=outgoing.clinic_id, patient_id=outgoing.patient_id, staff_id=outgoing.staff_id,
         appointment_id=outgoing.appointment_id, about_start=outgoing.about_start, channel=outgoing.channel,
-        kind=outgoing.kind, topic=outgoing.topic, to_address=address or outgoing.to[:254], subject=outgoing.subject[:200],
+        kind=outgoing.kind, topic=outgoing.topic, to_address=address or outgoing.to[:254],
+        subject=outgoing.subject[:200],
         body=outgoing.body, dedupe_key=outgoing.dedupe_key, due_at=outgoing.due_at or now,
         attachments=[{"filename": a.filename, "content_type": a.content_type, "text": a.text}
                      for a in outgoing.attachments],
@@ -230,7 +231,7 @@ def recover(now: dt.datetime | None = None) -> int:
         for pk, claim in rows:
             first.setdefault(claim, pk)
         doubtful = set(first.values())
-        back = dict(status=MessageStatus.QUEUED, claim="", claimed_until=None)
+        back = {"status": MessageStatus.QUEUED, "claim": "", "claimed_until": None}
         Message.objects.filter(id__in=doubtful).update(in_doubt=True, **back)
         # Never handed to a provider: the attempt counted when they were claimed did not happen.
         Message.objects.filter(id__in=[pk for pk, _ in rows if pk not in doubtful]).update(
@@ -380,6 +381,8 @@ class _Batch:
 
 def _error(exc: BaseException) -> str:
     """What went wrong, without the provider's text (which may quote the address)."""
+    if isinstance(exc, Refused) and exc.__cause__ is not None:
+        exc = exc.__cause__
     code = getattr(exc, "smtp_code", None)
     return f"{type(exc).__name__}{f' {code}' if code else ''}"[:200]
 

@@ -118,6 +118,15 @@ def check_trusted_proxies(value: str) -> tuple[tuple[str, ...], str | None]:
     return tuple(out), None
 
 
+def _email_backend(named: str, smtp_host: str, files: str) -> str:
+    """A named backend; else SMTP when a host is set; else one file per message when a folder is; else the console."""
+    if named:
+        return named
+    if smtp_host:
+        return "django.core.mail.backends.smtp.EmailBackend"
+    return FILE_EMAIL_BACKEND if files else "django.core.mail.backends.console.EmailBackend"
+
+
 def load(environ: Mapping[str, str] | None = None) -> Config:
     """Read and check the environment; raise `UnsafeSettings` naming every problem at once."""
     environ = os.environ if environ is None else environ
@@ -192,6 +201,11 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         problems.append("SCIATICA_CARE_SMTP_PORT: expected a port number")
     email_from = environ.get("SCIATICA_CARE_EMAIL_FROM", "").strip() or "sciatica-care@localhost"
     email_files = environ.get("SCIATICA_CARE_EMAIL_FILES", "").strip()
+    # A provider's Django email backend (e.g. django-anymail's), by dotted path; wins over the SMTP settings.
+    email_backend = environ.get("SCIATICA_CARE_EMAIL_BACKEND", "").strip()
+    if email_backend and not _DOTTED.fullmatch(email_backend):
+        problems.append(f"SCIATICA_CARE_EMAIL_BACKEND={email_backend!r}: expected the dotted path of a Django email "
+                        "backend class")
     sms_backend = environ.get("SCIATICA_CARE_SMS_BACKEND", "").strip() or "console"
     if sms_backend not in SMS_BACKENDS and not _DOTTED.fullmatch(sms_backend):
         problems.append(f"SCIATICA_CARE_SMS_BACKEND={sms_backend!r}: expected one of {', '.join(SMS_BACKENDS)} "
@@ -220,8 +234,7 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
                   database_owner_url=database_owner_url,
                   allowed_hosts=hosts, https=https, admin_path=admin_path, cache_url=cache_url,
                   trusted_proxies=trusted_proxies,
-                  email_backend="django.core.mail.backends.smtp.EmailBackend" if email_host
-                  else FILE_EMAIL_BACKEND if email_files else "django.core.mail.backends.console.EmailBackend",
+                  email_backend=_email_backend(email_backend, email_host, email_files),
                   email_host=email_host or "localhost", email_port=email_port, email_from=email_from,
                   email_user=environ.get("SCIATICA_CARE_SMTP_USER", "").strip(),
                   email_password=environ.get("SCIATICA_CARE_SMTP_PASSWORD", ""),

@@ -127,9 +127,9 @@ class OptOut(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["clinic", "patient", "channel", "topic"], condition=Q(patient__isnull=False),
-                                    name="optout_patient_unique"),
-            models.UniqueConstraint(fields=["clinic", "address", "channel", "topic"], condition=Q(patient__isnull=True),
-                                    name="optout_address_unique"),
+            models.UniqueConstraint(fields=["clinic", "patient", "channel", "topic"],
+                                    condition=Q(patient__isnull=False), name="optout_patient_unique"),
+            models.UniqueConstraint(fields=["clinic", "address", "channel", "topic"],
+                                    condition=Q(patient__isnull=True), name="optout_address_unique"),
             models.CheckConstraint(condition=Q(patient__isnull=False) | ~Q(address=""), name="optout_has_someone"),
         ]
