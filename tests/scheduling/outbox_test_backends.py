@@ -18,7 +18,6 @@ import signal
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
@@ -50,7 +49,7 @@ def _accept(name: str, to: str) -> None:
     delay = float(os.environ.get("OUTBOX_TEST_DELAY", "0"))
     if delay:
         time.sleep(delay)
-    line = (json.dumps({"id": name, "to": to, "pid": os.getpid()}) + "\n").encode()
+    line = (json.dumps({"id": name, "to": to, "pid": os.getpid(), "t": round(time.time(), 3)}) + "\n").encode()
     fd = os.open(_log(), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
         os.write(fd, line)

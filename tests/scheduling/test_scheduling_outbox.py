@@ -152,13 +152,13 @@ def test_a_failed_send_is_tried_again_later_then_given_up(world: dict[str, Any],
         assert (m.status, m.in_doubt, m.attempts, m.last_error) == ("queued", True, 1, "ConnectionRefusedError")
         assert m.due_at == NOW + outbox.BACKOFF[0]
         for _ in range(outbox.MAX_ATTEMPTS - 1):
-            clock.move_to(Message_due(m))
+            clock.move_to(due_of(m))
             dispatch()
     assert status(m) == "failed"
     assert AuditEvent.objects.filter(action="message_failed", object_id=m.pk).count() == 1
 
 
-def Message_due(m: Any) -> dt.datetime:  # noqa: N802 - reads as a phrase in the test above
+def due_of(m: Any) -> dt.datetime:
     m.refresh_from_db()
     return m.due_at  # type: ignore[no-any-return]
 
