@@ -41,3 +41,14 @@ def desk(world: dict[str, Any]) -> dict[str, Any]:
     return {"clinic": clinic, "practitioner": prac, "location": location, "rooms": rooms, "services": services,
             "shifts": shifts, "rules": rules, "patient": world["a"]["patient"], "episode": world["a"]["episode"],
             "reception": world["a"]["reception"]}
+
+
+@pytest.fixture
+def sms_outbox(settings: Any) -> Any:
+    """Text messages kept in memory (`sms.outbox`), emptied before and after the test."""
+    from sciatica_care.scheduling import sms
+
+    settings.SCIATICA_CARE_SMS_BACKEND = "locmem"
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()

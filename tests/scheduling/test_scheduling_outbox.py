@@ -21,13 +21,8 @@ NOW = dt.datetime(2027, 1, 4, 8, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)
-def sms_outbox(settings: Any) -> Any:
-    from sciatica_care.scheduling import sms
-
-    settings.SCIATICA_CARE_SMS_BACKEND = "locmem"
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
+def _locmem_sms(sms_outbox: list[Any]) -> None:
+    """Text messages in memory for every test here."""
 
 
 def outgoing(clinic: Any, **values: Any) -> Any:

@@ -30,6 +30,8 @@ from sciatica_care.scheduling.models import (
 #: The longest offset taken (two weeks); anything else in the clinic's list is ignored.
 LONGEST_HOURS = 24 * 14
 KIND = "reminder"
+#: How far beyond the longest offset the periodic job looks (it runs every few minutes: a day is ample).
+AHEAD = dt.timedelta(days=1)
 
 
 def offsets(hours: Iterable[object]) -> list[int]:
@@ -78,8 +80,8 @@ def skip_stale(appointment: Appointment) -> int:
 
 
 def ensure_upcoming(now: dt.datetime | None = None) -> int:
-    """Queue the reminders missing for every booked appointment ahead (within each clinic's longest offset);
-    return how many were queued."""
+    """Queue the reminders missing for every booked appointment ahead (within each clinic's longest offset and a
+    day); return how many were queued."""
     now = now or timezone.now()
     queued = 0
     for clinic_id, hours in BookingRules.objects.exclude(reminder_offsets_hours=[]).values_list(
@@ -88,7 +90,7 @@ def ensure_upcoming(now: dt.datetime | None = None) -> int:
         if not hours:
             continue
         ahead = (Appointment.objects.filter(clinic_id=clinic_id, status=AppointmentStatus.BOOKED,
-                                            start__gt=now, start__lte=now + dt.timedelta(hours=hours[0]))
+                                            start__gt=now, start__lte=now + dt.timedelta(hours=hours[0]) + AHEAD)
                  .select_related("clinic", "patient", "practitioner", "service", "location"))
         for chunk in _chunks(ahead.iterator(chunk_size=500), 500):
             wanted = {key(a, h): a for a in chunk for h in hours if a.start - dt.timedelta(hours=h) > now}
