@@ -21,6 +21,7 @@ sent, and exits; a second signal exits at once. `parent_pid`: stop when that pro
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import logging
 import os
 import signal
@@ -72,7 +73,7 @@ def portal_reminders(now: dt.datetime | None = None) -> int:
     if not apps.is_installed("sciatica_care.portal"):
         return 0
     try:
-        reminders = import_string("sciatica_care.portal.reminders")
+        reminders = importlib.import_module("sciatica_care.portal.reminders")
     except ImportError:
         return 0
     due = getattr(reminders, "due", None)
