@@ -113,10 +113,18 @@ def test_serve_without_a_worker_sends_nothing(worker_env: dict[str, str], tmp_pa
 @pytest.mark.django_db
 def test_one_turn_runs_the_queued_tasks_and_sends_what_they_queued(desk: dict[str, Any],
                                                                   sms_outbox: list[Any],
-                                                                  django_capture_on_commit_callbacks: Any) -> None:
+                                                                  django_capture_on_commit_callbacks: Any,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """A booking queues its notice task in the database (django-tasks); one turn of the worker runs it, and the
     confirmation it queued goes out in the same turn."""
     from django.core import mail
+    from django_tasks_db.management.commands import db_worker
+
+    from sciatica_care.scheduling import worker
+
+    # The test's own transaction holds the connection: the worker must not close it between turns here.
+    monkeypatch.setattr(worker, "close_old_connections", lambda: None)
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     from django_tasks_db.models import DBTaskResult
 
     from sciatica_care.scheduling import booking
