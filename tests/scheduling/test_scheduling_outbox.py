@@ -91,7 +91,8 @@ def test_an_unusable_address_is_recorded_as_skipped(world: dict[str, Any], chann
 
 
 def test_dispatch_sends_what_is_due_once_and_audits_each(world: dict[str, Any], sms_outbox: list[Any]) -> None:
-    """Due messages go out once each (email and SMS), are marked sent and audited; later ones wait."""
+    """Due messages go out once each (email and SMS), are marked sent, and their batch is audited (which messages,
+    to which patients); later ones wait."""
     from sciatica_care.clinic.models import AuditEvent
 
     clinic = world["a"]["clinic"]
@@ -106,9 +107,9 @@ def test_dispatch_sends_what_is_due_once_and_audits_each(world: dict[str, Any], 
     assert len(mail.outbox) == 3
     assert [(m.to, m.body) for m in sms_outbox] == [("+447700900123", "Reminder")]
     assert [status(m) for m in [*emails, text, later]] == ["sent"] * 4 + ["queued"]
-    events = AuditEvent.objects.filter(action="message_sent")
-    assert events.count() == 4
-    assert events.filter(patient_id=patient.pk).count() == 3
+    (event,) = AuditEvent.objects.filter(action="send_messages")
+    assert sorted(event.detail["messages"]) == sorted(m.pk for m in [*emails, text])
+    assert event.detail["ids"] == [patient.pk]
     with time_machine.travel(NOW + dt.timedelta(hours=1), tick=False):
         assert dispatch().sent == 1
     assert status(later) == "sent"

@@ -9,11 +9,12 @@ no usable address, is stored as skipped, with the reason.
 Exactly once, even when a worker is killed mid-batch:
 
 1. Claim: one short transaction takes up to `batch` due rows (PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED`, so
-   workers never take the same row; SQLite: its transactions start IMMEDIATE, one writer at a time) and marks
-   them `sending` under a claim name unique to this batch, with a lease (`SCIATICA_CARE_OUTBOX_LEASE_SECONDS`).
-2. Send in a fixed order (due time, then id), and commit each outcome — sent (with the audit event), skipped,
-   failed, or back in the queue to retry — before the next message is handed to a provider. The lease is renewed
-   while the batch runs; a send never waits longer than the mail server's timeout, well inside the lease.
+   workers never take the same row; SQLite: its transactions start IMMEDIATE, one writer at a time), marks
+   them `sending` under a claim name unique to this batch, with a lease (`SCIATICA_CARE_OUTBOX_LEASE_SECONDS`),
+   and audits the batch (`send_messages`: which messages, to which patients) before anything is sent.
+2. Send in a fixed order (due time, then id), and commit each outcome — sent (when, the provider's id), skipped,
+   failed (audited), or back in the queue to retry — before the next message is handed to a provider. The lease
+   is renewed while the batch runs; a send never waits longer than the mail server's timeout, well inside it.
 3. A claim whose lease ran out belongs to a dead (or frozen) worker. Because of 2, of its rows still `sending` only
    the first in that order can have reached a provider; the others certainly did not, and go back to the queue.
    The first goes back marked `in_doubt`.
@@ -255,8 +256,20 @@ class _Batch:
             if ids:
                 Message.objects.filter(id__in=ids).update(status=MessageStatus.SENDING, claim=self.name,
                                                           claimed_until=self.until, attempts=F("attempts") + 1)
-        self.messages = list(Message.objects.filter(id__in=ids).order_by("due_at", "id"))
+            self.messages = list(Message.objects.filter(id__in=ids).order_by("due_at", "id"))
+            self._audit()
         self._load_checks(now)
+
+    def _audit(self) -> None:
+        """One event per clinic of the batch, written with the claim (before anything is sent): which messages, to
+        which patients. Each message's row then says what became of it."""
+        by_clinic: dict[int, list[Message]] = defaultdict(list)
+        for m in self.messages:
+            by_clinic[m.clinic_id].append(m)
+        for clinic_id, messages in by_clinic.items():
+            audit.record(None, "send_messages", object_type="Message", clinic_id=clinic_id,
+                         messages=[m.id for m in messages],
+                         ids=sorted({m.patient_id for m in messages if m.patient_id}))
 
     def _load_checks(self, now: dt.datetime) -> None:
         """What decides whether a message is still wanted, for the whole batch in a few queries."""
@@ -312,17 +325,17 @@ class _Batch:
         self.until = until
 
     def finish(self, m: Message, **values: Any) -> None:
-        """Record the outcome of one message (and audit a send or a failure) in one commit."""
+        """Record the outcome of one message in one commit (a failure, or a possible duplicate, audited with it)."""
         with transaction.atomic():
             done = Message.objects.filter(id=m.id, claim=self.name, status=MessageStatus.SENDING).update(
                 **{"claim": "", "claimed_until": None, "in_doubt": False, **values})
             if not done:
                 raise ClaimLost
-            status = values.get("status")
-            if status in (MessageStatus.SENT, MessageStatus.FAILED):
-                audit.record(None, "message_sent" if status == MessageStatus.SENT else "message_failed", m,
-                             clinic_id=m.clinic_id, kind=m.kind, channel=m.channel,
-                             **({"possible_duplicate": True} if values.get("possible_duplicate") else {}))
+            if values.get("status") == MessageStatus.FAILED:
+                audit.record(None, "message_failed", m, clinic_id=m.clinic_id, kind=m.kind, channel=m.channel)
+            elif values.get("possible_duplicate"):
+                audit.record(None, "message_possible_duplicate", m, clinic_id=m.clinic_id, kind=m.kind,
+                             channel=m.channel)
 
     def release(self, messages: list[Message]) -> None:
         """Give back messages not yet handed to a provider (the worker is stopping)."""
