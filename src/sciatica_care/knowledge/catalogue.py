@@ -4,7 +4,7 @@ so that it cannot drift; a test fails when the committed file is stale."""
 from __future__ import annotations
 
 from .load import load_knowledge
-from .model import CPT, ICD10CM, LOINC, SNOMED, Code, Condition, Knowledge
+from .model import CPT, ICD10CM, LOINC, SNOMED, Code, Condition, Knowledge, SameDayModifier
 
 HEADER = (
     "# Knowledge catalogue\n\n"
@@ -196,6 +196,13 @@ def _code_cell(codes: tuple[Code, ...]) -> str:
                      f"{', ' + '+'.join(c.used_in) if c.used_in else ', not used'})" for c in codes)
 
 
+def _modifier_cell(m: SameDayModifier | None) -> str:
+    if m is None:
+        return ""
+    return (f"{m.modifier} with {', '.join(m.with_modalities)} ({'verified' if m.verified else 'UNVERIFIED'}): "
+            f"{m.note} Sources: {_src(m.sources)}")
+
+
 def _codes(k: Knowledge) -> list[str]:
     c = k.codes
     out = ["## Standard codes\n",
@@ -212,9 +219,9 @@ def _codes(k: Knowledge) -> list[str]:
             f"Sources: {_src(f.sources)}.\n",
             "Disc region by nerve root: " + ", ".join(f"{r} {region}" for r, region in c.root_regions.items())
             + f". {c.root_regions_note}\n", "### Procedures\n"]
-    out += _table(["id", "name", "modality", "add-on", "codes", "sources"],
+    out += _table(["id", "name", "modality", "add-on", "codes", "same-day modifier", "sources"],
                   [[p.id, p.name, p.modality, "yes" if p.add_on else "", _code_cell(p.codes) or (p.uncoded or ""),
-                    _src(p.sources)] for p in c.procedures])
+                    _modifier_cell(p.same_day_modifier), _src(p.sources)] for p in c.procedures])
     out += ["### Measures\n"]
     out += _table(["id", "instrument", "name", "codes", "sources"],
                   [[m.id, m.instrument, m.name, _code_cell(m.codes) or (m.uncoded or ""), _src(m.sources)]

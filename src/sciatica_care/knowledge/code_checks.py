@@ -8,6 +8,7 @@ unspecified members that coding a side (or both sides) needs; a procedure or mea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from .code_formats import code_format_error
@@ -114,6 +115,11 @@ def _uncoded(codes: Codes) -> Iterator[tuple[str, str]]:
         for i, concept in enumerate(concepts):
             if bool(concept.codes) == bool(concept.uncoded):
                 yield f"{group}[{i}] {concept.id}", "give codes, or say in `uncoded` why there is none (not both)"
+    for i, p in enumerate(codes.procedures):
+        same_day = p.same_day_modifier
+        if same_day is not None and not re.fullmatch(r"[0-9A-Z]{2}", same_day.modifier):
+            yield (f"procedures[{i}] {p.id}.same_day_modifier",
+                   f"{same_day.modifier!r} is not a CPT modifier (2 characters)")
     initial = {p.modality for p in codes.procedures if not p.add_on and p.codes}
     for i, p in enumerate(codes.procedures):
         if p.add_on and p.modality not in initial:

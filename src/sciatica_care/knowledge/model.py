@@ -646,16 +646,30 @@ class FallbackCoding(Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     sources: tuple[str, ...]
 
 
+ProcedureModality = Literal["acupuncture", "electroacupuncture", "massage", "manual_therapy", "cupping"]
+
+
+class SameDayModifier(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A CPT modifier a line takes when it is billed on the same day as one of `with_modalities`."""
+
+    modifier: str
+    with_modalities: tuple[ProcedureModality, ...]
+    note: str
+    verified: bool
+    sources: tuple[str, ...]
+
+
 class Procedure(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A procedure the clinic charts; `add_on` codes are billed only with their initial code; `uncoded` says why a
     procedure has no standard code."""
 
     id: str
     name: str
-    modality: Literal["acupuncture", "electroacupuncture", "massage", "manual_therapy", "cupping"]
+    modality: ProcedureModality
     add_on: bool = False
     codes: tuple[Code, ...] = ()
     uncoded: str | None = None
+    same_day_modifier: SameDayModifier | None = None
     sources: tuple[str, ...]
 
 
