@@ -209,9 +209,9 @@ class ChartForm(forms.Form):
         fields.update(minutes)
         for problem in billing.minutes_problems(minutes):
             self.add_error(problem.path if problem.path in self.fields else None, problem.message)
-        for name, needs, what in (("minutes_acupuncture", fields["points"], "a point needled"),
-                                  ("minutes_electroacupuncture", fields["ea_pairs"], "an e-stim pair"),
-                                  ("minutes_massage", fields["massage_done"], "a massage technique")):
+        for name, needs, what in (("minutes_acupuncture", fields["points"], "point needled"),
+                                  ("minutes_electroacupuncture", fields["ea_pairs"], "e-stim pair"),
+                                  ("minutes_massage", fields["massage_done"], "massage technique")):
             if minutes[name] and not needs:
                 self.add_error(name, f"{minutes[name]} minutes charted but no {what}: chart it, or clear the minutes")
 

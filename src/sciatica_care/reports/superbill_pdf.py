@@ -137,7 +137,7 @@ def _totals(doc: Any, bill: Superbill) -> None:
 def _signatures(doc: Any) -> None:
     from . import pdf as P
 
-    doc.keep(34)
+    doc.keep(52)  # the two statements and their signature lines stay on one page
     doc.ln(5)
     doc.para("I certify that the services listed above were medically indicated and personally provided by the "
              "rendering provider named, on the dates shown.", size=8.5, line_h=4.2, align="L")
