@@ -104,6 +104,8 @@ PATIENT_PAGES = {
     "practitioner_pdf": ("plan", "get"), "visit_detail": ("visit", "get"), "visit_edit": ("visit", "get"),
     "progress_chart": ("episode", "get"), "discharge": ("episode", "get"), "discharge_pdf": ("episode", "get"),
     "record_json": ("patient", "get"), "record_pdf": ("patient", "get"),
+    "episode_diagnosis": ("episode", "get"), "visit_superbill": ("visit", "get"),
+    "patient_superbill": ("patient", "get"),
     # the front desk (namespace scheduling)
     "patient_messages": ("patient", "get"), "appointment_ics": ("appointment", "get"),
 }
@@ -129,6 +131,7 @@ NOT_PATIENT_PAGES = {
     "password_reset_done": "no patient data", "password_reset_confirm": "no patient data",
     "password_reset_complete": "no patient data", "second_factor_enrol": "one's own account",
     "second_factor_verify": "one's own account", "staff_second_factor_reset": "staff data",
+    "staff_npi": "staff data (a practitioner's NPI)",
     "unsubscribe": "a patient's own choices about messages, by the signed link in their email (audited as "
                    "message_choices); shows no more than the clinic and a masked address",
     "calendar_feed": "a practitioner's own appointments, patients by initials only (audited as calendar_feed_read)",
