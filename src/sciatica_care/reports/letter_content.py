@@ -36,10 +36,10 @@ Kind = Literal["referral", "progress", "discharge"]
 
 #: The letter's first line: how soon, and where, in plain words (most urgent first).
 URGENCY: dict[SeeWithin, str] = {
-    "now": "How soon: NOW — emergency department, within hours",
-    "same_day": "How soon: TODAY — the patient needs to see a doctor the same day",
-    "two_weeks": "How soon: WITHIN TWO WEEKS — an urgent GP assessment",
-    "none": "How soon: no red flag found — no urgent action",
+    "now": "Timing: NOW — emergency department, within hours",
+    "same_day": "Timing: TODAY — the patient needs to see a doctor the same day",
+    "two_weeks": "Timing: WITHIN TWO WEEKS — an urgent GP assessment",
+    "none": "Timing: no red flag found — no urgent action",
 }
 #: Why the practitioner writes, by timing: the first paragraph after "I assessed … on …".
 ASK: dict[SeeWithin, str] = {
