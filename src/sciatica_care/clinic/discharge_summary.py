@@ -1,4 +1,5 @@
-"""The discharge summary's content for one episode, from its records (the layout is `reports.discharge_pdf`)."""
+"""The discharge summary's content for one episode, from its records (the layout is `reports.discharge_pdf`; the
+progress and discharge letters read it too, through `letter_facts`)."""
 
 from __future__ import annotations
 
@@ -29,12 +30,19 @@ def summary(episode: Episode) -> dict[str, Any]:
             continue
         first, last = s.points[0], s.points[-1]
         change = ""
-        if s.status is not None:
-            pct = s.status.latest.percent
-            change = _number(s.status.latest.absolute) + (f" ({pct:g} %)" if pct is not None else "")
+        latest = s.status.latest if s.status is not None else None
+        if latest is not None:
+            change = _number(latest.absolute) + (f" ({latest.percent:g} %)" if latest.percent is not None else "")
         measures.append({"name": s.name, "baseline": _number(first.value),
                          "discharge": _number(last.value) if len(s.points) > 1 else "—", "change": change,
-                         "status": s.status.status if s.status else "baseline only"})
+                         "status": s.status.status if s.status else "baseline only",
+                         # the values and the minimal-important-change verdict, for the letters
+                         "first": first.value, "last": last.value if len(s.points) > 1 else None,
+                         "percent": latest.percent if latest is not None else None,
+                         "important_improvement": bool(latest and latest.important_improvement),
+                         "important_worsening": bool(latest and latest.important_worsening),
+                         "responder": bool(s.status and s.status.responder),
+                         "rule": latest.rule_text if latest is not None else ""})
     points: Counter[str] = Counter()
     for v in visits:
         for code in dict.fromkeys(p["code"] for p in v.points):
@@ -78,11 +86,16 @@ def summary(episode: Episode) -> dict[str, Any]:
                   "department at once with numbness around the back passage or genitals, or trouble passing urine.")
     matched = course.matched_care
     patient = episode.patient
+    opened = min([episode.opened_on, *(v.date for v in visits[:1])])
+    ended = episode.closed_on or (visits[-1].date if visits else timezone.localdate())
     return {
         "patient": f"{patient.first_name} {patient.last_name}",
         "episode": episode.title,
-        "opened": format_date(min([episode.opened_on, *(v.date for v in visits[:1])])),
-        "discharged": format_date(episode.closed_on or (visits[-1].date if visits else timezone.localdate())),
+        "opened": format_date(opened),
+        "discharged": format_date(ended),
+        "opened_on": opened,
+        "last_visit_on": visits[-1].date if visits else None,
+        "course_advice": [a.id for a in course.advice],
         "sessions": len(visits),
         "practitioners": list(dict.fromkeys(v.practitioner.display() for v in visits)),
         "measures": measures,

@@ -68,6 +68,9 @@ EXPLANATIONS = {
         "The longest life anyone may give an API token when they make it (1 to 3650 days). Tokens default to 90 "
         "days; a shorter ceiling limits what a leaked token can do. Tokens already made keep their expiry."
     ),
+    "address": "Printed at the head of the letters to patients' doctors, under the clinic's name.",
+    "phone": "Printed on the letters, so that a patient's doctor can call the practitioner back.",
+    "email": "Printed on the letters beside the telephone number.",
 }
 
 
@@ -96,6 +99,9 @@ def _rows(form: ClinicSettingsForm, clinic: Clinic) -> list[dict[str, Any]]:
         "break_glass_hours": f"{clinic.break_glass_hours} hours",
         "retention_years": f"{clinic.retention_years} years",
         "api_token_max_days": f"{clinic.api_token_max_days} days",
+        "address": clinic.address or "—",
+        "phone": clinic.phone or "—",
+        "email": clinic.email or "—",
     }
     return [
         {"field": form[name], "value": shown[name], "explanation": EXPLANATIONS[name]}
