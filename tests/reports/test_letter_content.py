@@ -182,6 +182,20 @@ def test_the_examination_is_said_as_recorded(examination: dict[str, Any], lines:
         assert line in text, line
 
 
+def test_findings_are_listed_most_urgent_first() -> None:
+    items = next(s for s in referral(example("fever-weakness-emergency")).sections
+                 if s.heading == "Red flags and findings").items
+    assert items[0].startswith("Fever with nerve signs — now")
+
+
+@pytest.mark.parametrize(("weeks", "said"), [(0.5, "4 days"), (1, "1 week"), (2, "14 days"), (3, "3 weeks"),
+                                             (52, "52 weeks")])
+def test_the_duration_never_reads_as_a_timing(weeks: float, said: str, intake: Make) -> None:
+    """"2 weeks" would read as the two-week referral timing (and be cut from an urgent letter): it is 14 days."""
+    text = referral(intake(red_flags=["saddle_anaesthesia"], episode={"duration_weeks": weeks})).text()
+    assert f"Leg pain: left leg, for {said}" in text
+
+
 def test_the_history_says_side_duration_pain_and_medical_items_with_sites() -> None:
     text = referral(example("dvt-same-day")).text()
     assert "Leg pain: left leg, for 1 week, gradual onset" in text

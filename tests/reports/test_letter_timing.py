@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from sciatica_care.engine.plan import build_plan
 from sciatica_care.knowledge.load import load_knowledge
-from sciatica_care.knowledge.timing import SEE_WITHIN, clause_timings, is_slower
+from sciatica_care.knowledge.timing import SEE_WITHIN, clause_timings, is_slower, stated_timings
 from sciatica_care.reports.letter_content import (
     Course,
     FlagsAtSession,
@@ -71,6 +71,18 @@ def test_no_referral_letter_understates_the_timing(intake: dict[str, Any],
     letter = referral_letter(intake, plan, course=Course(dt.date(2026, 1, 5), 2, flags_at_sessions=sessions),
                              **PEOPLE)
     check(letter, plan.triage.referral, intake)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(INTAKES)
+def test_the_history_and_examination_state_no_timing(intake: dict[str, Any]) -> None:
+    """So the timing filter never cuts a finding from an urgent letter (a duration of "2 weeks" reads as a timing:
+    it is said in days)."""
+    letter = referral_letter(intake, build_plan(intake), **PEOPLE)
+    for section in letter.sections:
+        if section.heading in ("History", "Examination"):
+            for item in section.items:
+                assert not stated_timings(item), item
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 from ..engine.plan_model import Plan
 from ..knowledge.model import Knowledge
+from ..knowledge.timing import URGENCY as URGENCY_RANK
 from ..knowledge.timing import SeeWithin, is_slower, most_urgent, only_as_soon
 from .labels import humanise
 from .letterhead import format_date
@@ -275,8 +276,9 @@ def _number(value: float) -> str:
 
 
 def _duration(weeks: float) -> str:
-    """"3 weeks", "1 week", "4 days" (under a week, in days)."""
-    if weeks < 1:
+    """"3 weeks", "1 week", "4 days" (under a week, and two weeks, in days: "2 weeks" would read as a referral
+    timing, and the timing filter would cut it from an urgent letter)."""
+    if weeks < 1 or weeks == 2:
         days = max(1, round(weeks * 7))
         return f"{days} day{'s' if days != 1 else ''}"
     return f"{_number(weeks)} week{'s' if weeks != 1 else ''}"
@@ -306,21 +308,22 @@ def _timed(name: str, own: str | None, when: SeeWithin) -> str:
 
 
 def _findings(k: Knowledge, plan: Plan | None, sessions: Sequence[FlagsAtSession], when: SeeWithin) -> Section:
+    """Each flag and finding that fired, the most urgent first, with its own timing when it is as urgent as the
+    letter's."""
     names = _names(k)
-    items: list[str] = []
-    flags = plan.triage.flags if plan is not None else []
-    escalations = plan.triage.escalations if plan is not None else []
-    for f in flags:
+    found: list[tuple[str | None, str]] = []
+    for f in plan.triage.flags if plan is not None else []:
         how = f": {f.reason}" if f.derived and f.reason else ": reported by the patient"
-        items.append(_timed(names.get(f.id, humanise(f.id)), f.see_within, when) + how)
-    for e in escalations:
-        items.append(_timed(names.get(e.id, humanise(e.id)), e.see_within, when) + (f": {e.reason}" if e.reason
-                                                                                    else ""))
+        found.append((f.see_within, _timed(names.get(f.id, humanise(f.id)), f.see_within, when) + how))
+    for e in plan.triage.escalations if plan is not None else []:
+        found.append((e.see_within, _timed(names.get(e.id, humanise(e.id)), e.see_within, when)
+                      + (f": {e.reason}" if e.reason else "")))
     for s in sessions:
-        found = ", ".join(names.get(f, humanise(f)) for f in s.flags)
-        items.append(_timed(f"At the session on {format_date(s.day)}: {found}", s.see_within, when)
-                     + " (red-flag re-check)")
-    return Section("Red flags and findings", items=tuple(items) or (NO_FLAGS,))
+        flags = ", ".join(names.get(f, humanise(f)) for f in s.flags)
+        found.append((s.see_within, _timed(f"At the session on {format_date(s.day)}: {flags}", s.see_within, when)
+                      + " (red-flag re-check)"))
+    found.sort(key=lambda item: -URGENCY_RANK.get(item[0] or "none", 0))
+    return Section("Red flags and findings", items=tuple(text for _, text in found) or (NO_FLAGS,))
 
 
 def _history(k: Knowledge, intake: Mapping[str, Any]) -> Section:
