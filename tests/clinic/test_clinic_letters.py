@@ -98,6 +98,44 @@ def test_a_progress_letter_becomes_a_discharge_letter_with_the_scores(world: dic
     assert "NICE guideline NG59" in text
     assert "No action is needed from you." in text
     assert "3 sessions" in text
+    assert "Keep up the home programme" in text
+
+
+def _no_improvement(a: dict[str, Any]) -> None:
+    """Six more sessions with the leg pain where it started: the course review suggests a medical opinion."""
+    for _ in range(6):
+        records.chart_visit(a["practitioner"], a["episode"], a["plan"], {"red_flags_rechecked": True, "leg_nrs": 5})
+
+
+def test_the_letter_repeats_the_patients_advice_not_the_practitioners(world: dict[str, Any], login: Any) -> None:
+    """The course review's suggestions (review the plan, refer, taper) are for the practitioner: the letter's
+    "Advice given to the patient" holds the home programme, the everyday habits and when to come back."""
+    from sciatica_care.clinic import episode_progress
+
+    a = world["a"]
+    prac, episode = a["practitioner"], a["episode"]
+    _no_improvement(a)
+    course = episode_progress.episode_progress(episode)
+    assert course.advice
+    text = pdf_text(login(prac).get(reverse("clinic:letter_progress_pdf", args=[episode.pk])).content)
+    for advice in course.advice:
+        assert advice.text[:40] not in text, advice.id
+    assert "Come back, or see a doctor, if the leg pain returns or gets worse" in text
+    assert "The scores show no important improvement" in text
+
+
+def test_a_course_without_improvement_asks_for_a_routine_review(world: dict[str, Any], login: Any) -> None:
+    """No red flag, but no important improvement after the sessions: the referral button is prominent and the
+    letter asks for a review at a routine appointment, saying why."""
+    a = world["a"]
+    _no_improvement(a)
+    client = login(a["practitioner"])
+    page = client.get(reverse("clinic:episode", args=[a["episode"].pk])).content.decode()
+    assert 'class="button danger" href="/episodes/' in page
+    body = client.get(reverse("clinic:letter_referral", args=[a["episode"].pk])).content.decode()
+    assert "Timing: no red flag found — no urgent action" in body
+    assert ("review the patient at a routine appointment: there has been no important improvement in the pain or "
+            "disability scores after 7 sessions.") in body
 
 
 @pytest.mark.parametrize(("flags", "danger"), [(["saddle_anaesthesia"], True), ([], False)])

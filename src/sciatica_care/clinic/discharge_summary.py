@@ -74,16 +74,17 @@ def summary(episode: Episode) -> dict[str, Any]:
     adverse = [v for v in visits if v.adverse_events]
     if adverse:
         done.append(f"Adverse events recorded in {len(adverse)} session{'s' if len(adverse) != 1 else ''}")
-    advice = [a.text for a in course.advice if a.id != "red_flag_recheck_overdue"]
     plan = episode.plans.order_by("-number").first()
     typed = plan.typed if plan is not None else None
     care = typed.self_care if typed is not None else None
+    home = []  # what the patient was advised (the letters repeat it; the course advice is the practitioner's)
     if care is not None and care.exercises:
-        advice.append("Keep up the home programme: " + ", ".join(display_name(e, record=True) for e in care.exercises))
+        home.append("Keep up the home programme: " + ", ".join(display_name(e, record=True) for e in care.exercises))
     if care is not None and care.ergonomics:
-        advice.append("Everyday habits: " + ", ".join(display_name(e, record=True) for e in care.ergonomics))
-    advice.append("Come back, or see a doctor, if the leg pain returns or gets worse; go to an emergency "
-                  "department at once with numbness around the back passage or genitals, or trouble passing urine.")
+        home.append("Everyday habits: " + ", ".join(display_name(e, record=True) for e in care.ergonomics))
+    home.append("Come back, or see a doctor, if the leg pain returns or gets worse; go to an emergency "
+                "department at once with numbness around the back passage or genitals, or trouble passing urine.")
+    advice = [*(a.text for a in course.advice if a.id != "red_flag_recheck_overdue"), *home]
     matched = course.matched_care
     patient = episode.patient
     opened = min([episode.opened_on, *(v.date for v in visits[:1])])
@@ -101,5 +102,6 @@ def summary(episode: Episode) -> dict[str, Any]:
         "measures": measures,
         "done": done,
         "advice": advice,
+        "home_advice": home,
         "matched_care": matched.text if matched else None,
     }

@@ -100,7 +100,7 @@ def course(episode: Episode, since: dt.datetime | None) -> tuple[Course, dict[st
     closed = episode.status == EpisodeStatus.CLOSED
     return Course(opened=s["opened_on"], sessions=s["sessions"], ended=episode.closed_on, latest=s["last_visit_on"],
                   closed=closed, practitioners=tuple(s["practitioners"]), done=tuple(s["done"]), measures=measures,
-                  advice=tuple(s["advice"]), flags_at_sessions=flags_at_sessions(episode, since)), s
+                  advice=tuple(s["home_advice"]), flags_at_sessions=flags_at_sessions(episode, since)), s
 
 
 def _readable(plan: PlanRevision | None) -> None:
