@@ -68,32 +68,22 @@ def _pdf(request: HttpRequest, pk: int, which: str) -> HttpResponse:
     return letter_facts.pdf_response(letter, episode)
 
 
-@login_required
-@require_GET
-@never_cache
-def referral_html(request: HttpRequest, pk: int) -> HttpResponse:
-    return _preview(request, pk, "referral")
+def _page(which: str, show: Callable[[HttpRequest, int, str], HttpResponse]) -> Callable[..., HttpResponse]:
+    """A letter's page or PDF as a view: signed in, GET only, never cached."""
+    @login_required
+    @require_GET
+    @never_cache
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        return show(request, pk, which)
+
+    view.__name__ = view.__qualname__ = f"{which}_{'pdf' if show is _pdf else 'html'}"
+    return view
 
 
-@login_required
-@require_GET
-@never_cache
-def referral_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return _pdf(request, pk, "referral")
-
-
-@login_required
-@require_GET
-@never_cache
-def progress_html(request: HttpRequest, pk: int) -> HttpResponse:
-    return _preview(request, pk, "progress")
-
-
-@login_required
-@require_GET
-@never_cache
-def progress_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return _pdf(request, pk, "progress")
+referral_html = _page("referral", _preview)
+referral_pdf = _page("referral", _pdf)
+progress_html = _page("progress", _preview)
+progress_pdf = _page("progress", _pdf)
 
 
 @login_required
