@@ -20,6 +20,13 @@ from sciatica_care.clinic.clinical import Plan
 from sciatica_care.clinic.models import Clinic, Role, Staff
 
 DEMO_PASSWORD = "demo-sciatica-2026"  # noqa: S105 - printed for the demo on purpose; development only
+#: The demo practitioners' signatures on letters (qualifications, registration).
+SIGNATURES = {"dr.lin": ("BSc (Hons) Acupuncture, MBAcC", "British Acupuncture Council 000001 (demo)"),
+              "dr.okafor": ("Lic Ac, MBAcC", "British Acupuncture Council 000002 (demo)")}
+#: The patients' GPs, in turn (name, practice, address): the letters are addressed to them.
+GPS = [("Dr Anil Patel", "Redland Green Surgery (demo)", "1 Redland Green\nBristol BS6 7HF"),
+       ("Dr Sarah Owen", "Mill Lane Practice (demo)", "22 Mill Lane\nBristol BS1 4AB"),
+       ("Dr Tomas Novak", "Harbourside Health Centre (demo)", "5 Quay Street\nBristol BS1 1AA")]
 DEMO_STAFF = [
     ("dr.lin", "Mei", "Lin", Role.PRACTITIONER),
     ("dr.okafor", "Chidi", "Okafor", Role.PRACTITIONER),
@@ -114,12 +121,14 @@ def _visit_fields(rng: random.Random, plan: Plan, day: dt.date, leg_nrs: int) ->
 def load(n_patients: int = 30, seed: int = 7) -> dict[str, Staff]:
     """Create the demo clinic (once). Returns its staff by username."""
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not a secret
-    clinic = Clinic.objects.create(name="Riverside Acupuncture (demo)")
+    clinic = Clinic.objects.create(name="Riverside Acupuncture (demo)", address="14 Riverside Walk\nBristol BS1 6XX",
+                                   phone="0117 496 0000", email="desk@riverside.example")
     staff = {}
     for username, first, last, role in DEMO_STAFF:
+        qualifications, registration = SIGNATURES.get(username, ("", ""))
         staff[username] = Staff.objects.create_user(
             username=username, password=DEMO_PASSWORD, first_name=first, last_name=last, clinic=clinic,
-            role=role)
+            role=role, qualifications=qualifications, registration=registration)
     practitioners = [staff["dr.lin"], staff["dr.okafor"]]
     today = timezone.localdate()
     for i in range(n_patients):
@@ -134,6 +143,7 @@ def load(n_patients: int = 30, seed: int = 7) -> dict[str, Staff]:
             prac, first_name=FIRST[i % len(FIRST)], last_name=LAST[(i * 7) % len(LAST)],
             date_of_birth=today.replace(year=today.year - age) - dt.timedelta(days=rng.randint(1, 300)),
             sex=sex, phone=f"07700 900{i:03d}", email=f"{FIRST[i % len(FIRST)].lower()}{i}@example.org",
+            gp_name=GPS[i % len(GPS)][0], gp_practice=GPS[i % len(GPS)][1], gp_address=GPS[i % len(GPS)][2],
             consent_treatment=True, consent_data_use=rng.random() < 0.8,
             booking_notes=rng.choice(["Prefers mornings.", "Tuesdays only.", "", "Needs ground-floor room."]))
         episode = records.open_episode(prac, patient)
