@@ -84,6 +84,7 @@ def test_a_referral_letter_from_the_course_page(page: Any, letters: dict[str, An
 @pytest.mark.parametrize("width", [1280, 375])
 def test_the_discharge_letter_of_a_finished_course(page: Any, letters: dict[str, Any], shots: Path,
                                                    width: int) -> None:
+    """The discharge letter: scores against the minimal important change, the guideline, no practitioner's advice."""
     page.set_viewport_size({"width": width, "height": 900})
     log_in(page, "dr.lin")
     page.goto(f"/episodes/{letters['finished'].pk}/")

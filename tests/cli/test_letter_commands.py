@@ -40,6 +40,7 @@ def test_the_referral_letter_is_written_as_a_pdf(tmp_path: Path) -> None:
 
 
 def test_the_letter_as_text_on_stdout(tmp_path: Path) -> None:
+    """`--format text --out -` prints the letter: timing, what was not done, signature."""
     result = CliRunner().invoke(main, ["letter", "referral", example(tmp_path, "cauda-equina"), "--out", "-",
                                        "--format", "text", *WHO])
     assert result.exit_code == 0, result.output
@@ -49,6 +50,7 @@ def test_the_letter_as_text_on_stdout(tmp_path: Path) -> None:
 
 
 def test_a_bad_intake_exits_2_with_the_path(tmp_path: Path) -> None:
+    """A bad intake exits 2 naming the field, as `plan` does."""
     path = tmp_path / "bad.json"
     intake = yaml.safe_load((EXAMPLES / "s1-disc-acute.yaml").read_text())
     intake["pain"]["leg_nrs"] = 12
@@ -59,6 +61,7 @@ def test_a_bad_intake_exits_2_with_the_path(tmp_path: Path) -> None:
 
 
 def test_the_patient_and_the_signer_are_required(tmp_path: Path) -> None:
+    """Without --patient-name (or --by) the command refuses (exit 2)."""
     result = CliRunner().invoke(main, ["letter", "referral", example(tmp_path, "s1-disc-acute"), "--out", "-"])
     assert result.exit_code == 2
     assert "--patient-name" in result.output

@@ -67,6 +67,7 @@ def test_the_referral_letter_preview_is_addressed_signed_and_timed(world: dict[s
 
 
 def test_the_referral_letter_pdf_reads_back(world: dict[str, Any], login: Any) -> None:
+    """The PDF download: a no-store attachment whose text has the Re: line, timing, finding and signature."""
     a = _addressed(world)
     _referring(a, red_flags=["incapacitating_pain"])
     r = login(a["practitioner"]).get(reverse("clinic:letter_referral_pdf", args=[a["episode"].pk]))
@@ -141,6 +142,7 @@ def test_a_course_without_improvement_asks_for_a_routine_review(world: dict[str,
 @pytest.mark.parametrize(("flags", "danger"), [(["saddle_anaesthesia"], True), ([], False)])
 def test_the_referral_button_is_prominent_when_triage_refers(world: dict[str, Any], login: Any, flags: list[str],
                                                              danger: bool) -> None:
+    """A referring plan: the referral button and a banner in red; a routine one: a plain button."""
     a = world["a"]
     _referring(a, red_flags=flags)
     body = login(a["practitioner"]).get(reverse("clinic:episode", args=[a["episode"].pk])).content.decode()
@@ -152,6 +154,7 @@ def test_the_referral_button_is_prominent_when_triage_refers(world: dict[str, An
 
 
 def test_a_closed_course_offers_the_discharge_letter(world: dict[str, Any], login: Any) -> None:
+    """A discharged course's page offers the discharge letter."""
     a = world["a"]
     records.discharge_episode(a["practitioner"], a["episode"], a["episode"].version, timezone.localdate())
     body = login(a["practitioner"]).get(reverse("clinic:episode", args=[a["episode"].pk])).content.decode()
@@ -172,6 +175,7 @@ def test_red_flags_found_at_a_later_session_make_the_letter_refer(world: dict[st
 
 
 def test_without_a_gp_on_record_the_page_says_so(world: dict[str, Any], login: Any) -> None:
+    """No GP on the patient's record: the preview says so and the letter goes to "The patient's GP"."""
     a = world["a"]
     body = login(a["practitioner"]).get(reverse("clinic:letter_referral", args=[a["episode"].pk])).content.decode()
     assert "No GP is recorded for this patient" in body
@@ -208,6 +212,7 @@ def test_an_unreadable_plan_writes_no_letter(world: dict[str, Any], login: Any) 
 
 @pytest.mark.parametrize("name", PAGES)
 def test_reception_never_sees_a_letter(world: dict[str, Any], login: Any, name: str) -> None:
+    """Reception gets 403 for every letter page and PDF, audited."""
     a = world["a"]
     r = login(a["reception"]).get(reverse(f"clinic:{name}", args=[a["episode"].pk]))
     assert r.status_code == 403
@@ -216,6 +221,7 @@ def test_reception_never_sees_a_letter(world: dict[str, Any], login: Any, name: 
 
 @pytest.mark.parametrize("name", PAGES)
 def test_another_clinics_letter_is_not_found(world: dict[str, Any], login: Any, name: str) -> None:
+    """Another clinic's episode: 404, audited."""
     a, b = world["a"], world["b"]
     r = login(a["practitioner"]).get(reverse(f"clinic:{name}", args=[b["episode"].pk]))
     assert r.status_code == 404
@@ -228,6 +234,7 @@ def test_another_clinics_letter_is_not_found(world: dict[str, Any], login: Any, 
     ("letter_progress", "read", "purpose"), ("letter_progress_pdf", "print", "document")])
 def test_every_preview_and_download_is_audited(world: dict[str, Any], login: Any, name: str, action: str,
                                                key: str) -> None:
+    """A preview is a read and a PDF a print, naming the letter and the patient."""
     a = world["a"]
     assert login(a["clinic_admin"]).get(reverse(f"clinic:{name}", args=[a["episode"].pk])).status_code == 200
     event = AuditEvent.objects.filter(actor=a["clinic_admin"], action=action).latest("id")
@@ -255,6 +262,7 @@ def test_the_api_gives_the_letter_as_pdf_and_audits_it(world: dict[str, Any], cl
 
 @pytest.mark.parametrize("path", API)
 def test_the_api_refuses_reception_and_other_clinics(world: dict[str, Any], client: Any, path: str) -> None:
+    """Through the API: reception 403, another clinic 404, no token 401."""
     a, b = world["a"], world["b"]
     reception = issue_token(a["reception"])
     r = client.get(path.format(a["episode"].pk), HTTP_AUTHORIZATION=f"Bearer {reception}")
@@ -267,6 +275,7 @@ def test_the_api_refuses_reception_and_other_clinics(world: dict[str, Any], clie
 
 
 def test_the_api_says_why_no_letter_can_be_written(world: dict[str, Any], client: Any) -> None:
+    """No intake: the API answers 409 with the reason."""
     a = world["a"]
     empty = records.open_episode(a["practitioner"], a["patient"])
     r = client.get(API[0].format(empty.pk), HTTP_AUTHORIZATION=f"Bearer {issue_token(a['practitioner'])}")
@@ -275,6 +284,7 @@ def test_the_api_says_why_no_letter_can_be_written(world: dict[str, Any], client
 
 
 def test_the_gp_is_recorded_through_the_api_and_checked(world: dict[str, Any], client: Any) -> None:
+    """The GP's details through the API, each field checked and named when refused."""
     a = world["a"]
     auth = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(a['reception'])}"}
     url = f"/api/patients/{a['patient'].pk}"
@@ -318,6 +328,7 @@ def test_a_practitioner_sets_their_own_signature(world: dict[str, Any], login: A
 ])
 def test_a_bad_signature_is_refused_naming_the_field(world: dict[str, Any], login: Any, data: dict[str, str],
                                                      status: int, says: str) -> None:
+    """Too long, control characters, no version or a stale one: refused, nothing saved."""
     prac = world["a"]["practitioner"]
     r = login(prac).post(reverse("clinic:letter_signature"), {"version": prac.version, **data})
     assert r.status_code == status
@@ -327,6 +338,7 @@ def test_a_bad_signature_is_refused_naming_the_field(world: dict[str, Any], logi
 
 
 def test_the_gp_is_recorded_on_the_patient_form(world: dict[str, Any], login: Any) -> None:
+    """Reception records the GP on the patient form; the letter is addressed to them."""
     from test_clinic_privacy import patient_post
 
     a = world["a"]
@@ -341,6 +353,7 @@ def test_the_gp_is_recorded_on_the_patient_form(world: dict[str, Any], login: An
 
 
 def test_the_clinics_letter_details_are_clinic_settings(world: dict[str, Any], login: Any) -> None:
+    """The clinic's address, telephone and email are set in its settings and printed on letters."""
     a = world["a"]
     clinic = a["clinic"]
     r = login(a["clinic_admin"]).post(reverse("clinic:clinic_settings"), {
@@ -361,6 +374,7 @@ def test_the_clinics_letter_details_are_clinic_settings(world: dict[str, Any], l
 
 
 def test_anonymising_clears_the_gp_and_the_export_carries_it(world: dict[str, Any], login: Any) -> None:
+    """The subject-access export holds the GP; anonymising clears it."""
     from sciatica_care.clinic import anonymise, subject_access
 
     a = _addressed(world)

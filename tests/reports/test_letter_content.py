@@ -115,6 +115,7 @@ def test_the_timing_is_said_first_in_plain_words(flags: list[str], when: str, wo
 
 
 def test_where_is_the_contact_of_the_finding_that_set_the_timing() -> None:
+    """The Where: line is the contact of the finding whose timing the letter has."""
     letter = referral(example("dvt-same-day"))
     assert letter.where.startswith("Where: A same-day GP appointment, or NHS 111")
 
@@ -145,12 +146,14 @@ def test_a_later_recheck_raises_the_letters_timing_and_says_the_needling_stopped
 ])
 def test_the_letters_timing_is_never_slower_than_the_plans(plan_flags: list[str], session: str,
                                                            expected: str, intake: Make) -> None:
+    """The most urgent of the plan's timing and the later re-checks' wins, whichever it is."""
     plan = build_plan(intake(red_flags=plan_flags))
     later = (FlagsAtSession(DAY, ("fever",), session),)  # type: ignore[arg-type]
     assert letter_timing(plan, later) == expected
 
 
 def test_a_routine_letter_asks_for_a_review_only_with_a_reason(intake: Make) -> None:
+    """No red flag: the letter shares the findings, and asks for a review only when it says why."""
     plain = referral(intake())
     assert FOR_INFORMATION in plain.opening
     asked = referral(intake(), reasons=["no important improvement after 6 sessions."])
@@ -183,6 +186,7 @@ def test_the_examination_is_said_as_recorded(examination: dict[str, Any], lines:
 
 
 def test_findings_are_listed_most_urgent_first() -> None:
+    """The finding that set the letter's timing comes first."""
     items = next(s for s in referral(example("fever-weakness-emergency")).sections
                  if s.heading == "Red flags and findings").items
     assert items[0].startswith("Fever with nerve signs — now")
@@ -197,6 +201,7 @@ def test_the_duration_never_reads_as_a_timing(weeks: float, said: str, intake: M
 
 
 def test_the_history_says_side_duration_pain_and_medical_items_with_sites() -> None:
+    """Side, duration, onset, pain scores and medical items with where they are."""
     text = referral(example("dvt-same-day")).text()
     assert "Leg pain: left leg, for 1 week, gradual onset" in text
     assert "Pain at assessment (0–10): leg 6/10" in text
@@ -204,6 +209,7 @@ def test_the_history_says_side_duration_pain_and_medical_items_with_sites() -> N
 
 
 def test_an_unrecorded_medical_history_is_not_read_as_clear(intake: Make) -> None:
+    """No `medical` on the intake: "not recorded", never "none"."""
     case = intake()
     del case["medical"]
     assert "Medical history: not recorded" in referral(case).text()
@@ -216,6 +222,7 @@ def test_an_unrecorded_medical_history_is_not_read_as_clear(intake: Make) -> Non
     ({"sex": "male", "age": 40}, "Patient: age 40, male"),
 ])
 def test_pregnancy_is_said_only_when_recorded(patient: dict[str, Any], says: str, intake: Make) -> None:
+    """A recorded pregnancy is said with its weeks; otherwise pregnancy is not mentioned."""
     text = referral(intake(patient=patient)).text()
     assert f"{says}\n" in text
     assert ("pregnan" in text.lower()) is bool(patient.get("pregnant"))
@@ -240,6 +247,7 @@ def test_pregnancy_is_said_only_when_recorded(patient: dict[str, Any], says: str
 ])
 def test_each_score_says_whether_its_change_passes_the_minimal_important_change(change: ScoreChange, closed: bool,
                                                                                 says: str) -> None:
+    """Start, latest or discharge, the change, and whether it reaches the minimal important change."""
     assert score_sentence(change, closed).startswith(says)
 
 
@@ -275,6 +283,7 @@ def test_a_progress_letter_while_a_referral_stands_leads_with_it() -> None:
 @pytest.mark.parametrize(("closed", "title", "when"), [(True, "Discharge letter", "at discharge"),
                                                        (False, "Progress letter", "now")])
 def test_a_closed_course_gets_a_discharge_letter(closed: bool, title: str, when: str) -> None:
+    """An open course gets a progress letter, a closed one a discharge letter."""
     letter = progress(course(ended=dt.date(2026, 2, 20), closed=closed))
     assert letter.title == title
     assert letter.kind == ("discharge" if closed else "progress")
@@ -282,6 +291,7 @@ def test_a_closed_course_gets_a_discharge_letter(closed: bool, title: str, when:
 
 
 def test_the_progress_letter_states_the_guideline_position_sessions_and_advice() -> None:
+    """NICE NG59's position, the sessions and what was done, and the patient's advice."""
     text = progress(course()).text()
     assert GUIDELINE in text
     assert "NICE guideline NG59" in text
@@ -297,6 +307,7 @@ def test_the_progress_letter_states_the_guideline_position_sessions_and_advice()
 
 
 def test_the_letter_is_in_the_practitioners_name_with_qualifications_and_registration(intake: Make) -> None:
+    """Signed with name, qualifications, registration and clinic; how to reach them."""
     letter = referral(intake())
     assert letter.sender.signature() == ("Sam Hart", "BSc (Hons) Acupuncture", "BAcC 12345", "Riverside Clinic")
     assert letter.text().rstrip().endswith("Sam Hart\nBSc (Hons) Acupuncture\nBAcC 12345\nRiverside Clinic")
@@ -309,15 +320,18 @@ def test_the_letter_is_in_the_practitioners_name_with_qualifications_and_registr
     (Recipient(), ("The patient's GP",), "Dear Doctor,"),
 ])
 def test_the_recipient_block_and_salutation(recipient: Recipient, lines: tuple[str, ...], salutation: str) -> None:
+    """The GP's name, practice and address; "Dear Doctor," without a name."""
     assert recipient.lines() == lines
     assert recipient.salutation() == salutation
 
 
 def test_without_a_phone_or_email_the_letter_points_to_the_clinic() -> None:
+    """No telephone or email on record: the clinic is named instead."""
     assert Sender("Sam Hart", clinic="Riverside Clinic").contact() == (
         "If you would like to discuss the patient, please contact me at Riverside Clinic.")
 
 
 def test_the_re_line_carries_the_date_of_birth() -> None:
+    """The Re: line names the patient with their date of birth when known."""
     assert PATIENT.subject() == "Re: Ann Lee, born 1 May 1980"
     assert PatientDetails("Ann Lee").subject() == "Re: Ann Lee"

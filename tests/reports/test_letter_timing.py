@@ -95,6 +95,7 @@ def test_no_progress_letter_understates_the_timing(intake: dict[str, Any]) -> No
 
 @pytest.mark.parametrize("path", sorted((ROOT / "examples").glob("*.yaml")), ids=lambda p: p.stem)
 def test_every_example_letter_keeps_to_its_timing(path: Path) -> None:
+    """Every worked example: the referral and progress letters keep to the plan's timing."""
     intake = yaml.safe_load(path.read_text())
     plan = build_plan(intake)
     letter = referral_letter(intake, plan, **PEOPLE)
