@@ -108,6 +108,8 @@ PATIENT_PAGES = {
     "patient_superbill": ("patient", "get"),
     # the front desk (namespace scheduling)
     "patient_messages": ("patient", "get"), "appointment_ics": ("appointment", "get"),
+    "letter_referral": ("episode", "get"), "letter_referral_pdf": ("episode", "get"),
+    "letter_progress": ("episode", "get"), "letter_progress_pdf": ("episode", "get"),
 }
 #: The pages of the front desk's namespace (the others are the clinic's).
 SCHEDULING = {p.name for p in scheduling_urlpatterns if isinstance(p, URLPattern)}
@@ -131,6 +133,7 @@ NOT_PATIENT_PAGES = {
     "password_reset_done": "no patient data", "password_reset_confirm": "no patient data",
     "password_reset_complete": "no patient data", "second_factor_enrol": "one's own account",
     "second_factor_verify": "one's own account", "staff_second_factor_reset": "staff data",
+    "letter_signature": "one's own account (the signature on one's letters)",
     "staff_npi": "staff data (a practitioner's NPI)",
     "unsubscribe": "a patient's own choices about messages, by the signed link in their email (audited as "
                    "message_choices); shows no more than the clinic and a masked address",

@@ -29,6 +29,7 @@ LAZY_COMMANDS = {
     "instruments": "sciatica_care.cli.instrument_commands:instruments",
     "handout": "sciatica_care.cli.report_commands:handout",
     "chart": "sciatica_care.cli.report_commands:chart",
+    "letter": "sciatica_care.cli.letter_commands:letter",
     "journal": "sciatica_care.cli.journal_commands:journal",
     "worker": "sciatica_care.cli.worker_commands:worker",
     "superbill": "sciatica_care.cli.billing_commands:superbill",

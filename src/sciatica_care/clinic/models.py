@@ -76,6 +76,10 @@ class Clinic(models.Model):
     place_of_service = models.CharField(max_length=2, choices=PlaceOfService.choices,
                                         default=PlaceOfService.OFFICE)
     cpt_fees = models.JSONField(default=dict, blank=True)
+    # Where the clinic's letters to patients' doctors say it is and how to reach it (issue 14; all optional).
+    address = models.TextField("clinic address", blank=True)
+    phone = models.CharField("clinic telephone", max_length=40, blank=True)
+    email = models.EmailField("clinic email", blank=True)
     # Edited on the clinic's settings page and in the Django admin: optimistic concurrency (`records.py`).
     version = models.PositiveIntegerField(default=1)
 
@@ -95,6 +99,9 @@ class Staff(AbstractUser):
     deactivated_at = models.DateTimeField(null=True, blank=True)
     # The practitioner's own NPI, printed as the rendering provider on superbills (issue 14).
     npi = models.CharField("NPI", max_length=10, blank=True)
+    # Printed under the name in the letters they sign (issue 14), each set by the person on their account page.
+    qualifications = models.CharField(max_length=200, blank=True)
+    registration = models.CharField("professional registration", max_length=100, blank=True)
 
     @property
     def is_invited(self) -> bool:
@@ -150,6 +157,10 @@ class Patient(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True)
+    # The patient's GP, to whom the clinic's letters are addressed (issue 14).
+    gp_name = models.CharField("GP's name", max_length=200, blank=True)
+    gp_practice = models.CharField("GP practice", max_length=200, blank=True)
+    gp_address = models.TextField("GP practice address", blank=True)
     consent_treatment = models.BooleanField("consents to treatment", default=False)
     consent_treatment_at = models.DateTimeField(null=True, blank=True)
     # Who recorded the consent to treatment (issue 11): no session is charted without it (records.chart_visit).

@@ -118,7 +118,9 @@ def bundle(patient: Patient, *, generated_by: Staff | None = None, now: dt.datet
         "patient": {
             "id": patient.pk, "first_name": patient.first_name, "last_name": patient.last_name,
             "date_of_birth": _iso(patient.date_of_birth), "sex": patient.sex, "phone": patient.phone,
-            "email": patient.email, "address": patient.address, "booking_notes": patient.booking_notes,
+            "email": patient.email, "address": patient.address, "gp_name": patient.gp_name,
+            "gp_practice": patient.gp_practice, "gp_address": patient.gp_address,
+            "booking_notes": patient.booking_notes,
             "consent_treatment": patient.consent_treatment,
             "consent_treatment_at": _iso(patient.consent_treatment_at),
             "consent_data_use": patient.consent_data_use, "consent_data_use_at": _iso(patient.consent_data_use_at),
