@@ -1,0 +1,89 @@
+"""Patient, Practitioner, PractitionerRole, Organization and Location: who the records are about, who made them
+and where."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sciatica_care.interop.fhir.canonical import STAFF_ROLE, coding, concept, ref
+from sciatica_care.interop.fhir.rows import ClinicRow, PatientRow, StaffRow
+
+GENDER = {"female": "female", "male": "male", "other": "other"}
+ROLE_NAMES = {"practitioner": "Practitioner", "clinic_admin": "Clinic admin", "reception": "Reception"}
+
+
+def instant(value: dt.datetime) -> str:
+    """A FHIR instant: seconds and a time zone always (an aware time is required)."""
+    if value.tzinfo is None:
+        raise ValueError("a FHIR instant needs a time zone")
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def meta(updated: dt.datetime | None) -> dict[str, Any]:
+    return {"meta": {"lastUpdated": instant(updated)}} if updated is not None else {}
+
+
+def location_id(clinic_id: int) -> str:
+    return f"clinic-{clinic_id}"
+
+
+def patient(row: PatientRow) -> dict[str, Any]:
+    """The patient's demographics; an anonymised patient is named by the pseudonym only."""
+    if row.anonymised:
+        names: list[dict[str, Any]] = [{"use": "anonymous", "text": row.pseudonym or row.last_name}]
+    else:
+        names = [{"use": "official", "family": row.last_name, "given": [row.first_name],
+                  "text": f"{row.first_name} {row.last_name}".strip()}]
+    out: dict[str, Any] = {"resourceType": "Patient", "id": str(row.id), **meta(row.updated_at), "active": True,
+                           "name": names}
+    telecom = [{"system": "phone", "value": row.phone}] if row.phone else []
+    if row.email:
+        telecom.append({"system": "email", "value": row.email})
+    if telecom:
+        out["telecom"] = telecom
+    out["gender"] = GENDER.get(row.sex, "unknown")
+    out["birthDate"] = row.date_of_birth.isoformat()
+    if row.address:
+        out["address"] = [{"text": row.address}]
+    out["managingOrganization"] = ref("Organization", row.clinic_id)
+    return out
+
+
+def practitioner(row: StaffRow) -> dict[str, Any]:
+    name: dict[str, Any] = {"text": f"{row.first_name} {row.last_name}".strip() or row.username}
+    if row.last_name:
+        name["family"] = row.last_name
+    if row.first_name:
+        name["given"] = [row.first_name]
+    out: dict[str, Any] = {"resourceType": "Practitioner", "id": str(row.id), "active": row.active}
+    if row.identifiers:
+        out["identifier"] = list(row.identifiers)
+    out["name"] = [name]
+    if row.email:
+        out["telecom"] = [{"system": "email", "value": row.email, "use": "work"}]
+    return out
+
+
+def practitioner_role(row: StaffRow) -> dict[str, Any]:
+    """What the person does at the clinic (their role in the app)."""
+    return {"resourceType": "PractitionerRole", "id": str(row.id), "active": row.active,
+            "practitioner": ref("Practitioner", row.id), "organization": ref("Organization", row.clinic_id),
+            "code": [concept(coding(STAFF_ROLE, row.role, ROLE_NAMES.get(row.role)),
+                             text=ROLE_NAMES.get(row.role, row.role))],
+            "location": [ref("Location", location_id(row.clinic_id))]}
+
+
+def organization(row: ClinicRow) -> dict[str, Any]:
+    out: dict[str, Any] = {"resourceType": "Organization", "id": str(row.id), "active": True}
+    if row.identifiers:
+        out["identifier"] = list(row.identifiers)
+    out["name"] = row.name
+    return out
+
+
+def location(row: ClinicRow) -> dict[str, Any]:
+    """The clinic's premises, where its sessions are given."""
+    return {"resourceType": "Location", "id": location_id(row.id), "status": "active", "name": row.name,
+            "mode": "instance", "managingOrganization": ref("Organization", row.id)}
