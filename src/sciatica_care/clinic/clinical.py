@@ -14,7 +14,8 @@ built on them, so a test may stand a different engine in there and everything ab
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import functools
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,30 @@ from sciatica_care.engine import charting as _charting
 from sciatica_care.engine.charting import ModalityVerdict, PointVerdict, Recheck
 from sciatica_care.engine.plan_model import ExcludedPoint, Plan, PlanUnreadable, plan_from
 from sciatica_care.errors import InputRefused
+from sciatica_care.interop.fhir import (
+    ALL_TYPES as FHIR_TYPES,
+)
+from sciatica_care.interop.fhir import (
+    CLINIC_TYPES as FHIR_CLINIC_TYPES,
+)
+from sciatica_care.interop.fhir import (
+    PATIENT_TYPES as FHIR_PATIENT_TYPES,
+)
+from sciatica_care.interop.fhir import (
+    ClinicRow,
+    DocumentRow,
+    EpisodeRow,
+    PatientRecord,
+    PatientRow,
+    PlanRow,
+    ScoreRow,
+    StaffRow,
+    VisitRow,
+)
+from sciatica_care.interop.fhir import capability_statement as fhir_capability
+from sciatica_care.interop.fhir import collection as fhir_collection
+from sciatica_care.interop.fhir import outcome as fhir_outcome
+from sciatica_care.interop.fhir import searchset as fhir_searchset
 from sciatica_care.outcomes import (
     CATEGORY_DEFINITIONS,
     INSTRUMENTS,
@@ -51,14 +76,70 @@ if TYPE_CHECKING:
     from sciatica_care.knowledge.model import Knowledge, Labels, Point, RedFlag
 
 __all__ = [
-    "CATEGORY_DEFINITIONS", "CATEGORY_NOTE", "INSTRUMENTS", "Advice", "CourseStatus", "Due", "ExcludedPoint",
-    "Instrument", "Interval", "MedicareEligibility", "ModalityVerdict", "PayerCheck", "Plan", "PlanUnreadable",
-    "PlannedIntake", "PointVerdict", "Recheck", "ScoreResult", "Wording", "check_electroacupuncture",
-    "check_points", "course_review", "course_status", "course_status_in_order", "display_name", "find_point",
+    "CATEGORY_DEFINITIONS",
+    "CATEGORY_NOTE",
+    "FHIR_CLINIC_TYPES",
+    "FHIR_PATIENT_TYPES",
+    "FHIR_TYPES",
+    "INSTRUMENTS",
+    "Advice",
+    "ClinicRow",
+    "CourseStatus",
+    "DocumentRow",
+    "Due",
+    "EpisodeRow",
+    "ExcludedPoint",
+    "Instrument",
+    "Interval",
+    "MedicareEligibility",
+    "ModalityVerdict",
+    "PatientRecord",
+    "PatientRow",
+    "PayerCheck",
+    "Plan",
+    "PlanRow",
+    "PlanUnreadable",
+    "PlannedIntake",
+    "PointVerdict",
+    "Recheck",
+    "ScoreResult",
+    "ScoreRow",
+    "StaffRow",
+    "VisitRow",
+    "Wording",
+    "check_electroacupuncture",
+    "check_points",
+    "course_review",
+    "course_status",
+    "course_status_in_order",
+    "display_name",
+    "fhir_capability",
+    "fhir_clinic_resources",
+    "fhir_collection",
+    "fhir_name",
+    "fhir_outcome",
+    "fhir_patient_resources",
+    "fhir_searchset",
+    "find_point",
     "intake_schema",
-    "knowledge", "labels", "matched_care", "medicare_check", "plan_document", "plan_for", "questionnaires_due",
-    "read_plan", "recheck", "recheck_questions", "red_flags", "score", "score_document", "site_bound_items",
-    "timing_no_slower", "traditional_category", "wilson_interval", "wording_in_effect",
+    "knowledge",
+    "labels",
+    "matched_care",
+    "medicare_check",
+    "plan_document",
+    "plan_for",
+    "questionnaires_due",
+    "read_plan",
+    "recheck",
+    "recheck_questions",
+    "red_flags",
+    "score",
+    "score_document",
+    "site_bound_items",
+    "timing_no_slower",
+    "traditional_category",
+    "wilson_interval",
+    "wording_in_effect",
 ]
 
 
@@ -263,3 +344,30 @@ def medicare_check(dates: list[dt.date], day: dt.date, improving: bool,
         return _medicare_check(dates, day, improving, eligibility)
     except InputRefused:
         return None
+
+
+# --- FHIR R4 (interop/fhir) -------------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=4096)
+def fhir_name(code: str) -> str:
+    """What a person reads for an id a FHIR resource carries: a point's pinyin and English name, else the
+    knowledge's or the labels' name for it."""
+    point = find_point(code) if len(code) <= 8 else None
+    if point is not None and point.code == code:
+        return f"{point.pinyin} ({point.english})"
+    return display_name(code, record=True)
+
+
+def fhir_patient_resources(record: PatientRecord,
+                           extra: Mapping[str, tuple[dict[str, Any], ...]] | None = None) -> Iterator[dict[str, Any]]:
+    """Every FHIR resource of one patient's record, one at a time (see `interop.fhir.compartment`)."""
+    from sciatica_care.interop.fhir import patient_resources
+
+    return patient_resources(record, fhir_name, extra or {})
+
+
+def fhir_clinic_resources(clinics: Sequence[ClinicRow], staff: Sequence[StaffRow]) -> Iterator[dict[str, Any]]:
+    """The clinic's own FHIR resources: organisation, place, staff and the questionnaires."""
+    from sciatica_care.interop.fhir import clinic_resources
+
+    return clinic_resources(clinics, staff)

@@ -4,6 +4,7 @@ and where."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 
 from sciatica_care.interop.fhir.canonical import STAFF_ROLE, coding, concept, ref
@@ -13,6 +14,7 @@ GENDER = {"female": "female", "male": "male", "other": "other"}
 ROLE_NAMES = {"practitioner": "Practitioner", "clinic_admin": "Clinic admin", "reception": "Reception"}
 
 
+@lru_cache(maxsize=1024)  # a score's time is written four times, a visit's twice
 def instant(value: dt.datetime) -> str:
     """A FHIR instant: seconds and a time zone always (an aware time is required)."""
     if value.tzinfo is None:
