@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -358,12 +358,12 @@ def fhir_name(code: str) -> str:
     return display_name(code, record=True)
 
 
-def fhir_patient_resources(record: PatientRecord,
-                           extra: Mapping[str, tuple[dict[str, Any], ...]] | None = None) -> Iterator[dict[str, Any]]:
-    """Every FHIR resource of one patient's record, one at a time (see `interop.fhir.compartment`)."""
+def fhir_patient_resources(record: PatientRecord) -> Iterator[dict[str, Any]]:
+    """Every FHIR resource of one patient's record, one at a time (see `interop.fhir.compartment`), with the
+    standard codes of the codes knowledge."""
     from sciatica_care.interop.fhir import patient_resources
 
-    return patient_resources(record, fhir_name, extra or {})
+    return patient_resources(record, fhir_name)
 
 
 def fhir_clinic_resources(clinics: Sequence[ClinicRow], staff: Sequence[StaffRow]) -> Iterator[dict[str, Any]]:

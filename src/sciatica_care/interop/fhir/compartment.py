@@ -13,6 +13,7 @@ from sciatica_care.interop.fhir.measures import observation, questionnaires, res
 from sciatica_care.interop.fhir.people import location, organization, patient, practitioner, practitioner_role
 from sciatica_care.interop.fhir.rows import ClinicRow, ExtraCodes, Names, PatientRecord, StaffRow
 from sciatica_care.interop.fhir.sessions import session
+from sciatica_care.interop.fhir.standard_codes import export_codes
 
 #: The resource types of a patient's compartment, in the order they are written.
 PATIENT_TYPES = ("Patient", "Consent", "EpisodeOfCare", "Condition", "CarePlan", "Encounter", "Procedure",
@@ -22,9 +23,13 @@ CLINIC_TYPES = ("Organization", "Location", "Practitioner", "PractitionerRole", 
 ALL_TYPES = CLINIC_TYPES + PATIENT_TYPES
 
 
-def patient_resources(record: PatientRecord, names: Names, extra: ExtraCodes) -> Iterator[dict[str, Any]]:
+def patient_resources(record: PatientRecord, names: Names, extra: ExtraCodes | None = None
+                      ) -> Iterator[dict[str, Any]]:
     """The patient's resources: demographics and consents, each course with its diagnosis and plans, each
-    session, each score (answers and result), the PDFs given out, and the provenance of each."""
+    session, each score (answers and result), the PDFs given out, and the provenance of each. `extra`: the
+    standard codes by our own (default: the codes knowledge's, `standard_codes.export_codes`)."""
+    if extra is None:
+        extra = export_codes()
     yield patient(record.patient)
     yield from consents(record.patient)
     for episode in record.episodes:

@@ -3,8 +3,8 @@ answers) and an Observation (the score).
 
 Licensed wording never leaves: the ODI's and STarT Back's items are named by the project's own topic words (the
 same words the app shows without a licence file), and a clinic's loaded wording is never read here. The
-standard codes used are LOINC's where LOINC has the measure (pain NRS 72514-3, ODI 97909-6); the other measures
-are coded in the project's own system.
+standard codes come from the codes knowledge: LOINC's where LOINC has the measure (pain NRS, ODI); the others
+are coded in the project's own system (every measure carries its own code too).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from sciatica_care.interop.fhir.canonical import (
-    LOINC,
     MEASURE,
     OBSERVATION_CATEGORY,
     QUESTIONNAIRE,
@@ -24,6 +23,7 @@ from sciatica_care.interop.fhir.canonical import (
 )
 from sciatica_care.interop.fhir.people import instant
 from sciatica_care.interop.fhir.rows import ExtraCodes, ScoreRow
+from sciatica_care.interop.fhir.standard_codes import panel_codes
 from sciatica_care.outcomes.instruments import INSTRUMENTS, Instrument
 
 QUESTIONNAIRE_VERSION = "1"
@@ -57,6 +57,9 @@ def questionnaire(instrument: Instrument) -> dict[str, Any]:
         "description": (f"The {instrument.name}: each {instrument.item_word} by its topic in Sciatica Care's own "
                         "words, answered by a number."),
     }
+    panel = panel_codes(instrument.id)
+    if panel:
+        out["code"] = list(panel)
     if instrument.licence:
         out["copyright"] = (f"{instrument.licence}. The items carry Sciatica Care's own topic words, never the "
                             "licensed wording.")
@@ -108,14 +111,9 @@ def response(row: ScoreRow) -> dict[str, Any]:
 
 
 def _code(row: ScoreRow, extra: ExtraCodes) -> dict[str, Any]:
-    instrument_id, label, _ = MEASURES.get(row.measure, (row.instrument, row.measure or row.instrument, None))
-    instrument = INSTRUMENTS.get(instrument_id)
-    codings = []
-    if instrument is not None and instrument.loinc:
-        codings.append(coding(LOINC, instrument.loinc))
-    codings.append(coding(MEASURE, row.measure or row.instrument, label))
-    codings.extend(c for c in extra.get(row.measure or row.instrument, ()) if c not in codings)
-    return concept(*codings, text=label)
+    _, label, _ = MEASURES.get(row.measure, (row.instrument, row.measure or row.instrument, None))
+    ours = row.measure or row.instrument
+    return concept(*extra.get(ours, ()), coding(MEASURE, ours, label), text=label)
 
 
 def observation(row: ScoreRow, extra: ExtraCodes) -> dict[str, Any]:
