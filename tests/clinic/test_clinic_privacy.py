@@ -101,7 +101,7 @@ PATIENT_PAGES = {
     "plan": ("plan", "get"), "handout_html": ("plan", "get"), "handout_pdf": ("plan", "get"),
     "practitioner_pdf": ("plan", "get"), "visit_detail": ("visit", "get"), "visit_edit": ("visit", "get"),
     "progress_chart": ("episode", "get"), "discharge": ("episode", "get"), "discharge_pdf": ("episode", "get"),
-    "record_json": ("patient", "get"), "record_pdf": ("patient", "get"),
+    "record_json": ("patient", "get"), "record_pdf": ("patient", "get"), "record_fhir": ("patient", "get"),
 }
 #: Every other page or action, and why it is not one of those.
 NOT_PATIENT_PAGES = {
