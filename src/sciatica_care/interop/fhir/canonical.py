@@ -7,6 +7,7 @@ exports mean the same thing by the same code.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 #: The FHIR version every resource is written for (R4; the models used to check them are R4B's, which read and
@@ -43,8 +44,7 @@ ISSUE_TYPE = "http://hl7.org/fhir/issue-type"
 
 def coding(system: str, code: str, display: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"system": system, "code": code}
-    if display:
-        out["display"] = display
+    put(out, "display", display)
     return out
 
 
@@ -53,13 +53,31 @@ def concept(*codings: dict[str, Any], text: str | None = None) -> dict[str, Any]
     out: dict[str, Any] = {}
     if codings:
         out["coding"] = list(codings)
-    if text:
-        out["text"] = text
+    put(out, "text", text)
     return out
 
 
 def ref(resource_type: str, resource_id: object, display: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"reference": f"{resource_type}/{resource_id}"}
-    if display:
-        out["display"] = display
+    put(out, "display", display)
     return out
+
+
+_NOT_FHIR_SPACE = re.compile(r"[^\S \r\n\t]")
+
+
+def text(value: str | None) -> str | None:
+    """Free text as a FHIR string: never empty (FHIR has no empty string: the element is left out, None), no
+    whitespace at either end, and no whitespace but space, tab and newline (a form feed, a no-break space…
+    become spaces)."""
+    if not value:
+        return None
+    cleaned = _NOT_FHIR_SPACE.sub(" ", value).strip()
+    return cleaned or None
+
+
+def put(out: dict[str, Any], key: str, value: str | None) -> None:
+    """Set `out[key]` to the text when there is any (see `text`)."""
+    cleaned = text(value)
+    if cleaned is not None:
+        out[key] = cleaned

@@ -19,6 +19,7 @@ from sciatica_care.interop.fhir.canonical import (
     coding,
     concept,
     ref,
+    text,
 )
 from sciatica_care.interop.fhir.people import instant
 from sciatica_care.interop.fhir.provenance import provenance
@@ -40,7 +41,7 @@ def episode_of_care(row: EpisodeRow) -> dict[str, Any]:
         period["end"] = row.closed_on.isoformat()
     out: dict[str, Any] = {
         "resourceType": "EpisodeOfCare", "id": str(row.id), "status": status,
-        "type": [concept(text=row.title)],
+        "type": [concept(text=text(row.title) or "Course of care")],
         "diagnosis": [{"condition": ref("Condition", row.id), "rank": 1}],
         "patient": ref("Patient", row.patient_id), "managingOrganization": ref("Organization", row.clinic_id),
         "period": period,
@@ -56,7 +57,8 @@ def condition(row: EpisodeRow) -> dict[str, Any]:
     codings = list(row.diagnosis)
     if row.cause:
         codings.append(coding(CAUSE, row.cause, row.cause_name or None))
-    words = (row.diagnosis[0].get("display") if row.diagnosis else None) or row.cause_name or row.title
+    words = (row.diagnosis[0].get("display") if row.diagnosis else None) or text(row.cause_name) \
+        or text(row.title) or "Sciatica"
     out: dict[str, Any] = {
         "resourceType": "Condition", "id": str(row.id),
         "clinicalStatus": concept(coding(CONDITION_CLINICAL, "active" if row.closed_on is None else "inactive")),
@@ -186,10 +188,10 @@ def care_plan(row: PlanRow, names: Names) -> dict[str, Any]:
         notes = [w.text for w in plan.warnings]
         if plan.guideline is not None and plan.guideline.position:
             notes.append(plan.guideline.position)
-        if row.reason:
-            notes.append(f"Reason for this revision: {row.reason}")
+        if text(row.reason):
+            notes.append(f"Reason for this revision: {text(row.reason)}")
         if notes:
-            out["note"] = [{"text": n} for n in notes]
+            out["note"] = [{"text": text(n)} for n in notes]
     return out
 
 

@@ -7,7 +7,7 @@ import base64
 import datetime as dt
 from typing import Any
 
-from sciatica_care.interop.fhir.canonical import DOCUMENT, coding, concept, ref
+from sciatica_care.interop.fhir.canonical import DOCUMENT, coding, concept, put, ref
 from sciatica_care.interop.fhir.people import instant
 from sciatica_care.interop.fhir.rows import DocumentRow
 
@@ -25,7 +25,7 @@ def document_reference(row: DocumentRow) -> dict[str, Any]:
         attachment["size"] = row.size
     if row.sha1 is not None:
         attachment["hash"] = sha1_base64(row.sha1)
-    attachment["title"] = row.title
+    put(attachment, "title", row.title)
     created = row.created
     attachment["creation"] = instant(created) if isinstance(created, dt.datetime) else created.isoformat()
     out: dict[str, Any] = {
@@ -37,7 +37,7 @@ def document_reference(row: DocumentRow) -> dict[str, Any]:
         out["date"] = instant(created)
     if row.author_id is not None:
         out["author"] = [ref("Practitioner", row.author_id)]
-    out["description"] = row.title
+    put(out, "description", row.title)
     out["content"] = [{"attachment": attachment}]
     if row.related:
         out["context"] = {"related": [ref(t, i) for t, i in row.related]}

@@ -7,7 +7,7 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any
 
-from sciatica_care.interop.fhir.canonical import STAFF_ROLE, coding, concept, ref
+from sciatica_care.interop.fhir.canonical import STAFF_ROLE, coding, concept, put, ref, text
 from sciatica_care.interop.fhir.rows import ClinicRow, PatientRow, StaffRow
 
 GENDER = {"female": "female", "male": "male", "other": "other"}
@@ -33,38 +33,44 @@ def location_id(clinic_id: int) -> str:
 
 def patient(row: PatientRow) -> dict[str, Any]:
     """The patient's demographics; an anonymised patient is named by the pseudonym only."""
+    name: dict[str, Any] = {}
     if row.anonymised:
-        names: list[dict[str, Any]] = [{"use": "anonymous", "text": row.pseudonym or row.last_name}]
+        name["use"] = "anonymous"
+        put(name, "text", row.pseudonym or row.last_name)
     else:
-        names = [{"use": "official", "family": row.last_name, "given": [row.first_name],
-                  "text": f"{row.first_name} {row.last_name}".strip()}]
-    out: dict[str, Any] = {"resourceType": "Patient", "id": str(row.id), **meta(row.updated_at), "active": True,
-                           "name": names}
-    telecom = [{"system": "phone", "value": row.phone}] if row.phone else []
-    if row.email:
-        telecom.append({"system": "email", "value": row.email})
+        name["use"] = "official"
+        put(name, "text", f"{row.first_name} {row.last_name}")
+        put(name, "family", row.last_name)
+        if text(row.first_name):
+            name["given"] = [text(row.first_name)]
+    out: dict[str, Any] = {"resourceType": "Patient", "id": str(row.id), **meta(row.updated_at), "active": True}
+    if len(name) > 1:
+        out["name"] = [name]
+    telecom = [{"system": system, "value": text(value)} for system, value in (("phone", row.phone),
+                                                                             ("email", row.email)) if text(value)]
     if telecom:
         out["telecom"] = telecom
     out["gender"] = GENDER.get(row.sex, "unknown")
     out["birthDate"] = row.date_of_birth.isoformat()
-    if row.address:
-        out["address"] = [{"text": row.address}]
+    if text(row.address):
+        out["address"] = [{"text": text(row.address)}]
     out["managingOrganization"] = ref("Organization", row.clinic_id)
     return out
 
 
 def practitioner(row: StaffRow) -> dict[str, Any]:
-    name: dict[str, Any] = {"text": f"{row.first_name} {row.last_name}".strip() or row.username}
-    if row.last_name:
-        name["family"] = row.last_name
-    if row.first_name:
-        name["given"] = [row.first_name]
+    name: dict[str, Any] = {}
+    put(name, "text", text(f"{row.first_name} {row.last_name}") or row.username)
+    put(name, "family", row.last_name)
+    if text(row.first_name):
+        name["given"] = [text(row.first_name)]
     out: dict[str, Any] = {"resourceType": "Practitioner", "id": str(row.id), "active": row.active}
     if row.identifiers:
         out["identifier"] = list(row.identifiers)
-    out["name"] = [name]
-    if row.email:
-        out["telecom"] = [{"system": "email", "value": row.email, "use": "work"}]
+    if name:
+        out["name"] = [name]
+    if text(row.email):
+        out["telecom"] = [{"system": "email", "value": text(row.email), "use": "work"}]
     return out
 
 
@@ -81,11 +87,13 @@ def organization(row: ClinicRow) -> dict[str, Any]:
     out: dict[str, Any] = {"resourceType": "Organization", "id": str(row.id), "active": True}
     if row.identifiers:
         out["identifier"] = list(row.identifiers)
-    out["name"] = row.name
+    put(out, "name", row.name)
     return out
 
 
 def location(row: ClinicRow) -> dict[str, Any]:
     """The clinic's premises, where its sessions are given."""
-    return {"resourceType": "Location", "id": location_id(row.id), "status": "active", "name": row.name,
-            "mode": "instance", "managingOrganization": ref("Organization", row.id)}
+    out: dict[str, Any] = {"resourceType": "Location", "id": location_id(row.id), "status": "active"}
+    put(out, "name", row.name)
+    out.update({"mode": "instance", "managingOrganization": ref("Organization", row.id)})
+    return out

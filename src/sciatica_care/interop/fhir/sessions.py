@@ -15,6 +15,7 @@ from sciatica_care.interop.fhir.canonical import (
     coding,
     concept,
     ref,
+    text,
 )
 from sciatica_care.interop.fhir.people import instant, location_id, meta
 from sciatica_care.interop.fhir.provenance import provenance
@@ -51,7 +52,7 @@ def encounter(row: VisitRow) -> dict[str, Any]:
 
 def _points(points: tuple[tuple[str, str], ...], names: Names) -> list[dict[str, Any]]:
     return [concept(coding(ACUPOINT, code, names(code)), text=f"{code} ({side})" if side else code)
-            for code, side in points]
+            for code, side in points if text(code) == code]
 
 
 def _procedure(row: VisitRow, kind: str, extra: ExtraCodes, **fields: Any) -> dict[str, Any]:
@@ -83,16 +84,17 @@ def procedures(row: VisitRow, names: Names, extra: ExtraCodes) -> Iterator[dict[
         fields: dict[str, Any] = {}
         if row.needling_stopped and not needled:
             fields["status"] = "not-done"
-            fields["statusReason"] = concept(text=row.red_flag_advice or "Stopped at the red-flag re-check")
+            fields["statusReason"] = concept(text=text(row.red_flag_advice) or "Stopped at the red-flag re-check")
         sites = _points(row.points + row.unplanned_points, names)
         if sites:
             fields["bodySite"] = sites
-        if row.adverse_events:
+        if text(row.adverse_events):
             fields["complication"] = [concept(text=row.adverse_events)]
         notes = []
         if row.ea_pairs:
             pairs = "; ".join("–".join(p) for p in row.ea_pairs)
-            detail = ", ".join(x for x in (f"{row.ea_frequency_hz} Hz" if row.ea_frequency_hz else "",
+            hz = text(row.ea_frequency_hz)
+            detail = ", ".join(x for x in (f"{hz} Hz" if hz else "",
                                            f"{row.ea_minutes} min" if row.ea_minutes else "") if x)
             notes.append(f"Electrical stimulation: {pairs}" + (f" ({detail})" if detail else ""))
         if row.unplanned_points:
@@ -100,11 +102,11 @@ def procedures(row: VisitRow, names: Names, extra: ExtraCodes) -> Iterator[dict[
         for code, reason in row.overrides:
             notes.append(f"Needled against a rule: {code}: {reason}")
         if notes:
-            fields["note"] = [{"text": n} for n in notes]
+            fields["note"] = [{"text": text(n)} for n in notes]
         yield _procedure(row, kind, extra, **fields)
     if row.massage_done:
         yield _procedure(row, "massage", extra,
-                         note=[{"text": "Techniques: " + ", ".join(names(t) for t in row.massage_done)}])
+                         note=[{"text": text("Techniques: " + ", ".join(names(t) for t in row.massage_done))}])
     if row.cupping_done:
         yield _procedure(row, "cupping", extra)
 
@@ -112,9 +114,10 @@ def procedures(row: VisitRow, names: Names, extra: ExtraCodes) -> Iterator[dict[
 def impression(row: VisitRow, names: Names) -> dict[str, Any] | None:
     """The session's notes (subjective, objective, assessment, plan) and the red-flag re-check; None when the
     session has neither."""
-    notes = [{"text": f"{label}: {text}"} for label, text in (
-        ("Subjective", row.subjective), ("Objective", row.objective), ("Plan", row.plan_notes)) if text]
-    if not (notes or row.assessment or row.red_flags_rechecked):
+    notes = [{"text": f"{label}: {words}"} for label, words in (
+        ("Subjective", text(row.subjective)), ("Objective", text(row.objective)), ("Plan", text(row.plan_notes)))
+        if words]
+    if not (notes or text(row.assessment) or row.red_flags_rechecked):
         return None
     out: dict[str, Any] = {
         "resourceType": "ClinicalImpression", "id": str(row.id), **meta(row.updated_at), "status": "completed",
@@ -123,15 +126,15 @@ def impression(row: VisitRow, names: Names) -> dict[str, Any] | None:
         "effectiveDateTime": row.date.isoformat(), "date": instant(row.created_at),
         "assessor": ref("Practitioner", row.practitioner_id), "problem": [ref("Condition", row.episode_id)],
     }
-    if row.assessment:
-        out["summary"] = row.assessment
+    if text(row.assessment):
+        out["summary"] = text(row.assessment)
     if row.red_flags_found:
         out["finding"] = [{"itemCodeableConcept": concept(text=names(f))} for f in row.red_flags_found]
     if row.red_flags_rechecked:
         found = ", ".join(names(f) for f in row.red_flags_found) or "none found"
         notes.append({"text": f"Red flags re-checked: {found}"})
-    if row.red_flag_advice:
-        notes.append({"text": f"Red-flag advice: {row.red_flag_advice}"})
+    if text(row.red_flag_advice):
+        notes.append({"text": f"Red-flag advice: {text(row.red_flag_advice)}"})
     if notes:
         out["note"] = notes
     return out
