@@ -291,7 +291,7 @@ def search(request: HttpRequest, resource_type: str, resource_id: Ids = None,
     kind = _type(resource_type)
     n, start = fhir_search.count_of(count), fhir_search.offset_of(offset)
     params = {"_id": resource_id, "patient": patient, "date": date, "family": family, "birthdate": birthdate}
-    found = fhir_search.search(_user(request), kind, params, n, start)
+    found = fhir_search.search(_user(request), kind, params, n, start, fhir_records.Links(base_url(request)))
     self_url = request.build_absolute_uri()
     next_url = None
     if start + n < found.total:
@@ -304,4 +304,5 @@ def search(request: HttpRequest, resource_type: str, resource_id: Ids = None,
 
 @api.get("/{resource_type}/{resource_id}", summary="Read a resource")
 def read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResponse:
-    return fhir(fhir_search.read(_user(request), _type(resource_type), resource_id))
+    return fhir(fhir_search.read(_user(request), _type(resource_type), resource_id,
+                                 fhir_records.Links(base_url(request))))

@@ -3,6 +3,7 @@ clinic as FHIR R4 NDJSON (one file per resource type). Loaded lazily by main.py;
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -74,7 +75,7 @@ def export_fhir(out: Path, clinic_id: int | None, types: str, base_url: str, dat
                                  f"(choose from {', '.join(clinical.FHIR_TYPES)})", param_hint="--type")
     audit.record(None, "export_bulk", clinic_id=clinic_id, object_type="Clinic", object_id=clinic_id,
                  level="system", types=wanted, via="cli")
-    with click.progressbar(length=1, label="Exporting patients", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=1, label="Exporting patients", file=sys.stderr) as bar:
         def progress(done: int, total: int) -> None:
             bar.length = max(total, 1)
             bar.update(done - bar.pos)

@@ -100,11 +100,12 @@ def owner(user: Staff, resource_type: str, resource_id: str) -> Patient:
     return obj if isinstance(obj, Patient) else access.get_for(user, Patient, _patient_id(obj), kind=kind)
 
 
-def _records(patient: Patient, types: list[str]) -> Iterator[dict[str, Any]]:
-    return fhir_records.resources_of(fhir_records.patient_records([patient.pk], types), types)
+def _records(patient: Patient, types: list[str], links: fhir_records.Links) -> Iterator[dict[str, Any]]:
+    return fhir_records.resources_of(fhir_records.patient_records([patient.pk], types, links), types)
 
 
-def read(user: Staff, resource_type: str, resource_id: str) -> dict[str, Any]:
+def read(user: Staff, resource_type: str, resource_id: str,
+         links: fhir_records.Links = fhir_records.Links()) -> dict[str, Any]:
     """One resource by type and id (404 when there is none the user's clinic holds)."""
     from django.http import Http404
 
@@ -115,7 +116,7 @@ def read(user: Staff, resource_type: str, resource_id: str) -> dict[str, Any]:
             raise Http404(f"no {resource_type} {resource_id} here")
         return found[0]
     patient = owner(user, resource_type, resource_id)
-    for resource in _records(patient, [resource_type]):
+    for resource in _records(patient, [resource_type], links):
         if resource["id"] == resource_id:
             audit.record(user, "read", patient, via="fhir", resource=f"{resource_type}/{resource_id}")
             return resource
@@ -172,7 +173,8 @@ def offset_of(value: str | None) -> int:
     return int(value)
 
 
-def search(user: Staff, resource_type: str, params: dict[str, Any], count: int, offset: int) -> Found:
+def search(user: Staff, resource_type: str, params: dict[str, Any], count: int, offset: int,
+           links: fhir_records.Links = fhir_records.Links()) -> Found:
     """A type's resources matching `params` (`_id`, `patient`, `date`, `family`, `birthdate`), a page of them.
     A patient-compartment type other than Patient is searched within one patient: `patient` or `_id` is
     required (a whole clinic is what `$export` is for)."""
@@ -199,9 +201,10 @@ def search(user: Staff, resource_type: str, params: dict[str, Any], count: int, 
         raise BadSearch([Problem("patient", f"search {resource_type} by patient (or _id); the whole clinic is "
                                             "exported with $export")])
     passes = _date_test(params["date"]) if params.get("date") else None
-    rows = [r for r in _records(patient, [resource_type]) if (not ids or r["id"] in ids)
+    rows = [r for r in _records(patient, [resource_type], links) if (not ids or r["id"] in ids)
             and (passes is None or ((day := _date_of(r)) is not None and passes(day)))]
-    audit.record(user, "list", patient, object_type=f"fhir:{resource_type}", via="fhir", shown=len(rows))
+    audit.record(user, "list", patient_id=patient.pk, object_type=f"fhir:{resource_type}", via="fhir",
+                 shown=len(rows))
     return Found(rows[offset:offset + count], len(rows))
 
 
