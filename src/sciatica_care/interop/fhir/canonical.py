@@ -44,7 +44,8 @@ ISSUE_TYPE = "http://hl7.org/fhir/issue-type"
 
 def coding(system: str, code: str, display: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"system": system, "code": code}
-    put(out, "display", display)
+    if display:
+        put(out, "display", display)
     return out
 
 
@@ -53,13 +54,15 @@ def concept(*codings: dict[str, Any], text: str | None = None) -> dict[str, Any]
     out: dict[str, Any] = {}
     if codings:
         out["coding"] = list(codings)
-    put(out, "text", text)
+    if text:
+        put(out, "text", text)
     return out
 
 
 def ref(resource_type: str, resource_id: object, display: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"reference": f"{resource_type}/{resource_id}"}
-    put(out, "display", display)
+    if display:
+        put(out, "display", display)
     return out
 
 
@@ -72,6 +75,8 @@ def text(value: str | None) -> str | None:
     become spaces)."""
     if not value:
         return None
+    if value.isprintable() and value[0] != " " and value[-1] != " ":  # no whitespace but inner spaces: as is
+        return value
     cleaned = _NOT_FHIR_SPACE.sub(" ", value).strip()
     return cleaned or None
 

@@ -5,6 +5,7 @@ Provenance of what was charted."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from sciatica_care.interop.fhir.canonical import (
@@ -50,9 +51,14 @@ def encounter(row: VisitRow) -> dict[str, Any]:
     return out
 
 
+@lru_cache(maxsize=2048)
+def _site(code: str, side: str, names: Names) -> dict[str, Any]:
+    """A point as a body site (the same few hundred recur in every session: made once; never changed after)."""
+    return concept(coding(ACUPOINT, code, names(code)), text=f"{code} ({side})" if side else code)
+
+
 def _points(points: tuple[tuple[str, str], ...], names: Names) -> list[dict[str, Any]]:
-    return [concept(coding(ACUPOINT, code, names(code)), text=f"{code} ({side})" if side else code)
-            for code, side in points if text(code) == code]
+    return [_site(code, side, names) for code, side in points if text(code) == code]
 
 
 def _procedure(row: VisitRow, kind: str, extra: ExtraCodes, **fields: Any) -> dict[str, Any]:
