@@ -87,6 +87,11 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem(exc.status_code, str(exc))
 
 
+def unknown_address(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any other address under /api/fhir/: 404 as an OperationOutcome (the URLconf's last entry for the API)."""
+    return problem(404, "no such address in this FHIR API (see /api/fhir/metadata)")
+
+
 def _user(request: HttpRequest) -> Staff:
     return request.auth  # type: ignore[attr-defined,no-any-return]
 
