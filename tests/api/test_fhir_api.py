@@ -292,3 +292,32 @@ def test_an_expired_export_is_gone(world: dict[str, Any]) -> None:
                                                    - dt.timedelta(minutes=1))
     is_outcome(Client().get(r["Content-Location"], HTTP_AUTHORIZATION=f"Bearer {token}"), 404)
     assert not fhir_bulk.folder_of(export).exists()
+
+
+def _appointment(w: dict[str, Any]) -> Any:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sciatica_care.scheduling.models import Appointment, Location, Service
+
+    place = Location.objects.create(clinic=w["clinic"], name="Main")
+    service = Service.objects.create(clinic=w["clinic"], name="Follow-up", kind="follow_up_acupuncture",
+                                     duration_minutes=45)
+    start = timezone.now().replace(microsecond=0)
+    end = start + dt.timedelta(minutes=45)
+    return Appointment.objects.create(clinic=w["clinic"], patient=w["patient"], practitioner=w["practitioner"],
+                                      service=service, location=place, start=start, end=end, blocked_from=start,
+                                      blocked_until=end)
+
+
+def test_appointments_are_booking_records(world: dict[str, Any]) -> None:
+    """Reception reads an Appointment and the busy Slot it holds; another clinic's appointment is 404."""
+    a, b = world["a"], world["b"]
+    mine, theirs = _appointment(a), _appointment(b)
+    body = get(a["reception"], f"/Appointment/{mine.pk}").json()
+    assert body["status"] == "booked" and {"reference": f"Patient/{a['patient'].pk}"} in [
+        p["actor"] for p in body["participant"]]
+    assert get(a["reception"], f"/Slot/appointment-{mine.pk}").json()["status"] == "busy"
+    is_outcome(get(a["reception"], f"/Appointment/{theirs.pk}"), 404)
+    is_outcome(get(a["reception"], f"/Slot/appointment-{theirs.pk}"), 404)

@@ -27,7 +27,32 @@ def demo_clinic(db: Any) -> Clinic:
     clinic = staff["admin"].clinic
     episode = clinic.episodes.exclude(status=EpisodeStatus.REFERRED).filter(visits__isnull=False).first()
     records.discharge_episode(staff["dr.lin"], episode, episode.version, episode.visits.last().date)
+    book(clinic, staff["dr.lin"], episode)
     return clinic
+
+
+KIND = "follow_up_acupuncture"
+
+
+def book(clinic: Clinic, practitioner: Any, episode: Any) -> None:
+    """The booking diary's records (until the demo books): a location, a shift, a booked and a cancelled visit."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sciatica_care.scheduling.models import Appointment, Location, Service, Shift
+
+    place = Location.objects.create(clinic=clinic, name="Riverside, High Street", address="2 High Street")
+    service = Service.objects.create(clinic=clinic, name="Acupuncture follow-up", kind=KIND, duration_minutes=45)
+    Shift.objects.create(practitioner=practitioner, location=place, weekday=0, start_time=dt.time(9),
+                         end_time=dt.time(17))
+    start = timezone.now().replace(microsecond=0) + dt.timedelta(days=3)
+    for status in ("booked", "cancelled"):
+        Appointment.objects.create(clinic=clinic, patient=episode.patient, practitioner=practitioner,
+                                   service=service, location=place, start=start, end=start + dt.timedelta(minutes=45),
+                                   blocked_from=start, blocked_until=start + dt.timedelta(minutes=45), status=status,
+                                   episode=episode)
+        start += dt.timedelta(hours=2)
 
 
 def export_all(clinic: Clinic) -> list[dict[str, Any]]:

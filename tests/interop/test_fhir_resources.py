@@ -18,6 +18,9 @@ from sciatica_care.engine.plan import plan_for
 from sciatica_care.engine.plan_model import plan_from
 from sciatica_care.interop.fhir import (
     ALL_TYPES,
+    AppointmentRow,
+    ShiftRow,
+    SiteRow,
     ClinicRow,
     DocumentRow,
     EpisodeRow,
@@ -94,14 +97,25 @@ def record() -> PatientRecord:
                                (("CarePlan", 4),), sha1="a" * 40, size=1234),
                    DocumentRow("discharge-3", "discharge", "Discharge summary", 1, dt.date(2025, 4, 1),
                                "Binary/discharge-3", 2, (("EpisodeOfCare", 3),))),
+        appointments=APPOINTMENTS,
     )
+
+
+APPOINTMENTS = (
+    AppointmentRow(11, 1, 2, 7, "Acupuncture follow-up", NOW, NOW + dt.timedelta(minutes=45), "booked", NOW, 3),
+    AppointmentRow(12, 1, 2, 7, "Acupuncture follow-up", NOW, NOW + dt.timedelta(minutes=45), "late_cancelled",
+                   NOW, None, "Car broke down"),
+)
 
 
 def every_resource() -> list[dict[str, Any]]:
     return [*patient_resources(record(), names),
             *clinic_resources([ClinicRow(1, "Riverside")],
                               [StaffRow(2, 1, "Mei", "Lin", "dr.lin", "mei@example.org", "practitioner", True),
-                               StaffRow(3, 1, "Sam", "Reyes", "reception", "", "reception", False)])]
+                               StaffRow(3, 1, "Sam", "Reyes", "reception", "", "reception", False)],
+                              [SiteRow(7, 1, "Riverside, High St", "2 High St", "01632 960000")],
+                              [ShiftRow(2, 7, 0, dt.time(9), dt.time(17)), ShiftRow(2, 7, 2, dt.time(9), dt.time(13))],
+                              APPOINTMENTS)]
 
 
 def test_every_type_is_made() -> None:
@@ -296,3 +310,13 @@ def test_any_text_in_the_record_makes_valid_fhir(first: str, last: str, phone: s
     for resource in patient_resources(rec, names):
         check(resource)
         assert schema_errors(resource) == []
+
+
+def test_appointments_keep_their_status_and_hold_a_slot_while_live() -> None:
+    """A booked appointment holds a busy Slot; a late cancellation is FHIR's cancelled with the words kept."""
+    made = {r["id"]: r for r in every_resource() if r["resourceType"] in ("Appointment", "Slot", "Schedule")}
+    assert made["11"]["status"] == "booked" and made["11"]["slot"] == [{"reference": "Slot/appointment-11"}]
+    assert made["12"]["status"] == "cancelled"
+    assert made["12"]["cancelationReason"]["text"] == "Cancelled late: Car broke down"
+    assert "appointment-12" not in made and made["appointment-11"]["status"] == "busy"
+    assert made["2-7"]["comment"].endswith("Mon 09:00–17:00; Wed 09:00–13:00")

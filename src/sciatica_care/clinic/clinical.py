@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +34,7 @@ from sciatica_care.interop.fhir import (
     PATIENT_TYPES as FHIR_PATIENT_TYPES,
 )
 from sciatica_care.interop.fhir import (
+    AppointmentRow,
     ClinicRow,
     DocumentRow,
     EpisodeRow,
@@ -41,6 +42,8 @@ from sciatica_care.interop.fhir import (
     PatientRow,
     PlanRow,
     ScoreRow,
+    ShiftRow,
+    SiteRow,
     StaffRow,
     VisitRow,
 )
@@ -366,8 +369,10 @@ def fhir_patient_resources(record: PatientRecord) -> Iterator[dict[str, Any]]:
     return patient_resources(record, fhir_name)
 
 
-def fhir_clinic_resources(clinics: Sequence[ClinicRow], staff: Sequence[StaffRow]) -> Iterator[dict[str, Any]]:
-    """The clinic's own FHIR resources: organisation, place, staff and the questionnaires."""
+def fhir_clinic_resources(clinics: Sequence[ClinicRow], staff: Sequence[StaffRow], sites: Sequence[SiteRow] = (),
+                          shifts: Sequence[ShiftRow] = (), booked: Iterable[AppointmentRow] = ()
+                          ) -> Iterator[dict[str, Any]]:
+    """The clinic's own FHIR resources: organisation, places, staff, questionnaires, working hours, busy slots."""
     from sciatica_care.interop.fhir import clinic_resources
 
-    return clinic_resources(clinics, staff)
+    return clinic_resources(clinics, staff, sites, shifts, booked)

@@ -19,6 +19,7 @@ from django.db.models.functions import Cast
 
 from sciatica_care.clinic import clinical
 from sciatica_care.clinic.clinical import (
+    AppointmentRow,
     ClinicRow,
     DocumentRow,
     EpisodeRow,
@@ -26,6 +27,8 @@ from sciatica_care.clinic.clinical import (
     PatientRow,
     PlanRow,
     ScoreRow,
+    ShiftRow,
+    SiteRow,
     StaffRow,
     VisitRow,
 )
@@ -49,7 +52,7 @@ CHUNK = 400
 NEEDS = {
     "Patient": "patients", "Consent": "patients", "EpisodeOfCare": "episodes", "Condition": "episodes",
     "CarePlan": "plans", "Encounter": "visits", "Procedure": "visits", "ClinicalImpression": "visits",
-    "QuestionnaireResponse": "scores", "Observation": "scores",
+    "QuestionnaireResponse": "scores", "Observation": "scores", "Appointment": "appointments",
 }
 MULTI = {"Provenance": ("patients", "plans", "visits"), "DocumentReference": ("plans", "episodes")}
 
@@ -63,6 +66,10 @@ class Links:
 
     def binary(self, binary_id: str) -> str:
         return f"{self.base}/Binary/{binary_id}" if self.base else f"Binary/{binary_id}"
+
+
+#: Away from a server (the command line, a subject-access file): documents by relative address.
+AWAY = Links()
 
 
 def rows_needed(types: Collection[str]) -> set[str]:
@@ -161,6 +168,34 @@ def _discharge_documents(episodes: Iterable[EpisodeRow], links: Links) -> list[D
             for e in episodes if e.status == EpisodeStatus.CLOSED and e.closed_on is not None]
 
 
+def _booking(model: str) -> Any:
+    """A model of the booking app (`scheduling`), which builds on the clinic's records: looked up by name so
+    that the clinic app never imports it."""
+    from django.apps import apps
+
+    return apps.get_model("scheduling", model)
+
+
+APPOINTMENT_FIELDS = ("id", "patient_id", "practitioner_id", "location_id", "service__name", "start", "end",
+                      "status", "booked_at", "episode_id", "cancel_reason")
+
+
+def _appointment_rows(ids: list[int]) -> dict[int, list[AppointmentRow]]:
+    out: dict[int, list[AppointmentRow]] = defaultdict(list)
+    for r in (_booking("Appointment").objects.filter(patient_id__in=ids).order_by("start", "id")
+              .values_list(*APPOINTMENT_FIELDS)):
+        out[r[1]].append(AppointmentRow(*r))
+    return out
+
+
+def _slot_rows(clinic_ids: Collection[int]) -> Iterator[AppointmentRow]:
+    """Every appointment of the clinics with a patient, streamed in chunks (the busy slots)."""
+    qs = (_booking("Appointment").objects.filter(clinic_id__in=clinic_ids, patient__isnull=False).order_by("pk")
+          .values_list(*APPOINTMENT_FIELDS))
+    for r in qs.iterator(chunk_size=2000):
+        yield AppointmentRow(*r)
+
+
 def _pairs(items: Any, second: str) -> tuple[tuple[str, str], ...]:
     return tuple((str(i.get("code", "")), str(i.get(second) or "")) for i in items or () if isinstance(i, dict))
 
@@ -205,7 +240,7 @@ def _score_rows(ids: list[int]) -> dict[int, list[ScoreRow]]:
 
 
 def patient_records(ids: list[int], types: Collection[str] = clinical.FHIR_PATIENT_TYPES,
-                    links: Links = Links()) -> Iterator[PatientRecord]:
+                    links: Links = AWAY) -> Iterator[PatientRecord]:
     """The records of these patients (one round of queries for them all), in the order of `ids`, reading only
     the rows `types` are built from."""
     need = rows_needed(types)
@@ -214,6 +249,7 @@ def patient_records(ids: list[int], types: Collection[str] = clinical.FHIR_PATIE
     plans, documents = _plan_rows(ids, links) if "plans" in need else ({}, {})
     visits = _visit_rows(ids) if "visits" in need else {}
     scores = _score_rows(ids) if "scores" in need else {}
+    booked = _appointment_rows(ids) if "appointments" in need else {}
     for pk in ids:
         row = patients.get(pk)
         if row is None:
@@ -221,7 +257,8 @@ def patient_records(ids: list[int], types: Collection[str] = clinical.FHIR_PATIE
         courses = tuple(episodes.get(pk, ()))
         yield PatientRecord(row, courses, tuple(plans.get(pk, ())), tuple(visits.get(pk, ())),
                             tuple(scores.get(pk, ())),
-                            (*documents.get(pk, ()), *_discharge_documents(courses, links)))
+                            (*documents.get(pk, ()), *_discharge_documents(courses, links)),
+                            tuple(booked.get(pk, ())))
 
 
 def resources_of(records: Iterable[PatientRecord], types: Collection[str]) -> Iterator[dict[str, Any]]:
@@ -244,17 +281,31 @@ def staff_rows(clinic_ids: Collection[int]) -> list[StaffRow]:
             .values_list("pk", "clinic_id", "first_name", "last_name", "username", "email", "role", "is_active")]
 
 
+def site_rows(clinic_ids: Collection[int]) -> list[SiteRow]:
+    return [SiteRow(*r) for r in _booking("Location").objects.filter(clinic_id__in=clinic_ids).order_by("pk")
+            .values_list("pk", "clinic_id", "name", "address", "phone", "active")]
+
+
+def shift_rows(clinic_ids: Collection[int]) -> list[ShiftRow]:
+    return [ShiftRow(*r) for r in _booking("Shift").objects.filter(location__clinic_id__in=clinic_ids)
+            .order_by("practitioner_id", "location_id", "weekday", "start_time")
+            .values_list("practitioner_id", "location_id", "weekday", "start_time", "end_time")]
+
+
 def clinic_resources(clinic_ids: Collection[int], types: Collection[str] = clinical.FHIR_CLINIC_TYPES
                      ) -> Iterator[dict[str, Any]]:
     wanted = set(types)
     staff = staff_rows(clinic_ids) if wanted & {"Practitioner", "PractitionerRole"} else []
-    for resource in clinical.fhir_clinic_resources(clinic_rows(clinic_ids), staff):
+    sites = site_rows(clinic_ids) if "Location" in wanted else []
+    shifts = shift_rows(clinic_ids) if "Schedule" in wanted else []
+    booked = _slot_rows(clinic_ids) if "Slot" in wanted else iter(())
+    for resource in clinical.fhir_clinic_resources(clinic_rows(clinic_ids), staff, sites, shifts, booked):
         if resource["resourceType"] in wanted:
             yield resource
 
 
 def everything(patients: QuerySet[Patient], clinic_ids: Collection[int], types: Collection[str] = clinical.FHIR_TYPES,
-               links: Links = Links(), chunk: int = CHUNK) -> Iterator[dict[str, Any]]:
+               links: Links = AWAY, chunk: int = CHUNK) -> Iterator[dict[str, Any]]:
     """The clinic's resources, then every patient's, streamed: a chunk of patients' rows at a time."""
     yield from clinic_resources(clinic_ids, [t for t in types if t in clinical.FHIR_CLINIC_TYPES])
     patient_types = [t for t in types if t in clinical.FHIR_PATIENT_TYPES]

@@ -20,12 +20,13 @@ from sciatica_care.errors import InputRefused, Problem
 
 #: Resource types reception may read (no clinical content); every other type is clinical.
 DEMOGRAPHIC_TYPES = frozenset({"Patient", "Organization", "Location", "Practitioner", "PractitionerRole",
-                               "Questionnaire"})
+                               "Questionnaire", "Appointment", "Schedule", "Slot"})
 #: Where each patient-compartment type keeps the date `date=` searches on.
 DATE_OF = {"Encounter": ("period", "start"), "Procedure": ("performedDateTime",),
            "Observation": ("effectiveDateTime",), "QuestionnaireResponse": ("authored",),
            "ClinicalImpression": ("effectiveDateTime",), "CarePlan": ("created",),
-           "Condition": ("recordedDate",), "DocumentReference": ("date",), "Consent": ("dateTime",)}
+           "Condition": ("recordedDate",), "DocumentReference": ("date",), "Consent": ("dateTime",),
+           "Appointment": ("start",)}
 SEARCH_PARAMS = {kind: ["_id", "_count"] + (["patient"] if kind in clinical.FHIR_PATIENT_TYPES else [])
                  + (["date"] if kind in DATE_OF else []) for kind in clinical.FHIR_TYPES}
 SEARCH_PARAMS["Patient"] = ["_id", "_count", "family", "birthdate"]
@@ -46,6 +47,8 @@ OWNERS: dict[str, tuple[type[models.Model], str]] = {
     "Observation": (OutcomeScore, rf"({_NUMBER})"),
     "QuestionnaireResponse": (OutcomeScore, rf"({_NUMBER})"),
 }
+#: Booking records (the scheduling app's, found by name: the clinic app never imports it).
+BOOKING_OWNERS = {"Appointment": "Appointment"}
 PREFIXED: dict[str, dict[str, type[models.Model]]] = {
     "DocumentReference": {"handout": PlanRevision, "discharge": Episode},
     "Provenance": {"careplan": PlanRevision, "encounter": Visit, "consent": Patient},
@@ -75,7 +78,12 @@ def _patient_id(obj: models.Model) -> int:
         return obj.pk
     if isinstance(obj, PlanRevision | Visit | OutcomeScore):
         return obj.episode.patient_id
-    return obj.patient_id  # type: ignore[attr-defined,no-any-return]
+    patient_id = getattr(obj, "patient_id", None)
+    if patient_id is None:  # an appointment for someone not yet a patient: in no patient's record
+        from django.http import Http404
+
+        raise Http404("not in a patient's record")
+    return int(patient_id)
 
 
 def owner(user: Staff, resource_type: str, resource_id: str) -> Patient:
@@ -89,6 +97,11 @@ def owner(user: Staff, resource_type: str, resource_id: str) -> Patient:
         model, pattern = OWNERS[resource_type]
         match = re.fullmatch(pattern, resource_id)
         number = match.group(1) if match else None
+    elif resource_type in BOOKING_OWNERS:
+        from django.apps import apps
+
+        model = apps.get_model("scheduling", BOOKING_OWNERS[resource_type])
+        number = resource_id if re.fullmatch(_NUMBER, resource_id) else None
     elif resource_type in PREFIXED:
         match = re.fullmatch(rf"([a-z]+)-({_NUMBER})(?:-treatment)?", resource_id)
         if match and match.group(1) in PREFIXED[resource_type]:
@@ -105,7 +118,7 @@ def _records(patient: Patient, types: list[str], links: fhir_records.Links) -> I
 
 
 def read(user: Staff, resource_type: str, resource_id: str,
-         links: fhir_records.Links = fhir_records.Links()) -> dict[str, Any]:
+         links: fhir_records.Links = fhir_records.AWAY) -> dict[str, Any]:
     """One resource by type and id (404 when there is none the user's clinic holds)."""
     from django.http import Http404
 
@@ -174,7 +187,7 @@ def offset_of(value: str | None) -> int:
 
 
 def search(user: Staff, resource_type: str, params: dict[str, Any], count: int, offset: int,
-           links: fhir_records.Links = fhir_records.Links()) -> Found:
+           links: fhir_records.Links = fhir_records.AWAY) -> Found:
     """A type's resources matching `params` (`_id`, `patient`, `date`, `family`, `birthdate`), a page of them.
     A patient-compartment type other than Patient is searched within one patient: `patient` or `_id` is
     required (a whole clinic is what `$export` is for)."""

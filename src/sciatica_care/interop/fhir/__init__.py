@@ -5,6 +5,7 @@ hands them in as the typed values of `rows`; tests check every resource against 
 (`validation.py`) and the official R4 JSON Schema.
 """
 
+from sciatica_care.interop.fhir.booking import AppointmentRow, ShiftRow, SiteRow
 from sciatica_care.interop.fhir.bundles import collection, outcome, searchset
 from sciatica_care.interop.fhir.capability import capability_statement
 from sciatica_care.interop.fhir.compartment import (
@@ -27,7 +28,25 @@ from sciatica_care.interop.fhir.rows import (
 )
 
 __all__ = [
-    "ALL_TYPES", "CLINIC_TYPES", "PATIENT_TYPES", "ClinicRow", "DocumentRow", "EpisodeRow", "PatientRecord",
-    "PatientRow", "PlanRow", "ScoreRow", "StaffRow", "VisitRow", "capability_statement", "clinic_resources",
-    "collection", "outcome", "patient_resources", "searchset",
+    "ALL_TYPES",
+    "CLINIC_TYPES",
+    "PATIENT_TYPES",
+    "AppointmentRow",
+    "ClinicRow",
+    "DocumentRow",
+    "EpisodeRow",
+    "PatientRecord",
+    "PatientRow",
+    "PlanRow",
+    "ScoreRow",
+    "ShiftRow",
+    "SiteRow",
+    "StaffRow",
+    "VisitRow",
+    "capability_statement",
+    "clinic_resources",
+    "collection",
+    "outcome",
+    "patient_resources",
+    "searchset",
 ]

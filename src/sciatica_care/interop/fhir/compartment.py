@@ -6,6 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from sciatica_care.interop.fhir.booking import (
+    AppointmentRow,
+    ShiftRow,
+    SiteRow,
+    appointment,
+    schedules,
+    site,
+    slot,
+)
 from sciatica_care.interop.fhir.consents import consents
 from sciatica_care.interop.fhir.courses import care_plan, condition, episode_of_care, plan_provenance
 from sciatica_care.interop.fhir.document_refs import document_reference
@@ -16,10 +25,11 @@ from sciatica_care.interop.fhir.sessions import session
 from sciatica_care.interop.fhir.standard_codes import export_codes
 
 #: The resource types of a patient's compartment, in the order they are written.
-PATIENT_TYPES = ("Patient", "Consent", "EpisodeOfCare", "Condition", "CarePlan", "Encounter", "Procedure",
-                 "ClinicalImpression", "QuestionnaireResponse", "Observation", "DocumentReference", "Provenance")
+PATIENT_TYPES = ("Patient", "Consent", "EpisodeOfCare", "Condition", "CarePlan", "Appointment", "Encounter",
+                 "Procedure", "ClinicalImpression", "QuestionnaireResponse", "Observation", "DocumentReference",
+                 "Provenance")
 #: The clinic's own resource types (not about one patient).
-CLINIC_TYPES = ("Organization", "Location", "Practitioner", "PractitionerRole", "Questionnaire")
+CLINIC_TYPES = ("Organization", "Location", "Practitioner", "PractitionerRole", "Questionnaire", "Schedule", "Slot")
 ALL_TYPES = CLINIC_TYPES + PATIENT_TYPES
 
 
@@ -38,6 +48,8 @@ def patient_resources(record: PatientRecord, names: Names, extra: ExtraCodes | N
     for plan in record.plans:
         yield care_plan(plan, names)
         yield plan_provenance(plan)
+    for booked in record.appointments:
+        yield appointment(booked)
     for visit in record.visits:
         yield from session(visit, names, extra)
     for score in record.scores:
@@ -47,11 +59,22 @@ def patient_resources(record: PatientRecord, names: Names, extra: ExtraCodes | N
         yield document_reference(document)
 
 
-def clinic_resources(clinics: Iterable[ClinicRow], staff: Iterable[StaffRow]) -> Iterator[dict[str, Any]]:
+def clinic_resources(clinics: Iterable[ClinicRow], staff: Iterable[StaffRow], sites: Iterable[SiteRow] = (),
+                     shifts: Iterable[ShiftRow] = (), booked: Iterable[AppointmentRow] = ()
+                     ) -> Iterator[dict[str, Any]]:
+    """The clinics (and their premises), the staff, the questionnaires, the booking locations, the working hours
+    and the time each live appointment holds (`booked` is streamed: it may be long)."""
     for clinic in clinics:
         yield organization(clinic)
         yield location(clinic)
+    for place in sites:
+        yield site(place)
     for person in staff:
         yield practitioner(person)
         yield practitioner_role(person)
     yield from questionnaires()
+    yield from schedules(shifts)
+    for row in booked:
+        held = slot(row)
+        if held is not None:
+            yield held

@@ -174,4 +174,5 @@ class PatientRecord:
     visits: tuple[VisitRow, ...] = ()
     scores: tuple[ScoreRow, ...] = ()
     documents: tuple[DocumentRow, ...] = ()
+    appointments: tuple[Any, ...] = ()  # booking.AppointmentRow
     extra: Mapping[str, Any] = field(default_factory=dict)
