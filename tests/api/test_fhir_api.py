@@ -32,16 +32,19 @@ def is_outcome(response: Any, status: int) -> dict[str, Any]:
     assert response.status_code == status, response.content[:300]
     assert response["Content-Type"].startswith("application/fhir+json")
     body: dict[str, Any] = response.json()
-    assert body["resourceType"] == "OperationOutcome" and body["issue"][0]["diagnostics"]
+    assert body["resourceType"] == "OperationOutcome"
+    assert body["issue"][0]["diagnostics"]
     return body
 
 
 def test_metadata_is_a_capability_statement(db: Any) -> None:
     """`metadata` answers without a token (it holds no record), as FHIR JSON, and validates."""
     r = Client().get(f"{FHIR}/metadata")
-    assert r.status_code == 200 and r["Content-Type"].startswith("application/fhir+json")
+    assert r.status_code == 200
+    assert r["Content-Type"].startswith("application/fhir+json")
     body = r.json()
-    assert body["resourceType"] == "CapabilityStatement" and body["fhirVersion"] == "4.0.1"
+    assert body["resourceType"] == "CapabilityStatement"
+    assert body["fhirVersion"] == "4.0.1"
     check(body)
     assert schema_errors(body) == []
 
@@ -60,7 +63,8 @@ def test_read_is_audited_with_the_token(world: dict[str, Any]) -> None:
     assert r.status_code == 200
     assert r.json()["subject"] == {"reference": f"Patient/{a['patient'].pk}"}
     event = AuditEvent.objects.filter(action="read", patient_id=a["patient"].pk, actor=a["practitioner"]).latest("id")
-    assert event.detail["via"] == "fhir" and event.detail["resource"] == f"Encounter/{a['visit'].pk}"
+    assert event.detail["via"] == "fhir"
+    assert event.detail["resource"] == f"Encounter/{a['visit'].pk}"
     assert event.detail["api_token"]
 
 
@@ -101,7 +105,9 @@ def test_search_by_patient_and_date(world: dict[str, Any]) -> None:
     visit = a["visit"]
     r = get(a["practitioner"], f"/Observation?patient=Patient/{a['patient'].pk}")
     body = r.json()
-    assert body["resourceType"] == "Bundle" and body["type"] == "searchset" and body["total"] >= 1
+    assert body["resourceType"] == "Bundle"
+    assert body["type"] == "searchset"
+    assert body["total"] >= 1
     assert all(e["resource"]["resourceType"] == "Observation" for e in body["entry"])
     day = visit.scores.first().recorded_at.date()
     after = get(a["practitioner"], f"/Observation?patient={a['patient'].pk}&date=gt{day.isoformat()}").json()
@@ -117,7 +123,8 @@ def test_search_by_id_and_paging(world: dict[str, Any]) -> None:
     r = get(a["practitioner"], f"/Encounter?_id={a['visit'].pk}").json()
     assert [e["resource"]["id"] for e in r["entry"]] == [str(a["visit"].pk)]
     page = get(a["practitioner"], "/Questionnaire?_count=2").json()
-    assert len(page["entry"]) == 2 and page["total"] == 5
+    assert len(page["entry"]) == 2
+    assert page["total"] == 5
     assert any(link["relation"] == "next" and "_offset=2" in link["url"] for link in page["link"])
 
 
@@ -163,7 +170,9 @@ def test_binary_serves_the_handout_pdf(world: dict[str, Any]) -> None:
     url = ref["content"][0]["attachment"]["url"]
     assert url == f"http://testserver/api/fhir/Binary/handout-{a['plan'].pk}"
     r = get(a["practitioner"], url.removeprefix("http://testserver/api/fhir"))
-    assert r.status_code == 200 and r["Content-Type"] == "application/pdf" and r.content.startswith(b"%PDF")
+    assert r.status_code == 200
+    assert r["Content-Type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF")
     assert AuditEvent.objects.filter(action="read", patient_id=a["patient"].pk, detail__purpose="handout_pdf").exists()
 
 
@@ -189,21 +198,24 @@ def test_export_runs_and_its_files_download(world: dict[str, Any], path: str) ->
     done = Client().get(status_url, **auth)
     assert done.status_code == 200
     manifest = done.json()
-    assert manifest["requiresAccessToken"] is True and manifest["error"] == []
+    assert manifest["requiresAccessToken"] is True
+    assert manifest["error"] == []
     by_type = {o["type"]: o for o in manifest["output"]}
     assert {"Patient", "Encounter", "Observation"} <= set(by_type)
     assert ("Organization" in by_type) == (path == "/$export" or True)
     other = str(world["b"]["patient"].pk)
     for out in manifest["output"]:
         f = Client().get(out["url"], **auth)
-        assert f.status_code == 200 and f["Content-Type"] == "application/fhir+ndjson"
+        assert f.status_code == 200
+        assert f["Content-Type"] == "application/fhir+ndjson"
         lines = b"".join(f.streaming_content).decode().splitlines()
         assert len(lines) == out["count"]
         for line in lines:
             resource = json.loads(line)
             assert resource["resourceType"] == out["type"]
             check(resource)
-            assert f"Patient/{other}\"" not in line and not (out["type"] == "Patient" and resource["id"] == other)
+            assert f"Patient/{other}\"" not in line
+            assert not (out["type"] == "Patient" and resource["id"] == other)
     actions = list(AuditEvent.objects.filter(actor=admin, object_type="BulkExport").values_list("action", flat=True))
     assert {"export_bulk", "export_bulk_done", "export_bulk_download"} <= set(actions)
     assert actions.count("export_bulk_download") == len(manifest["output"])
@@ -265,7 +277,8 @@ def test_delete_cancels_and_removes_the_files(world: dict[str, Any]) -> None:
     is_outcome(Client().delete(r["Content-Location"], HTTP_AUTHORIZATION=f"Bearer {read_only}"), 403)
     gone = Client().delete(r["Content-Location"], HTTP_AUTHORIZATION=f"Bearer {token}")
     assert gone.status_code == 202
-    assert not folder.exists() and not BulkExport.objects.exists()
+    assert not folder.exists()
+    assert not BulkExport.objects.exists()
     is_outcome(Client().get(r["Content-Location"], HTTP_AUTHORIZATION=f"Bearer {token}"), 404)
     assert AuditEvent.objects.filter(action="export_bulk_cancel", actor=admin).exists()
 
@@ -276,7 +289,8 @@ def test_status_while_running_is_202_with_progress(world: dict[str, Any], settin
     admin = world["a"]["clinic_admin"]
     r, token = kick_off(admin)
     waiting = Client().get(r["Content-Location"], HTTP_AUTHORIZATION=f"Bearer {token}")
-    assert waiting.status_code == 202 and waiting["X-Progress"].startswith("0%")
+    assert waiting.status_code == 202
+    assert waiting["X-Progress"].startswith("0%")
     is_outcome(kick_off(admin)[0], 429)
 
 
@@ -316,7 +330,8 @@ def test_appointments_are_booking_records(world: dict[str, Any]) -> None:
     a, b = world["a"], world["b"]
     mine, theirs = _appointment(a), _appointment(b)
     body = get(a["reception"], f"/Appointment/{mine.pk}").json()
-    assert body["status"] == "booked" and {"reference": f"Patient/{a['patient'].pk}"} in [
+    assert body["status"] == "booked"
+    assert {"reference": f"Patient/{a['patient'].pk}"} in [
         p["actor"] for p in body["participant"]]
     assert get(a["reception"], f"/Slot/appointment-{mine.pk}").json()["status"] == "busy"
     is_outcome(get(a["reception"], f"/Appointment/{theirs.pk}"), 404)

@@ -144,7 +144,8 @@ def test_the_cli_refuses_an_unknown_type(demo_clinic: Clinic, tmp_path: Path) ->
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(export_commands, "_setup", lambda data_dir, **kw: tmp_path)
         result = CliRunner().invoke(export_commands.export, ["fhir", "--out", str(tmp_path / "x"), "--type", "Widget"])
-    assert result.exit_code == 2 and "--type" in result.output
+    assert result.exit_code == 2
+    assert "--type" in result.output
     assert not (tmp_path / "x").exists()
 
 
@@ -159,7 +160,8 @@ def test_subject_access_writes_a_valid_fhir_bundle(demo_clinic: Clinic, tmp_path
                                                              "--format", "fhir"])
     assert result.exit_code == 0, result.output
     bundle = json.loads((tmp_path / f"patient-{patient.pk}-record.fhir.json").read_text(encoding="utf-8"))
-    assert bundle["resourceType"] == "Bundle" and bundle["type"] == "collection"
+    assert bundle["resourceType"] == "Bundle"
+    assert bundle["type"] == "collection"
     assert schema_errors(bundle) == []
     check(bundle)
     patients = {e["resource"]["id"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"}
@@ -177,7 +179,8 @@ def test_the_record_page_offers_the_fhir_download(demo_clinic: Clinic, login: An
     page = client.get(reverse("clinic:patient_detail", args=[patient.pk])).content.decode()
     assert "Whole record (FHIR)" in page
     r = client.get(reverse("clinic:record_fhir", args=[patient.pk]))
-    assert r.status_code == 200 and r["Content-Type"].startswith("application/fhir+json")
+    assert r.status_code == 200
+    assert r["Content-Type"].startswith("application/fhir+json")
     assert json.loads(r.content)["resourceType"] == "Bundle"
     assert AuditEvent.objects.filter(action="export_record", patient_id=patient.pk, detail__formats=["fhir"]).exists()
 
@@ -189,12 +192,12 @@ def test_licensed_wording_never_leaves(demo_clinic: Clinic, settings: Any, tmp_p
     settings.DATA_DIR = tmp_path
     folder = tmp_path / "wording"
     folder.mkdir()
-    secret = "LICENSED-WORDING-XYZZY"
-    items = [{"prompt": f"{secret} section {n}", "options": [f"{secret} {k}" for k in range(6)]} for n in range(10)]
+    marker = "LICENSED-WORDING-XYZZY"
+    items = [{"prompt": f"{marker} section {n}", "options": [f"{marker} {k}" for k in range(6)]} for n in range(10)]
     (folder / wording_file_name("odi")).write_text(json.dumps({
         "schema_version": "1", "instrument": "odi", "licence": "test licence", "items": items}), encoding="utf-8")
     from sciatica_care.clinic.questionnaires import wording_folder
 
-    assert secret in clinical.wording_in_effect("odi", wording_folder()).items[0].prompt  # the clinic does use it
+    assert marker in clinical.wording_in_effect("odi", wording_folder()).items[0].prompt  # the clinic does use it
     text = json.dumps(export_all(demo_clinic))
-    assert secret not in text
+    assert marker not in text

@@ -102,6 +102,8 @@ PATIENT_PAGES = {
     "practitioner_pdf": ("plan", "get"), "visit_detail": ("visit", "get"), "visit_edit": ("visit", "get"),
     "progress_chart": ("episode", "get"), "discharge": ("episode", "get"), "discharge_pdf": ("episode", "get"),
     "record_json": ("patient", "get"), "record_pdf": ("patient", "get"), "record_fhir": ("patient", "get"),
+    "episode_diagnosis": ("episode", "get"), "visit_superbill": ("visit", "get"),
+    "patient_superbill": ("patient", "get"),
 }
 #: Every other page or action, and why it is not one of those.
 NOT_PATIENT_PAGES = {
@@ -123,6 +125,7 @@ NOT_PATIENT_PAGES = {
     "password_reset_done": "no patient data", "password_reset_confirm": "no patient data",
     "password_reset_complete": "no patient data", "second_factor_enrol": "one's own account",
     "second_factor_verify": "one's own account", "staff_second_factor_reset": "staff data",
+    "staff_npi": "staff data (a practitioner's NPI)",
 }
 
 

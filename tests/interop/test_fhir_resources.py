@@ -19,8 +19,6 @@ from sciatica_care.engine.plan_model import plan_from
 from sciatica_care.interop.fhir import (
     ALL_TYPES,
     AppointmentRow,
-    ShiftRow,
-    SiteRow,
     ClinicRow,
     DocumentRow,
     EpisodeRow,
@@ -28,6 +26,8 @@ from sciatica_care.interop.fhir import (
     PatientRow,
     PlanRow,
     ScoreRow,
+    ShiftRow,
+    SiteRow,
     StaffRow,
     VisitRow,
     clinic_resources,
@@ -285,13 +285,15 @@ def test_an_anonymised_patient_is_named_by_the_pseudonym_only() -> None:
     made = patient(_patient(first_name="", last_name="P-7QX2", anonymised=True, pseudonym="P-7QX2", phone="",
                             email="", address=""))
     assert made["name"] == [{"use": "anonymous", "text": "P-7QX2"}]
-    assert "telecom" not in made and "address" not in made
+    assert "telecom" not in made
+    assert "address" not in made
 
 
 def test_errors_are_operation_outcomes() -> None:
     """An error is an OperationOutcome naming the field; the models and the schema accept it."""
     made = outcome(404, "not found", expression="patient")
-    assert made["issue"][0]["code"] == "not-found" and made["issue"][0]["expression"] == ["patient"]
+    assert made["issue"][0]["code"] == "not-found"
+    assert made["issue"][0]["expression"] == ["patient"]
     check(made)
     assert schema_errors(made) == []
 
@@ -315,8 +317,10 @@ def test_any_text_in_the_record_makes_valid_fhir(first: str, last: str, phone: s
 def test_appointments_keep_their_status_and_hold_a_slot_while_live() -> None:
     """A booked appointment holds a busy Slot; a late cancellation is FHIR's cancelled with the words kept."""
     made = {r["id"]: r for r in every_resource() if r["resourceType"] in ("Appointment", "Slot", "Schedule")}
-    assert made["11"]["status"] == "booked" and made["11"]["slot"] == [{"reference": "Slot/appointment-11"}]
+    assert made["11"]["status"] == "booked"
+    assert made["11"]["slot"] == [{"reference": "Slot/appointment-11"}]
     assert made["12"]["status"] == "cancelled"
     assert made["12"]["cancelationReason"]["text"] == "Cancelled late: Car broke down"
-    assert "appointment-12" not in made and made["appointment-11"]["status"] == "busy"
+    assert "appointment-12" not in made
+    assert made["appointment-11"]["status"] == "busy"
     assert made["2-7"]["comment"].endswith("Mon 09:00–17:00; Wed 09:00–13:00")

@@ -119,3 +119,41 @@ def intake_doc() -> dict[str, object]:
     doc["episode"]["side"] = "left"  # type: ignore[index]
     doc["pain"]["back_nrs"] = 3  # type: ignore[index]
     return doc
+
+
+@pytest.mark.parametrize(("ids", "problem"), [
+    (("sciatica_left",), None),
+    (("sciatica_right", "sciatica_left"), None),
+    (("disc_radiculopathy_lumbar", "disc_radiculopathy_lumbosacral"), None),
+    (("lumbar_stenosis_with_claudication", "disc_radiculopathy_lumbar"), None),
+    (("sciatica_left", "disc_radiculopathy_lumbosacral"), "M51.1-"),
+    (("sciatica_left", "lumbago_with_sciatica_left"), "M54.3-"),
+    (("sciatica_right", "sciatic_nerve_lesion_right"), "G57.0-"),
+    (("lumbago_with_sciatica_left", "disc_radiculopathy_lumbar"), "M54.4-"),
+    (("radiculopathy_lumbar", "disc_radiculopathy_lumbar"), "M54.1-"),
+    (("sciatica_unspecified_side", "sciatica_left"), "either recorded or not"),
+    (("sciatica_left", "sciatica_left"), "twice"),
+    (("no_such",), "not a diagnosis"),
+])
+def test_combination_table(ids: tuple[str, ...], problem: str | None) -> None:
+    """Diagnoses ICD-10-CM excludes together (Excludes1), a repeated one or an unknown one are refused."""
+    from sciatica_care.interop.diagnosis import combination_problems
+
+    found = combination_problems(ids)
+    if problem is None:
+        assert found == []
+    else:
+        assert any(problem in p for p in found), found
+
+
+def test_every_suggestion_is_a_valid_combination() -> None:
+    """Whatever the cause, side and root, the suggestion itself passes the combination rules."""
+    from sciatica_care.interop.diagnosis import combination_problems
+    from sciatica_care.knowledge.facts import CAUSES
+
+    for cause in (*CAUSES, None):
+        for side in ("left", "right", "both", None):
+            for roots in ((), ("L5",), ("L5", "S1")):
+                for facts in ({}, BACK_PAIN, CLAUDICATION):
+                    s = suggest_diagnoses(cause, side, roots, facts)
+                    assert combination_problems(s.diagnoses) == [], (cause, side, roots)

@@ -30,6 +30,7 @@ LAZY_COMMANDS = {
     "handout": "sciatica_care.cli.report_commands:handout",
     "chart": "sciatica_care.cli.report_commands:chart",
     "journal": "sciatica_care.cli.journal_commands:journal",
+    "superbill": "sciatica_care.cli.billing_commands:superbill",
 }
 
 

@@ -24,6 +24,9 @@ from sciatica_care.engine import charting as _charting
 from sciatica_care.engine.charting import ModalityVerdict, PointVerdict, Recheck
 from sciatica_care.engine.plan_model import ExcludedPoint, Plan, PlanUnreadable, plan_from
 from sciatica_care.errors import InputRefused
+from sciatica_care.interop.billing_units import MAX_MINUTES, MAX_REINSERTIONS, DayBill, DayMinutes, MinutesError
+from sciatica_care.interop.billing_units import day_bill as _day_bill
+from sciatica_care.interop.diagnosis import Suggestion
 from sciatica_care.interop.fhir import (
     ALL_TYPES as FHIR_TYPES,
 )
@@ -51,6 +54,18 @@ from sciatica_care.interop.fhir import capability_statement as fhir_capability
 from sciatica_care.interop.fhir import collection as fhir_collection
 from sciatica_care.interop.fhir import outcome as fhir_outcome
 from sciatica_care.interop.fhir import searchset as fhir_searchset
+from sciatica_care.interop.identifiers import normal_ein, npi_problem
+from sciatica_care.interop.superbill import (
+    Billing,
+    Insured,
+    Missing,
+    Provider,
+    Superbill,
+    SuperbillRefused,
+    VisitCharge,
+    build_superbill,
+    parse_fee,
+)
 from sciatica_care.outcomes import (
     CATEGORY_DEFINITIONS,
     INSTRUMENTS,
@@ -79,70 +94,20 @@ if TYPE_CHECKING:
     from sciatica_care.knowledge.model import Knowledge, Labels, Point, RedFlag
 
 __all__ = [
-    "CATEGORY_DEFINITIONS",
-    "CATEGORY_NOTE",
-    "FHIR_CLINIC_TYPES",
-    "FHIR_PATIENT_TYPES",
-    "FHIR_TYPES",
-    "INSTRUMENTS",
-    "Advice",
-    "ClinicRow",
-    "CourseStatus",
-    "DocumentRow",
-    "Due",
-    "EpisodeRow",
-    "ExcludedPoint",
-    "Instrument",
-    "Interval",
-    "MedicareEligibility",
-    "ModalityVerdict",
-    "PatientRecord",
-    "PatientRow",
-    "PayerCheck",
-    "Plan",
-    "PlanRow",
-    "PlanUnreadable",
-    "PlannedIntake",
-    "PointVerdict",
-    "Recheck",
-    "ScoreResult",
-    "ScoreRow",
-    "StaffRow",
-    "VisitRow",
-    "Wording",
-    "check_electroacupuncture",
-    "check_points",
-    "course_review",
-    "course_status",
-    "course_status_in_order",
-    "display_name",
-    "fhir_capability",
-    "fhir_clinic_resources",
-    "fhir_collection",
-    "fhir_name",
-    "fhir_outcome",
-    "fhir_patient_resources",
-    "fhir_searchset",
-    "find_point",
-    "intake_schema",
-    "knowledge",
-    "labels",
-    "matched_care",
-    "medicare_check",
-    "plan_document",
-    "plan_for",
-    "questionnaires_due",
-    "read_plan",
-    "recheck",
-    "recheck_questions",
-    "red_flags",
-    "score",
-    "score_document",
-    "site_bound_items",
-    "timing_no_slower",
-    "traditional_category",
-    "wilson_interval",
-    "wording_in_effect",
+    "CATEGORY_DEFINITIONS", "CATEGORY_NOTE", "FHIR_CLINIC_TYPES", "FHIR_PATIENT_TYPES", "FHIR_TYPES", "INSTRUMENTS",
+    "MAX_MINUTES", "MAX_REINSERTIONS", "Advice", "Billing", "ClinicRow", "CourseStatus", "DayBill", "DayMinutes",
+    "DiagnosisChoice", "DocumentRow", "Due", "EpisodeRow", "ExcludedPoint", "Instrument", "Insured", "Interval",
+    "MedicareEligibility", "MinutesError", "Missing", "ModalityVerdict", "PatientRecord", "PatientRow",
+    "PayerCheck", "Plan", "PlanRow", "PlanUnreadable", "PlannedIntake", "PointVerdict", "Provider", "Recheck",
+    "ScoreResult", "ScoreRow", "StaffRow", "Suggestion", "Superbill", "SuperbillRefused", "VisitCharge", "VisitRow",
+    "Wording", "billed_cpt_codes", "build_superbill", "check_electroacupuncture", "check_points", "course_review",
+    "course_status", "course_status_in_order", "day_bill", "diagnosis_choices", "diagnosis_entries",
+    "diagnosis_problems", "display_name", "fhir_capability", "fhir_clinic_resources", "fhir_collection",
+    "fhir_name", "fhir_outcome", "fhir_patient_resources", "fhir_searchset", "find_point", "intake_schema",
+    "knowledge", "labels", "matched_care", "medicare_check", "normal_ein", "npi_problem", "parse_fee",
+    "plan_document", "plan_for", "questionnaires_due", "read_plan", "recheck", "recheck_questions", "red_flags",
+    "score", "score_document", "site_bound_items", "suggest_diagnoses", "timing_no_slower", "traditional_category",
+    "wilson_interval", "wording_in_effect",
 ]
 
 
@@ -376,3 +341,75 @@ def fhir_clinic_resources(clinics: Sequence[ClinicRow], staff: Sequence[StaffRow
     from sciatica_care.interop.fhir import clinic_resources
 
     return clinic_resources(clinics, staff, sites, shifts, booked)
+# --- billing and codes (issue 14) -----------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class DiagnosisChoice:
+    """A diagnosis the practitioner may confirm: its knowledge id, ICD-10-CM code and title, and whether it may go
+    on a bill (a verified code)."""
+
+    id: str
+    code: str
+    display: str
+    name: str
+    billable: bool
+    note: str
+
+
+def diagnosis_choices() -> tuple[DiagnosisChoice, ...]:
+    """Every diagnosis of the knowledge base, in its order."""
+    from sciatica_care.knowledge.codes import code_for, usable_code
+    from sciatica_care.knowledge.model import ICD10CM
+
+    out = []
+    for d in knowledge().codes.diagnoses:
+        code = code_for(d.id, ICD10CM)
+        if code is not None:
+            out.append(DiagnosisChoice(d.id, code.code, code.display, d.name,
+                                       usable_code(d.id, "bill", ICD10CM) is not None, d.note or ""))
+    return tuple(out)
+
+
+def suggest_diagnoses(intake: dict[str, Any] | None, plan: Plan | None) -> Suggestion:
+    """The ICD-10-CM diagnoses suggested for a course from its intake (side, back pain, claudication) and its
+    plan's assessment (the top cause and the nerve roots); with neither, sciatica with the side unrecorded."""
+    from sciatica_care.interop.diagnosis import suggest_diagnoses as suggest
+    from sciatica_care.knowledge.facts import intake_facts
+
+    assessment = plan.assessment if plan is not None else None
+    cause = assessment.causes[0].id if assessment is not None and assessment.causes else None
+    roots = tuple(assessment.nerve_roots) if assessment is not None else ()
+    episode = (intake or {}).get("episode") or {}
+    side = episode.get("side") if episode.get("side") in ("left", "right", "both") else None
+    return suggest(cause, side, roots, intake_facts(intake) if intake else {})
+
+
+def diagnosis_problems(ids: Sequence[str]) -> list[str]:
+    """Why these diagnoses cannot be confirmed together (unknown, repeated, excluded together), or []."""
+    from sciatica_care.interop.diagnosis import combination_problems
+
+    return combination_problems(ids)
+
+
+def diagnosis_entries(ids: Sequence[str]) -> list[dict[str, str]]:
+    """The confirmed diagnoses as the episode stores them: id, ICD-10-CM code and title (known ids only)."""
+    by_id = {c.id: c for c in diagnosis_choices()}
+    return [{"id": i, "code": by_id[i].code, "display": by_id[i].display} for i in ids if i in by_id]
+
+
+def day_bill(minutes: DayMinutes) -> DayBill:
+    """The CPT lines of one day's minutes (raises MinutesError naming the field at fault)."""
+    return _day_bill(minutes)
+
+
+def billed_cpt_codes() -> list[tuple[str, str]]:
+    """(CPT code, display) of every procedure a superbill may bill, for the clinic's fee schedule."""
+    from sciatica_care.knowledge.codes import usable_code
+    from sciatica_care.knowledge.model import CPT
+
+    out = []
+    for p in knowledge().codes.procedures:
+        code = usable_code(p.id, "bill", CPT)
+        if code is not None:
+            out.append((code.code, code.display))
+    return out

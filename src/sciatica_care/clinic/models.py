@@ -33,6 +33,16 @@ class DisabilityInstrument(models.TextChoices):
     RMDQ = "rmdq", "Roland-Morris Disability Questionnaire"
 
 
+class PlaceOfService(models.TextChoices):
+    """CMS place-of-service codes a clinic treating sciatica may bill from."""
+
+    OFFICE = "11", "11 Office"
+    HOME = "12", "12 Home"
+    INDEPENDENT_CLINIC = "49", "49 Independent clinic"
+    OFF_CAMPUS_HOSPITAL = "19", "19 Off-campus outpatient hospital"
+    ON_CAMPUS_HOSPITAL = "22", "22 On-campus outpatient hospital"
+
+
 class Clinic(models.Model):
     name = models.CharField(max_length=200)
     created_at = models.DateTimeField(default=timezone.now)
@@ -58,6 +68,15 @@ class Clinic(models.Model):
                                                                                 MaxValueValidator(72)])
     retention_years = models.PositiveSmallIntegerField(default=8, validators=[MinValueValidator(1),
                                                                              MaxValueValidator(50)])
+    # Billing (issue 14): what a superbill needs to name the clinic to a US payer, and its fee for each CPT code
+    # (`{"97810": "65.00"}`, amounts as decimal strings). The NPI passes its check digit; the tax id is an EIN.
+    npi = models.CharField("NPI", max_length=10, blank=True)
+    tax_id = models.CharField("tax id (EIN)", max_length=10, blank=True)
+    billing_address = models.TextField(blank=True)
+    billing_phone = models.CharField(max_length=40, blank=True)
+    place_of_service = models.CharField(max_length=2, choices=PlaceOfService.choices,
+                                        default=PlaceOfService.OFFICE)
+    cpt_fees = models.JSONField(default=dict, blank=True)
     # Edited on the clinic's settings page and in the Django admin: optimistic concurrency (`records.py`).
     version = models.PositiveIntegerField(default=1)
 
@@ -75,6 +94,8 @@ class Staff(AbstractUser):
     # Set when the clinic admin deactivates the account; an inactive account without it is an invitation not yet
     # taken up (its set-password link works only in that state).
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    # The practitioner's own NPI, printed as the rendering provider on superbills (issue 14).
+    npi = models.CharField("NPI", max_length=10, blank=True)
 
     @property
     def is_invited(self) -> bool:
@@ -173,6 +194,14 @@ class Episode(models.Model):
     closed_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=EpisodeStatus.choices, default=EpisodeStatus.OPEN)
     version = models.PositiveIntegerField(default=1)
+    # The ICD-10-CM diagnoses the practitioner confirmed, primary first (pointers A, B, C, D on a superbill):
+    # `[{"id": "sciatica_left", "code": "M54.32", "display": "Sciatica, left side"}]`; what was suggested then.
+    diagnoses = models.JSONField(default=list, blank=True)
+    diagnoses_suggested = models.JSONField(default=list, blank=True)
+    diagnoses_confirmed_by = models.ForeignKey("Staff", on_delete=models.PROTECT, null=True, blank=True,
+                                               related_name="+")
+    diagnoses_confirmed_at = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         ordering = ["-opened_on", "-id"]
         indexes = [models.Index(fields=["clinic", "opened_on"])]
@@ -325,6 +354,15 @@ class Visit(models.Model):
     plan_notes = models.TextField(blank=True)
     leg_nrs = models.PositiveSmallIntegerField(null=True, blank=True)
     back_nrs = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Face-to-face (one-on-one) minutes by modality for the CPT units (interop/billing_units.py): needle dwell
+    # time is not counted. `acupuncture_first` says which came first when both kinds of needling were done.
+    minutes_acupuncture = models.PositiveSmallIntegerField(default=0)
+    minutes_electroacupuncture = models.PositiveSmallIntegerField(default=0)
+    needle_reinsertions = models.PositiveSmallIntegerField(default=0)
+    acupuncture_first = models.CharField(max_length=20, blank=True, choices=[
+        ("acupuncture", "Needling without e-stim"), ("electroacupuncture", "Needling with e-stim")])
+    minutes_massage = models.PositiveSmallIntegerField(default=0)
+    minutes_manual_therapy = models.PositiveSmallIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -8,6 +8,7 @@ from sciatica_care.clinic.views import (
     audit_log,
     auth,
     dashboard,
+    diagnoses,
     discharge,
     episodes,
     handouts,
@@ -16,6 +17,7 @@ from sciatica_care.clinic.views import (
     preferences,
     rights,
     staff,
+    superbills,
     tokens,
     visits,
 )
@@ -83,4 +85,9 @@ urlpatterns = [
     path("patients/<int:pk>/care-team/", rights.care_team_change, name="care_team"),
     path("patients/<int:pk>/break-glass/", rights.break_glass, name="break_glass"),
     path("break-glass/", rights.break_glass_list, name="break_glass_list"),
+    # Billing (issue 14): the course's diagnosis, superbills, a practitioner's NPI.
+    path("episodes/<int:pk>/diagnosis/", submit_once("diagnosis")(diagnoses.diagnosis), name="episode_diagnosis"),
+    path("visits/<int:pk>/superbill.pdf", superbills.visit_superbill, name="visit_superbill"),
+    path("patients/<int:pk>/superbill.pdf", superbills.patient_superbill, name="patient_superbill"),
+    path("staff/<int:pk>/npi/", staff.staff_npi, name="staff_npi"),
 ]

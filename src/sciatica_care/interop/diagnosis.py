@@ -111,3 +111,23 @@ def _by_side(members: list[Diagnosis], side: str | None, reasons: list[str]) -> 
     reasons.append("The side is not recorded: the unspecified-side code is suggested; record the side, as payers "
                    "may refuse an unspecified one.")
     return [by_side["unspecified"]]
+
+
+def combination_problems(diagnosis_ids: Sequence[str], codes: Codes | None = None) -> list[str]:
+    """Why these diagnoses cannot be recorded together (empty when they can): an unknown or repeated one, two
+    families ICD-10-CM excludes together, or an unrecorded side beside a recorded one of the same family."""
+    book = codes or load_knowledge().codes
+    known = {d.id: d for d in book.diagnoses}
+    problems = [f"{i!r} is not a diagnosis of the knowledge base" for i in diagnosis_ids if i not in known]
+    chosen = [known[i] for i in dict.fromkeys(diagnosis_ids) if i in known]
+    if len(chosen) < len([i for i in diagnosis_ids if i in known]):
+        problems.append("a diagnosis is listed twice")
+    families = {d.family for d in chosen}
+    for rule in book.excludes:
+        if rule.family in families:
+            problems += [rule.note for other in rule.not_with if other in families][:1]
+    for family in families:
+        sides = {d.side for d in chosen if d.family == family}
+        if "unspecified" in sides and len(sides) > 1:
+            problems.append(f"{family.replace('_', ' ')}: the side is either recorded or not, not both")
+    return problems

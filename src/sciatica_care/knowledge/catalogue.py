@@ -211,6 +211,9 @@ def _codes(k: Knowledge) -> list[str]:
     out += _table(["id", "family", "name", "side", "region", "when", "codes", "sources"],
                   [[d.id, d.family, d.name, d.side or "", d.region or "", describe(d.when) if d.when else "",
                     _code_cell(d.codes) + (f" {d.note}" if d.note else ""), _src(d.sources)] for d in c.diagnoses])
+    out += ["### Never recorded together (ICD-10-CM Excludes1)\n"]
+    out += _table(["family", "not with", "note", "sources"],
+                  [[x.family, ", ".join(x.not_with), x.note, _src(x.sources)] for x in c.excludes])
     out += ["### How a likely cause is coded\n"]
     out += _table(["cause", "diagnosis family", "note", "sources"],
                   [[x.cause, x.family or c.fallback.family, x.note, _src(x.sources)] for x in c.causes])

@@ -87,12 +87,14 @@ def _families(codes: Codes) -> Iterator[tuple[str, str]]:
             for side in {s for s in sides if sides.count(s) > 1 and s is not None}:
                 yield f"diagnoses[{members[0]}]", f"family {family!r} has two {side!r} members"
     named = [(f"causes[{i}] {c.cause}.family", c.family) for i, c in enumerate(codes.causes) if c.family]
+    named += [(f"excludes[{i}].family", x.family) for i, x in enumerate(codes.excludes)]
+    named += [(f"excludes[{i}].not_with", f) for i, x in enumerate(codes.excludes) for f in x.not_with]
     fallback = codes.fallback
     named += [("fallback.family", fallback.family), ("fallback.back_pain_family", fallback.back_pain_family)]
     for path, family in named:
         if family not in families:
             yield path, f"unknown diagnosis family {family!r}"
-    for path, family in named[-2:]:
+    for path, family in named[-2:]:  # the fallback's two families, added last
         if family in families and not any(codes.diagnoses[i].side for i in families[family]):
             yield path, f"the fallback family {family!r} must be told apart by side"
 

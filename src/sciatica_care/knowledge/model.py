@@ -659,6 +659,15 @@ class SameDayModifier(Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
     sources: tuple[str, ...]
 
 
+class Exclusion1(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Diagnosis families never recorded together with `family` (an ICD-10-CM Excludes1 note)."""
+
+    family: str
+    not_with: tuple[str, ...]
+    note: str
+    sources: tuple[str, ...]
+
+
 class Procedure(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A procedure the clinic charts; `add_on` codes are billed only with their initial code; `uncoded` says why a
     procedure has no standard code."""
@@ -691,6 +700,7 @@ class Codes(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """
 
     diagnoses: tuple[Diagnosis, ...]
+    excludes: tuple[Exclusion1, ...]
     causes: tuple[CauseCoding, ...]
     fallback: FallbackCoding
     root_regions: dict[Literal["L4", "L5", "S1"], SpineRegion]

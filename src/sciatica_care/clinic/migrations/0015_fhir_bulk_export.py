@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clinic', '0013_merge_audit_chain'),
+        ('clinic', '0014_billing_codes'),
     ]
 
     operations = [
