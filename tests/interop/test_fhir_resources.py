@@ -324,3 +324,33 @@ def test_appointments_keep_their_status_and_hold_a_slot_while_live() -> None:
     assert "appointment-12" not in made
     assert made["appointment-11"]["status"] == "busy"
     assert made["2-7"]["comment"].endswith("Mon 09:00–17:00; Wed 09:00–13:00")
+
+
+def test_a_confirmed_diagnosis_is_coded_in_icd10cm() -> None:
+    """The practitioner's confirmed diagnosis: ICD-10-CM from the codes knowledge, verification confirmed; none
+    confirmed: provisional, named by the likely cause."""
+    from sciatica_care.interop.fhir.courses import condition
+
+    row = EpisodeRow(3, 1, 1, "Sciatica", DAY, None, "open", "left", "disc_herniation", "Disc herniation",
+                     diagnoses=("sciatica_left",))
+    made = condition(row)
+    assert made["code"]["coding"][0] == {"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "M54.32",
+                                         "display": made["code"]["coding"][0]["display"]}
+    assert made["verificationStatus"]["coding"][0]["code"] == "confirmed"
+    provisional = condition(EpisodeRow(3, 1, 1, "Sciatica", DAY, None, "open", cause="disc_herniation",
+                                       cause_name="Disc herniation"))
+    assert provisional["verificationStatus"]["coding"][0]["code"] == "provisional"
+    assert provisional["code"]["text"] == "Disc herniation"
+
+
+def test_npi_and_tax_id_are_identifiers() -> None:
+    """A practitioner's NPI and the clinic's NPI and EIN go out as identifiers in their standard systems."""
+    from sciatica_care.interop.fhir.people import identifiers, organization, practitioner
+
+    org = organization(ClinicRow(1, "Riverside", identifiers("1234567893", "12-3456789")))
+    assert org["identifier"] == [{"system": "http://hl7.org/fhir/sid/us-npi", "value": "1234567893"},
+                                 {"system": "urn:oid:2.16.840.1.113883.4.4", "value": "12-3456789"}]
+    person = practitioner(StaffRow(2, 1, "Mei", "Lin", "dr.lin", "", "practitioner", True, identifiers("1234567893")))
+    assert person["identifier"][0]["value"] == "1234567893"
+    check(org)
+    assert schema_errors(org) == []

@@ -54,6 +54,7 @@ from sciatica_care.interop.fhir import capability_statement as fhir_capability
 from sciatica_care.interop.fhir import collection as fhir_collection
 from sciatica_care.interop.fhir import outcome as fhir_outcome
 from sciatica_care.interop.fhir import searchset as fhir_searchset
+from sciatica_care.interop.fhir.people import identifiers as fhir_identifiers
 from sciatica_care.interop.identifiers import normal_ein, npi_problem
 from sciatica_care.interop.superbill import (
     Billing,
@@ -103,8 +104,8 @@ __all__ = [
     "Wording", "billed_cpt_codes", "build_superbill", "check_electroacupuncture", "check_points", "course_review",
     "course_status", "course_status_in_order", "day_bill", "diagnosis_choices", "diagnosis_entries",
     "diagnosis_problems", "display_name", "fhir_capability", "fhir_clinic_resources", "fhir_collection",
-    "fhir_name", "fhir_outcome", "fhir_patient_resources", "fhir_searchset", "find_point", "intake_schema",
-    "knowledge", "labels", "matched_care", "medicare_check", "normal_ein", "npi_problem", "parse_fee",
+    "fhir_identifiers", "fhir_name", "fhir_outcome", "fhir_patient_resources", "fhir_searchset", "find_point",
+    "intake_schema", "knowledge", "labels", "matched_care", "medicare_check", "normal_ein", "npi_problem", "parse_fee",
     "plan_document", "plan_for", "questionnaires_due", "read_plan", "recheck", "recheck_questions", "red_flags",
     "score", "score_document", "site_bound_items", "suggest_diagnoses", "timing_no_slower", "traditional_category",
     "wilson_interval", "wording_in_effect",

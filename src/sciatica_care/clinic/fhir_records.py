@@ -125,10 +125,11 @@ def _episode_rows(ids: list[int]) -> dict[int, list[EpisodeRow]]:
     out: dict[int, list[EpisodeRow]] = defaultdict(list)
     for r in (Episode.objects.filter(patient_id__in=ids).order_by("opened_on", "id")
               .values_list("id", "clinic_id", "patient_id", "title", "opened_on", "closed_on", "status",
-                           "outcome__top_cause", "outcome__lead_practitioner_id")):
+                           "outcome__top_cause", "outcome__lead_practitioner_id", _text("diagnoses"))):
         cause = r[7] or None
+        diagnoses = tuple(str(d["id"]) for d in _json(r[9]) or () if isinstance(d, dict) and d.get("id"))
         out[r[2]].append(EpisodeRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], side=sides.get(r[0]), cause=cause,
-                                    cause_name=clinical.fhir_name(cause) if cause else "",
+                                    cause_name=clinical.fhir_name(cause) if cause else "", diagnoses=diagnoses,
                                     lead_practitioner_id=r[8]))
     return out
 
@@ -204,7 +205,8 @@ VISIT_FIELDS = ("id", "clinic_id", "episode_id", "episode__patient_id", "plan_id
                 "created_at", "updated_at", "version", "points", "unplanned_points", "overrides", "ea_pairs",
                 "ea_frequency_hz", "ea_minutes", "massage_done", "cupping_done", "needling_stopped",
                 "red_flags_rechecked", "red_flags_found", "red_flag_advice", "adverse_events", "subjective",
-                "objective", "assessment", "plan_notes")
+                "objective", "assessment", "plan_notes", "minutes_acupuncture", "minutes_electroacupuncture",
+                "minutes_massage")
 VISIT_JSON = frozenset({"points", "unplanned_points", "overrides", "ea_pairs", "massage_done", "red_flags_found"})
 
 
@@ -220,7 +222,9 @@ def _visit_rows(ids: list[int]) -> dict[int, list[VisitRow]]:
             ea_frequency_hz=r[14], ea_minutes=r[15],
             massage_done=tuple(str(m) for m in r[16] or ()), cupping_done=r[17], needling_stopped=r[18],
             red_flags_rechecked=r[19], red_flags_found=tuple(str(f) for f in r[20] or ()), red_flag_advice=r[21],
-            adverse_events=r[22], subjective=r[23], objective=r[24], assessment=r[25], plan_notes=r[26]))
+            adverse_events=r[22], subjective=r[23], objective=r[24], assessment=r[25], plan_notes=r[26],
+            minutes=tuple((kind, n) for kind, n in zip(("acupuncture", "electroacupuncture", "massage"), r[27:30],
+                                                       strict=True) if n)))
     return out
 
 
@@ -271,14 +275,15 @@ def resources_of(records: Iterable[PatientRecord], types: Collection[str]) -> It
 
 
 def clinic_rows(clinic_ids: Collection[int]) -> list[ClinicRow]:
-    return [ClinicRow(pk, name) for pk, name in
-            Clinic.objects.filter(pk__in=clinic_ids).order_by("pk").values_list("pk", "name")]
+    return [ClinicRow(pk, name, clinical.fhir_identifiers(npi, tax_id)) for pk, name, npi, tax_id in
+            Clinic.objects.filter(pk__in=clinic_ids).order_by("pk").values_list("pk", "name", "npi", "tax_id")]
 
 
 def staff_rows(clinic_ids: Collection[int]) -> list[StaffRow]:
-    return [StaffRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]) for r in
+    return [StaffRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], clinical.fhir_identifiers(r[8])) for r in
             Staff.objects.filter(clinic_id__in=clinic_ids).order_by("pk")
-            .values_list("pk", "clinic_id", "first_name", "last_name", "username", "email", "role", "is_active")]
+            .values_list("pk", "clinic_id", "first_name", "last_name", "username", "email", "role", "is_active",
+                         "npi")]
 
 
 def site_rows(clinic_ids: Collection[int]) -> list[SiteRow]:

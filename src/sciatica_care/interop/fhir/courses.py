@@ -16,6 +16,7 @@ from sciatica_care.interop.fhir.canonical import (
     CONDITION_CATEGORY,
     CONDITION_CLINICAL,
     CONDITION_VERIFICATION,
+    ICD10CM,
     coding,
     concept,
     ref,
@@ -24,6 +25,7 @@ from sciatica_care.interop.fhir.canonical import (
 from sciatica_care.interop.fhir.people import instant
 from sciatica_care.interop.fhir.provenance import provenance
 from sciatica_care.interop.fhir.rows import EpisodeRow, Names, PlanRow
+from sciatica_care.interop.fhir.standard_codes import diagnosis_codings
 
 SIDES = {"left": "Left leg", "right": "Right leg", "both": "Both legs"}
 ACTIVITIES = {
@@ -54,16 +56,16 @@ def episode_of_care(row: EpisodeRow) -> dict[str, Any]:
 def condition(row: EpisodeRow) -> dict[str, Any]:
     """The course's diagnosis: confirmed with its ICD-10-CM code when the practitioner recorded one, otherwise
     provisional, named by the likely cause the assessment ranked first."""
-    codings = list(row.diagnosis)
+    codings = list(diagnosis_codings(row.diagnoses, ICD10CM))
     if row.cause:
         codings.append(coding(CAUSE, row.cause, row.cause_name or None))
-    words = (row.diagnosis[0].get("display") if row.diagnosis else None) or text(row.cause_name) \
+    words = (codings[0].get("display") if row.diagnoses and codings else None) or text(row.cause_name) \
         or text(row.title) or "Sciatica"
     out: dict[str, Any] = {
         "resourceType": "Condition", "id": str(row.id),
         "clinicalStatus": concept(coding(CONDITION_CLINICAL, "active" if row.closed_on is None else "inactive")),
         "verificationStatus": concept(coding(CONDITION_VERIFICATION,
-                                             "confirmed" if row.diagnosis else "provisional")),
+                                             "confirmed" if row.diagnoses else "provisional")),
         "category": [concept(coding(CONDITION_CATEGORY, "encounter-diagnosis", "Encounter Diagnosis"))],
         "code": concept(*codings, text=str(words)),
     }

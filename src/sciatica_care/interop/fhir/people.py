@@ -7,8 +7,17 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any
 
-from sciatica_care.interop.fhir.canonical import STAFF_ROLE, coding, concept, put, ref, text
+from sciatica_care.interop.fhir.canonical import EIN, NPI, STAFF_ROLE, coding, concept, put, ref, text
 from sciatica_care.interop.fhir.rows import ClinicRow, PatientRow, StaffRow
+
+
+def identifiers(npi: str = "", tax_id: str = "") -> tuple[dict[str, Any], ...]:
+    """A US NPI and an EIN (tax id), where recorded (the clinic's billing settings, a practitioner's NPI)."""
+    out = [{"system": NPI, "value": text(npi)}] if text(npi) else []
+    if text(tax_id):
+        out.append({"system": EIN, "value": text(tax_id)})
+    return tuple(out)
+
 
 GENDER = {"female": "female", "male": "male", "other": "other"}
 ROLE_NAMES = {"practitioner": "Practitioner", "clinic_admin": "Clinic admin", "reception": "Reception"}

@@ -61,8 +61,8 @@ class PatientRow:
 
 @dataclass(frozen=True, slots=True)
 class EpisodeRow:
-    """A course of care, with what its diagnosis is made of: the recorded diagnosis when the practitioner
-    confirmed one (`diagnosis`: ICD-10-CM codings), else the likely cause of its first plan."""
+    """A course of care, with what its diagnosis is made of: the diagnoses the practitioner confirmed (`diagnoses`:
+    ids of the codes knowledge, primary first), else the likely cause the assessment ranked first."""
 
     id: int
     clinic_id: int
@@ -74,7 +74,7 @@ class EpisodeRow:
     side: str | None = None
     cause: str | None = None
     cause_name: str = ""
-    diagnosis: tuple[dict[str, Any], ...] = ()
+    diagnoses: tuple[str, ...] = ()
     lead_practitioner_id: int | None = None
 
 
@@ -126,6 +126,8 @@ class VisitRow:
     objective: str = ""
     assessment: str = ""
     plan_notes: str = ""
+    #: Face-to-face minutes by our procedure code (`acupuncture`, `electroacupuncture`, `massage`), as charted.
+    minutes: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,6 +77,9 @@ def _procedure(row: VisitRow, kind: str, extra: ExtraCodes, **fields: Any) -> di
     out["performedDateTime"] = row.date.isoformat()
     out["performer"] = [{"actor": ref("Practitioner", row.practitioner_id)}]
     out["reasonReference"] = [ref("Condition", row.episode_id)]
+    minutes = dict(row.minutes).get(kind)
+    if minutes:
+        fields.setdefault("note", []).append({"text": f"Face-to-face time: {minutes} minutes"})
     out.update(fields)
     return out
 
