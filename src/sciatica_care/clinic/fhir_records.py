@@ -18,20 +18,6 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
 from sciatica_care.clinic import clinical
-from sciatica_care.clinic.clinical import (
-    AppointmentRow,
-    ClinicRow,
-    DocumentRow,
-    EpisodeRow,
-    PatientRecord,
-    PatientRow,
-    PlanRow,
-    ScoreRow,
-    ShiftRow,
-    SiteRow,
-    StaffRow,
-    VisitRow,
-)
 from sciatica_care.clinic.models import (
     Clinic,
     Episode,
@@ -67,6 +53,9 @@ class Links:
     def binary(self, binary_id: str) -> str:
         return f"{self.base}/Binary/{binary_id}" if self.base else f"Binary/{binary_id}"
 
+
+#: The role of a patient's own portal sign-in (the portal app's): never one of the clinic's practitioners.
+PATIENT_ACCOUNT = "patient"
 
 #: Away from a server (the command line, a subject-access file): documents by relative address.
 AWAY = Links()
@@ -105,38 +94,38 @@ def _json(text: str | None) -> Any:
     return _decode(text) if text else None
 
 
-def _patient_rows(ids: list[int]) -> dict[int, PatientRow]:
+def _patient_rows(ids: list[int]) -> dict[int, clinical.PatientRow]:
     fields = ("id", "clinic_id", "first_name", "last_name", "date_of_birth", "sex", "phone", "email", "address",
               "updated_at", "consent_treatment", "consent_treatment_at", "consent_treatment_by_id",
               "consent_data_use", "consent_data_use_at", "anonymised_at", "pseudonym")
     out = {}
     for r in Patient.objects.filter(pk__in=ids).values_list(*fields):
-        out[r[0]] = PatientRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
-                               r[13], r[14], r[15] is not None, r[16])
+        out[r[0]] = clinical.PatientRow(*r[:15], anonymised=r[15] is not None, pseudonym=r[16])
     return out
 
 
-def _episode_rows(ids: list[int]) -> dict[int, list[EpisodeRow]]:
+def _episode_rows(ids: list[int]) -> dict[int, list[clinical.EpisodeRow]]:
     sides: dict[int, str | None] = {}
     for episode_id, side in (Intake.objects.filter(episode__patient_id__in=ids)
                              .order_by("episode_id", "recorded_at", "id")
                              .values_list("episode_id", KT("data__episode__side"))):
         sides.setdefault(episode_id, side)
-    out: dict[int, list[EpisodeRow]] = defaultdict(list)
+    out: dict[int, list[clinical.EpisodeRow]] = defaultdict(list)
     for r in (Episode.objects.filter(patient_id__in=ids).order_by("opened_on", "id")
               .values_list("id", "clinic_id", "patient_id", "title", "opened_on", "closed_on", "status",
                            "outcome__top_cause", "outcome__lead_practitioner_id", _text("diagnoses"))):
         cause = r[7] or None
         diagnoses = tuple(str(d["id"]) for d in _json(r[9]) or () if isinstance(d, dict) and d.get("id"))
-        out[r[2]].append(EpisodeRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], side=sides.get(r[0]), cause=cause,
-                                    cause_name=clinical.fhir_name(cause) if cause else "", diagnoses=diagnoses,
-                                    lead_practitioner_id=r[8]))
+        out[r[2]].append(clinical.EpisodeRow(*r[:7], side=sides.get(r[0]), cause=cause,
+                                             cause_name=clinical.fhir_name(cause) if cause else "",
+                                             diagnoses=diagnoses, lead_practitioner_id=r[8]))
     return out
 
 
-def _plan_rows(ids: list[int], links: Links) -> tuple[dict[int, list[PlanRow]], dict[int, list[DocumentRow]]]:
-    plans: dict[int, list[PlanRow]] = defaultdict(list)
-    documents: dict[int, list[DocumentRow]] = defaultdict(list)
+def _plan_rows(ids: list[int], links: Links
+               ) -> tuple[dict[int, list[clinical.PlanRow]], dict[int, list[clinical.DocumentRow]]]:
+    plans: dict[int, list[clinical.PlanRow]] = defaultdict(list)
+    documents: dict[int, list[clinical.DocumentRow]] = defaultdict(list)
     rows = (PlanRevision.objects.filter(episode__patient_id__in=ids).order_by("episode_id", "number")
             .values_list("id", "clinic_id", "episode_id", "episode__patient_id", "number", "created_at",
                          "created_by_id", "engine_version", "knowledge_version", "reason", _text("plan"),
@@ -151,19 +140,19 @@ def _plan_rows(ids: list[int], links: Links) -> tuple[dict[int, list[PlanRow]], 
             except clinical.PlanUnreadable as exc:
                 typed, problem = None, str(exc)
             latest = n == len(revisions) - 1
-            plans[r[3]].append(PlanRow(
+            plans[r[3]].append(clinical.PlanRow(
                 r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], typed, problem,
                 previous_id=revisions[n - 1][0] if n else None, latest=latest,
                 episode_open=r[11] != EpisodeStatus.CLOSED))
             if typed is not None:
-                documents[r[3]].append(DocumentRow(
+                documents[r[3]].append(clinical.DocumentRow(
                     f"handout-{r[0]}", "handout", f"Home programme, plan {r[4]}", r[3], r[5],
                     links.binary(f"handout-{r[0]}"), author_id=r[6], related=(("CarePlan", r[0]),), current=latest))
     return plans, documents
 
 
-def _discharge_documents(episodes: Iterable[EpisodeRow], links: Links) -> list[DocumentRow]:
-    return [DocumentRow(f"discharge-{e.id}", "discharge", f"Discharge summary, {e.title}", e.patient_id,
+def _discharge_documents(episodes: Iterable[clinical.EpisodeRow], links: Links) -> list[clinical.DocumentRow]:
+    return [clinical.DocumentRow(f"discharge-{e.id}", "discharge", f"Discharge summary, {e.title}", e.patient_id,
                         e.closed_on, links.binary(f"discharge-{e.id}"), author_id=e.lead_practitioner_id,
                         related=(("EpisodeOfCare", e.id),))
             for e in episodes if e.status == EpisodeStatus.CLOSED and e.closed_on is not None]
@@ -181,20 +170,20 @@ APPOINTMENT_FIELDS = ("id", "patient_id", "practitioner_id", "location_id", "ser
                       "status", "booked_at", "episode_id", "cancel_reason")
 
 
-def _appointment_rows(ids: list[int]) -> dict[int, list[AppointmentRow]]:
-    out: dict[int, list[AppointmentRow]] = defaultdict(list)
+def _appointment_rows(ids: list[int]) -> dict[int, list[clinical.AppointmentRow]]:
+    out: dict[int, list[clinical.AppointmentRow]] = defaultdict(list)
     for r in (_booking("Appointment").objects.filter(patient_id__in=ids).order_by("start", "id")
               .values_list(*APPOINTMENT_FIELDS)):
-        out[r[1]].append(AppointmentRow(*r))
+        out[r[1]].append(clinical.AppointmentRow(*r))
     return out
 
 
-def _slot_rows(clinic_ids: Collection[int]) -> Iterator[AppointmentRow]:
+def _slot_rows(clinic_ids: Collection[int]) -> Iterator[clinical.AppointmentRow]:
     """Every appointment of the clinics with a patient, streamed in chunks (the busy slots)."""
     qs = (_booking("Appointment").objects.filter(clinic_id__in=clinic_ids, patient__isnull=False).order_by("pk")
           .values_list(*APPOINTMENT_FIELDS))
     for r in qs.iterator(chunk_size=2000):
-        yield AppointmentRow(*r)
+        yield clinical.AppointmentRow(*r)
 
 
 def _pairs(items: Any, second: str) -> tuple[tuple[str, str], ...]:
@@ -210,12 +199,12 @@ VISIT_FIELDS = ("id", "clinic_id", "episode_id", "episode__patient_id", "plan_id
 VISIT_JSON = frozenset({"points", "unplanned_points", "overrides", "ea_pairs", "massage_done", "red_flags_found"})
 
 
-def _visit_rows(ids: list[int]) -> dict[int, list[VisitRow]]:
-    out: dict[int, list[VisitRow]] = defaultdict(list)
+def _visit_rows(ids: list[int]) -> dict[int, list[clinical.VisitRow]]:
+    out: dict[int, list[clinical.VisitRow]] = defaultdict(list)
     for r in (Visit.objects.filter(episode__patient_id__in=ids).order_by("date", "id")
               .values_list(*(_text(f) if f in VISIT_JSON else f for f in VISIT_FIELDS))):
         r = [_json(v) if f in VISIT_JSON else v for f, v in zip(VISIT_FIELDS, r, strict=True)]
-        out[r[3]].append(VisitRow(
+        out[r[3]].append(clinical.VisitRow(
             r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
             points=_pairs(r[10], "side"), unplanned_points=_pairs(r[11], "side"), overrides=_pairs(r[12], "reason"),
             ea_pairs=tuple(tuple(str(x) for x in p) for p in r[13] or () if isinstance(p, list | tuple)),
@@ -228,15 +217,15 @@ def _visit_rows(ids: list[int]) -> dict[int, list[VisitRow]]:
     return out
 
 
-def _score_rows(ids: list[int]) -> dict[int, list[ScoreRow]]:
-    out: dict[int, list[ScoreRow]] = defaultdict(list)
+def _score_rows(ids: list[int]) -> dict[int, list[clinical.ScoreRow]]:
+    out: dict[int, list[clinical.ScoreRow]] = defaultdict(list)
     for r in (OutcomeScore.objects.filter(episode__patient_id__in=ids).order_by("recorded_at", "id")
               .values_list("id", "clinic_id", "episode_id", "episode__patient_id", "visit_id", "instrument",
                            "measure", "source", _text("answers"), _text("result"), "recorded_at",
                            "recorded_by_id")):
         answers, result = _json(r[8]), _json(r[9])
         result = result if isinstance(result, dict) else {}
-        out[r[3]].append(ScoreRow(
+        out[r[3]].append(clinical.ScoreRow(
             r[0], r[1], r[2], r[3], r[4], r[5], r[6] or r[5], r[7],
             tuple(a if isinstance(a, int) else None for a in answers or ()),
             result.get("score"), result.get("band"), r[10], r[11], subscale=result.get("subscale")))
@@ -244,7 +233,7 @@ def _score_rows(ids: list[int]) -> dict[int, list[ScoreRow]]:
 
 
 def patient_records(ids: list[int], types: Collection[str] = clinical.FHIR_PATIENT_TYPES,
-                    links: Links = AWAY) -> Iterator[PatientRecord]:
+                    links: Links = AWAY) -> Iterator[clinical.PatientRecord]:
     """The records of these patients (one round of queries for them all), in the order of `ids`, reading only
     the rows `types` are built from."""
     need = rows_needed(types)
@@ -259,13 +248,13 @@ def patient_records(ids: list[int], types: Collection[str] = clinical.FHIR_PATIE
         if row is None:
             continue
         courses = tuple(episodes.get(pk, ()))
-        yield PatientRecord(row, courses, tuple(plans.get(pk, ())), tuple(visits.get(pk, ())),
+        yield clinical.PatientRecord(row, courses, tuple(plans.get(pk, ())), tuple(visits.get(pk, ())),
                             tuple(scores.get(pk, ())),
                             (*documents.get(pk, ()), *_discharge_documents(courses, links)),
                             tuple(booked.get(pk, ())))
 
 
-def resources_of(records: Iterable[PatientRecord], types: Collection[str]) -> Iterator[dict[str, Any]]:
+def resources_of(records: Iterable[clinical.PatientRecord], types: Collection[str]) -> Iterator[dict[str, Any]]:
     """The resources of these records whose type is among `types`."""
     wanted = set(types)
     for record in records:
@@ -274,25 +263,25 @@ def resources_of(records: Iterable[PatientRecord], types: Collection[str]) -> It
                 yield resource
 
 
-def clinic_rows(clinic_ids: Collection[int]) -> list[ClinicRow]:
-    return [ClinicRow(pk, name, clinical.fhir_identifiers(npi, tax_id)) for pk, name, npi, tax_id in
+def clinic_rows(clinic_ids: Collection[int]) -> list[clinical.ClinicRow]:
+    return [clinical.ClinicRow(pk, name, clinical.fhir_identifiers(npi, tax_id)) for pk, name, npi, tax_id in
             Clinic.objects.filter(pk__in=clinic_ids).order_by("pk").values_list("pk", "name", "npi", "tax_id")]
 
 
-def staff_rows(clinic_ids: Collection[int]) -> list[StaffRow]:
-    return [StaffRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], clinical.fhir_identifiers(r[8])) for r in
-            Staff.objects.filter(clinic_id__in=clinic_ids).order_by("pk")
+def staff_rows(clinic_ids: Collection[int]) -> list[clinical.StaffRow]:
+    return [clinical.StaffRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], clinical.fhir_identifiers(r[8])) for r in
+            Staff.objects.filter(clinic_id__in=clinic_ids).exclude(role=PATIENT_ACCOUNT).order_by("pk")
             .values_list("pk", "clinic_id", "first_name", "last_name", "username", "email", "role", "is_active",
                          "npi")]
 
 
-def site_rows(clinic_ids: Collection[int]) -> list[SiteRow]:
-    return [SiteRow(*r) for r in _booking("Location").objects.filter(clinic_id__in=clinic_ids).order_by("pk")
+def site_rows(clinic_ids: Collection[int]) -> list[clinical.SiteRow]:
+    return [clinical.SiteRow(*r) for r in _booking("Location").objects.filter(clinic_id__in=clinic_ids).order_by("pk")
             .values_list("pk", "clinic_id", "name", "address", "phone", "active")]
 
 
-def shift_rows(clinic_ids: Collection[int]) -> list[ShiftRow]:
-    return [ShiftRow(*r) for r in _booking("Shift").objects.filter(location__clinic_id__in=clinic_ids)
+def shift_rows(clinic_ids: Collection[int]) -> list[clinical.ShiftRow]:
+    return [clinical.ShiftRow(*r) for r in _booking("Shift").objects.filter(location__clinic_id__in=clinic_ids)
             .order_by("practitioner_id", "location_id", "weekday", "start_time")
             .values_list("practitioner_id", "location_id", "weekday", "start_time", "end_time")]
 
