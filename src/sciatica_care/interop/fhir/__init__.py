@@ -5,7 +5,7 @@ hands them in as the typed values of `rows`; tests check every resource against 
 (`validation.py`) and the official R4 JSON Schema.
 """
 
-from sciatica_care.interop.fhir.booking import AppointmentRow, ShiftRow, SiteRow
+from sciatica_care.interop.fhir.booking_resources import AppointmentRow, ShiftRow, SiteRow
 from sciatica_care.interop.fhir.bundles import collection, outcome, searchset
 from sciatica_care.interop.fhir.capability import capability_statement
 from sciatica_care.interop.fhir.compartment import (

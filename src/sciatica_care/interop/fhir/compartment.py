@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sciatica_care.interop.fhir.booking import (
+from sciatica_care.interop.fhir.booking_resources import (
     AppointmentRow,
     ShiftRow,
     SiteRow,

@@ -176,5 +176,5 @@ class PatientRecord:
     visits: tuple[VisitRow, ...] = ()
     scores: tuple[ScoreRow, ...] = ()
     documents: tuple[DocumentRow, ...] = ()
-    appointments: tuple[Any, ...] = ()  # booking.AppointmentRow
+    appointments: tuple[Any, ...] = ()  # booking_resources.AppointmentRow
     extra: Mapping[str, Any] = field(default_factory=dict)
