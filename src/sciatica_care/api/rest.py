@@ -23,11 +23,13 @@ from ninja.security import HttpBearer
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
+from sciatica_care.api import scheduling
 from sciatica_care.clinic import access, api_tokens, audit, billing, clinical, intake_form, records
 from sciatica_care.clinic.forms import PATIENT_FIELDS, PatientForm
 from sciatica_care.clinic.input_cleaning import text_problem
 from sciatica_care.clinic.models import Episode, OutcomeScore, Patient, Staff, TokenScope, Visit
 from sciatica_care.errors import InputRefused, Problem
+from sciatica_care.scheduling.booking import SlotTaken, StatusRefused
 
 
 def issue_token(staff: Staff, name: str = "api", scope: str = TokenScope.READ_WRITE) -> str:
@@ -57,6 +59,7 @@ class TokenAuth(HttpBearer):
 
 
 api = NinjaAPI(title="Sciatica Care API", version="1", auth=TokenAuth(), urls_namespace="api")
+api.add_router("", scheduling.router)  # the front desk: services, slots, appointments (api/scheduling.py)
 
 
 def _errors(request: HttpRequest, status: int, errors: list[dict[str, str]]) -> HttpResponse:
@@ -66,6 +69,14 @@ def _errors(request: HttpRequest, status: int, errors: list[dict[str, str]]) -> 
 @api.exception_handler(InputRefused)
 def _refused(request: HttpRequest, exc: InputRefused) -> HttpResponse:
     return _errors(request, 422, exc.as_json()["errors"])
+
+
+@api.exception_handler(SlotTaken)
+@api.exception_handler(StatusRefused)
+def _booking_conflict(request: HttpRequest, exc: InputRefused) -> HttpResponse:
+    """The time was booked first by someone else, or the appointment's status does not allow the change: 409,
+    naming the field (`start`, `room`, `status`)."""
+    return _errors(request, 409, exc.as_json()["errors"])
 
 
 @api.exception_handler(ValidationError)

@@ -31,6 +31,7 @@ LAZY_COMMANDS = {
     "chart": "sciatica_care.cli.report_commands:chart",
     "journal": "sciatica_care.cli.journal_commands:journal",
     "superbill": "sciatica_care.cli.billing_commands:superbill",
+    "worker": "sciatica_care.cli.worker_commands:worker",
 }
 
 

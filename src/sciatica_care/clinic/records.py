@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from sciatica_care.clinic import audit, clinical, episode_outcomes, input_cleaning, intake_checks
+from sciatica_care.clinic import audit, clinical, episode_outcomes, input_cleaning, intake_checks, signals
 from sciatica_care.clinic.models import (
     CareAssignment,
     Clinic,
@@ -225,6 +225,8 @@ def record_intake(actor: Staff, episode: Episode, intake: dict[str, Any], reason
                      triage=level)
         if level != "routine" and episode.status == "open":
             Episode.objects.filter(pk=episode.pk).update(status="referred", version=F("version") + 1)
+        if typed is None or not typed.treatment_allowed:
+            signals.stop_course_on_commit(episode, reason=signals.NOT_FOR_TREATMENT, red_flag=True, by=actor)
         episode_outcomes.intake_recorded(episode, revision)
     return revision
 
@@ -294,6 +296,7 @@ def discharge_episode(actor: Staff, episode: Episode, expected_version: int, day
         audit.record(actor, "discharge", episode, patient_id=episode.patient_id, closed_on=day.isoformat(),
                      previous_status=fresh.status, sessions=fresh.visits.count())
         episode_outcomes.discharged(episode)
+        signals.stop_course_on_commit(episode, reason=signals.DISCHARGED, red_flag=False, by=actor)
     return episode
 
 
@@ -351,6 +354,8 @@ def chart_visit(actor: Staff, episode: Episode, plan: PlanRevision | None, field
                          reason=visit.ea_override.get("reason", ""))
         if visit.needling_stopped:
             audit.record(actor, "red_flag_stop", visit, patient_id=episode.patient_id, flags=visit.red_flags_found)
+        if visit.needling_stopped and visit.red_flags_found:
+            signals.stop_course_on_commit(episode, reason=signals.RED_FLAG_AT_VISIT, red_flag=True, by=actor)
         scores = []
         for measure, answers in asked.items():
             score = OutcomeScore.objects.create(clinic_id=episode.clinic_id, episode=episode, visit=visit,
