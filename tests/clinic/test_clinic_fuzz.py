@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
-from clinic_fixtures import an_appointment, base_intake
+from clinic_fixtures import base_intake
 from django.apps import apps
 from django.db import models, transaction
 from django.test import Client

@@ -103,7 +103,7 @@ PATIENT_PAGES = {
     "plan": ("plan", "get"), "handout_html": ("plan", "get"), "handout_pdf": ("plan", "get"),
     "practitioner_pdf": ("plan", "get"), "visit_detail": ("visit", "get"), "visit_edit": ("visit", "get"),
     "progress_chart": ("episode", "get"), "discharge": ("episode", "get"), "discharge_pdf": ("episode", "get"),
-    "record_json": ("patient", "get"), "record_pdf": ("patient", "get"),
+    "record_json": ("patient", "get"), "record_pdf": ("patient", "get"), "record_fhir": ("patient", "get"),
     "episode_diagnosis": ("episode", "get"), "visit_superbill": ("visit", "get"),
     "patient_superbill": ("patient", "get"),
     # the front desk (namespace scheduling)

@@ -12,7 +12,8 @@ import pytest
 from sciatica_care.clinic import clinical
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "sciatica_care"
-CORE = ("sciatica_care.engine", "sciatica_care.outcomes", "sciatica_care.knowledge", "sciatica_care.journal")
+CORE = ("sciatica_care.engine", "sciatica_care.outcomes", "sciatica_care.knowledge", "sciatica_care.journal",
+        "sciatica_care.interop")
 SEAM = SRC / "clinic" / "clinical.py"
 #: The Django apps and the API: they reach the core only through the seam.
 EDGE = [f for f in ("clinic", "api", "scheduling", "portal") if (SRC / f).is_dir()]

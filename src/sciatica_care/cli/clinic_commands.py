@@ -457,29 +457,3 @@ def _setup_without_migrate(data_dir: Path | None) -> Path:
 
     secure_data_dir(folder)
     return folder / "clinic.sqlite3"
-
-
-
-
-@click.group()
-def export() -> None:
-    """Export records (a patient's whole record, for subject access)."""
-
-
-@export.command("patient")
-@click.argument("patient_id", type=int)
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write the record into (made if needed; files readable by you only).")
-@data_dir_option
-def export_patient(patient_id: int, out: Path, data_dir: Path | None) -> None:
-    """Write PATIENT_ID's whole record as a JSON bundle and a readable PDF (audited as a command-line export)."""
-    _setup(data_dir)
-    from sciatica_care.clinic import subject_access
-    from sciatica_care.clinic.models import Patient
-
-    patient = Patient.objects.select_related("clinic").filter(pk=patient_id).first()
-    if patient is None:
-        raise click.ClickException(f"there is no patient {patient_id}")
-    data, pdf = subject_access.export_record(None, patient, via="cli")
-    for path in subject_access.write(out, data, pdf):
-        click.echo(str(path))

@@ -25,7 +25,7 @@ LAZY_COMMANDS = {
     "createtoken": "sciatica_care.cli.clinic_commands:createtoken",
     "audit": "sciatica_care.cli.audit_commands:audit",
     "db": "sciatica_care.cli.db_commands:db",
-    "export": "sciatica_care.cli.clinic_commands:export",
+    "export": "sciatica_care.cli.export_commands:export",
     "instruments": "sciatica_care.cli.instrument_commands:instruments",
     "handout": "sciatica_care.cli.report_commands:handout",
     "chart": "sciatica_care.cli.report_commands:chart",

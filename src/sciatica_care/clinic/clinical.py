@@ -14,7 +14,8 @@ built on them, so a test may stand a different engine in there and everything ab
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import functools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,34 @@ from sciatica_care.errors import InputRefused
 from sciatica_care.interop.billing_units import MAX_MINUTES, MAX_REINSERTIONS, DayBill, DayMinutes, MinutesError
 from sciatica_care.interop.billing_units import day_bill as _day_bill
 from sciatica_care.interop.diagnosis import Suggestion
+from sciatica_care.interop.fhir import (
+    ALL_TYPES as FHIR_TYPES,
+)
+from sciatica_care.interop.fhir import (
+    CLINIC_TYPES as FHIR_CLINIC_TYPES,
+)
+from sciatica_care.interop.fhir import (
+    PATIENT_TYPES as FHIR_PATIENT_TYPES,
+)
+from sciatica_care.interop.fhir import (
+    AppointmentRow,
+    ClinicRow,
+    DocumentRow,
+    EpisodeRow,
+    PatientRecord,
+    PatientRow,
+    PlanRow,
+    ScoreRow,
+    ShiftRow,
+    SiteRow,
+    StaffRow,
+    VisitRow,
+)
+from sciatica_care.interop.fhir import capability_statement as fhir_capability
+from sciatica_care.interop.fhir import collection as fhir_collection
+from sciatica_care.interop.fhir import outcome as fhir_outcome
+from sciatica_care.interop.fhir import searchset as fhir_searchset
+from sciatica_care.interop.fhir.people import identifiers as fhir_identifiers
 from sciatica_care.interop.identifiers import normal_ein, npi_problem
 from sciatica_care.interop.superbill import (
     Billing,
@@ -66,17 +95,20 @@ if TYPE_CHECKING:
     from sciatica_care.knowledge.model import Knowledge, Labels, Point, RedFlag
 
 __all__ = [
-    "CATEGORY_DEFINITIONS", "CATEGORY_NOTE", "INSTRUMENTS", "MAX_MINUTES", "MAX_REINSERTIONS", "Advice", "Billing",
-    "CourseStatus", "DayBill", "DayMinutes", "DiagnosisChoice", "Due", "ExcludedPoint", "Instrument", "Insured",
-    "Interval", "MedicareEligibility", "MinutesError", "Missing", "ModalityVerdict", "PayerCheck", "Plan",
-    "PlanUnreadable", "PlannedIntake", "PointVerdict", "Provider", "Recheck", "ScoreResult", "Suggestion",
-    "Superbill", "SuperbillRefused", "VisitCharge", "Wording", "billed_cpt_codes", "build_superbill",
-    "check_electroacupuncture", "check_points", "course_review", "course_status", "course_status_in_order",
-    "day_bill", "diagnosis_choices", "diagnosis_entries", "diagnosis_problems", "display_name", "find_point",
-    "intake_schema", "knowledge", "labels", "matched_care", "medicare_check", "normal_ein", "npi_problem",
-    "parse_fee", "plan_document", "plan_for", "questionnaires_due", "read_plan", "recheck", "recheck_questions",
-    "red_flags", "score", "score_document", "site_bound_items", "suggest_diagnoses", "timing_no_slower",
-    "traditional_category", "wilson_interval", "wording_in_effect"
+    "CATEGORY_DEFINITIONS", "CATEGORY_NOTE", "FHIR_CLINIC_TYPES", "FHIR_PATIENT_TYPES", "FHIR_TYPES", "INSTRUMENTS",
+    "MAX_MINUTES", "MAX_REINSERTIONS", "Advice", "Billing", "ClinicRow", "CourseStatus", "DayBill", "DayMinutes",
+    "DiagnosisChoice", "DocumentRow", "Due", "EpisodeRow", "ExcludedPoint", "Instrument", "Insured", "Interval",
+    "MedicareEligibility", "MinutesError", "Missing", "ModalityVerdict", "PatientRecord", "PatientRow",
+    "PayerCheck", "Plan", "PlanRow", "PlanUnreadable", "PlannedIntake", "PointVerdict", "Provider", "Recheck",
+    "ScoreResult", "ScoreRow", "StaffRow", "Suggestion", "Superbill", "SuperbillRefused", "VisitCharge", "VisitRow",
+    "Wording", "billed_cpt_codes", "build_superbill", "check_electroacupuncture", "check_points", "course_review",
+    "course_status", "course_status_in_order", "day_bill", "diagnosis_choices", "diagnosis_entries",
+    "diagnosis_problems", "display_name", "fhir_capability", "fhir_clinic_resources", "fhir_collection",
+    "fhir_identifiers", "fhir_name", "fhir_outcome", "fhir_patient_resources", "fhir_searchset", "find_point",
+    "intake_schema", "knowledge", "labels", "matched_care", "medicare_check", "normal_ein", "npi_problem", "parse_fee",
+    "plan_document", "plan_for", "questionnaires_due", "read_plan", "recheck", "recheck_questions", "red_flags",
+    "score", "score_document", "site_bound_items", "suggest_diagnoses", "timing_no_slower", "traditional_category",
+    "wilson_interval", "wording_in_effect",
 ]
 
 
@@ -283,6 +315,33 @@ def medicare_check(dates: list[dt.date], day: dt.date, improving: bool,
         return None
 
 
+# --- FHIR R4 (interop/fhir) -------------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=4096)
+def fhir_name(code: str) -> str:
+    """What a person reads for an id a FHIR resource carries: a point's pinyin and English name, else the
+    knowledge's or the labels' name for it."""
+    point = find_point(code) if len(code) <= 8 else None
+    if point is not None and point.code == code:
+        return f"{point.pinyin} ({point.english})"
+    return display_name(code, record=True)
+
+
+def fhir_patient_resources(record: PatientRecord) -> Iterator[dict[str, Any]]:
+    """Every FHIR resource of one patient's record, one at a time (see `interop.fhir.compartment`), with the
+    standard codes of the codes knowledge."""
+    from sciatica_care.interop.fhir import patient_resources
+
+    return patient_resources(record, fhir_name)
+
+
+def fhir_clinic_resources(clinics: Sequence[ClinicRow], staff: Sequence[StaffRow], sites: Sequence[SiteRow] = (),
+                          shifts: Sequence[ShiftRow] = (), booked: Iterable[AppointmentRow] = ()
+                          ) -> Iterator[dict[str, Any]]:
+    """The clinic's own FHIR resources: organisation, places, staff, questionnaires, working hours, busy slots."""
+    from sciatica_care.interop.fhir import clinic_resources
+
+    return clinic_resources(clinics, staff, sites, shifts, booked)
 # --- billing and codes (issue 14) -----------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ be shown again exactly as it was decided. Records that people edit carry a `vers
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractUser
@@ -517,3 +518,34 @@ class BreakGlass(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["staff", "patient", "expires_at"])]
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class BulkExport(models.Model):
+    """A FHIR bulk `$export` asked for through the API (`api/fhir.py`), run in the background
+    (`clinic/fhir_bulk.py`): its NDJSON files, one per resource type, are kept in the data folder until they
+    expire or the requester deletes the export. `job` is the unguessable name in its status address."""
+
+    job = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    level = models.CharField(max_length=10)  # "system" or "patient" (every patient's compartment)
+    types = models.JSONField(default=list)
+    since = models.DateTimeField(null=True, blank=True)
+    request_url = models.CharField(max_length=500)
+    base_url = models.CharField(max_length=300)
+    status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    output = models.JSONField(default=list, blank=True)  # [{"type", "file", "count"}]
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

@@ -86,6 +86,7 @@ urlpatterns = [
     path("staff/<int:pk>/second-factor/reset/", account.reset_colleague, name="staff_second_factor_reset"),
     path("patients/<int:pk>/record.json", rights.export_json, name="record_json"),
     path("patients/<int:pk>/record.pdf", rights.export_pdf, name="record_pdf"),
+    path("patients/<int:pk>/record.fhir.json", rights.export_fhir, name="record_fhir"),
     path("patients/<int:pk>/anonymise/", rights.anonymise_view, name="patient_anonymise"),
     path("patients/<int:pk>/care-team/", rights.care_team_change, name="care_team"),
     path("patients/<int:pk>/break-glass/", rights.break_glass, name="break_glass"),
