@@ -58,7 +58,8 @@ def test_no_diary_json_gives_a_server_error(patient_client: Client, changes: dic
     assert r.status_code < 500
     if r.status_code >= 400:
         errors = r.json()["errors"]
-        assert errors and all(e["message"] for e in errors)
+        assert errors
+        assert all(e["message"] for e in errors)
         assert stored() == before
 
 

@@ -92,7 +92,8 @@ def test_the_patient_sets_reminders_on_the_settings_page(patient_client: Client,
     assert (pref.diary_on, pref.diary_time, pref.programme_on, pref.time_zone) == (
         True, dt.time(21, 15), False, "Europe/London")
     r = patient_client.post(reverse("portal:settings"), {**data, "diary_time": "25:99", "version": "2"})
-    assert r.status_code == 422 and "diary_time:" in r.content.decode()
+    assert r.status_code == 422
+    assert "diary_time:" in r.content.decode()
 
 
 def test_turning_reminders_off_is_opting_out(patient_client: Client, accounts_ab: dict[str, Any]) -> None:

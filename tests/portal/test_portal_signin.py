@@ -42,8 +42,10 @@ def test_sign_in_by_email_code(world: dict[str, Any], accounts_ab: dict[str, Any
     client = Client()
     email = accounts_ab["a"].email
     r = ask_code(client, email)
-    assert r.status_code == 302 and r["Location"] == reverse("portal:signin_code")
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == [email]
+    assert r.status_code == 302
+    assert r["Location"] == reverse("portal:signin_code")
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [email]
     r = client.post(reverse("portal:signin_code"), {"code": code_in(mail.outbox[0])})
     assert r.status_code == 302
     assert signed_in_as(client) == world["a"]["patient"]
@@ -56,7 +58,8 @@ def test_the_code_is_kept_only_as_a_keyed_digest(accounts_ab: dict[str, Any]) ->
     ask_code(Client(), accounts_ab["a"].email)
     code = code_in(mail.outbox[0])
     row = SignInCode.objects.get()
-    assert code not in row.digest and len(row.digest) == 64
+    assert code not in row.digest
+    assert len(row.digest) == 64
 
 
 def test_a_code_works_once(accounts_ab: dict[str, Any]) -> None:
@@ -204,7 +207,8 @@ def test_the_clinic_invites_a_patient_by_email(world: dict[str, Any], login: Any
     r = client.post(reverse("clinic:portal_invite", args=[patient.pk]))
     assert r.status_code == 302
     account = PatientAccount.objects.get(patient=patient)
-    assert not account.user.is_active and account.user.role == Role.PATIENT
+    assert not account.user.is_active
+    assert account.user.role == Role.PATIENT
     assert account.user.clinic_id == patient.clinic_id
     assert mail.outbox[0].to == ["ann@example.org"]
     assert "/portal/welcome/" in mail.outbox[0].body
@@ -267,7 +271,8 @@ def test_an_invitation_made_by_online_booking_is_audited_for_the_clinic(world: d
     patient.refresh_from_db()
     accounts.invite(patient, by=None)
     event = AuditEvent.objects.get(action="portal_invite")
-    assert event.actor is None and event.clinic_id_at_time == patient.clinic_id
+    assert event.actor is None
+    assert event.clinic_id_at_time == patient.clinic_id
     assert event.detail["via"] == "online_booking"
 
 
@@ -278,5 +283,6 @@ def test_a_password_chosen_at_welcome_must_be_a_good_one(world: dict[str, Any]) 
     patient.refresh_from_db()
     url = reverse("portal:welcome", args=[_token(accounts.invite(patient, by=None).link)])
     r = Client().post(url, {"password": "123", "password2": "123"})
-    assert r.status_code == 422 and "Password:" in r.content.decode()
+    assert r.status_code == 422
+    assert "Password:" in r.content.decode()
     assert Client().get(url).status_code == 200

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 def _diary(patient: Any, account: Any, days: int, *, sitting_effect: float = 0.0, seed: int = 1) -> None:
     """`days` days of diary ending today; on days after more than 6 hours' sitting the leg pain is higher."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - test data
     today = timezone.localdate()
     sitting = [rng.choice([3, 4, 8, 9]) for _ in range(days)]
     rows = []
@@ -51,7 +51,8 @@ def test_the_episode_page_shows_the_diary_and_what_it_shows(world: dict[str, Any
     assert 'data-factor="sitting_over_6h"' in body
     assert "On days after you sat more than 6 hours" in body
     assert " to " in body.split('data-factor="sitting_over_6h"')[1][:400]  # the interval
-    assert "not proof" in body and "An association is not a cause" in body
+    assert "not proof" in body
+    assert "An association is not a cause" in body
     assert AuditEvent.objects.filter(actor=a["practitioner"], action="read", detail__purpose="portal_diary").exists()
 
 
@@ -108,7 +109,8 @@ def test_the_alert_on_the_patients_page_gives_clinical_detail_to_clinicians_only
     recep = Client()
     recep.force_login(world["a"]["reception"])
     body = recep.get(url).content.decode()
-    assert "Tell a practitioner now" in body and "Mark handled" not in body
+    assert "Tell a practitioner now" in body
+    assert "Mark handled" not in body
 
 
 def test_marking_an_alert_handled_records_what_was_done(world: dict[str, Any], accounts_ab: dict[str, Any],
@@ -120,7 +122,8 @@ def test_marking_an_alert_handled_records_what_was_done(world: dict[str, Any], a
     assert client.post(url, {"note": ""}).status_code == 422
     assert client.post(url, {"note": "Phoned: on the way to A&E"}).status_code == 302
     alert.refresh_from_db()
-    assert alert.handled_by == world["a"]["practitioner"] and alert.handled_note == "Phoned: on the way to A&E"
+    assert alert.handled_by == world["a"]["practitioner"]
+    assert alert.handled_note == "Phoned: on the way to A&E"
     assert AuditEvent.objects.filter(action="clinic_alert_handled").exists()
     assert "reported emergency signs" not in client.get(reverse("clinic:patient_list")).content.decode()
 
