@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sciatica_care.clinic.clinical import FactorResult, analyse_diary_entries
 from sciatica_care.clinic.models import Patient
 from sciatica_care.portal import journal_store
+from sciatica_care.portal.models import JournalEntry
 
 FINDING_WORDS = {"trigger": "goes with more pain", "relief": "goes with less pain",
                  "no_clear_effect": "no clear difference", "not_enough_data": "not enough data yet"}
@@ -22,8 +23,9 @@ class Findings:
     waiting: list[FactorResult] = field(default_factory=list)
 
 
-def findings(patient: Patient) -> Findings:
-    days = journal_store.days(patient)
+def findings(patient: Patient, days: list[JournalEntry] | None = None) -> Findings:
+    """What the patient's whole diary shows (`days`: the diary by day, when already read)."""
+    days = journal_store.days(patient) if days is None else days
     analysis = analyse_diary_entries(journal_store.as_diary(days))
     out = Findings(analysis.days)
     for result in analysis.factors:
