@@ -77,6 +77,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     user = request.user
     return render(request, "portal/settings.html", {
         "nav": "settings", "form": form, "has_password": user.has_usable_password(),
+        "guess_time_zone": pref.version == 1 and request.method == "GET",
         "has_second_factor": second_factor.has_device(user)}, status=status)  # type: ignore[arg-type]
 
 
