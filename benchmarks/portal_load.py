@@ -165,7 +165,7 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--patients", type=int, default=20)
     ap.add_argument("--diaries", type=int, default=1000)
-    ap.add_argument("--threads", type=int, default=8)
+    ap.add_argument("--threads", type=int, default=2, help="waitress threads (`serve` runs 2)")
     ap.add_argument("--duration", type=float, default=20.0)
     ap.add_argument("--think", type=float, default=1.0,
                     help="seconds a patient takes between taps (0: no pause, every client saturating the server)")
