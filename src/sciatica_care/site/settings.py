@@ -163,6 +163,9 @@ CACHES = {
     # charts: drawn progress charts per distinct content (clinic/figures.py `progress_chart_svg`), ~35 KB each.
     "charts": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "charts",
                "TIMEOUT": 24 * 60 * 60, "OPTIONS": {"MAX_ENTRIES": 500}},
+    # diary_findings: the trigger analysis of a patient's diary as it stands (portal/diary_findings.py), ~5 KB each.
+    "diary_findings": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "diary-findings",
+                       "TIMEOUT": 24 * 60 * 60, "OPTIONS": {"MAX_ENTRIES": 2000}},
 }
 
 # Login throttling: django-axes (see clinic/signin.py). Five failures for one username (normalised) from one
