@@ -181,3 +181,20 @@ def test_the_audit_log_names_a_patient_account_as_a_patient(world: dict[str, Any
     _alert(world, accounts_ab)
     body = login(world["a"]["clinic_admin"]).get(reverse("clinic:audit_log")).content.decode()
     assert "Patient (portal): " in body
+
+
+def test_anonymising_the_patient_ends_their_portal_account(world: dict[str, Any], accounts_ab: dict[str, Any]) -> None:
+    """The account keeps no name or email and signs in no more; its session no longer opens the portal."""
+    from sciatica_care.clinic.anonymise import anonymise
+    from sciatica_care.clinic.models import Staff
+
+    a = world["a"]
+    client = Client()
+    client.force_login(accounts_ab["a"], backend="sciatica_care.portal.patient_auth.PatientBackend")
+    patient = a["patient"]
+    patient.refresh_from_db()
+    anonymise(a["clinic_admin"], patient, patient.version, legal_reason="The patient asked for erasure under GDPR")
+    account = Staff.objects.get(pk=accounts_ab["a"].pk)
+    assert (account.is_active, account.email, account.first_name) == (False, "", "Anonymised")
+    assert account.last_name == patient.pseudonym  # never the name it had
+    assert client.get(reverse("portal:home")).status_code == 302
