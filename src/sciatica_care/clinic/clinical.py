@@ -67,6 +67,10 @@ from sciatica_care.interop.superbill import (
     build_superbill,
     parse_fee,
 )
+from sciatica_care.errors import InputRefused, Problem
+from sciatica_care.journal import DiaryAnalysis, DiaryEntry, FactorResult, analyse_entries, validate_diary
+from sciatica_care.journal.alarm_signs import ALARM_IDS, ALARM_QUESTIONS, AlarmQuestion, flags_reported
+from sciatica_care.journal.diary import normalise_name
 from sciatica_care.outcomes import (
     CATEGORY_DEFINITIONS,
     INSTRUMENTS,
@@ -95,20 +99,76 @@ if TYPE_CHECKING:
     from sciatica_care.knowledge.model import Knowledge, Labels, Point, RedFlag
 
 __all__ = [
+    "ALARM_IDS",
+    "ALARM_QUESTIONS",
+    "Advice",
+    "AlarmQuestion",
+    "CATEGORY_DEFINITIONS",
     "CATEGORY_DEFINITIONS", "CATEGORY_NOTE", "FHIR_CLINIC_TYPES", "FHIR_PATIENT_TYPES", "FHIR_TYPES", "INSTRUMENTS",
-    "MAX_MINUTES", "MAX_REINSERTIONS", "Advice", "Billing", "ClinicRow", "CourseStatus", "DayBill", "DayMinutes",
+    "CATEGORY_NOTE",
+    "CourseStatus",
     "DiagnosisChoice", "DocumentRow", "Due", "EpisodeRow", "ExcludedPoint", "Instrument", "Insured", "Interval",
+    "DiaryAlarm",
+    "DiaryAnalysis",
+    "DiaryEntry",
+    "Due",
+    "ExcludedPoint",
+    "FactorResult",
+    "INSTRUMENTS",
+    "Instrument",
+    "Interval",
+    "MAX_MINUTES", "MAX_REINSERTIONS", "Advice", "Billing", "ClinicRow", "CourseStatus", "DayBill", "DayMinutes",
+    "MedicareEligibility",
     "MedicareEligibility", "MinutesError", "Missing", "ModalityVerdict", "PatientRecord", "PatientRow",
+    "ModalityVerdict",
+    "PayerCheck",
     "PayerCheck", "Plan", "PlanRow", "PlanUnreadable", "PlannedIntake", "PointVerdict", "Provider", "Recheck",
+    "Plan",
+    "PlanUnreadable",
+    "PlannedIntake",
+    "PointVerdict",
+    "Recheck",
+    "ScoreResult",
     "ScoreResult", "ScoreRow", "StaffRow", "Suggestion", "Superbill", "SuperbillRefused", "VisitCharge", "VisitRow",
+    "Wording",
     "Wording", "billed_cpt_codes", "build_superbill", "check_electroacupuncture", "check_points", "course_review",
+    "analyse_diary_entries",
+    "check_electroacupuncture",
+    "check_points",
+    "course_review",
+    "course_status",
     "course_status", "course_status_in_order", "day_bill", "diagnosis_choices", "diagnosis_entries",
+    "course_status_in_order",
     "diagnosis_problems", "display_name", "fhir_capability", "fhir_clinic_resources", "fhir_collection",
+    "diary_alarm",
+    "display_name",
     "fhir_identifiers", "fhir_name", "fhir_outcome", "fhir_patient_resources", "fhir_searchset", "find_point",
+    "find_point",
+    "intake_schema",
     "intake_schema", "knowledge", "labels", "matched_care", "medicare_check", "normal_ein", "npi_problem", "parse_fee",
+    "knowledge",
+    "labels",
+    "matched_care",
+    "medicare_check",
+    "normalise_name",
+    "plan_document",
     "plan_document", "plan_for", "questionnaires_due", "read_plan", "recheck", "recheck_questions", "red_flags",
+    "plan_for",
+    "questionnaires_due",
+    "read_plan",
+    "recheck",
+    "recheck_questions",
+    "red_flags",
+    "score",
     "score", "score_document", "site_bound_items", "suggest_diagnoses", "timing_no_slower", "traditional_category",
+    "score_document",
+    "site_bound_items",
+    "timing_no_slower",
+    "traditional_category",
+    "validate_diary_day",
+    "wilson_interval",
     "wilson_interval", "wording_in_effect",
+    "wording_in_effect",
 ]
 
 
@@ -414,3 +474,51 @@ def billed_cpt_codes() -> list[tuple[str, str]]:
         if code is not None:
             out.append((code.code, code.display))
     return out
+# --- the patient's diary -----------------------------------------------------------------------------------------
+
+def validate_diary_day(doc: object) -> DiaryEntry:
+    """One day of the diary validated by the journal's own rules; `InputRefused` naming each field (`leg_nrs`,
+    `activities[2]`) when it is refused."""
+    try:
+        (entry,) = validate_diary([doc])
+    except InputRefused as refused:
+        raise InputRefused([Problem(_day_path(p.path), p.message) for p in refused.problems]) from None
+    return entry
+
+
+def _day_path(path: str) -> str:
+    """`[0].leg_nrs` → `leg_nrs`; the day itself (`[0]`) → `(entry)`."""
+    rest = path.removeprefix("[0]").removeprefix(".")
+    return rest or "(entry)"
+
+
+def analyse_diary_entries(entries: Sequence[DiaryEntry]) -> DiaryAnalysis:
+    """The journal's trigger analysis of validated days (dates unique): associations with intervals, never causes."""
+    return analyse_entries(entries)
+
+
+@dataclass(frozen=True)
+class DiaryAlarm:
+    """What the diary says when a patient reports an emergency sign: the timing's words for "now", then each
+    reported red flag's own words for the patient (triage knowledge), with their sources."""
+
+    headline: str
+    signs: tuple[tuple[str, str], ...]  # (red flag name, what the patient reads)
+    flags: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+def diary_alarm(ticked: Sequence[str]) -> DiaryAlarm | None:
+    """The emergency advice for the diary's ticked alarm questions (`ALARM_QUESTIONS`), or None when none."""
+    flag_ids = flags_reported(ticked)
+    if not flag_ids:
+        return None
+    triage = knowledge().triage
+    by_id = {f.id: f for f in triage.flags}
+    flags = [by_id[f] for f in flag_ids]
+    urgency = next(t for t in triage.timing if t.see_within == "now")
+    sources: list[str] = list(urgency.sources)
+    for flag in flags:
+        sources.extend(s for s in flag.sources if s not in sources)
+    return DiaryAlarm(headline=urgency.patient, signs=tuple((f.name, f.patient_text) for f in flags),
+                      flags=flag_ids, sources=tuple(sources))

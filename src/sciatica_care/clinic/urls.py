@@ -22,6 +22,7 @@ from sciatica_care.clinic.views import (
     tokens,
     visits,
 )
+from sciatica_care.portal import staff_views as portal_staff
 
 # Write forms spend a one-time token (`submission.py`): a repeated POST stores once.
 app_name = "clinic"
@@ -96,4 +97,10 @@ urlpatterns = [
     path("visits/<int:pk>/superbill.pdf", superbills.visit_superbill, name="visit_superbill"),
     path("patients/<int:pk>/superbill.pdf", superbills.patient_superbill, name="patient_superbill"),
     path("staff/<int:pk>/npi/", staff.staff_npi, name="staff_npi"),
+    # The patient's portal, from the clinic's side (views in portal/staff_views.py).
+    path("patients/<int:pk>/portal/invite/", submit_once("portal_invite")(portal_staff.portal_invite),
+         name="portal_invite"),
+    path("patients/<int:pk>/portal/end/", submit_once("portal_end")(portal_staff.portal_end), name="portal_end"),
+    path("patients/<int:pk>/portal/alerts/handled/",
+         submit_once("portal_alerts_handled")(portal_staff.alerts_handled), name="portal_alerts_handled"),
 ]
