@@ -25,6 +25,12 @@ class Role(models.TextChoices):
     PRACTITIONER = "practitioner", "Practitioner"
     CLINIC_ADMIN = "clinic_admin", "Clinic admin"
     RECEPTION = "reception", "Reception"
+    # A patient's own sign-in to the portal (portal/): never staff, confined to /portal/ (portal/confinement.py).
+    PATIENT = "patient", "Patient"
+
+
+#: The roles of the clinic's staff: what the staff pages offer and list. A patient account is never one of them.
+STAFF_ROLES = (Role.PRACTITIONER, Role.CLINIC_ADMIN, Role.RECEPTION)
 
 
 class DisabilityInstrument(models.TextChoices):
@@ -78,6 +84,10 @@ class Staff(AbstractUser):
     @property
     def is_invited(self) -> bool:
         return not self.is_active and self.deactivated_at is None
+
+    @property
+    def is_patient(self) -> bool:
+        return self.role == Role.PATIENT
 
     @property
     def is_clinical(self) -> bool:

@@ -29,7 +29,10 @@ _OPEN_NAMES = ("login", "logout", "second_factor_verify", "second_factor_enrol",
 
 
 def required(user: Staff) -> bool:
-    """Whether this person must give a second factor after their password."""
+    """Whether this person must give a second factor after their password. A patient account never here: the
+    portal asks for a patient's optional second factor before it signs them in (portal/patient_signin)."""
+    if user.is_patient:
+        return False
     if user.is_clinic_admin or user.is_superuser:
         return True
     clinic = getattr(user, "clinic", None)

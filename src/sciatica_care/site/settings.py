@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "sciatica_care.clinic",
+    "sciatica_care.portal",
 ]
 
 MIDDLEWARE = [
@@ -49,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): password and second factor both given
+    "sciatica_care.portal.confinement.PatientConfinementMiddleware",  # a patient account: /portal/ only, else 404
     "django.contrib.messages.middleware.MessageMiddleware",
     "sciatica_care.clinic.idle.IdleLogoffMiddleware",  # ends a session left idle longer than the clinic allows
     "sciatica_care.clinic.second_factor.SecondFactorMiddleware",  # no page before the second factor, where required

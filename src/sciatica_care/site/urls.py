@@ -13,7 +13,8 @@ from sciatica_care.api.rest import api
 
 
 def build(admin_path: str | None) -> list[Any]:
-    patterns: list[Any] = [path("api/", api.urls), path("", include("sciatica_care.clinic.urls"))]
+    patterns: list[Any] = [path("api/", api.urls), path("portal/", include("sciatica_care.portal.urls")),
+                           path("", include("sciatica_care.clinic.urls"))]
     if admin_path:
         patterns.insert(0, path(f"{admin_path}/", admin.site.urls))
     return patterns
