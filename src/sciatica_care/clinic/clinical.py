@@ -49,13 +49,14 @@ from sciatica_care.outcomes.stats import CATEGORY_NOTE
 
 if TYPE_CHECKING:
     from sciatica_care.knowledge.model import Knowledge, Labels, Point, RedFlag
+    from sciatica_care.reports.home_programme import Programme
 
 __all__ = [
     "CATEGORY_DEFINITIONS", "CATEGORY_NOTE", "INSTRUMENTS", "Advice", "CourseStatus", "Due", "ExcludedPoint",
     "Instrument", "Interval", "MedicareEligibility", "ModalityVerdict", "PayerCheck", "Plan", "PlanUnreadable",
     "PlannedIntake", "PointVerdict", "Recheck", "ScoreResult", "Wording", "check_electroacupuncture",
     "check_points", "course_review", "course_status", "course_status_in_order", "display_name", "find_point",
-    "intake_schema",
+    "home_programme", "intake_schema",
     "knowledge", "labels", "matched_care", "medicare_check", "plan_document", "plan_for", "questionnaires_due",
     "read_plan", "recheck", "recheck_questions", "red_flags", "score", "score_document", "site_bound_items",
     "timing_no_slower", "traditional_category", "wilson_interval", "wording_in_effect",
@@ -101,6 +102,15 @@ def read_plan(document: object) -> Plan:
     """A stored plan, typed; `PlanUnreadable` (with what is wrong) when a safety field is missing or it is corrupt:
     such a plan is never read as allowing treatment."""
     return plan_from(document)  # type: ignore[arg-type]
+
+
+def home_programme(intake: dict[str, Any], plan: Plan) -> Programme:
+    """The patient's home programme from a readable plan (the content the handout prints): an empty programme
+    when the plan is not for treatment; `UnsafeProgramme` (from reports.home_programme) when it would show a
+    point forbidden in pregnancy to a patient who is or may be pregnant."""
+    from sciatica_care.reports.home_programme import build_programme
+
+    return build_programme(intake, plan, knowledge())
 
 
 # --- the knowledge --------------------------------------------------------------------------------------------

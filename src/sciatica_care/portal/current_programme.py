@@ -1,0 +1,68 @@
+"""The patient's home programme from their current plan: the newest plan of their most recently opened course
+that is still open.
+
+Only a plan that decodes and allows treatment gives a programme. A plan that is not for treatment (a red flag,
+a finding that needs a doctor first) or cannot be read gives none: the page says to contact the clinic. A plan
+that would show a pregnant patient a point forbidden in pregnancy gives none either (`unsafe`), never a
+programme without that point, since such a plan is wrong as a whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from sciatica_care.clinic import clinical
+from sciatica_care.clinic.models import Episode, EpisodeStatus, Patient, PlanRevision
+from sciatica_care.reports.home_programme import NO_PROGRAMME, Programme, UnsafeProgramme
+
+State = Literal["no_plan", "withheld", "unreadable", "unsafe", "ready"]
+
+
+@dataclass(frozen=True)
+class CurrentProgramme:
+    state: State
+    revision: PlanRevision | None = None
+    programme: Programme = NO_PROGRAMME
+
+    @property
+    def ready(self) -> bool:
+        return self.state == "ready"
+
+    def item(self, kind: str, item: str) -> bool:
+        """Whether the programme holds this item to mark done: a point it lists for home pressing, an exercise
+        it gives (never one held back), or the whole session (`item` "")."""
+        if not self.ready:
+            return False
+        if kind == "session":
+            return item == ""
+        if kind == "acupressure":
+            return item in {p.code for p in self.programme.points}
+        if kind == "exercise":
+            return item in {e.id for e in self.programme.exercises}
+        return False
+
+
+def current_plan(patient: Patient) -> PlanRevision | None:
+    """The newest plan of the patient's most recently opened course that is still open, or None."""
+    episode = (Episode.objects.filter(patient=patient, clinic_id=patient.clinic_id, status=EpisodeStatus.OPEN)
+               .order_by("-opened_on", "-id").first())
+    if episode is None:
+        return None
+    return episode.plans.select_related("intake", "episode").order_by("-number").first()
+
+
+def current_programme(patient: Patient) -> CurrentProgramme:
+    revision = current_plan(patient)
+    if revision is None:
+        return CurrentProgramme("no_plan")
+    plan = revision.typed
+    if plan is None:
+        return CurrentProgramme("unreadable", revision)
+    if not plan.treatment_allowed:
+        return CurrentProgramme("withheld", revision)
+    try:
+        programme = clinical.home_programme(revision.intake.data, plan)
+    except UnsafeProgramme:
+        return CurrentProgramme("unsafe", revision)
+    return CurrentProgramme("ready", revision, programme)
