@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from sciatica_care.clinic.input_cleaning import MAX_INT, WholeNumberField, refuse_control_characters
 from sciatica_care.portal.current_programme import CurrentProgramme
@@ -15,6 +16,7 @@ PLAN_CHANGED = ("your programme was changed by your practitioner after this page
                 "below: mark it done there")
 NOT_IN_PROGRAMME = "this is not part of your current programme"
 NO_PROGRAMME = "there is no home programme to mark done at the moment"
+STALE = "stale"
 
 
 class DoneForm(forms.Form):
@@ -35,13 +37,20 @@ class DoneForm(forms.Form):
         data = super().clean() or {}
         current = self.current
         if not current.ready or current.revision is None:
-            self.add_error("plan", NO_PROGRAMME)
+            self.add_error("plan", ValidationError(NO_PROGRAMME, code=STALE))
             return data
         if "plan" in data and data["plan"] != current.revision.pk:
-            self.add_error("plan", PLAN_CHANGED)
+            self.add_error("plan", ValidationError(PLAN_CHANGED, code=STALE))
         elif "kind" in data and "item" in data and not current.item(data["kind"], data["item"]):
             self.add_error("item", NOT_IN_PROGRAMME)
         return data
+
+    @property
+    def stale(self) -> bool:
+        """Refused only because the programme is not (or no longer) the one the page showed: a conflict, not bad
+        input."""
+        codes = {e.code for errors in self.errors.as_data().values() for e in errors}
+        return codes == {STALE}
 
     def problems(self) -> list[tuple[str, str]]:
         """(field, message) for every refusal, in the form's order."""

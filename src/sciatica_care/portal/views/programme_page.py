@@ -137,8 +137,7 @@ def done(request: HttpRequest) -> HttpResponse:
                         purpose="home_programme_done")
         refusal = Refusal(str(request.POST.get("kind", ""))[:20], str(request.POST.get("item", ""))[:40], problems,
                           str(request.POST.get("felt", ""))[:10], "")
-        stale = {f for f, _ in problems} == {"plan"}
-        return _page(request, current, refusal, status=409 if stale else 422)
+        return _page(request, current, refusal, status=409 if form.stale else 422)
     data = form.cleaned_data
     revision = current.revision
     if revision is None:  # the form refuses a programme that is not ready; this keeps the types honest
