@@ -10,7 +10,8 @@ import pytest
 from clinic_fixtures import example
 from django.db import transaction
 from django.urls import reverse
-from hypothesis import HealthCheck, example as hypothesis_example, given, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import example as hypothesis_example
 from hypothesis import strategies as st
 
 from sciatica_care.portal.models import AdherenceRecord
@@ -63,7 +64,8 @@ def test_no_done_post_gives_a_server_error(patient_client: tuple[Any, Any], chan
     if r.status_code == 302:
         assert AdherenceRecord.objects.count() == before + 1
         stored = AdherenceRecord.objects.latest("id")
-        assert "\x00" not in stored.note and len(stored.note) <= 500
+        assert "\x00" not in stored.note
+        assert len(stored.note) <= 500
         assert stored.item in {a.code for a in revision.typed.self_care.acupressure} | {
             e.id for e in revision.typed.self_care.exercise_details} | {""}
         stored.delete()

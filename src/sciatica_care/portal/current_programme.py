@@ -9,14 +9,23 @@ programme without that point, since such a plan is wrong as a whole.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
+
+from django.conf import settings
+from django.core.cache import caches
 
 from sciatica_care.clinic import clinical
 from sciatica_care.clinic.models import Episode, EpisodeStatus, Patient, PlanRevision
 from sciatica_care.reports.home_programme import NO_PROGRAMME, Programme, UnsafeProgramme
+from sciatica_care.version import __version__
 
 State = Literal["no_plan", "withheld", "unreadable", "unsafe", "ready"]
+#: Built programmes (~60 KB of figures each) by content, in the bounded cache the plan pages use.
+CACHE = "plan_bodies"
+CACHE_SECONDS = 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,27 @@ def current_plan(patient: Patient) -> PlanRevision | None:
     return episode.plans.select_related("intake", "episode").order_by("-number").first()
 
 
+def _key(plan: Any, intake: Any) -> str:
+    """The cache key of a built programme: a digest of what it is built from (the stored plan and the intake it
+    was planned from), with the release and the knowledge that draw it. Content, not record ids: a plan changed
+    behind the app's back is never served from a stale entry."""
+    text = json.dumps([plan, intake], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return f"home-programme:v1:{__version__}:{clinical.knowledge().version}:{digest}"
+
+
+def _built(revision: PlanRevision, plan: Any) -> Programme:
+    """The programme of a readable plan that allows treatment, built once per distinct content; raises
+    `UnsafeProgramme` (never cached: it is raised again on every request)."""
+    cache = caches[CACHE if CACHE in settings.CACHES else "default"]
+    key = _key(revision.plan, revision.intake.data)
+    programme = cache.get(key)
+    if not isinstance(programme, Programme):
+        programme = clinical.home_programme(revision.intake.data, plan)
+        cache.set(key, programme, CACHE_SECONDS)
+    return programme
+
+
 def current_programme(patient: Patient) -> CurrentProgramme:
     revision = current_plan(patient)
     if revision is None:
@@ -62,7 +92,7 @@ def current_programme(patient: Patient) -> CurrentProgramme:
     if not plan.treatment_allowed:
         return CurrentProgramme("withheld", revision)
     try:
-        programme = clinical.home_programme(revision.intake.data, plan)
+        programme = _built(revision, plan)
     except UnsafeProgramme:
         return CurrentProgramme("unsafe", revision)
     return CurrentProgramme("ready", revision, programme)

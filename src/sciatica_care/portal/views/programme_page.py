@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from sciatica_care.clinic import audit
+from sciatica_care.clinic import audit, submission
 from sciatica_care.clinic.submission import submit_once
 from sciatica_care.portal.access import patient_required
 from sciatica_care.portal.adherence import record_done
@@ -62,12 +62,12 @@ def _timer(minutes: list[int], labels: list[str], name: str) -> dict[str, Any]:
             "sets": len(labels), "labels": "|".join(labels), "rest": REST_SECONDS, "name": name}
 
 
-def _point(pt: PressPoint, done: dict[str, str]) -> dict[str, Any]:
+def _point(pt: PressPoint, done: dict[str, str], token: str) -> dict[str, Any]:
     lo, hi = pt.hold_minutes
     sides = [SIDE_WORDS[s] for s in pt.sides]
     here = anchor(DoneKind.ACUPRESSURE, pt.code)
     return {
-        "pt": pt, "anchor": here, "done": done.get(here),
+        "pt": pt, "anchor": here, "done": done.get(here), "token": token,
         "figures": [(SIDE_WORDS[f.side], mark_safe(f.svg)) for f in pt.figures],  # noqa: S308 - escaped by reports/svg.py
         "timer": _timer(list(range(lo, hi + 1)), sides, f"{pt.code} ({pt.name})"),
         "sets_words": (f"{len(sides)} sets: " + ", then ".join(s.lower() for s in sides)) if len(sides) > 1
@@ -75,9 +75,9 @@ def _point(pt: PressPoint, done: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _exercise(e: ExerciseItem, done: dict[str, str]) -> dict[str, Any]:
+def _exercise(e: ExerciseItem, done: dict[str, str], token: str) -> dict[str, Any]:
     here = anchor(DoneKind.EXERCISE, e.id)
-    return {"ex": e, "anchor": here, "done": done.get(here),
+    return {"ex": e, "anchor": here, "done": done.get(here), "token": token,
             "figure": mark_safe(e.figure)}  # noqa: S308 - escaped by reports/svg.py
 
 
@@ -95,6 +95,11 @@ def _page(request: HttpRequest, current: CurrentProgramme, refusal: Refusal | No
     patient = request.patient  # type: ignore[attr-defined]
     g = current.programme
     done = _done_today(current, patient.pk)
+
+    def token() -> str:
+        """Each "done" form's own one-time token (`submit_once`): the same form sent twice stores once."""
+        return submission.issue(request, FORM)
+
     heat = None
     if g.heat_first is not None:
         lo, hi = g.heat_first.minutes
@@ -105,13 +110,13 @@ def _page(request: HttpRequest, current: CurrentProgramme, refusal: Refusal | No
         "plan_date": current.revision.created_at if current.revision else None,
         "thermal_words": THERMAL_WORDS.get(g.thermal, g.thermal),
         "thermal_figure": mark_safe(g.thermal_figure) if g.thermal_figure else None,  # noqa: S308 - reports/svg.py
-        "heat": heat, "points": [_point(p, done) for p in g.points],
-        "exercises": [_exercise(e, done) for e in g.exercises],
+        "heat": heat, "points": [_point(p, done, token()) for p in g.points],
+        "exercises": [_exercise(e, done, token()) for e in g.exercises],
         "often": g.points[0].often if g.points else "",
         "adapted_note": ADAPTED_NOTE, "no_lying_note": NO_LYING_NOTE,
-        "session_done": done.get("session"), "felt_choices": Felt.choices,
+        "session_done": done.get("session"), "session_token": token(), "token_field": submission.FIELD,
+        "felt_choices": Felt.choices,
         "refusal": refusal, "refused_anchor": anchor(refusal.kind, refusal.item) if refusal else "",
-        "form_name": FORM,
     }
     return render(request, "portal/programme.html", context, status=status)
 
