@@ -26,6 +26,7 @@ else:
     if importlib.util.find_spec("sciatica_care") is None:
         sys.path.insert(0, str(HERE.parents[1] / "src"))
     sys.path.insert(0, str(HERE.parent / "clinic"))
+    sys.path.insert(0, str(HERE.parent / "portal"))  # portal_fixtures
     sys.path.insert(0, str(HERE))  # browser_steps
     from sciatica_care.site import testenv
 

@@ -20,9 +20,10 @@ def patient_page(chromium: Any, live_server: Any, make_staff: Any) -> Any:
     from django.conf import settings
     from django.test import Client
 
+    from portal_fixtures import PATIENT_BACKEND, make_account
+
     from sciatica_care.clinic import records
-    from sciatica_care.clinic.models import Clinic, Role, Staff
-    from sciatica_care.portal.models import PatientAccount
+    from sciatica_care.clinic.models import Clinic, Role
 
     contexts: list[Any] = []
 
@@ -33,10 +34,8 @@ def patient_page(chromium: Any, live_server: Any, make_staff: Any) -> Any:
                                          date_of_birth=dt.date(1984, 6, 2), sex="female", consent_treatment=True)
         intake = example(example_name) if example_name else base_intake()
         records.record_intake(prac, records.open_episode(prac, patient), intake)
-        user = Staff.objects.create_user(username=f"bea{patient.pk}", clinic=clinic, role=Role.PATIENT)
-        PatientAccount.objects.create(user=user, patient=patient)
         signed_in = Client()
-        signed_in.force_login(user)
+        signed_in.force_login(make_account(patient), backend=PATIENT_BACKEND)
         context = chromium.new_context(base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True)
         contexts.append(context)
         context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,

@@ -123,6 +123,8 @@ NOT_PATIENT_PAGES = {
     "password_reset_done": "no patient data", "password_reset_confirm": "no patient data",
     "password_reset_complete": "no patient data", "second_factor_enrol": "one's own account",
     "second_factor_verify": "one's own account", "staff_second_factor_reset": "staff data",
+    "portal_invite": "a write (audited as portal_invite)", "portal_end": "a write (audited as portal_access_ended)",
+    "portal_alerts_handled": "a write (audited as clinic_alert_handled)",
 }
 
 

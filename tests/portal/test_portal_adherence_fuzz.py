@@ -10,6 +10,7 @@ import pytest
 from clinic_fixtures import example
 from django.db import transaction
 from django.urls import reverse
+from portal_fixtures import PATIENT_BACKEND
 from hypothesis import HealthCheck, given, settings
 from hypothesis import example as hypothesis_example
 from hypothesis import strategies as st
@@ -34,9 +35,9 @@ def _text(value: str) -> str:
 
 
 @pytest.fixture
-def patient_client(client: Any, world: dict[str, Any], account_for: Any, patient_with: Any) -> tuple[Any, Any]:
+def programme_client(client: Any, world: dict[str, Any], account_for: Any, patient_with: Any) -> tuple[Any, Any]:
     revision = patient_with(example("piriformis-chronic"), world["a"]["practitioner"])
-    client.force_login(account_for(revision.episode.patient))
+    client.force_login(account_for(revision.episode.patient), backend=PATIENT_BACKEND)
     return client, revision
 
 
@@ -48,9 +49,9 @@ def patient_client(client: Any, world: dict[str, Any], account_for: Any, patient
 @hypothesis_example(changes=[(f, "\x00" + "z" * 5001) for f in FIELDS])
 @hypothesis_example(changes=[(f, "²") for f in FIELDS])
 @hypothesis_example(changes=[("plan", "2147483648"), ("kind", ["session", "exercise"])])
-def test_no_done_post_gives_a_server_error(patient_client: tuple[Any, Any], changes: list[tuple[str, Any]]) -> None:
+def test_no_done_post_gives_a_server_error(programme_client: tuple[Any, Any], changes: list[tuple[str, Any]]) -> None:
     """Hostile values: never a 5xx; a refusal names a field of the form and stores nothing."""
-    client, revision = patient_client
+    client, revision = programme_client
     values: dict[str, Any] = {"plan": str(revision.pk), "kind": "acupressure", "item": "GB30", "felt": "better",
                               "note": ""}
     values.update({k: [_text(x) for x in v] if isinstance(v, list) else _text(v) for k, v in changes})

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from clinic_fixtures import base_intake, example
 from django.urls import reverse
+from portal_fixtures import PATIENT_BACKEND
 
 from sciatica_care.clinic import records
 from sciatica_care.clinic.models import AuditEvent, PlanRevision
@@ -44,7 +45,7 @@ def signed_in(client: Any, world: dict[str, Any], account_for: Any, patient_with
     planned from `intake`; returns (client, plan revision)."""
     def make(intake: dict[str, Any]) -> tuple[Any, PlanRevision]:
         revision = patient_with(intake, world["a"]["practitioner"])
-        client.force_login(account_for(revision.episode.patient))
+        client.force_login(account_for(revision.episode.patient), backend=PATIENT_BACKEND)
         return client, revision
 
     return make
@@ -87,7 +88,7 @@ def test_each_patient_sees_their_own_programme_only(client: Any, world: dict[str
     theirs = {a.code for a in right.typed.self_care.acupressure} - {a.code for a in left.typed.self_care.acupressure}
     assert mine
     assert theirs
-    client.force_login(account_for(left.episode.patient))
+    client.force_login(account_for(left.episode.patient), backend=PATIENT_BACKEND)
     html = page(client)
     assert all(f"acupressure-{c.lower().replace('.', '-')}" in html for c in mine)
     assert not any(f"acupressure-{c.lower().replace('.', '-')}" in html for c in theirs)
@@ -112,7 +113,7 @@ def test_an_account_linked_to_another_clinics_patient_is_refused(client: Any, wo
     user = account_for(world["b"]["patient"])
     user.clinic = world["a"]["clinic"]
     user.save()
-    client.force_login(user)
+    client.force_login(user, backend=PATIENT_BACKEND)
     assert client.get(reverse(PAGE)).status_code == 403
 
 
@@ -208,7 +209,7 @@ def test_an_unreadable_plan_shows_no_programme(signed_in: Any) -> None:
 def test_without_an_open_course_there_is_no_programme(client: Any, world: dict[str, Any], account_for: Any) -> None:
     episode = world["a"]["episode"]
     records.discharge_episode(world["a"]["practitioner"], episode, episode.version, episode.opened_on)
-    client.force_login(account_for(world["a"]["patient"]))
+    client.force_login(account_for(world["a"]["patient"]), backend=PATIENT_BACKEND)
     html = page(client)
     assert "has not written a programme for you yet" in html
     assert "data-timer" not in html

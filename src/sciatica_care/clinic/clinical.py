@@ -22,7 +22,10 @@ from typing import TYPE_CHECKING, Any
 from sciatica_care.engine import charting as _charting
 from sciatica_care.engine.charting import ModalityVerdict, PointVerdict, Recheck
 from sciatica_care.engine.plan_model import ExcludedPoint, Plan, PlanUnreadable, plan_from
-from sciatica_care.errors import InputRefused
+from sciatica_care.errors import InputRefused, Problem
+from sciatica_care.journal import DiaryAnalysis, DiaryEntry, FactorResult, analyse_entries, validate_diary
+from sciatica_care.journal.alarm_signs import ALARM_IDS, ALARM_QUESTIONS, AlarmQuestion, flags_reported
+from sciatica_care.journal.diary import normalise_name
 from sciatica_care.outcomes import (
     CATEGORY_DEFINITIONS,
     INSTRUMENTS,
@@ -52,14 +55,63 @@ if TYPE_CHECKING:
     from sciatica_care.reports.home_programme import Programme
 
 __all__ = [
-    "CATEGORY_DEFINITIONS", "CATEGORY_NOTE", "INSTRUMENTS", "Advice", "CourseStatus", "Due", "ExcludedPoint",
-    "Instrument", "Interval", "MedicareEligibility", "ModalityVerdict", "PayerCheck", "Plan", "PlanUnreadable",
-    "PlannedIntake", "PointVerdict", "Recheck", "ScoreResult", "Wording", "check_electroacupuncture",
-    "check_points", "course_review", "course_status", "course_status_in_order", "display_name", "find_point",
-    "home_programme", "intake_schema",
-    "knowledge", "labels", "matched_care", "medicare_check", "plan_document", "plan_for", "questionnaires_due",
-    "read_plan", "recheck", "recheck_questions", "red_flags", "score", "score_document", "site_bound_items",
-    "timing_no_slower", "traditional_category", "wilson_interval", "wording_in_effect",
+    "ALARM_IDS",
+    "ALARM_QUESTIONS",
+    "CATEGORY_DEFINITIONS",
+    "CATEGORY_NOTE",
+    "INSTRUMENTS",
+    "Advice",
+    "AlarmQuestion",
+    "CourseStatus",
+    "DiaryAlarm",
+    "DiaryAnalysis",
+    "DiaryEntry",
+    "Due",
+    "ExcludedPoint",
+    "FactorResult",
+    "Instrument",
+    "Interval",
+    "MedicareEligibility",
+    "ModalityVerdict",
+    "PayerCheck",
+    "Plan",
+    "PlanUnreadable",
+    "PlannedIntake",
+    "PointVerdict",
+    "Recheck",
+    "ScoreResult",
+    "Wording",
+    "analyse_diary_entries",
+    "check_electroacupuncture",
+    "check_points",
+    "course_review",
+    "course_status",
+    "course_status_in_order",
+    "diary_alarm",
+    "display_name",
+    "find_point",
+    "home_programme",
+    "intake_schema",
+    "knowledge",
+    "labels",
+    "matched_care",
+    "medicare_check",
+    "normalise_name",
+    "plan_document",
+    "plan_for",
+    "questionnaires_due",
+    "read_plan",
+    "recheck",
+    "recheck_questions",
+    "red_flags",
+    "score",
+    "score_document",
+    "site_bound_items",
+    "timing_no_slower",
+    "traditional_category",
+    "validate_diary_day",
+    "wilson_interval",
+    "wording_in_effect",
 ]
 
 
@@ -273,3 +325,53 @@ def medicare_check(dates: list[dt.date], day: dt.date, improving: bool,
         return _medicare_check(dates, day, improving, eligibility)
     except InputRefused:
         return None
+
+
+# --- the patient's diary -----------------------------------------------------------------------------------------
+
+def validate_diary_day(doc: object) -> DiaryEntry:
+    """One day of the diary validated by the journal's own rules; `InputRefused` naming each field (`leg_nrs`,
+    `activities[2]`) when it is refused."""
+    try:
+        (entry,) = validate_diary([doc])
+    except InputRefused as refused:
+        raise InputRefused([Problem(_day_path(p.path), p.message) for p in refused.problems]) from None
+    return entry
+
+
+def _day_path(path: str) -> str:
+    """`[0].leg_nrs` → `leg_nrs`; the day itself (`[0]`) → `(entry)`."""
+    rest = path.removeprefix("[0]").removeprefix(".")
+    return rest or "(entry)"
+
+
+def analyse_diary_entries(entries: Sequence[DiaryEntry]) -> DiaryAnalysis:
+    """The journal's trigger analysis of validated days (dates unique): associations with intervals, never causes."""
+    return analyse_entries(entries)
+
+
+@dataclass(frozen=True)
+class DiaryAlarm:
+    """What the diary says when a patient reports an emergency sign: the timing's words for "now", then each
+    reported red flag's own words for the patient (triage knowledge), with their sources."""
+
+    headline: str
+    signs: tuple[tuple[str, str], ...]  # (red flag name, what the patient reads)
+    flags: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+def diary_alarm(ticked: Sequence[str]) -> DiaryAlarm | None:
+    """The emergency advice for the diary's ticked alarm questions (`ALARM_QUESTIONS`), or None when none."""
+    flag_ids = flags_reported(ticked)
+    if not flag_ids:
+        return None
+    triage = knowledge().triage
+    by_id = {f.id: f for f in triage.flags}
+    flags = [by_id[f] for f in flag_ids]
+    urgency = next(t for t in triage.timing if t.see_within == "now")
+    sources: list[str] = list(urgency.sources)
+    for flag in flags:
+        sources.extend(s for s in flag.sources if s not in sources)
+    return DiaryAlarm(headline=urgency.patient, signs=tuple((f.name, f.patient_text) for f in flags),
+                      flags=flag_ids, sources=tuple(sources))

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from sciatica_care.clinic import vocab
 from sciatica_care.clinic.input_cleaning import CalendarDateField, WholeNumberField, refuse_control_characters
-from sciatica_care.clinic.models import Clinic, Patient, Role, Staff
+from sciatica_care.clinic.models import STAFF_ROLES, Clinic, Patient, Staff
 from sciatica_care.errors import Problem
 
 PATIENT_FIELDS = ["first_name", "last_name", "date_of_birth", "sex", "phone", "email", "address",
@@ -243,6 +243,7 @@ class InviteStaffForm(forms.ModelForm):
         self.fields["email"].required = True
         self.fields["first_name"].required = True
         self.fields["username"].widget.attrs.update({"autocomplete": "off", "autocapitalize": "none"})
+        self.fields["role"].choices = STAFF_ROLE_CHOICES  # type: ignore[attr-defined]
         refuse_control_characters(self)
 
     def clean_username(self) -> str:
@@ -252,8 +253,12 @@ class InviteStaffForm(forms.ModelForm):
         return username
 
 
+#: The roles a member of staff may be given (a patient's portal account is made by the portal, never here).
+STAFF_ROLE_CHOICES = [(r.value, r.label) for r in STAFF_ROLES]
+
+
 class StaffRoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices, label="Role")
+    role = forms.ChoiceField(choices=STAFF_ROLE_CHOICES, label="Role")
     version = WholeNumberField(widget=forms.HiddenInput, error_messages=VERSION_ERRORS)
 
 
@@ -277,7 +282,9 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         actor = self.fields["actor"]
         actor.queryset = Staff.objects.filter(clinic_id=clinic_id).order_by("username")  # type: ignore[attr-defined]
-        actor.label_from_instance = lambda s: f"{s.display()} ({s.username})"  # type: ignore[attr-defined]
+        # Patients' portal accounts act too (their own diary, questionnaires): listed as patients, never as staff.
+        actor.label_from_instance = lambda s: (  # type: ignore[attr-defined]
+            f"Patient (portal): {s.display()}" if s.is_patient else f"{s.display()} ({s.username})")
         self.fields["action"].choices = [("", "any"), *((a, a.replace("_", " ")) for a in actions)]  # type: ignore[attr-defined]
         self.fields["object_type"].choices = [("", "any"), *((t, t) for t in object_types)]  # type: ignore[attr-defined]
 

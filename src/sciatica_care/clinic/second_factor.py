@@ -54,6 +54,14 @@ def qr_svg_data_uri(device: TOTPDevice) -> str:
     return str(segno.make(device.config_url, error="m").svg_data_uri(scale=5, dark="#1b2a3a", border=2))
 
 
+def display_key(device: TOTPDevice) -> str:
+    """The authenticator's key to type by hand (base32, in groups of four), when the QR code cannot be scanned."""
+    import base64
+
+    key = base64.b32encode(bytes.fromhex(device.key)).decode().rstrip("=")
+    return " ".join(key[i:i + 4] for i in range(0, len(key), 4))
+
+
 def confirm(device: TOTPDevice) -> list[str]:
     """Confirm a verified authenticator; replace any recovery codes with ten new ones, returned to show once."""
     with transaction.atomic():

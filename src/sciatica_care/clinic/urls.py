@@ -19,6 +19,7 @@ from sciatica_care.clinic.views import (
     tokens,
     visits,
 )
+from sciatica_care.portal import staff_views as portal_staff
 
 # Write forms spend a one-time token (`submission.py`): a repeated POST stores once.
 app_name = "clinic"
@@ -82,4 +83,10 @@ urlpatterns = [
     path("patients/<int:pk>/care-team/", rights.care_team_change, name="care_team"),
     path("patients/<int:pk>/break-glass/", rights.break_glass, name="break_glass"),
     path("break-glass/", rights.break_glass_list, name="break_glass_list"),
+    # The patient's portal, from the clinic's side (views in portal/staff_views.py).
+    path("patients/<int:pk>/portal/invite/", submit_once("portal_invite")(portal_staff.portal_invite),
+         name="portal_invite"),
+    path("patients/<int:pk>/portal/end/", submit_once("portal_end")(portal_staff.portal_end), name="portal_end"),
+    path("patients/<int:pk>/portal/alerts/handled/",
+         submit_once("portal_alerts_handled")(portal_staff.alerts_handled), name="portal_alerts_handled"),
 ]

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 
 from sciatica_care.clinic.models import Patient, Role
@@ -42,6 +42,23 @@ def patient_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
         patient = patient_of(request.user)
         if patient is None:
             raise PermissionDenied("the portal is for patients")
+        request.patient = patient  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def patient_required_json(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """`patient_required` for the portal's JSON endpoints: 401 (not signed in: the phone keeps what it was
+    sending) or 403 as JSON, never a redirect to a page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return JsonResponse({"errors": [{"path": "", "message": "sign in again to send this"}]}, status=401)
+        patient = patient_of(request.user)
+        if patient is None:
+            return JsonResponse({"errors": [{"path": "", "message": "the portal is for patients"}]}, status=403)
         request.patient = patient  # type: ignore[attr-defined]
         return view(request, *args, **kwargs)
 

@@ -130,6 +130,7 @@ AUTH_USER_MODEL = "clinic.Staff"
 AUTHENTICATION_BACKENDS = [
     "sciatica_care.site.backends.ThrottleBackend",  # django-axes: refuses a locked pair before the password check
     "sciatica_care.site.backends.ClinicModelBackend",
+    "sciatica_care.portal.patient_auth.PatientBackend",  # the portal: email and a one-time code, or a password
 ]
 
 PASSWORD_HASHERS = [
