@@ -19,7 +19,6 @@ def patient_page(chromium: Any, live_server: Any, make_staff: Any) -> Any:
     from clinic_fixtures import base_intake, example
     from django.conf import settings
     from django.test import Client
-
     from portal_fixtures import PATIENT_BACKEND, make_account
 
     from sciatica_care.clinic import records

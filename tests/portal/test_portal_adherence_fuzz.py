@@ -10,10 +10,10 @@ import pytest
 from clinic_fixtures import example
 from django.db import transaction
 from django.urls import reverse
-from portal_fixtures import PATIENT_BACKEND
 from hypothesis import HealthCheck, given, settings
 from hypothesis import example as hypothesis_example
 from hypothesis import strategies as st
+from portal_fixtures import PATIENT_BACKEND
 
 from sciatica_care.portal.models import AdherenceRecord
 

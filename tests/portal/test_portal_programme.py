@@ -4,6 +4,7 @@ programme, audited, and refused with the field named."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -206,13 +207,30 @@ def test_an_unreadable_plan_shows_no_programme(signed_in: Any) -> None:
     assert "data-timer" not in html
 
 
-def test_without_an_open_course_there_is_no_programme(client: Any, world: dict[str, Any], account_for: Any) -> None:
-    episode = world["a"]["episode"]
-    records.discharge_episode(world["a"]["practitioner"], episode, episode.version, episode.opened_on)
-    client.force_login(account_for(world["a"]["patient"]), backend=PATIENT_BACKEND)
+def test_without_a_plan_there_is_no_programme(client: Any, world: dict[str, Any], account_for: Any) -> None:
+    prac = world["a"]["practitioner"]
+    patient = records.create_patient(prac, first_name="New", last_name="Comer", date_of_birth=dt.date(1990, 1, 1))
+    records.open_episode(prac, patient)
+    client.force_login(account_for(patient), backend=PATIENT_BACKEND)
     html = page(client)
     assert "has not written a programme for you yet" in html
     assert "data-timer" not in html
+
+
+def test_a_red_flag_at_the_latest_session_withdraws_the_programme(signed_in: Any) -> None:
+    """The re-check at a session found a red flag (needling stopped): the plan still allows treatment, but the page
+    shows no programme until a later session's re-check is clear, and "done" is refused meanwhile."""
+    client, revision = signed_in(base_intake())
+    prac, episode = revision.created_by, revision.episode
+    assert "data-timer" in page(client)
+    records.chart_visit(prac, episode, revision, {"red_flags_rechecked": True, "needling_stopped": True,
+                                                  "red_flags_found": ["saddle_anaesthesia"]})
+    html = page(client)
+    assert "a doctor needs to check" in html
+    assert "data-timer" not in html
+    assert client.post(reverse(DONE), done_post(revision)).status_code == 409
+    records.chart_visit(prac, episode, revision, {"red_flags_rechecked": True})
+    assert "data-timer" in page(client)
 
 
 @pytest.mark.parametrize(("case", "warm_up"), [

@@ -1,8 +1,9 @@
-"""The patient's home programme from their current plan: the newest plan of their most recently opened course
-that is still open.
+"""The patient's home programme from their current plan (the newest plan of their open course, else of their
+latest course: `patient_record`).
 
 Only a plan that decodes and allows treatment gives a programme. A plan that is not for treatment (a red flag,
-a finding that needs a doctor first) or cannot be read gives none: the page says to contact the clinic. A plan
+a finding that needs a doctor first), a red flag found at the re-check of the latest session since the plan was
+made, or a plan that cannot be read gives none: the page says to contact the clinic. A plan
 that would show a pregnant patient a point forbidden in pregnancy gives none either (`unsafe`), never a
 programme without that point, since such a plan is wrong as a whole.
 """
@@ -18,7 +19,8 @@ from django.conf import settings
 from django.core.cache import caches
 
 from sciatica_care.clinic import clinical
-from sciatica_care.clinic.models import Episode, EpisodeStatus, Patient, PlanRevision
+from sciatica_care.clinic.models import Patient, PlanRevision, Visit
+from sciatica_care.portal import patient_record
 from sciatica_care.reports.home_programme import NO_PROGRAMME, Programme, UnsafeProgramme
 from sciatica_care.version import __version__
 
@@ -52,13 +54,12 @@ class CurrentProgramme:
         return False
 
 
-def current_plan(patient: Patient) -> PlanRevision | None:
-    """The newest plan of the patient's most recently opened course that is still open, or None."""
-    episode = (Episode.objects.filter(patient=patient, clinic_id=patient.clinic_id, status=EpisodeStatus.OPEN)
-               .order_by("-opened_on", "-id").first())
-    if episode is None:
-        return None
-    return episode.plans.select_related("intake", "episode").order_by("-number").first()
+def red_flag_since(revision: PlanRevision) -> bool:
+    """Whether the latest session charted since this plan was made found a red flag on its re-check (needling
+    stopped): the plan still reads as allowing treatment, but the patient must not carry on at home."""
+    latest = (Visit.objects.filter(episode_id=revision.episode_id, created_at__gte=revision.created_at)
+              .order_by("-date", "-created_at", "-id").values_list("needling_stopped", "red_flags_found").first())
+    return latest is not None and (latest[0] or bool(latest[1]))
 
 
 def _key(plan: Any, intake: Any) -> str:
@@ -83,13 +84,14 @@ def _built(revision: PlanRevision, plan: Any) -> Programme:
 
 
 def current_programme(patient: Patient) -> CurrentProgramme:
-    revision = current_plan(patient)
+    """The programme of the patient's current plan (`patient_record.current_plan`), or why there is none."""
+    revision = patient_record.current_plan(patient_record.current_episode(patient))
     if revision is None:
         return CurrentProgramme("no_plan")
     plan = revision.typed
     if plan is None:
         return CurrentProgramme("unreadable", revision)
-    if not plan.treatment_allowed:
+    if not plan.treatment_allowed or red_flag_since(revision):
         return CurrentProgramme("withheld", revision)
     try:
         programme = _built(revision, plan)
