@@ -1,5 +1,5 @@
-"""The one seam: `clinic/clinical.py` is the only module of the clinic and the API that imports the core (engine,
-outcomes, knowledge, journal), and it answers "not evaluable" with None rather than an exception."""
+"""The one seam: `clinic/clinical.py` is the only module of the clinic, the portal and the API that imports the core
+(engine, outcomes, knowledge, journal), and it answers "not evaluable" with None rather than an exception."""
 
 from __future__ import annotations
 
@@ -24,12 +24,12 @@ def _core(module: str) -> bool:
 
 
 def _edge_modules() -> list[Path]:
-    return sorted(p for folder in ("clinic", "api") for p in (SRC / folder).rglob("*.py")
+    return sorted(p for folder in ("clinic", "api", "portal") for p in (SRC / folder).rglob("*.py")
                   if "migrations" not in p.parts)
 
 
 def test_only_the_seam_imports_the_core(module_imports: Any) -> None:
-    """No module in clinic/ or api/ but clinic/clinical.py imports engine, outcomes, knowledge or journal."""
+    """No module in clinic/, portal/ or api/ but clinic/clinical.py imports engine, outcomes, knowledge or journal."""
     offenders = {str(p.relative_to(SRC)): sorted(m for m in module_imports(p) if _core(m))
                  for p in _edge_modules() if p != SEAM}
     assert {k: v for k, v in offenders.items() if v} == {}
