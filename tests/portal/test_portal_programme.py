@@ -141,6 +141,18 @@ def test_the_page_shows_the_plans_points_exercises_and_advice(signed_in: Any) ->
         assert g.name in html
 
 
+def test_a_point_with_an_unchecked_location_tells_the_patient_to_be_shown(signed_in: Any) -> None:
+    """GB41's location is not yet checked against WHO 2008: its card asks the patient to have the spot shown; GB34's
+    does not."""
+    client, _ = signed_in(example("l5-stenosis-older"))
+    html = page(client)
+    note = "has not yet been checked against the international standard"
+    gb41 = html[html.index('id="acupressure-gb41"'):]
+    gb34 = html[html.index('id="acupressure-gb34"'):html.index('id="acupressure-gb41"')]
+    assert note in gb41[:gb41.index("</article>")]
+    assert note not in gb34
+
+
 def test_held_back_exercises_are_not_offered_as_things_to_do(signed_in: Any) -> None:
     """An exercise the plan holds back appears only under "Not for now", with no form to mark it done, and a
     "done" for it is refused naming `item`."""

@@ -75,6 +75,20 @@ def test_where_the_point_is_in_plain_words(knowledge: Knowledge, region: str, si
     assert where_words(point, side) == words
 
 
+@pytest.mark.parametrize(("case", "code", "checked"), [
+    ("l5-stenosis-older", "GB41", False),  # location not yet checked against WHO 2008
+    ("l4-anterior-medial-man", "ST36", False),
+    ("l5-stenosis-older", "GB34", True),
+    ("piriformis-chronic", "TUNG-22.05", True),  # Master Tung's own system: its location is its standard
+])
+def test_a_point_whose_location_is_unchecked_says_so(knowledge: Knowledge, case: str, code: str,
+                                                     checked: bool) -> None:
+    """The patient is told to have the practitioner show the spot of a point located by an unverified source."""
+    intake, plan = planned(case, knowledge)
+    point = next(p for p in build_programme(intake, plan, knowledge).points if p.code == code)
+    assert point.location_checked is checked
+
+
 # ------------------------------------------------------------------------------------------------ dose
 
 

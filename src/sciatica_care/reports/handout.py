@@ -38,6 +38,7 @@ from .home_programme import (
     NO_PROGRAMME,
     PREGNANCY_NOTE,
     THERMAL_WORDS,
+    UNCHECKED_NOTE,
     Programme,
     build_programme,
 )
@@ -319,9 +320,10 @@ def _programme_html(g: Programme) -> list[str]:
             tool = f"<p>You will need: {escape(pt.tool)}.</p>" if pt.tool else ""
             both = "<p>Press the same point on both sides.</p>" if pt.side == "both" else ""
             adapted = _p(ADAPTED_NOTE, "adapted") if pt.code in g.press_adapted else ""
+            unchecked = "" if pt.location_checked else _p(UNCHECKED_NOTE, "adapted")
             out.append(f'<div class="item press"><figure>{pt.figure}</figure><div>'
                        f"<h3>{escape(pt.code)} ({escape(pt.name)}): {escape(pt.where)}</h3>"
-                       f'<p class="dose">{escape(pt.dose)}</p>{_p(pt.how)}{adapted}{tool}{both}</div></div>')
+                       f'<p class="dose">{escape(pt.dose)}</p>{_p(pt.how)}{unchecked}{adapted}{tool}{both}</div></div>')
     elif g.reasons:
         out.append("<h2>Pressure points (acupressure)</h2>" + "".join(_p(r) for r in g.reasons))
     if g.exercises:
@@ -505,6 +507,8 @@ def _pdf_programme(doc: Any, g: Programme) -> None:
         doc.ln(2)
         for pt in g.points:
             paras = [pt.how]
+            if not pt.location_checked:
+                paras.append(UNCHECKED_NOTE)
             if pt.tool:
                 paras.append(f"You will need: {pt.tool}.")
             if pt.code in g.press_adapted:

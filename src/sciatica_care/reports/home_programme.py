@@ -45,6 +45,10 @@ FIRST_TRIMESTER_NOTE = ("Early in pregnancy (up to 12 weeks), about 1 in 6 known
                         "until after 12 weeks before treating; you can choose to wait too.")
 ADAPTED_NOTE = "This is the version that does not lie on your back."
 NO_LYING_NOTE = "Do not lie on your back to press a point: use the way described for each point below."
+#: For a point whose location the knowledge has not yet checked against the standard (`location_status`).
+UNCHECKED_NOTE = ("Where exactly this point lies has not yet been checked against the international standard: ask "
+                  "your practitioner to show you the spot before you press it.")
+UNCHECKED_STATUSES = ("unverified", "derived")
 
 
 class UnsafeProgramme(RuntimeError):
@@ -86,6 +90,7 @@ class PressPoint:
     figures: tuple[SideFigure, ...]
     adapted: bool = False
     sources: tuple[str, ...] = ()
+    location_checked: bool = True
 
     @property
     def figure(self) -> str:
@@ -227,6 +232,7 @@ def build_programme(intake: Mapping[str, Any], plan: Plan, k: Knowledge) -> Prog
             times_per_day=(a.times_per_day[0], a.times_per_day[1]),
             figures=tuple(SideFigure(s, point_figure_svg(p, s, uid=f"press{i}{s[0]}")) for s in _press_sides(side)),
             adapted=a.adapted is not None, sources=tuple(a.sources),
+            location_checked=p.location_status not in UNCHECKED_STATUSES,
         ))
     exercises = tuple(
         ExerciseItem(e.id, e.name, e.instructions, e.dosage, exercise_svg(e.id, e.name, f"ex{i}"),

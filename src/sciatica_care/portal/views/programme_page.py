@@ -30,6 +30,7 @@ from sciatica_care.reports.home_programme import (
     ADAPTED_NOTE,
     NO_LYING_NOTE,
     THERMAL_WORDS,
+    UNCHECKED_NOTE,
     ExerciseItem,
     PressPoint,
 )
@@ -113,7 +114,7 @@ def _page(request: HttpRequest, current: CurrentProgramme, refusal: Refusal | No
         "heat": heat, "points": [_point(p, done, token()) for p in g.points],
         "exercises": [_exercise(e, done, token()) for e in g.exercises],
         "often": g.points[0].often if g.points else "",
-        "adapted_note": ADAPTED_NOTE, "no_lying_note": NO_LYING_NOTE,
+        "adapted_note": ADAPTED_NOTE, "no_lying_note": NO_LYING_NOTE, "unchecked_note": UNCHECKED_NOTE,
         "session_done": done.get("session"), "session_token": token(), "token_field": submission.FIELD,
         "felt_choices": Felt.choices,
         "refusal": refusal, "refused_anchor": anchor(refusal.kind, refusal.item) if refusal else "",
