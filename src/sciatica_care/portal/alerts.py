@@ -49,7 +49,7 @@ def email_clinic(alert_id: int) -> int:
         return 0
     from sciatica_care.clinic.clinical import display_name
 
-    signs = "\n".join(f"- {display_name(s)}" for s in alert.signs)
+    signs = "\n".join(f"- {display_name(s, record=True)}" for s in alert.signs)
     try:
         send_mail("URGENT: a patient reported emergency signs in their diary",
                   f"A patient of {alert.clinic.name} (patient no. {alert.patient_id}) reported in their diary on "

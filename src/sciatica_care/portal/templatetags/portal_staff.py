@@ -11,6 +11,7 @@ from typing import Any
 from django import template
 
 from sciatica_care.clinic import audit
+from sciatica_care.clinic.clinical import display_name
 from sciatica_care.portal import accounts, alerts, staff_summary
 from sciatica_care.portal.diary_findings import FINDING_WORDS
 
@@ -32,7 +33,8 @@ def portal_episode_panel(context: Any, episode: Any) -> dict[str, Any]:
 def portal_patient_panel(context: Any, patient: Any) -> dict[str, Any]:
     user = context["request"].user
     return {"patient": patient, "user": user, "account": accounts.account_of(patient),
-            "alerts": list(alerts.open_alerts(user.clinic_id).filter(patient=patient)),
+            "alerts": [(a, [display_name(s, record=True) for s in a.signs])
+                       for a in alerts.open_alerts(user.clinic_id).filter(patient=patient)],
             "request": context["request"], "csrf_token": context.get("csrf_token")}
 
 
