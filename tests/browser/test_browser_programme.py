@@ -44,6 +44,9 @@ def patient_page(chromium: Any, live_server: Any, make_staff: Any) -> Any:
         page.csp_violations = []
         page.on("console", lambda msg: page.csp_violations.append(msg.text)
                 if "Content Security Policy" in msg.text or "Content-Security-Policy" in msg.text else None)
+        context.expose_function("reportCspViolation", lambda text: page.csp_violations.append(text))
+        context.add_init_script("document.addEventListener('securitypolicyviolation', e => window.reportCspViolation("
+                                "`${e.violatedDirective} blocked ${e.blockedURI} on ${e.documentURI}`))")
         page.set_default_timeout(15000)
         page.clock.install()
         return page
