@@ -1,5 +1,6 @@
 """The home programme on a phone (360 px): the acupressure timer runs its hold, rest and next set (Playwright's
-clock stands in for the minutes), "done" with how it felt is saved, and the page fits the screen."""
+clock stands in for the minutes), "done" with how it felt is saved, the page fits the screen, and axe-core finds no
+WCAG 2.1 AA violation in any of its states."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from axe_check import assert_accessible
 from playwright.sync_api import expect
 
 PHONE = {"width": 360, "height": 780}
@@ -58,7 +60,17 @@ def patient_page(chromium: Any, live_server: Any, make_staff: Any) -> Any:
 
 def stop_time(page: Any) -> None:
     """From here on the page's clock moves only when the test runs it (`page.clock.run_for`)."""
-    page.clock.pause_at(page.evaluate("Date.now()") + 1000)
+    page.clock.pause_at(page.evaluate("Date.now()") / 1000 + 1)  # seconds since the epoch
+
+
+def check_axe(page: Any, what: str, *, stopped: bool = False) -> None:
+    """axe-core on the page as it is (axe waits on timers of its own, so a stopped clock runs while it checks; call
+    it only while no timer of the page is counting)."""
+    if stopped:
+        page.clock.resume()
+    assert_accessible(page, what)
+    if stopped:
+        stop_time(page)
 
 
 def test_the_acupressure_timer_counts_the_hold_the_rest_and_the_next_set(patient_page: Any, shots: Any) -> None:
@@ -77,6 +89,7 @@ def test_the_acupressure_timer_counts_the_hold_the_rest_and_the_next_set(patient
     expect(timer).to_be_visible()
     expect(phase).to_have_text("Ready")
     expect(time).to_have_text("1:00")
+    check_axe(page, "the programme page", stopped=True)
     start.focus()
     page.keyboard.press("Enter")  # the keyboard starts it, as a tap would
     page.clock.run_for(100)
@@ -91,6 +104,7 @@ def test_the_acupressure_timer_counts_the_hold_the_rest_and_the_next_set(patient
     start.click()  # pause
     expect(start).to_have_text("Resume")
     expect(phase).to_have_text("Paused")
+    check_axe(page, "a timer paused mid-hold", stopped=True)
     page.clock.run_for(20_000)
     expect(time).to_have_text("0:30")
     start.click()  # resume
@@ -107,6 +121,7 @@ def test_the_acupressure_timer_counts_the_hold_the_rest_and_the_next_set(patient
     expect(live).to_contain_text("Done: LR3 (Taichong).")
     expect(start).to_have_text("Start")
     page.screenshot(path=str(shots / "portal-home-timer-done.png"))
+    check_axe(page, "a timer done", stopped=True)
 
     timer.locator("[data-timer-reset]").click()
     expect(phase).to_have_text("Ready")
@@ -148,7 +163,41 @@ def test_marking_a_point_done_with_how_it_felt_is_saved(patient_page: Any, shots
     expect(done).to_contain_text("Done today (it felt: better)")
     done.scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "portal-home-done.png"))
+    check_axe(page, "the page after a done")
     record = AdherenceRecord.objects.get()
     assert (record.kind, record.item, record.felt, record.note) == (
         "acupressure", "GB30", "better", "Less ache in the buttock afterwards")
+    assert not page.csp_violations
+
+
+def test_a_done_sent_without_how_it_felt_is_refused_on_the_page(patient_page: Any, shots: Any) -> None:
+    """The browser's own check set aside (as an old phone might): the page comes back with the problem named by
+    its field, in an alert that takes the focus, and still passes axe."""
+    page = patient_page("piriformis-chronic")
+    page.goto("/portal/programme/")
+    page.evaluate("document.querySelectorAll('input[name=felt]').forEach(i => i.required = false)")
+    page.locator("#exercise-bird_dog form.done-form").get_by_role("button", name="Mark done").click()
+    alert = page.locator("#refused")
+    expect(alert).to_contain_text("felt: choose how it felt")
+    expect(alert).to_be_focused()
+    page.screenshot(path=str(shots / "portal-home-refused.png"))
+    check_axe(page, "a refused done")
+    assert not page.csp_violations
+
+
+@pytest.mark.parametrize("case", ["cauda-equina", "piriformis-chronic"])
+def test_the_page_fits_the_phone_and_passes_axe(patient_page: Any, shots: Any, case: str) -> None:
+    """A plan not for treatment (only the advice to contact the clinic) and a heat plan (the warm-up with its own
+    timer) both fit 360 px and pass axe."""
+    page = patient_page(case)
+    page.goto("/portal/programme/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    check_axe(page, case)
+    if case == "cauda-equina":
+        expect(page.locator(".no-programme")).to_contain_text("Please contact Riverside Clinic")
+        page.screenshot(path=str(shots / "portal-home-no-programme.png"))
+    else:
+        expect(page.locator("#warm-up-timer [role=timer]")).to_have_text("15:00")
+        page.locator("#warm-up").scroll_into_view_if_needed()
+        page.screenshot(path=str(shots / "portal-home-warm-up.png"))
     assert not page.csp_violations

@@ -24,7 +24,7 @@ class DoneForm(forms.Form):
     kind = forms.ChoiceField(choices=DoneKind.choices, widget=forms.HiddenInput)
     item = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
     felt = forms.ChoiceField(label="How did it feel?", choices=Felt.choices, widget=forms.RadioSelect,
-                             error_messages={"required": "choose how it felt: better, about the same or worse"})
+                             error_messages={"required": "choose how it felt: better, same or worse"})
     note = forms.CharField(label="Anything to tell your practitioner? (optional)", max_length=NOTE_MAX,
                            required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
