@@ -80,6 +80,8 @@ def test_the_acupressure_timer_counts_the_hold_the_rest_and_the_next_set(patient
     page.goto("/portal/programme/")
     expect(page.locator("h1")).to_have_text("Your home programme")
     stop_time(page)
+    page.screenshot(path=str(shots / "portal-home-top.png"))
+    page.evaluate("document.getElementById('acupressure-lr3').scrollIntoView()")
     page.screenshot(path=str(shots / "portal-home-programme.png"))
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
