@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from axe_check import assert_accessible
+from csp_watch import watched_page
 from playwright.sync_api import expect
 
 PHONE = {"width": 360, "height": 780}
@@ -42,14 +43,7 @@ def patient_page(chromium: Any, live_server: Any, make_staff: Any) -> Any:
         context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
                               "value": signed_in.cookies[settings.SESSION_COOKIE_NAME].value,
                               "url": live_server.url}])
-        page = context.new_page()
-        page.csp_violations = []
-        page.on("console", lambda msg: page.csp_violations.append(msg.text)
-                if "Content Security Policy" in msg.text or "Content-Security-Policy" in msg.text else None)
-        context.expose_function("reportCspViolation", lambda text: page.csp_violations.append(text))
-        context.add_init_script("document.addEventListener('securitypolicyviolation', e => window.reportCspViolation("
-                                "`${e.violatedDirective} blocked ${e.blockedURI} on ${e.documentURI}`))")
-        page.set_default_timeout(15000)
+        page = watched_page(context)
         page.clock.install()
         return page
 
@@ -88,6 +82,12 @@ def test_the_acupressure_timer_counts_the_hold_the_rest_and_the_next_set(patient
     timer = page.locator("#acupressure-lr3-timer")  # LR3 is pressed on both feet: two sets
     phase, time, sets = (timer.locator(s) for s in ("[data-timer-phase]", "[role=timer]", "[data-timer-set]"))
     live, start = timer.locator("[aria-live]"), timer.locator("[data-timer-start]")
+
+    def shows(phase_word: str, set_words: str, said: str) -> None:
+        expect(phase).to_have_text(phase_word)
+        expect(sets).to_have_text(set_words)
+        expect(live).to_have_text(said)
+
     expect(timer).to_be_visible()
     expect(phase).to_have_text("Ready")
     expect(time).to_have_text("1:00")
@@ -95,9 +95,7 @@ def test_the_acupressure_timer_counts_the_hold_the_rest_and_the_next_set(patient
     start.focus()
     page.keyboard.press("Enter")  # the keyboard starts it, as a tap would
     page.clock.run_for(100)
-    expect(phase).to_have_text("Press")
-    expect(sets).to_have_text("Set 1 of 2 · Right side")
-    expect(live).to_have_text("Set 1 of 2. Press on your right side for 1 minute.")
+    shows("Press", "Set 1 of 2 · Right side", "Set 1 of 2. Press on your right side for 1 minute.")
     page.clock.run_for(29_900)
     expect(time).to_have_text("0:30")
     timer.scroll_into_view_if_needed()
@@ -111,13 +109,9 @@ def test_the_acupressure_timer_counts_the_hold_the_rest_and_the_next_set(patient
     expect(time).to_have_text("0:30")
     start.click()  # resume
     page.clock.run_for(30_500)
-    expect(phase).to_have_text("Rest")
-    expect(sets).to_have_text("Next: Left side")
-    expect(live).to_have_text("Let go and rest for 15 seconds. Next: left side.")
+    shows("Rest", "Next: Left side", "Let go and rest for 15 seconds. Next: left side.")
     page.clock.run_for(15_000)
-    expect(phase).to_have_text("Press")
-    expect(sets).to_have_text("Set 2 of 2 · Left side")
-    expect(live).to_have_text("Set 2 of 2. Press on your left side for 1 minute.")
+    shows("Press", "Set 2 of 2 · Left side", "Set 2 of 2. Press on your left side for 1 minute.")
     page.clock.run_for(60_500)
     expect(phase).to_have_text("Done")
     expect(live).to_contain_text("Done: LR3 (Taichong).")
