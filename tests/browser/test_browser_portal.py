@@ -118,6 +118,7 @@ def test_a_diary_entry_made_offline_is_sent_once_when_back_online(phone: Any, pa
     _fill_diary(phone)
     phone.click("button:has-text(\"Save today's diary\")")
     expect(phone.locator("#sync-status")).to_contain_text("saved on this phone")
+    phone.locator("#sync-status").scroll_into_view_if_needed()
     phone.screenshot(path=str(shots / "portal-diary-offline.png"), full_page=False)
     assert JournalEntry.objects.count() == 0
     queued = phone.evaluate("Object.keys(localStorage).filter(k => k.startsWith('sciatica-care:diary-queue'))"

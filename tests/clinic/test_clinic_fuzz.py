@@ -167,7 +167,9 @@ FORM_OF = {"intake_preview": "intake", "course_preview": "episode_new"}
 # Forms shown only in a state the shared records are not in (a closed course, a deactivated colleague, an
 # invitation not taken up): their fields, filled from the record.
 STATE_FORMS = {"episode_reopen": ("version", "reason"), "staff_reactivate": ("version",),
-               "staff_invite_again": ()}
+               "staff_invite_again": (),
+               # the patient's portal: an invitation needs an email address, the others an account or an alert
+               "portal_invite": (), "portal_end": (), "portal_alerts_handled": ("note",)}
 # Names a page reads from a POST without a field for it in the rendered form.
 EXTRA_NAMES = ["title", "measure", "mode", "reason", "discharge", "version", "date", "q", "page", "practitioner",
                "from", "to", "cause", "next"]

@@ -18,6 +18,7 @@ CONVENTIONAL = {
     "admin.py": "Django's admin registrations of each app",
     "forms.py": "Django's forms of each app",
     "settings.py": "Django's settings module",
+    "access.py": "who may see each Django app's pages (the clinic's staff rules; the portal's patient rule)",
 }
 
 

@@ -41,7 +41,7 @@ def _diary(patient: Any, account: Any, days: int, *, sitting_effect: float = 0.0
 def test_the_episode_page_shows_the_diary_and_what_it_shows(world: dict[str, Any], accounts_ab: dict[str, Any],
                                                             login: Any) -> None:
     """The practitioner sees the last weeks of the diary and the trigger analysis's findings with their
-    intervals, in association words; the read is audited."""
+    intervals, in association words; the page's read is audited."""
     a = world["a"]
     _diary(a["patient"], accounts_ab["a"], 60, sitting_effect=3.0)
     r = login(a["practitioner"]).get(reverse("clinic:episode", args=[a["episode"].pk]))
@@ -53,7 +53,7 @@ def test_the_episode_page_shows_the_diary_and_what_it_shows(world: dict[str, Any
     assert " to " in body.split('data-factor="sitting_over_6h"')[1][:400]  # the interval
     assert "not proof" in body
     assert "An association is not a cause" in body
-    assert AuditEvent.objects.filter(actor=a["practitioner"], action="read", detail__purpose="portal_diary").exists()
+    assert AuditEvent.objects.filter(actor=a["practitioner"], action="read", object_type="Episode").exists()
 
 
 def test_a_short_diary_says_not_enough_data(world: dict[str, Any], accounts_ab: dict[str, Any], login: Any) -> None:
@@ -181,3 +181,20 @@ def test_the_audit_log_names_a_patient_account_as_a_patient(world: dict[str, Any
     _alert(world, accounts_ab)
     body = login(world["a"]["clinic_admin"]).get(reverse("clinic:audit_log")).content.decode()
     assert "Patient (portal): " in body
+
+
+def test_anonymising_the_patient_ends_their_portal_account(world: dict[str, Any], accounts_ab: dict[str, Any]) -> None:
+    """The account keeps no name or email and signs in no more; its session no longer opens the portal."""
+    from sciatica_care.clinic.anonymise import anonymise
+    from sciatica_care.clinic.models import Staff
+
+    a = world["a"]
+    client = Client()
+    client.force_login(accounts_ab["a"], backend="sciatica_care.portal.patient_auth.PatientBackend")
+    patient = a["patient"]
+    patient.refresh_from_db()
+    anonymise(a["clinic_admin"], patient, patient.version, legal_reason="The patient asked for erasure under GDPR")
+    account = Staff.objects.get(pk=accounts_ab["a"].pk)
+    assert (account.is_active, account.email, account.first_name) == (False, "", "Anonymised")
+    assert account.last_name == patient.pseudonym  # never the name it had
+    assert client.get(reverse("portal:home")).status_code == 302

@@ -114,6 +114,9 @@ def serve(demo: bool, data_dir: Path | None, host: str, port: int, open_browser:
 
         click.echo("Loading the demo clinic (patients, plans and sessions from the engine)…")
         demo_data.load()
+        from sciatica_care.portal import demo_diary
+
+        demo_diary.load(demo_data.DEMO_PASSWORD)
     address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"  # noqa: S104
     click.echo(f"Sciatica Care on {address}")
     click.echo(f"Data: {settings.DATABASES['default']['NAME'] if not os.environ.get('DATABASE_URL') else 'PostgreSQL'}"
@@ -126,6 +129,11 @@ def serve(demo: bool, data_dir: Path | None, host: str, port: int, open_browser:
             click.echo(f"  {username:<12} {first} {last}, {role.label}")
         click.echo("  The clinic admin runs staff, settings, API tokens and the audit log from the app's header,")
         click.echo("  and sets up a second factor (an authenticator app) at the first sign-in.")
+        from sciatica_care.portal.models import PatientAccount
+
+        account = PatientAccount.objects.select_related("user").order_by("id").first()
+        if account is not None:
+            click.echo(f"Patient portal: {address}portal/ — {account.user.email} (same password), a phone-sized page")
     elif not Staff.objects.exists():
         click.echo("No accounts yet: make the first one with `sciatica-care createuser --role clinic_admin`.")
     if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):

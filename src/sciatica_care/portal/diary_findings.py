@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import caches
+
 from sciatica_care.clinic.clinical import FactorResult, analyse_diary_entries
 from sciatica_care.clinic.models import Patient
 from sciatica_care.portal import journal_store
+from sciatica_care.portal.models import JournalEntry
 
 FINDING_WORDS = {"trigger": "goes with more pain", "relief": "goes with less pain",
                  "no_clear_effect": "no clear difference", "not_enough_data": "not enough data yet"}
@@ -22,9 +26,18 @@ class Findings:
     waiting: list[FactorResult] = field(default_factory=list)
 
 
-def findings(patient: Patient) -> Findings:
-    days = journal_store.days(patient)
-    analysis = analyse_diary_entries(journal_store.as_diary(days))
+def findings(patient: Patient, days: list[JournalEntry] | None = None) -> Findings:
+    """What the patient's whole diary shows (`days`: the diary by day, when already read). Analysed once per
+    state of the diary (entries are never changed, so its newest entry and its length name that state) and then
+    kept in this process's cache."""
+    days = journal_store.days(patient) if days is None else days
+    newest = max((d.id for d in days), default=0)
+    key = f"diary-findings:v1:{patient.pk}:{len(days)}:{newest}"
+    store = caches["diary_findings" if "diary_findings" in settings.CACHES else "default"]
+    analysis = store.get(key)
+    if analysis is None:
+        analysis = analyse_diary_entries(journal_store.as_diary(days))
+        store.set(key, analysis)
     out = Findings(analysis.days)
     for result in analysis.factors:
         if result.finding in ("trigger", "relief"):

@@ -33,7 +33,6 @@ class PatientSide:
     entered_days: int
     adherence: Adherence | None
     findings: Findings
-    has_account: bool
 
 
 def adherence(patient: Patient, since: dt.date, days: int) -> Adherence | None:
@@ -51,7 +50,8 @@ def adherence(patient: Patient, since: dt.date, days: int) -> Adherence | None:
 def patient_side(patient: Patient, today: dt.date | None = None) -> PatientSide:
     today = today or timezone.localdate()
     since = today - dt.timedelta(weeks=WEEKS) + dt.timedelta(days=1)
-    diary = journal_store.days(patient, since=since)
+    every_day = journal_store.days(patient)
+    diary = [d for d in every_day if d.date >= since]
     return PatientSide(since=since, diary=list(reversed(diary)), entered_days=len(diary),
-                       adherence=adherence(patient, since, (today - since).days + 1), findings=findings(patient),
-                       has_account=hasattr(patient, "portal_account"))
+                       adherence=adherence(patient, since, (today - since).days + 1),
+                       findings=findings(patient, every_day))

@@ -37,7 +37,10 @@ INSTALLED_APPS = [
     "django_otp",  # second factor: TOTP devices and one-time recovery codes
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",  # the background work's queue, in the clinic's own database
     "sciatica_care.clinic",
+    "sciatica_care.scheduling",
     "sciatica_care.portal",
 ]
 
@@ -163,7 +166,15 @@ CACHES = {
     # charts: drawn progress charts per distinct content (clinic/figures.py `progress_chart_svg`), ~35 KB each.
     "charts": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "charts",
                "TIMEOUT": 24 * 60 * 60, "OPTIONS": {"MAX_ENTRIES": 500}},
+    # diary_findings: the trigger analysis of a patient's diary as it stands (portal/diary_findings.py), ~5 KB each.
+    "diary_findings": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "diary-findings",
+                       "TIMEOUT": 24 * 60 * 60, "OPTIONS": {"MAX_ENTRIES": 2000}},
 }
+
+# Background work (notifications, reminders, exports): Django's tasks API through django-tasks, queued in the
+# clinic's own database so that no other service is needed; `sciatica-care serve` starts a worker beside the web
+# server and `sciatica-care worker` runs one alone.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Login throttling: django-axes (see clinic/signin.py). Five failures for one username (normalised) from one
 # client address lock that pair for 15 minutes; other addresses, and other usernames from that address, still

@@ -2,7 +2,7 @@
 adherence and diary findings; the patient page's portal access and alerts; the open alerts of the clinic.
 
 Each tag runs inside a staff page whose view has already checked access to the record (and audited its read);
-the diary panel is clinical (never for reception) and its read is audited on its own."""
+the diary panel is clinical (never for reception)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from typing import Any
 
 from django import template
 
-from sciatica_care.clinic import audit
 from sciatica_care.clinic.clinical import display_name
 from sciatica_care.portal import accounts, alerts, staff_summary
 from sciatica_care.portal.diary_findings import FINDING_WORDS
@@ -23,8 +22,8 @@ def portal_episode_panel(context: Any, episode: Any) -> dict[str, Any]:
     user = context["request"].user
     if not user.is_clinical:
         return {"shown": False}
+    # Part of the episode page, whose read the episode view has audited.
     side = staff_summary.patient_side(episode.patient)
-    audit.record(user, "read", episode.patient, purpose="portal_diary", days=side.entered_days)
     return {"shown": True, "side": side, "words": FINDING_WORDS, "weeks": staff_summary.WEEKS,
             "days": staff_summary.WEEKS * 7}
 

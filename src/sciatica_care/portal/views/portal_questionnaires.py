@@ -25,10 +25,8 @@ def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("no such questionnaire to fill in")
     problems: list[Problem] = []
     if request.method == "POST":
-        answers, problems = questionnaires.read_answers(request.POST, link.measure)
-        if answers is None:
-            problems = [Problem(link.measure, "Please answer the questions before sending.")]
-        if not problems and answers is not None:
+        answers, problems = questionnaires.sent_answers(request.POST, link.measure)
+        if answers is not None:
             try:
                 records.complete_questionnaire_in_portal(request.user, link, list(answers))  # type: ignore[arg-type]
             except records.LinkUnusable:

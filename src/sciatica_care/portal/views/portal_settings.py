@@ -13,6 +13,8 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -30,6 +32,18 @@ def time_zones() -> list[tuple[str, str]]:
     return [(z, z.replace("_", " ")) for z in sorted(zoneinfo.available_timezones()) if "/" in z or z == "UTC"]
 
 
+@lru_cache(maxsize=1)
+def _options() -> str:
+    return "".join(format_html('<option value="{}">{}</option>', v, label) for v, label in time_zones())
+
+
+def time_zone_options(selected: object) -> SafeString:
+    """The ~600 options of the time-zone list, drawn once per process (a template loop over them took tens of
+    milliseconds a page), the chosen one marked."""
+    chosen = format_html('<option value="{}">', selected)
+    return mark_safe(_options().replace(chosen, chosen[:-1] + " selected>", 1))  # noqa: S308 - escaped above
+
+
 class ReminderForm(forms.Form):
     diary_on = forms.BooleanField(required=False, label="Remind me to fill in my diary")
     diary_time = forms.TimeField(label="Diary reminder at", widget=forms.TimeInput(attrs={"type": "time"},
@@ -37,7 +51,7 @@ class ReminderForm(forms.Form):
     programme_on = forms.BooleanField(required=False, label="Remind me to do my home programme")
     programme_time = forms.TimeField(label="Home programme reminder at",
                                      widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    time_zone = forms.ChoiceField(label="My time zone", choices=time_zones)
+    time_zone = forms.ChoiceField(label="My time zone", choices=time_zones)  # drawn by the template (faster)
     version = WholeNumberField(widget=forms.HiddenInput, min_value=1)
 
 
@@ -77,6 +91,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     user = request.user
     return render(request, "portal/settings.html", {
         "nav": "settings", "form": form, "has_password": user.has_usable_password(),
+        "guess_time_zone": pref.version == 1 and request.method == "GET",
+        "time_zone_options": time_zone_options(form["time_zone"].value()),
         "has_second_factor": second_factor.has_device(user)}, status=status)  # type: ignore[arg-type]
 
 

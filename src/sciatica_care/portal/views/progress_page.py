@@ -18,16 +18,20 @@ from sciatica_care.clinic.models import Patient
 from sciatica_care.portal import journal_store, patient_record, progress_words
 from sciatica_care.portal.access import patient_required
 from sciatica_care.portal.diary_findings import findings
+from sciatica_care.portal.models import JournalEntry
 
 SCORE_MEASURES = ("nrs_leg", "nrs_back", "odi", "rmdq")
 DIARY_DAYS = 90
 
 
-def diary_series(patient: Patient, today: dt.date | None = None) -> episode_progress.Series | None:
+def diary_series(patient: Patient, every_day: list[JournalEntry] | None = None,
+                 today: dt.date | None = None) -> episode_progress.Series | None:
     """The diary's leg pain over the last `DIARY_DAYS` days as a progress series (the NRS's minimal important
-    change, the status against the first day shown)."""
+    change, the status against the first day shown); `every_day`: the diary by day, when already read."""
     today = today or timezone.localdate()
-    days = journal_store.days(patient, since=today - dt.timedelta(days=DIARY_DAYS - 1))
+    since = today - dt.timedelta(days=DIARY_DAYS - 1)
+    days = [d for d in (journal_store.days(patient, since=since) if every_day is None else every_day)
+            if d.date >= since]
     if not days:
         return None
     nrs = INSTRUMENTS["nrs"]
@@ -52,11 +56,12 @@ def progress(request: HttpRequest) -> HttpResponse:
     audit.record(request.user, "portal_view_progress", patient)  # type: ignore[arg-type]
     course = _course(patient)
     scores = course.chart_series(SCORE_MEASURES) if course is not None else []
-    diary = diary_series(patient)
+    every_day = journal_store.days(patient)
+    diary = diary_series(patient, every_day)
     lines = [line for s in [*scores, *([diary] if diary else [])] if (line := progress_words.line_for(s))]
     return render(request, "portal/progress.html", {
         "nav": "progress", "lines": lines, "has_scores": bool(scores), "has_diary": diary is not None,
-        "findings": findings(patient), "version": sum(len(s.points) for s in scores),
+        "findings": findings(patient, every_day), "version": sum(len(s.points) for s in scores),
         "diary_version": len(diary.points) if diary else 0})
 
 
