@@ -69,3 +69,27 @@ def days_ago(n: int) -> str:
     from django.utils import timezone
 
     return (timezone.localdate() - dt.timedelta(days=n)).isoformat()
+
+
+#: The backend a patient's session is restored by (tests sign in with `force_login(user, backend=PATIENT_BACKEND)`).
+PATIENT_BACKEND = "sciatica_care.portal.patient_auth.PatientBackend"
+
+
+@pytest.fixture
+def account_for(db: Any) -> Any:
+    """`account_for(patient)`: an active portal account for the patient (its invitation taken up); the user."""
+    return make_account
+
+
+@pytest.fixture
+def patient_with(db: Any) -> Any:
+    """`patient_with(intake, practitioner, first_name)`: a new patient of the practitioner's clinic with an open
+    course planned (real engine) from `intake`; returns the plan revision."""
+    from sciatica_care.clinic import records
+
+    def make(intake: dict[str, Any], practitioner: Any, first_name: str = "Bea") -> Any:
+        patient = records.create_patient(practitioner, first_name=first_name, last_name="Jones",
+                                         date_of_birth=dt.date(1985, 3, 2), sex="female", consent_treatment=True)
+        return records.record_intake(practitioner, records.open_episode(practitioner, patient), intake)
+
+    return make

@@ -97,6 +97,7 @@ from sciatica_care.outcomes.stats import CATEGORY_NOTE
 
 if TYPE_CHECKING:
     from sciatica_care.knowledge.model import Knowledge, Labels, Point, RedFlag
+    from sciatica_care.reports.home_programme import Programme
 
 __all__ = [
     "ALARM_IDS",
@@ -144,6 +145,7 @@ __all__ = [
     "display_name",
     "fhir_identifiers", "fhir_name", "fhir_outcome", "fhir_patient_resources", "fhir_searchset", "find_point",
     "find_point",
+    "home_programme",
     "intake_schema",
     "intake_schema", "knowledge", "labels", "matched_care", "medicare_check", "normal_ein", "npi_problem", "parse_fee",
     "knowledge",
@@ -211,6 +213,15 @@ def read_plan(document: object) -> Plan:
     """A stored plan, typed; `PlanUnreadable` (with what is wrong) when a safety field is missing or it is corrupt:
     such a plan is never read as allowing treatment."""
     return plan_from(document)  # type: ignore[arg-type]
+
+
+def home_programme(intake: dict[str, Any], plan: Plan) -> Programme:
+    """The patient's home programme from a readable plan (the content the handout prints): an empty programme
+    when the plan is not for treatment; `UnsafeProgramme` (from reports.home_programme) when it would show a
+    point forbidden in pregnancy to a patient who is or may be pregnant."""
+    from sciatica_care.reports.home_programme import build_programme
+
+    return build_programme(intake, plan, knowledge())
 
 
 # --- the knowledge --------------------------------------------------------------------------------------------
