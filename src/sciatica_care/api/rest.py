@@ -23,11 +23,13 @@ from ninja.security import HttpBearer
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
-from sciatica_care.clinic import access, api_tokens, audit, billing, clinical, intake_form, records
+from sciatica_care.api import scheduling
+from sciatica_care.clinic import access, api_tokens, audit, billing, clinical, intake_form, letter_facts, records
 from sciatica_care.clinic.forms import PATIENT_FIELDS, PatientForm
 from sciatica_care.clinic.input_cleaning import text_problem
 from sciatica_care.clinic.models import Episode, OutcomeScore, Patient, Staff, TokenScope, Visit
 from sciatica_care.errors import InputRefused, Problem
+from sciatica_care.scheduling.booking import SlotTaken, StatusRefused
 
 
 def issue_token(staff: Staff, name: str = "api", scope: str = TokenScope.READ_WRITE) -> str:
@@ -57,6 +59,7 @@ class TokenAuth(HttpBearer):
 
 
 api = NinjaAPI(title="Sciatica Care API", version="1", auth=TokenAuth(), urls_namespace="api")
+api.add_router("", scheduling.router)  # the front desk: services, slots, appointments (api/scheduling.py)
 
 
 def _errors(request: HttpRequest, status: int, errors: list[dict[str, str]]) -> HttpResponse:
@@ -66,6 +69,14 @@ def _errors(request: HttpRequest, status: int, errors: list[dict[str, str]]) -> 
 @api.exception_handler(InputRefused)
 def _refused(request: HttpRequest, exc: InputRefused) -> HttpResponse:
     return _errors(request, 422, exc.as_json()["errors"])
+
+
+@api.exception_handler(SlotTaken)
+@api.exception_handler(StatusRefused)
+def _booking_conflict(request: HttpRequest, exc: InputRefused) -> HttpResponse:
+    """The time was booked first by someone else, or the appointment's status does not allow the change: 409,
+    naming the field (`start`, `room`, `status`)."""
+    return _errors(request, 409, exc.as_json()["errors"])
 
 
 @api.exception_handler(ValidationError)
@@ -130,6 +141,9 @@ FirstName = stored_text(Patient, "first_name")
 LastName = stored_text(Patient, "last_name")
 Phone = stored_text(Patient, "phone")
 Email = Annotated[stored_text(Patient, "email"), AfterValidator(_email)]
+GpName = stored_text(Patient, "gp_name")
+GpPractice = stored_text(Patient, "gp_practice")
+GpAddress = stored_text(Patient, "gp_address")
 Title = stored_text(Episode, "title")
 Note = stored_text(Visit, "subjective")  # the visit's notes are all unbounded text: control characters refused
 
@@ -141,6 +155,9 @@ class PatientIn(Schema):
     sex: Literal["", "female", "male", "other"] = ""
     phone: Phone = ""
     email: Email = ""
+    gp_name: GpName = ""
+    gp_practice: GpPractice = ""
+    gp_address: GpAddress = ""
     consent_treatment: bool = False
     consent_data_use: bool = False
 
@@ -153,6 +170,9 @@ class PatientOut(Schema):
     sex: str
     phone: str
     email: str
+    gp_name: str
+    gp_practice: str
+    gp_address: str
     consent_treatment: bool
     consent_data_use: bool
     version: int
@@ -164,6 +184,9 @@ class PatientPatch(Schema):
     last_name: LastName | None = None
     phone: Phone | None = None
     email: Email | None = None
+    gp_name: GpName | None = None
+    gp_practice: GpPractice | None = None
+    gp_address: GpAddress | None = None
 
 
 class EpisodeOut(Schema):
@@ -470,3 +493,30 @@ def patient_superbill(request: HttpRequest, pk: int, start: dt.date | None = Non
         raise InputRefused([Problem("start", "the start date is after the end date")])
     return _superbill(request, patient, billing.billable_visits(patient, start, end),
                       f"superbill-patient-{patient.pk}.pdf")
+PDF_RESPONSE = {"responses": {"200": {"description": "The letter as a PDF.", "content": {
+    "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}}
+
+
+def _letter(request: HttpRequest, pk: int, which: str) -> HttpResponse:
+    """A letter about the episode as a PDF, audited as a print; 409 (with why) when it cannot be written."""
+    episode = access.get_for(_user(request), Episode, pk)
+    build = {"referral": letter_facts.referral, "progress": letter_facts.progress}[which]
+    try:
+        letter = build(episode, _user(request))
+    except letter_facts.NoLetter as exc:
+        audit.record(_user(request), "refused", episode, purpose=f"{which}_letter", reason=str(exc), via="api")
+        return _errors(request, 409, [{"path": "", "message": str(exc)}])
+    audit.record(_user(request), "print", episode, document=f"{letter.kind}_letter", via="api")
+    return letter_facts.pdf_response(letter, episode)
+
+
+@api.get("/episodes/{pk}/letters/referral.pdf", openapi_extra=PDF_RESPONSE)
+def referral_letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The referral letter to the patient's GP for the episode's current plan (and red flags found since)."""
+    return _letter(request, pk, "referral")
+
+
+@api.get("/episodes/{pk}/letters/progress.pdf", openapi_extra=PDF_RESPONSE)
+def progress_letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress letter to the patient's GP (a discharge letter once the course is closed)."""
+    return _letter(request, pk, "progress")

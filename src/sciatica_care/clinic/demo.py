@@ -26,6 +26,13 @@ DEMO_CLINIC_BILLING = {"npi": "1234567893", "tax_id": "12-3456789", "billing_pho
                        "cpt_fees": {"97810": "65.00", "97811": "45.00", "97813": "75.00", "97814": "50.00",
                                     "97124": "40.00", "97140": "45.00"}}
 DEMO_NPIS = {"dr.lin": "1987654328", "dr.okafor": "1765432103"}
+#: The demo practitioners' signatures on letters (qualifications, registration).
+SIGNATURES = {"dr.lin": ("BSc (Hons) Acupuncture, MBAcC", "British Acupuncture Council 000001 (demo)"),
+              "dr.okafor": ("Lic Ac, MBAcC", "British Acupuncture Council 000002 (demo)")}
+#: The patients' GPs, in turn (name, practice, address): the letters are addressed to them.
+GPS = [("Dr Anil Patel", "Redland Green Surgery (demo)", "1 Redland Green\nBristol BS6 7HF"),
+       ("Dr Sarah Owen", "Mill Lane Practice (demo)", "22 Mill Lane\nBristol BS1 4AB"),
+       ("Dr Tomas Novak", "Harbourside Health Centre (demo)", "5 Quay Street\nBristol BS1 1AA")]
 DEMO_STAFF = [
     ("dr.lin", "Mei", "Lin", Role.PRACTITIONER),
     ("dr.okafor", "Chidi", "Okafor", Role.PRACTITIONER),
@@ -137,12 +144,16 @@ def _confirm_diagnosis(prac: Staff, episode: Episode) -> None:
 def load(n_patients: int = 30, seed: int = 7) -> dict[str, Staff]:
     """Create the demo clinic (once). Returns its staff by username."""
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not a secret
-    clinic = Clinic.objects.create(name="Riverside Acupuncture (demo)", **DEMO_CLINIC_BILLING)
+    clinic = Clinic.objects.create(name="Riverside Acupuncture (demo)", address="14 Riverside Walk\nBristol BS1 6XX",
+                                   phone="0117 496 0000", email="desk@riverside.example",
+                                   **DEMO_CLINIC_BILLING)
     staff = {}
     for username, first, last, role in DEMO_STAFF:
+        qualifications, registration = SIGNATURES.get(username, ("", ""))
         staff[username] = Staff.objects.create_user(
             username=username, password=DEMO_PASSWORD, first_name=first, last_name=last, clinic=clinic,
-            role=role, npi=DEMO_NPIS.get(username, ""))
+            role=role, qualifications=qualifications, registration=registration,
+            npi=DEMO_NPIS.get(username, ""))
     practitioners = [staff["dr.lin"], staff["dr.okafor"]]
     today = timezone.localdate()
     for i in range(n_patients):
@@ -157,6 +168,7 @@ def load(n_patients: int = 30, seed: int = 7) -> dict[str, Staff]:
             prac, first_name=FIRST[i % len(FIRST)], last_name=LAST[(i * 7) % len(LAST)],
             date_of_birth=today.replace(year=today.year - age) - dt.timedelta(days=rng.randint(1, 300)),
             sex=sex, phone=f"07700 900{i:03d}", email=f"{FIRST[i % len(FIRST)].lower()}{i}@example.org",
+            gp_name=GPS[i % len(GPS)][0], gp_practice=GPS[i % len(GPS)][1], gp_address=GPS[i % len(GPS)][2],
             consent_treatment=True, consent_data_use=rng.random() < 0.8,
             booking_notes=rng.choice(["Prefers mornings.", "Tuesdays only.", "", "Needs ground-floor room."]))
         episode = records.open_episode(prac, patient)

@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from sciatica_care.clinic import clinical, vocab
 from sciatica_care.clinic.input_cleaning import CalendarDateField, WholeNumberField, refuse_control_characters
-from sciatica_care.clinic.models import Clinic, Patient, Role, Staff
+from sciatica_care.clinic.models import STAFF_ROLES, Clinic, Patient, Staff
 from sciatica_care.errors import Problem
 
 PATIENT_FIELDS = ["first_name", "last_name", "date_of_birth", "sex", "phone", "email", "address",
-                  "consent_treatment", "consent_data_use", "booking_notes"]
+                  "gp_name", "gp_practice", "gp_address", "consent_treatment", "consent_data_use", "booking_notes"]
 
 
 VERSION_ERRORS = {
@@ -63,8 +63,10 @@ class PatientForm(forms.ModelForm):
         widgets = {
             "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "address": forms.Textarea(attrs={"rows": 2}),
+            "gp_address": forms.Textarea(attrs={"rows": 2}),
             "booking_notes": forms.Textarea(attrs={"rows": 2}),
         }
+        help_texts = {"gp_name": "The letters to the patient's doctor are addressed to them, e.g. Dr A Patel."}
         field_classes = {"date_of_birth": CalendarDateField}  # the digits 0-9 only
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -150,7 +152,7 @@ class ClinicSettingsForm(forms.ModelForm):
         fields = ["name", "disability_instrument", "questionnaire_every_n_visits", "payer_rule_warning",
                   "require_second_factor", "idle_minutes", "care_team_access", "break_glass_hours",
                   "retention_years", "api_token_max_days", "npi", "tax_id", "billing_address", "billing_phone",
-                  "place_of_service"]
+                  "place_of_service", "address", "phone", "email"]
         labels = {
             "npi": "Clinic NPI (billing provider)",
             "tax_id": "Tax id (EIN)",
@@ -166,13 +168,18 @@ class ClinicSettingsForm(forms.ModelForm):
             "name": "Clinic name",
             "disability_instrument": "Disability questionnaire",
             "payer_rule_warning": "Warn before a session US Medicare would not cover",
+            "address": "Clinic address (on letters)",
+            "phone": "Clinic telephone (on letters)",
+            "email": "Clinic email (on letters)",
         }
-        error_messages = {"name": {"required": "The clinic needs a name."}}
+        error_messages = {"name": {"required": "The clinic needs a name."},
+                          "email": {"invalid": "Clinic email: not an email address."}}
         widgets = {"name": forms.TextInput(attrs={"size": 40}),
                    "npi": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 12}),
                    "tax_id": forms.TextInput(attrs={"autocomplete": "off", "size": 12,
                                                     "placeholder": "12-3456789"}),
-                   "billing_address": forms.Textarea(attrs={"rows": 3, "cols": 40})}
+                   "billing_address": forms.Textarea(attrs={"rows": 3, "cols": 40}),
+                   "address": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -255,6 +262,29 @@ class ClinicSettingsForm(forms.ModelForm):
         return name
 
 
+class SignatureForm(forms.Form):
+    """What one's letters print under one's name: qualifications and professional registration (both optional)."""
+
+    FIELDS = ("qualifications", "registration")
+
+    version = WholeNumberField(widget=forms.HiddenInput, error_messages=VERSION_ERRORS)
+    qualifications = forms.CharField(
+        label="Qualifications", required=False, max_length=Staff._meta.get_field("qualifications").max_length,
+        help_text="As they should read under your name, e.g. BSc (Hons) Acupuncture, MBAcC.",
+        widget=forms.TextInput(attrs={"size": 50}))
+    registration = forms.CharField(
+        label="Professional registration", required=False,
+        max_length=Staff._meta.get_field("registration").max_length,
+        help_text="Your register and number, e.g. British Acupuncture Council 012345.",
+        widget=forms.TextInput(attrs={"size": 50}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _named_messages(self)
+        self.fields["version"].error_messages.update(VERSION_ERRORS)
+        refuse_control_characters(self)
+
+
 class DischargeForm(forms.Form):
     """Discharge a course: the date it ends (today unless said otherwise)."""
 
@@ -301,6 +331,7 @@ class InviteStaffForm(forms.ModelForm):
         self.fields["email"].required = True
         self.fields["first_name"].required = True
         self.fields["username"].widget.attrs.update({"autocomplete": "off", "autocapitalize": "none"})
+        self.fields["role"].choices = STAFF_ROLE_CHOICES  # type: ignore[attr-defined]
         refuse_control_characters(self)
 
     def clean_username(self) -> str:
@@ -310,8 +341,12 @@ class InviteStaffForm(forms.ModelForm):
         return username
 
 
+#: The roles a member of staff may be given (a patient's portal account is made by the portal, never here).
+STAFF_ROLE_CHOICES = [(r.value, r.label) for r in STAFF_ROLES]
+
+
 class StaffRoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices, label="Role")
+    role = forms.ChoiceField(choices=STAFF_ROLE_CHOICES, label="Role")
     version = WholeNumberField(widget=forms.HiddenInput, error_messages=VERSION_ERRORS)
 
 
@@ -335,7 +370,9 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         actor = self.fields["actor"]
         actor.queryset = Staff.objects.filter(clinic_id=clinic_id).order_by("username")  # type: ignore[attr-defined]
-        actor.label_from_instance = lambda s: f"{s.display()} ({s.username})"  # type: ignore[attr-defined]
+        # Patients' portal accounts act too (their own diary, questionnaires): listed as patients, never as staff.
+        actor.label_from_instance = lambda s: (  # type: ignore[attr-defined]
+            f"Patient (portal): {s.display()}" if s.is_patient else f"{s.display()} ({s.username})")
         self.fields["action"].choices = [("", "any"), *((a, a.replace("_", " ")) for a in actions)]  # type: ignore[attr-defined]
         self.fields["object_type"].choices = [("", "any"), *((t, t) for t in object_types)]  # type: ignore[attr-defined]
 

@@ -161,7 +161,9 @@ def _self_care(k: Knowledge) -> list[str]:
     d = s.acupressure
     out += [f"### Acupressure\n\nHold {d.hold_minutes[0]}–{d.hold_minutes[1]} minutes, "
             f"{d.times_per_day[0]}–{d.times_per_day[1]} times a day, at most {d.max_points} points. {d.how} "
-            f"Sources: {_src(d.sources)}.\n"]
+            f"Sources: {_src(d.sources)}.\n",
+            f"Heat first (only when the plan's heat or ice includes heat): {d.heat_first.text} With cold for "
+            f"flare-ups and warmth for stiffness: {d.heat_first.flare_note} Sources: {_src(d.heat_first.sources)}.\n"]
     return out
 
 

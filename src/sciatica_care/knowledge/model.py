@@ -420,11 +420,22 @@ class ThermalRule(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True)
     sources: tuple[str, ...]
 
 
+class HeatFirst(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The warm-up before acupressure, given only when the plan's heat-or-ice choice includes heat;
+    `flare_note` is added when the choice is cold for flare-ups and warmth for stiffness."""
+
+    minutes: tuple[int, int]
+    text: str
+    flare_note: str
+    sources: tuple[str, ...]
+
+
 class AcupressureDose(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     hold_minutes: tuple[int, int]
     times_per_day: tuple[int, int]
     how: str
     max_points: int
+    heat_first: HeatFirst
     sources: tuple[str, ...]
 
 

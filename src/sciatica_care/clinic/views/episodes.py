@@ -19,6 +19,7 @@ from sciatica_care.clinic import (
     figures,
     intake_checks,
     intake_form,
+    letter_facts,
     pain_drawing,
     questionnaires,
     records,
@@ -61,9 +62,11 @@ def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
     long_due = [d.measure for d in due if d.measure in records.LINK_MEASURES]
     link_choices = [(m, episode_progress.MEASURE_NAMES[m], m in long_due) for m in
                     dict.fromkeys([*long_due, episode.clinic.disability_instrument, "sbi", "startback"])]
+    current = plans[-1] if plans else None
     return render(request, "clinic/episode_detail.html", {
         "episode": episode, "patient": episode.patient, "events": events,
-        "current_plan": plans[-1] if plans else None, "n_visits": len(visits),
+        "current_plan": current, "n_visits": len(visits),
+        "refers": letter_facts.refers(current, visits, (a.id for a in course.advice)),
         "course": course, "series": list(course.series.values()),
         "has_chart": bool(course.chart_series(("nrs_leg", "nrs_back", "odi", "rmdq"))),
         "chart_version": sum(len(s.points) for s in course.series.values()),

@@ -79,6 +79,9 @@ EXPLANATIONS = {
     "place_of_service": (
         "The CMS place-of-service code on every superbill line: 11 for a practitioner's office, which is usual."
     ),
+    "address": "Printed at the head of the letters to patients' doctors, under the clinic's name.",
+    "phone": "Printed on the letters, so that a patient's doctor can call the practitioner back.",
+    "email": "Printed on the letters beside the telephone number.",
 }
 #: The fee schedule is shown in its own table after the rows.
 ROW_FIELDS = tuple(f for f in records.CLINIC_SETTINGS_FIELDS if f != "cpt_fees")
@@ -114,6 +117,9 @@ def _rows(form: ClinicSettingsForm, clinic: Clinic) -> list[dict[str, Any]]:
         "billing_address": clinic.billing_address or "not set",
         "billing_phone": clinic.billing_phone or "not set",
         "place_of_service": clinic.get_place_of_service_display(),  # type: ignore[attr-defined]
+        "address": clinic.address or "—",
+        "phone": clinic.phone or "—",
+        "email": clinic.email or "—",
     }
     return [
         {"field": form[name], "value": shown[name], "explanation": EXPLANATIONS[name]}

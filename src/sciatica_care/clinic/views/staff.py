@@ -45,7 +45,7 @@ def _status(member: Staff) -> str:
 
 
 def _list_context(admin: Staff) -> dict[str, Any]:
-    members = list(Staff.objects.filter(clinic_id=admin.clinic_id).order_by("-is_active", "last_name",
+    members = list(access.scoped(admin, Staff).order_by("-is_active", "last_name",
                                                                              "first_name", "username"))
     for m in members:
         m.status = _status(m)  # type: ignore[attr-defined]
