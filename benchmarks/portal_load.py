@@ -193,11 +193,16 @@ def main() -> None:
             clinic_load.run_python(clients, reqs[: len(reqs) // 50 or 1], 3.0, want)  # warm-up
             if name == "diary_round_trip":
                 reqs = reqs[len(reqs) // 50:]  # the warm-up's entries are stored: never replay them
+            cpu_before = clinic_load.proc_cpu_seconds(server.proc.pid)
             out = (run_with_think_time(clients, reqs, args.duration, want, args.think) if args.think > 0
                    else clinic_load.run_python(clients, reqs, args.duration, want))
+            # The server's own CPU time per request: what a page costs, whatever else the machine is doing.
+            out["server_cpu_ms_per_request"] = ((clinic_load.proc_cpu_seconds(server.proc.pid) - cpu_before)
+                                                * 1000 / max(1, out["requests"]))
             results["pages"][name] = out
             print(f"{name:<18} {out['requests']:>6} req  {out['rps']:7.1f}/s  p50 {out['p50']:6.1f} ms  "
-                  f"p95 {out['p95']:6.1f} ms  p99 {out['p99']:6.1f} ms  errors {out['errors']}")
+                  f"p95 {out['p95']:6.1f} ms  p99 {out['p99']:6.1f} ms  errors {out['errors']}  "
+                  f"server CPU {out['server_cpu_ms_per_request']:.1f} ms/request")
         results["memory_mib"] = clinic_load.proc_memory(server.proc.pid)
     finally:
         server.stop()

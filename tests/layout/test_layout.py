@@ -14,6 +14,7 @@ CONVENTIONAL = {
     "__init__.py": "Python's package marker",
     "apps.py": "Django's AppConfig of each app",
     "urls.py": "Django's URLconf of each app and of the site",
+    "signals.py": "Django's signals that each app sends",
     "models.py": "Django's models of each app",
     "admin.py": "Django's admin registrations of each app",
     "forms.py": "Django's forms of each app",

@@ -2,8 +2,9 @@
 
 What changes (on the patient's row, version-checked): the first name becomes "Anonymised" and the last name a
 stable pseudonym (`P-` and eight letters, kept in `pseudonym`); the birth date keeps its year only (1 January of
-that year: age at each course stays within a year, which the clinical record needs); phone, email, address and
-the booking notes (administrative free text, the likeliest to name people and places) are cleared.
+that year: age at each course stays within a year, which the clinical record needs); phone, email, address, the
+GP's name, practice and address (they point to where the patient lives) and the booking notes (administrative free
+text, the likeliest to name people and places) are cleared.
 
 What is kept: every course, intake, plan, session (with its clinical notes), score and discharge, because the
 clinic must keep the clinical record for its retention period (`Clinic.retention_years`, default 8: a common
@@ -34,7 +35,7 @@ from sciatica_care.clinic import audit, records
 from sciatica_care.clinic.models import Clinic, Episode, OutcomeScore, Patient, Role, Staff, Visit
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-CLEARED = ("phone", "email", "address", "booking_notes")
+CLEARED = ("phone", "email", "address", "gp_name", "gp_practice", "gp_address", "booking_notes")
 MIN_REASON = 10
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from sciatica_care.clinic import audit, clinical, episode_outcomes, input_cleaning, intake_checks
+from sciatica_care.clinic import audit, clinical, episode_outcomes, input_cleaning, intake_checks, signals
 from sciatica_care.clinic.models import (
     CareAssignment,
     Clinic,
@@ -82,7 +82,9 @@ def update_versioned(actor: Staff, obj: Any, expected_version: int, changes: dic
 
 CLINIC_SETTINGS_FIELDS = ("name", "disability_instrument", "questionnaire_every_n_visits", "payer_rule_warning",
                           "require_second_factor", "idle_minutes", "care_team_access", "break_glass_hours",
-                          "retention_years", "api_token_max_days")
+                          "retention_years", "api_token_max_days", "npi", "tax_id", "billing_address",
+                          "billing_phone", "place_of_service", "cpt_fees",
+                          "address", "phone", "email")
 
 
 def update_clinic_settings(actor: Staff, clinic: Clinic, expected_version: int, values: dict[str, Any]) -> Clinic:
@@ -224,6 +226,8 @@ def record_intake(actor: Staff, episode: Episode, intake: dict[str, Any], reason
                      triage=level)
         if level != "routine" and episode.status == "open":
             Episode.objects.filter(pk=episode.pk).update(status="referred", version=F("version") + 1)
+        if typed is None or not typed.treatment_allowed:
+            signals.stop_course_on_commit(episode, reason=signals.NOT_FOR_TREATMENT, red_flag=True, by=actor)
         episode_outcomes.intake_recorded(episode, revision)
     return revision
 
@@ -293,6 +297,7 @@ def discharge_episode(actor: Staff, episode: Episode, expected_version: int, day
         audit.record(actor, "discharge", episode, patient_id=episode.patient_id, closed_on=day.isoformat(),
                      previous_status=fresh.status, sessions=fresh.visits.count())
         episode_outcomes.discharged(episode)
+        signals.stop_course_on_commit(episode, reason=signals.DISCHARGED, red_flag=False, by=actor)
     return episode
 
 
@@ -350,6 +355,8 @@ def chart_visit(actor: Staff, episode: Episode, plan: PlanRevision | None, field
                          reason=visit.ea_override.get("reason", ""))
         if visit.needling_stopped:
             audit.record(actor, "red_flag_stop", visit, patient_id=episode.patient_id, flags=visit.red_flags_found)
+        if visit.needling_stopped and visit.red_flags_found:
+            signals.stop_course_on_commit(episode, reason=signals.RED_FLAG_AT_VISIT, red_flag=True, by=actor)
         scores = []
         for measure, answers in asked.items():
             score = OutcomeScore.objects.create(clinic_id=episode.clinic_id, episode=episode, visit=visit,

@@ -207,6 +207,17 @@ EMAIL_HOST_USER = CONFIG.email_user
 EMAIL_HOST_PASSWORD = CONFIG.email_password
 EMAIL_USE_TLS = CONFIG.email_port != 25
 DEFAULT_FROM_EMAIL = CONFIG.email_from
+EMAIL_FILE_PATH = str(CONFIG.email_files) if CONFIG.email_files else None  # one .eml a message
+# A send never waits on the mail server longer than this, so a worker's claim on its messages (the outbox's lease,
+# at least three times as long) never runs out while it is alive.
+EMAIL_TIMEOUT = 20
+
+# Patients' and colleagues' messages (scheduling/outbox.py): SMS through scheduling/sms.py's backend ("console",
+# "file" into SCIATICA_CARE_SMS_FILES, or a provider's dotted path); links in messages start with the base URL.
+SCIATICA_CARE_SMS_BACKEND = CONFIG.sms_backend
+SCIATICA_CARE_SMS_FILES = str(CONFIG.sms_files or CONFIG.data_dir / "sms")
+SCIATICA_CARE_BASE_URL = CONFIG.base_url
+SCIATICA_CARE_OUTBOX_LEASE_SECONDS = CONFIG.outbox_lease_seconds
 # Staff invitation links (Django's password-reset tokens) stay valid for 3 days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 
