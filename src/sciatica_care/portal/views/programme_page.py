@@ -116,6 +116,7 @@ def _page(request: HttpRequest, current: CurrentProgramme, refusal: Refusal | No
         "often": g.points[0].often if g.points else "",
         "adapted_note": ADAPTED_NOTE, "no_lying_note": NO_LYING_NOTE, "unchecked_note": UNCHECKED_NOTE,
         "session_done": done.get("session"), "session_token": token(), "token_field": submission.FIELD,
+        "worse": Felt.WORSE.label, "worse_advice": WORSE_ADVICE,
         "felt_choices": Felt.choices,
         "refusal": refusal, "refused_anchor": anchor(refusal.kind, refusal.item) if refusal else "",
     }
