@@ -20,7 +20,6 @@ CONVENTIONAL = {
     "signals.py": "Django's signals of each app (what the app tells the others)",
     "settings.py": "Django's settings module",
     "access.py": "who may see each Django app's pages (the clinic's staff rules; the portal's patient rule)",
-    "signals.py": "the signals each Django app sends (clinic/signals.py, scheduling/signals.py)",
 }
 
 
