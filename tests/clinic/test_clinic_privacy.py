@@ -9,6 +9,7 @@ import io
 from typing import Any
 
 import pytest
+from clinic_fixtures import an_appointment
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from sciatica_care.clinic.forms import PATIENT_FIELDS
 from sciatica_care.clinic.models import AuditEvent, Clinic, Episode, Patient, Staff, Visit
 from sciatica_care.clinic.urls import urlpatterns
 from sciatica_care.errors import InputRefused
+from sciatica_care.scheduling.urls import urlpatterns as scheduling_urlpatterns
 
 pytestmark = pytest.mark.django_db
 
@@ -101,8 +103,16 @@ PATIENT_PAGES = {
     "plan": ("plan", "get"), "handout_html": ("plan", "get"), "handout_pdf": ("plan", "get"),
     "practitioner_pdf": ("plan", "get"), "visit_detail": ("visit", "get"), "visit_edit": ("visit", "get"),
     "progress_chart": ("episode", "get"), "discharge": ("episode", "get"), "discharge_pdf": ("episode", "get"),
-    "record_json": ("patient", "get"), "record_pdf": ("patient", "get"),
+    "record_json": ("patient", "get"), "record_pdf": ("patient", "get"), "record_fhir": ("patient", "get"),
+    "episode_diagnosis": ("episode", "get"), "visit_superbill": ("visit", "get"),
+    "patient_superbill": ("patient", "get"),
+    # the front desk (namespace scheduling)
+    "patient_messages": ("patient", "get"), "appointment_ics": ("appointment", "get"),
+    "letter_referral": ("episode", "get"), "letter_referral_pdf": ("episode", "get"),
+    "letter_progress": ("episode", "get"), "letter_progress_pdf": ("episode", "get"),
 }
+#: The pages of the front desk's namespace (the others are the clinic's).
+SCHEDULING = {p.name for p in scheduling_urlpatterns if isinstance(p, URLPattern)}
 #: Every other page or action, and why it is not one of those.
 NOT_PATIENT_PAGES = {
     "home": "a redirect",
@@ -123,6 +133,14 @@ NOT_PATIENT_PAGES = {
     "password_reset_done": "no patient data", "password_reset_confirm": "no patient data",
     "password_reset_complete": "no patient data", "second_factor_enrol": "one's own account",
     "second_factor_verify": "one's own account", "staff_second_factor_reset": "staff data",
+    "portal_invite": "a write (audited as portal_invite)", "portal_end": "a write (audited as portal_access_ended)",
+    "portal_alerts_handled": "a write (audited as clinic_alert_handled)",
+    "letter_signature": "one's own account (the signature on one's letters)",
+    "staff_npi": "staff data (a practitioner's NPI)",
+    "unsubscribe": "a patient's own choices about messages, by the signed link in their email (audited as "
+                   "message_choices); shows no more than the clinic and a masked address",
+    "calendar_feed": "a practitioner's own appointments, patients by initials only (audited as calendar_feed_read)",
+    "my_calendar_feed": "one's own calendar feed", "staff_calendar_feed_revoke": "staff data",
 }
 
 
@@ -149,7 +167,8 @@ def test_every_clinic_url_is_classified() -> None:
     unclassified = names - PATIENT_PAGES.keys() - NOT_PATIENT_PAGES.keys()
     assert not unclassified, f"classify these clinic URLs in PATIENT_PAGES or NOT_PATIENT_PAGES: {unclassified}"
     desk = {p.name for p in desk_urlpatterns if isinstance(p, URLPattern)}
-    unclassified = desk - DESK_PATIENT_PAGES.keys() - DESK_NOT_PATIENT_PAGES.keys()
+    unclassified = (desk - DESK_PATIENT_PAGES.keys() - DESK_NOT_PATIENT_PAGES.keys() - PATIENT_PAGES.keys()
+                    - NOT_PATIENT_PAGES.keys())
     assert not unclassified, f"classify these front-desk URLs in DESK_PATIENT_PAGES or DESK_NOT_PATIENT_PAGES: " \
                              f"{unclassified}"
 
@@ -195,7 +214,9 @@ def test_every_front_desk_page_showing_a_patient_is_audited(world: dict[str, Any
 def test_every_page_showing_patient_data_is_audited(world: dict[str, Any], login: Any, name: str) -> None:
     a = world["a"]
     key, method = PATIENT_PAGES[name]
-    url = reverse(f"clinic:{name}", args=[a[key].pk] if key else [])
+    if key == "appointment":
+        a = a | {"appointment": an_appointment(a)}
+    url = reverse(f"{'scheduling' if name in SCHEDULING else 'clinic'}:{name}", args=[a[key].pk] if key else [])
     client = login(a["practitioner"])
     last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
     r = getattr(client, method)(url)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from sciatica_care.clinic.submission import submit_once
+from sciatica_care.scheduling import feed_views, message_views
 from sciatica_care.scheduling.views import appointment_actions, calendar_views, course_views
 
 # Write forms spend a one-time token (`clinic/submission.py`): a repeated POST changes the diary once.
@@ -21,4 +22,11 @@ urlpatterns = [
     path("appointments/<int:pk>/chart/", appointment_actions.chart, name="appointment_chart"),
     path("calendar/course/", course_views.course_start, name="course_start"),
     path("episodes/<int:pk>/course/", submit_once("course")(course_views.course_book), name="course_book"),
+    path("messages/unsubscribe/<str:token>/", message_views.unsubscribe_page, name="unsubscribe"),
+    path("patients/<int:pk>/messages/", message_views.patient_messages, name="patient_messages"),
+    path("calendar/feed/<str:token>.ics", feed_views.calendar_feed, name="calendar_feed"),
+    path("calendar/my-feed/", feed_views.my_calendar_feed, name="my_calendar_feed"),
+    path("staff/<int:pk>/calendar-feed/revoke/", feed_views.staff_calendar_feed_revoke,
+         name="staff_calendar_feed_revoke"),
+    path("calendar/appointments/<int:pk>.ics", feed_views.appointment_ics, name="appointment_ics"),
 ]

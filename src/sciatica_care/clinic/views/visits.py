@@ -8,7 +8,17 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from sciatica_care.clinic import access, audit, clinical, episode_progress, questionnaires, records, visit_form, vocab
+from sciatica_care.clinic import (
+    access,
+    audit,
+    billing,
+    clinical,
+    episode_progress,
+    questionnaires,
+    records,
+    visit_form,
+    vocab,
+)
 from sciatica_care.clinic.clinical import INSTRUMENTS
 from sciatica_care.clinic.forms import VERSION_ERRORS
 from sciatica_care.clinic.input_cleaning import optional_date, search_text
@@ -113,6 +123,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "clinic/visit_detail.html", {
         "visit": visit, "episode": visit.episode, "patient": visit.episode.patient,
         "scores": list(visit.scores.all()), "red_flag_labels": vocab.RED_FLAG_LABELS, "referral": referral,
+        "bill": billing.visit_bill(visit),
         # The plan's own triage advice only when the plan itself stopped treatment: a routine plan's "treatment
         # may go ahead" must never sit under a red flag found on re-check.
         "advice": visit.plan.advice if visit.plan and not visit.plan.treatment_allowed else "",
