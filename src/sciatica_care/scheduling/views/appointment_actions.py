@@ -147,7 +147,8 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _booking_choices(user: Staff) -> dict[str, Any]:
-    return {"practitioners": practitioners(user.clinic_id),
+    viewer = Viewer(user)
+    return {"practitioners": [p for p in practitioners(user.clinic_id) if viewer.sees(p.pk)],
             "locations": list(Location.objects.filter(clinic_id=user.clinic_id, active=True)),
             "services": list(Service.objects.filter(clinic_id=user.clinic_id, active=True))}
 
