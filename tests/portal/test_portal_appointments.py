@@ -28,7 +28,7 @@ def _book(world: dict[str, Any], key: str, start: dt.datetime, *, is_review: boo
 
 def test_the_patient_sees_their_next_appointments_in_local_time(patient_client: Any, world: dict[str, Any]) -> None:
     """A summer appointment at 09:30 UTC reads 10:30 (London time), with the review marked."""
-    start = dt.datetime(dt.date.today().year + 1, 7, 6, 9, 30, tzinfo=dt.UTC)
+    start = dt.datetime(dt.datetime.now(dt.UTC).year + 1, 7, 6, 9, 30, tzinfo=dt.UTC)
     _book(world, "a", start, is_review=True)
     page = patient_client.get(reverse("portal:home")).content.decode()
     assert "10:30 · Follow-up acupuncture" in page
@@ -41,7 +41,7 @@ def test_cancelled_past_and_other_patients_appointments_are_not_listed(patient_c
     from sciatica_care.portal import patient_record
     from sciatica_care.scheduling import booking
 
-    year = dt.date.today().year + 1
+    year = dt.datetime.now(dt.UTC).year + 1
     kept = _book(world, "a", dt.datetime(year, 3, 2, 10, tzinfo=dt.UTC))
     cancelled = _book(world, "a", dt.datetime(year, 3, 3, 10, tzinfo=dt.UTC))
     booking.cancel(cancelled, by=world["a"]["reception"], reason="patient phoned")
