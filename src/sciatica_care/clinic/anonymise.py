@@ -32,7 +32,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from sciatica_care.clinic import audit, records
-from sciatica_care.clinic.models import Clinic, Episode, OutcomeScore, Patient, Staff, Visit
+from sciatica_care.clinic.models import Clinic, Episode, OutcomeScore, Patient, Role, Staff, Visit
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CLEARED = ("phone", "email", "address", "gp_name", "gp_practice", "gp_address", "booking_notes")
@@ -95,7 +95,11 @@ def anonymise(actor: Staff, patient: Patient, expected_version: int, *, legal_re
                                **dict.fromkeys(CLEARED, "")}
     with transaction.atomic():
         records.update_versioned(actor, patient, expected_version, changes)
+        # The patient's own portal account (if any) keeps no name or address either, and signs in no more.
+        portal = Staff.objects.filter(role=Role.PATIENT, patient_account__patient=patient)
+        ended = portal.update(first_name="Anonymised", last_name=pseudonym, email="", is_active=False)
         audit.record(actor, "anonymise", patient, pseudonym=pseudonym, retention_ends=ends.isoformat(),
                      before_retention_end=early, legal_reason=reason[:1000] if early else "",
-                     cleared=[*CLEARED, "first_name", "last_name", "date_of_birth (year kept)"])
+                     cleared=[*CLEARED, "first_name", "last_name", "date_of_birth (year kept)"],
+                     portal_accounts_ended=ended)
     return patient

@@ -93,13 +93,15 @@ def safe(text: str) -> str:
 
 
 class Document(FPDF):
-    """An A4 page set with a quiet footer: the document's name, the versions and the page number."""
+    """An A4 page set (US Letter for a US form) with a quiet footer: the document's name, the versions and the page
+    number."""
 
-    def __init__(self, footer_text: str, orientation: Literal["P", "L"] = "P", *,
-                 fonts_of: Document | None = None) -> None:
+    def __init__(self, footer_text: str, orientation: Literal["P", "L"] = "P",
+                 page_format: Literal["A4", "Letter"] = "A4", *, fonts_of: Document | None = None) -> None:
         """`fonts_of`: a document whose fonts this one uses as they are, not read and parsed again (a scratch
         page measuring what the other will draw)."""
-        super().__init__(orientation=orientation, unit="mm", format="A4")
+        super().__init__(orientation=orientation, unit="mm", format=page_format)
+        self.page_format: Literal["A4", "Letter"] = page_format
         self.core_fonts_encoding = "windows-1252"
         self._fallback_loaded = False
         files = body_font()
@@ -193,7 +195,7 @@ class Document(FPDF):
 
     def measure(self, draw: Callable[[Document], None], inset: float = 0.0) -> float:
         """The height `draw` takes, found by drawing it on a scratch page of the same width."""
-        scratch = Document(self.footer_text, "L" if self.w > self.h else "P", fonts_of=self)
+        scratch = Document(self.footer_text, "L" if self.w > self.h else "P", self.page_format, fonts_of=self)
         scratch.set_margins(self.l_margin + inset, self.t_margin, self.r_margin + inset)
         scratch.set_auto_page_break(False)
         scratch.add_page()

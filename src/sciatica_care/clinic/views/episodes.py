@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sciatica_care.clinic import (
     access,
     audit,
+    billing,
     clinical,
     episode_progress,
     figures,
@@ -42,7 +43,7 @@ def episode_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _episode(request: HttpRequest, pk: int) -> Episode:
-    qs = access.scoped(request.user, Episode).select_related("patient", "clinic")
+    qs = access.scoped(request.user, Episode).select_related("patient", "clinic", "diagnoses_confirmed_by")
     return access.get_for(request.user, Episode, pk, queryset=qs)
 
 
@@ -70,7 +71,8 @@ def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "has_chart": bool(course.chart_series(("nrs_leg", "nrs_back", "odi", "rmdq"))),
         "chart_version": sum(len(s.points) for s in course.series.values()),
         "matched_care": course.matched_care, "link_choices": link_choices,
-        "source_words": episode_progress.SOURCE_WORDS})
+        "source_words": episode_progress.SOURCE_WORDS,
+        "suggested_diagnoses": [] if episode.diagnoses else billing.suggested_choices(episode)})
 
 
 def _initial_intake(episode: Episode) -> dict[str, Any]:
