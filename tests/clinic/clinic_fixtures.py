@@ -132,3 +132,17 @@ def django_admin_on() -> Iterator[str]:
         yield f"/{ADMIN_PATH}/"
     importlib.reload(urls)
     clear_url_caches()
+
+
+def an_appointment(a: dict[str, Any]) -> Any:
+    """An appointment of a clinic's patient (`world[...]`) with its practitioner, at a location, in 2030."""
+    from sciatica_care.scheduling.models import Appointment, Location, Service
+
+    location = Location.objects.create(clinic=a["clinic"], name=f"High Street {Location.objects.count()}")
+    service = Service.objects.create(clinic=a["clinic"], name=f"Massage {Service.objects.count()}", kind="massage",
+                                     duration_minutes=45)
+    start = dt.datetime(2030, 1, 7, 10, tzinfo=dt.UTC)
+    end = start + dt.timedelta(minutes=45)
+    return Appointment.objects.create(clinic=a["clinic"], patient=a["patient"], practitioner=a["practitioner"],
+                                      service=service, location=location, start=start, end=end, blocked_from=start,
+                                      blocked_until=end)

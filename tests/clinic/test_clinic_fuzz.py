@@ -1,9 +1,9 @@
 """No input gives a 5xx: hostile values posted to every page that writes and to every API operation.
 
-Targets are enumerated, not listed: every URL of the clinic's URLconf (a page that takes a POST is a write page; its
-fields are read from the forms the pages themselves render, so a rewritten form is fuzzed as it now is) and every
-operation of the API's OpenAPI document (bodies built from the operation's schema). A URL or an operation that the
-fuzzer cannot reach fails `test_every_*_is_covered`.
+Targets are enumerated, not listed: every URL of the clinic's and the front desk's URLconfs (a page that takes a
+POST is a write page; its fields are read from the forms the pages themselves render, so a rewritten form is fuzzed
+as it now is) and every operation of the API's OpenAPI document (bodies built from the operation's schema). A URL or
+an operation that the fuzzer cannot reach fails `test_every_*_is_covered`.
 
 Values: digits that are not ASCII (², ٣, full-width), impossible dates, huge and negative numbers, NaN and
 infinities, text beyond every limit, NUL and control characters, wrong JSON types, missing and extra fields, arrays
@@ -149,14 +149,16 @@ def call(send: Callable[[], Any]) -> Any:
 
 
 def clinic_urls() -> list[tuple[str, tuple[str, ...]]]:
-    """(url name, its parameters) for every URL of the clinic namespace."""
+    """(url name, its parameters) for every URL of the clinic's pages and the front desk's (the `clinic` and
+    `scheduling` namespaces; no name is in both)."""
     out: list[tuple[str, tuple[str, ...]]] = []
 
     def walk(patterns: list[Any], namespace: str) -> None:
         for p in patterns:
             if isinstance(p, URLResolver):
                 walk(p.url_patterns, p.namespace or namespace)
-            elif isinstance(p, URLPattern) and namespace == "clinic" and p.name:
+            elif isinstance(p, URLPattern) and namespace in PAGE_NAMESPACES and p.name:
+                assert NAMESPACE.setdefault(p.name, namespace) == namespace, f"{p.name} is in two namespaces"
                 out.append((p.name, tuple(p.pattern.converters)))
                 ROUTES[p.name] = str(p.pattern)
 
@@ -165,20 +167,29 @@ def clinic_urls() -> list[tuple[str, tuple[str, ...]]]:
 
 
 ROUTES: dict[str, str] = {}
+PAGE_NAMESPACES = ("clinic", "scheduling")
+NAMESPACE: dict[str, str] = {}
 CLINIC_URLS = clinic_urls()
+
+
+def _reverse(name: str, args: list[Any] | None = None) -> str:
+    return reverse(f"{NAMESPACE[name]}:{name}", args=args or [])
 ANONYMOUS = {"login", "questionnaire", "invite_accept", "password_reset", "password_reset_done",
-             "password_reset_confirm", "password_reset_complete"}
+             "password_reset_confirm", "password_reset_complete", "unsubscribe", "calendar_feed"}
 # Pages reached through a link that carries a one-time token, which redirect to the page that takes the POST.
 TOKEN_LINKS = {"invite_accept", "password_reset_confirm"}
 # Pages whose POST is sent by script from another page's form (the intake's live preview).
 FORM_OF = {"intake_preview": "intake", "course_preview": "episode_new"}
 # Forms shown only in a state the shared records are not in (a closed course, a deactivated colleague, an
-# invitation not taken up): their fields, filled from the record.
+# invitation not taken up, an appointment on its day): their fields, filled from the record.
 STATE_FORMS = {"episode_reopen": ("version", "reason"), "staff_reactivate": ("version",),
-               "staff_invite_again": ()}
+               "staff_invite_again": (), "appointment_mark": ("version", "status"),
+               # the patient's portal: an invitation needs an email address, the others an account or an alert
+               "portal_invite": (), "portal_end": (), "portal_alerts_handled": ("note",)}
 # Names a page reads from a POST without a field for it in the rendered form.
 EXTRA_NAMES = ["title", "measure", "mode", "reason", "discharge", "version", "date", "q", "page", "practitioner",
-               "from", "to", "cause", "next"]
+               "from", "to", "cause", "next", "who", "view", "cancelled", "start", "location", "service", "patient",
+               "time", "other_time", "status", "appointment"]
 
 
 class Forms(html.parser.HTMLParser):
@@ -241,6 +252,7 @@ class Site:
         self.objects["tokens"] = ApiToken.objects.get(staff=a["practitioner"], digest=_digest(issue_token(
             a["practitioner"], "fuzzed")))
         self.objects["appointments"] = _appointment(a)
+        self.objects["calendar"] = self.objects["appointments"]  # /calendar/appointments/<pk>.ics
 
     def client(self, name: str) -> Client:
         c = Client()
@@ -266,12 +278,22 @@ class Site:
                                                   email="reset@example.org", password="an old passphrase 1")
             return reverse("clinic:password_reset_confirm", args=[
                 urlsafe_base64_encode(force_bytes(resetting.pk)), default_token_generator.make_token(resetting)])
+        if name == "unsubscribe":  # the link in a patient's email (a signed token)
+            from sciatica_care.scheduling import unsubscribe
+
+            patient = self.objects["patients"]
+            return _reverse(name, [unsubscribe.token(patient.clinic_id, "email", patient_id=patient.pk)])
+        if name == "calendar_feed":  # a practitioner's feed (a secret in the address)
+            from sciatica_care.scheduling import practitioner_feed
+
+            staff = self.objects["staff"]
+            return _reverse(name, [practitioner_feed.issue(staff, by=staff)])
         params = dict(CLINIC_URLS)[name]
         if not params:
-            return reverse(f"clinic:{name}")
+            return reverse(f"{NAMESPACE[name]}:{name}")
         prefix = ROUTES[name].split("/")[0]
         pk = route_pk if route_pk is not None else self.objects[prefix].pk
-        return reverse(f"clinic:{name}", args=[pk])
+        return reverse(f"{NAMESPACE[name]}:{name}", args=[pk])
 
     def form_for(self, name: str) -> tuple[str, dict[str, str]] | None:
         """The form (method, fields) that a page renders for `name`: on its own page, else on the page of the
@@ -698,7 +720,7 @@ def test_questionnaire_page_refuses_a_superscript_digit(site: Site) -> None:
                                    {"to": "2023-02-29"}, {"cause": "a\x00b"}])
 def test_dashboard_filters_that_cannot_be_read_filter_nothing(site: Site, query: dict[str, str]) -> None:
     """An overflowing practitioner number, a superscript digit, an impossible date, NUL: the page, not a 500."""
-    r = call(lambda: site.client("dashboard").get(reverse("clinic:dashboard"), query))
+    r = call(lambda: site.client("dashboard").get(_reverse("dashboard"), query))
     assert r.status_code == 200
 
 

@@ -1,13 +1,20 @@
 """A front desk for clinic A of the `world` fixture: one location in London with two rooms, the five kinds of
-service, and the practitioner working Monday to Friday 09:00–17:00."""
+service, and the practitioner working Monday to Friday 09:00–17:00. Text messages in memory (`sms_outbox`); a
+database for real worker processes (`worker_database`, `worker_env`: see worker_processes.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import secrets
+from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+HERE = Path(__file__).resolve().parent
 
 
 @pytest.fixture
@@ -41,3 +48,51 @@ def desk(world: dict[str, Any]) -> dict[str, Any]:
     return {"clinic": clinic, "practitioner": prac, "location": location, "rooms": rooms, "services": services,
             "shifts": shifts, "rules": rules, "patient": world["a"]["patient"], "episode": world["a"]["episode"],
             "reception": world["a"]["reception"]}
+
+
+@pytest.fixture
+def sms_outbox(settings: Any) -> Any:
+    """Text messages kept in memory (`sms.outbox`), emptied before and after the test."""
+    from sciatica_care.scheduling import sms
+
+    settings.SCIATICA_CARE_SMS_BACKEND = "locmem"
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
+
+
+@pytest.fixture(scope="module")
+def worker_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """A fresh SQLite folder or PostgreSQL database for this module's workers, migrated once; the logging
+    providers; a short lease."""
+    env = {k: v for k, v in os.environ.items() if k not in (
+        "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SCIATICA_CARE_SECRET_KEY", "SCIATICA_CARE_DEBUG")}
+    env.update({
+        "PYTHONPATH": os.pathsep.join([str(HERE.parents[1] / "src"), str(HERE), env.get("PYTHONPATH", "")]),
+        "SCIATICA_CARE_ENV": "development", "SCIATICA_CARE_DATA_DIR": str(tmp_path_factory.mktemp("clinic")),
+        "SCIATICA_CARE_OUTBOX_LEASE_SECONDS": "2",
+        "SCIATICA_CARE_EMAIL_BACKEND": "outbox_test_backends.LoggingEmail",
+        "SCIATICA_CARE_SMS_BACKEND": "outbox_test_backends.LoggingSms",
+    })
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield env
+        return
+    import psycopg
+
+    name = f"sc_outbox_{secrets.token_hex(4)}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    env["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
+    try:
+        yield env
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def worker_env(worker_database: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    """One test's workers: its own messages (a dedupe-key prefix) and its own delivery log."""
+    return worker_database | {"OUTBOX_TEST_LOG": str(tmp_path / "deliveries.log"),
+                       "OUTBOX_TEST_PREFIX": f"crash-{secrets.token_hex(4)}"}

@@ -7,7 +7,9 @@ Django is imported only inside the command bodies, so `plan`, `score` and `point
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -21,8 +23,9 @@ def _private_files() -> None:
         os.umask(0o077)
 
 
-def _setup(data_dir: Path | None, *, demo: bool = False) -> Path:
-    """Point the settings at the data folder, create its secret, set Django up and migrate."""
+def _setup(data_dir: Path | None, *, demo: bool = False, migrate: bool = True) -> Path:
+    """Point the settings at the data folder, create its secret, set Django up and migrate (unless the caller knows
+    it is done: the worker `serve` starts)."""
     from sciatica_care.site.backups import secure_data_dir
     from sciatica_care.site.paths import default_data_dir, ensure_secret_key
 
@@ -47,7 +50,9 @@ def _setup(data_dir: Path | None, *, demo: bool = False) -> Path:
     from django.conf import settings
     from django.core.management import call_command
 
-    if settings.SCIATICA_CARE_DATABASE_OWNER:  # PostgreSQL: migrate as the owner, then narrow the app's grants
+    if not migrate:
+        pass
+    elif settings.SCIATICA_CARE_DATABASE_OWNER:  # PostgreSQL: migrate as the owner, then narrow the app's grants
         _migrate_as_owner()
     else:
         call_command("migrate", verbosity=0, interactive=False)
@@ -102,8 +107,16 @@ data_dir_option = click.option("--data-dir", type=click.Path(file_okay=False, pa
 # database, or a clinic where slow downloads (PDFs, the dashboard's CSV) often run at the same time.
 @click.option("--threads", default=2, show_default=True, type=click.IntRange(1, 64),
               help="Requests served at once; raise it for a remote database or many slow downloads.")
-def serve(demo: bool, data_dir: Path | None, host: str, port: int, open_browser: bool, threads: int) -> None:
-    """Run the clinic: create the database if needed, apply migrations and serve it."""
+@click.option("--no-worker", is_flag=True,
+              help="Do not start the background worker (messages, reminders): run `sciatica-care worker` yourself.")
+def serve(demo: bool, data_dir: Path | None, host: str, port: int, open_browser: bool, threads: int,
+          no_worker: bool) -> None:
+    """Run the clinic: create the database if needed, apply migrations and serve it, with the background worker
+    that sends its messages beside it (stopped with it)."""
+    address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"  # noqa: S104
+    os.environ.setdefault("SCIATICA_CARE_BASE_URL", address.rstrip("/"))  # the links in messages
+    if demo:
+        _demo_message_files(data_dir)
     folder = _setup(data_dir, demo=demo)
     from django.conf import settings
 
@@ -114,7 +127,9 @@ def serve(demo: bool, data_dir: Path | None, host: str, port: int, open_browser:
 
         click.echo("Loading the demo clinic (patients, plans and sessions from the engine)…")
         demo_data.load()
-    address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"  # noqa: S104
+        from sciatica_care.portal import demo_diary
+
+        demo_diary.load(demo_data.DEMO_PASSWORD)
     click.echo(f"Sciatica Care on {address}")
     click.echo(f"Data: {settings.DATABASES['default']['NAME'] if not os.environ.get('DATABASE_URL') else 'PostgreSQL'}"
                f" (folder {folder})")
@@ -126,6 +141,11 @@ def serve(demo: bool, data_dir: Path | None, host: str, port: int, open_browser:
             click.echo(f"  {username:<12} {first} {last}, {role.label}")
         click.echo("  The clinic admin runs staff, settings, API tokens and the audit log from the app's header,")
         click.echo("  and sets up a second factor (an authenticator app) at the first sign-in.")
+        from sciatica_care.portal.models import PatientAccount
+
+        account = PatientAccount.objects.select_related("user").order_by("id").first()
+        if account is not None:
+            click.echo(f"Patient portal: {address}portal/ — {account.user.email} (same password), a phone-sized page")
     elif not Staff.objects.exists():
         click.echo("No accounts yet: make the first one with `sciatica-care createuser --role clinic_admin`.")
     if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
@@ -147,7 +167,64 @@ def serve(demo: bool, data_dir: Path | None, host: str, port: int, open_browser:
 
     from sciatica_care.site.wsgi import application
 
-    waitress_serve(application, host=host, port=port, threads=threads, ident="sciatica-care")
+    worker = None if no_worker else _start_worker(folder)
+    if worker is not None:
+        _say_where_messages_go()
+    try:
+        signal.signal(signal.SIGTERM, _stop_serving)
+        waitress_serve(application, host=host, port=port, threads=threads, ident="sciatica-care")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if worker is not None:
+            _stop_worker(worker)
+
+
+def _stop_serving(signum: int, frame: object) -> NoReturn:
+    raise KeyboardInterrupt  # SIGTERM: stop the worker too, as Ctrl+C does
+
+
+def _demo_message_files(data_dir: Path | None) -> None:
+    """The demo writes its emails and text messages into files in its folder, to be looked at (unless an SMTP
+    server is configured)."""
+    from sciatica_care.site.paths import default_data_dir
+
+    base = (data_dir or default_data_dir() / "demo").expanduser().resolve()
+    if not os.environ.get("SCIATICA_CARE_SMTP_HOST"):
+        os.environ.setdefault("SCIATICA_CARE_EMAIL_FILES", str(base / "mail"))
+    if not os.environ.get("SCIATICA_CARE_SMS_BACKEND"):
+        os.environ["SCIATICA_CARE_SMS_BACKEND"] = "file"
+        os.environ.setdefault("SCIATICA_CARE_SMS_FILES", str(base / "sms"))
+
+
+def _say_where_messages_go() -> None:
+    from django.conf import settings
+
+    backend = str(settings.EMAIL_BACKEND)
+    email = (f"written to {settings.EMAIL_FILE_PATH}" if settings.EMAIL_FILE_PATH and "mail_files" in backend
+             else f"through {settings.EMAIL_HOST}" if backend.endswith("smtp.EmailBackend") else "printed here")
+    sms = {"console": "printed here", "file": f"written to {settings.SCIATICA_CARE_SMS_FILES}"}.get(
+        settings.SCIATICA_CARE_SMS_BACKEND, f"through {settings.SCIATICA_CARE_SMS_BACKEND}")
+    click.echo(f"Background worker started: emails {email}; text messages {sms}.")
+
+
+def _start_worker(folder: Path) -> subprocess.Popen[bytes]:
+    """`sciatica-care worker` as a child process, on the same data folder and settings (the environment)."""
+    code = "import sys; from sciatica_care.cli.main import main; sys.argv[0] = 'sciatica-care'; main()"
+    # Its own session: Ctrl+C at the terminal reaches the server only, which then stops the worker once.
+    return subprocess.Popen([sys.executable, "-c", code, "worker", "--data-dir", str(folder),  # noqa: S603
+                             "--no-migrate", "--parent-pid", str(os.getpid())], start_new_session=True)
+
+
+def _stop_worker(worker: subprocess.Popen[bytes]) -> None:
+    """Ask the worker to stop (it finishes the message in hand), and make sure it has."""
+    if worker.poll() is None:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
 
 
 @click.command()
@@ -388,29 +465,3 @@ def _setup_without_migrate(data_dir: Path | None) -> Path:
 
     secure_data_dir(folder)
     return folder / "clinic.sqlite3"
-
-
-
-
-@click.group()
-def export() -> None:
-    """Export records (a patient's whole record, for subject access)."""
-
-
-@export.command("patient")
-@click.argument("patient_id", type=int)
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write the record into (made if needed; files readable by you only).")
-@data_dir_option
-def export_patient(patient_id: int, out: Path, data_dir: Path | None) -> None:
-    """Write PATIENT_ID's whole record as a JSON bundle and a readable PDF (audited as a command-line export)."""
-    _setup(data_dir)
-    from sciatica_care.clinic import subject_access
-    from sciatica_care.clinic.models import Patient
-
-    patient = Patient.objects.select_related("clinic").filter(pk=patient_id).first()
-    if patient is None:
-        raise click.ClickException(f"there is no patient {patient_id}")
-    data, pdf = subject_access.export_record(None, patient, via="cli")
-    for path in subject_access.write(out, data, pdf):
-        click.echo(str(path))

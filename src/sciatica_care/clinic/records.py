@@ -82,7 +82,9 @@ def update_versioned(actor: Staff, obj: Any, expected_version: int, changes: dic
 
 CLINIC_SETTINGS_FIELDS = ("name", "disability_instrument", "questionnaire_every_n_visits", "payer_rule_warning",
                           "require_second_factor", "idle_minutes", "care_team_access", "break_glass_hours",
-                          "retention_years", "api_token_max_days")
+                          "retention_years", "api_token_max_days", "npi", "tax_id", "billing_address",
+                          "billing_phone", "place_of_service", "cpt_fees",
+                          "address", "phone", "email")
 
 
 def update_clinic_settings(actor: Staff, clinic: Clinic, expected_version: int, values: dict[str, Any]) -> Clinic:
@@ -437,6 +439,16 @@ def complete_questionnaire_link(token: str, answers: list[Any]) -> OutcomeScore:
     """Store the patient's answers through a one-time link: scored first (InputRefused writes nothing), then the
     link is spent and the score stored in one transaction; a second use or an expired link raises LinkUnusable."""
     link = usable_link(token)
+    return _complete_link(link, answers, None, "tablet" if link.mode == "tablet" else "link")
+
+
+def complete_questionnaire_in_portal(account: Staff, link: QuestionnaireLink, answers: list[Any]) -> OutcomeScore:
+    """The same, filled in by the signed-in patient in the portal (the link found by the patient's own episodes,
+    never by its token); audited with the patient's account as the actor."""
+    return _complete_link(link, answers, account, "portal")
+
+
+def _complete_link(link: QuestionnaireLink, answers: list[Any], actor: Staff | None, source: str) -> OutcomeScore:
     result = clinical.score(link.instrument, answers).to_json()
     with transaction.atomic():
         spent = QuestionnaireLink.objects.filter(pk=link.pk, used_at__isnull=True,
@@ -444,12 +456,11 @@ def complete_questionnaire_link(token: str, answers: list[Any]) -> OutcomeScore:
         if spent != 1:
             raise LinkUnusable("used")
         episode = link.episode
-        source = "tablet" if link.mode == "tablet" else "link"
         score = OutcomeScore.objects.create(clinic_id=link.clinic_id, episode=episode, instrument=link.instrument,
                                             measure=link.measure, source=source, answers=answers, result=result,
                                             recorded_by_id=link.created_by_id)
         QuestionnaireLink.objects.filter(pk=link.pk).update(score=score)
-        audit.record(None, "patient_completed", score, patient_id=episode.patient_id, clinic_id=link.clinic_id,
-                     link=link.pk, mode=link.mode)
+        audit.record(actor, "patient_completed", score, patient_id=episode.patient_id, clinic_id=link.clinic_id,
+                     link=link.pk, mode=link.mode, source=source)
         episode_outcomes.score_recorded(episode, score)
     return score

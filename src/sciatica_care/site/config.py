@@ -27,6 +27,15 @@ _GUESSABLE_WORDS = ("admin", "django", "login", "manage", "root", "super", "staf
                     "sciatica", "clinic", "backend", "console", "dashboard")
 
 
+#: SMS backends by short name (scheduling/sms.py); any other value is the dotted path of a backend class.
+SMS_BACKENDS = ("console", "file", "locmem")
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+")
+#: A worker's claim on messages lasts at least three times the mail server's timeout (EMAIL_TIMEOUT, 20 s).
+OUTBOX_LEASE_MIN = 60
+#: One .eml file per message, named after its Message-ID (SCIATICA_CARE_EMAIL_FILES).
+FILE_EMAIL_BACKEND = "sciatica_care.scheduling.mail_files.EmailBackend"
+
+
 class UnsafeSettings(RuntimeError):
     """A setting that would make the clinic unsafe; raised when settings load, before anything is served."""
 
@@ -54,6 +63,15 @@ class Config:
     # PostgreSQL: the owner's connection, used by `migrate` only; the app connects (DATABASE_URL) as a role that
     # can only insert and read audit rows (`sciatica-care db roles`).
     database_owner_url: str | None = None
+    # Outgoing messages (scheduling/outbox.py): email into one file per message in this folder instead of the
+    # console (when no SMTP server is set); the SMS backend ("console", "file", "locmem" or a dotted path) and the
+    # file backend's folder; the address links in messages start with (the worker has no request to ask).
+    email_files: Path | None = None
+    sms_backend: str = "console"
+    sms_files: Path | None = None
+    base_url: str = "http://127.0.0.1:8000"
+    # How long a worker holds the messages it has claimed before another may take them over (seconds).
+    outbox_lease_seconds: int = 120
 
     @property
     def development(self) -> bool:
@@ -98,6 +116,15 @@ def check_trusted_proxies(value: str) -> tuple[tuple[str, ...], str | None]:
         except ValueError:
             return (), f"SCIATICA_CARE_TRUSTED_PROXIES: {item!r} is not an address or a network"
     return tuple(out), None
+
+
+def _email_backend(named: str, smtp_host: str, files: str) -> str:
+    """A named backend; else SMTP when a host is set; else one file per message when a folder is; else the console."""
+    if named:
+        return named
+    if smtp_host:
+        return "django.core.mail.backends.smtp.EmailBackend"
+    return FILE_EMAIL_BACKEND if files else "django.core.mail.backends.console.EmailBackend"
 
 
 def load(environ: Mapping[str, str] | None = None) -> Config:
@@ -173,6 +200,33 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
     except ValueError:
         problems.append("SCIATICA_CARE_SMTP_PORT: expected a port number")
     email_from = environ.get("SCIATICA_CARE_EMAIL_FROM", "").strip() or "sciatica-care@localhost"
+    email_files = environ.get("SCIATICA_CARE_EMAIL_FILES", "").strip()
+    # A provider's Django email backend (e.g. django-anymail's), by dotted path; wins over the SMTP settings.
+    email_backend = environ.get("SCIATICA_CARE_EMAIL_BACKEND", "").strip()
+    if email_backend and not _DOTTED.fullmatch(email_backend):
+        problems.append(f"SCIATICA_CARE_EMAIL_BACKEND={email_backend!r}: expected the dotted path of a Django email "
+                        "backend class")
+    sms_backend = environ.get("SCIATICA_CARE_SMS_BACKEND", "").strip() or "console"
+    if sms_backend not in SMS_BACKENDS and not _DOTTED.fullmatch(sms_backend):
+        problems.append(f"SCIATICA_CARE_SMS_BACKEND={sms_backend!r}: expected one of {', '.join(SMS_BACKENDS)} "
+                        "or the dotted path of a backend class")
+    sms_files = environ.get("SCIATICA_CARE_SMS_FILES", "").strip()
+    base_url = environ.get("SCIATICA_CARE_BASE_URL", "").strip().rstrip("/") or "http://127.0.0.1:8000"
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", base_url):
+        problems.append(f"SCIATICA_CARE_BASE_URL={base_url!r}: expected the address the clinic is reached at, "
+                        "e.g. https://clinic.example.org")
+    lease = 120
+    try:
+        lease = int(environ.get("SCIATICA_CARE_OUTBOX_LEASE_SECONDS", "120"))
+        if lease < 1:
+            raise ValueError
+    except ValueError:
+        problems.append("SCIATICA_CARE_OUTBOX_LEASE_SECONDS: expected a whole number of seconds, 1 or more")
+    else:
+        if lease < OUTBOX_LEASE_MIN and not development:
+            # A live worker must never lose its claim while it waits on a slow mail server (EMAIL_TIMEOUT).
+            problems.append(f"SCIATICA_CARE_OUTBOX_LEASE_SECONDS={lease}: at least {OUTBOX_LEASE_MIN} outside "
+                            "development (three times the mail server's timeout)")
 
     if problems:
         raise UnsafeSettings("unsafe settings:\n  " + "\n  ".join(problems))
@@ -180,8 +234,10 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
                   database_owner_url=database_owner_url,
                   allowed_hosts=hosts, https=https, admin_path=admin_path, cache_url=cache_url,
                   trusted_proxies=trusted_proxies,
-                  email_backend="django.core.mail.backends.smtp.EmailBackend" if email_host
-                  else "django.core.mail.backends.console.EmailBackend",
+                  email_backend=_email_backend(email_backend, email_host, email_files),
                   email_host=email_host or "localhost", email_port=email_port, email_from=email_from,
                   email_user=environ.get("SCIATICA_CARE_SMTP_USER", "").strip(),
-                  email_password=environ.get("SCIATICA_CARE_SMTP_PASSWORD", ""))
+                  email_password=environ.get("SCIATICA_CARE_SMTP_PASSWORD", ""),
+                  email_files=Path(email_files).expanduser() if email_files else None,
+                  sms_backend=sms_backend, sms_files=Path(sms_files).expanduser() if sms_files else None,
+                  base_url=base_url, outbox_lease_seconds=lease)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_tasks_db",  # the background work's queue, in the clinic's own database
     "sciatica_care.clinic",
     "sciatica_care.scheduling",
+    "sciatica_care.portal",
 ]
 
 MIDDLEWARE = [
@@ -52,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): password and second factor both given
+    "sciatica_care.portal.confinement.PatientConfinementMiddleware",  # a patient account: /portal/ only, else 404
     "django.contrib.messages.middleware.MessageMiddleware",
     "sciatica_care.clinic.idle.IdleLogoffMiddleware",  # ends a session left idle longer than the clinic allows
     "sciatica_care.clinic.second_factor.SecondFactorMiddleware",  # no page before the second factor, where required
@@ -131,6 +133,7 @@ AUTH_USER_MODEL = "clinic.Staff"
 AUTHENTICATION_BACKENDS = [
     "sciatica_care.site.backends.ThrottleBackend",  # django-axes: refuses a locked pair before the password check
     "sciatica_care.site.backends.ClinicModelBackend",
+    "sciatica_care.portal.patient_auth.PatientBackend",  # the portal: email and a one-time code, or a password
 ]
 
 PASSWORD_HASHERS = [
@@ -163,6 +166,9 @@ CACHES = {
     # charts: drawn progress charts per distinct content (clinic/figures.py `progress_chart_svg`), ~35 KB each.
     "charts": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "charts",
                "TIMEOUT": 24 * 60 * 60, "OPTIONS": {"MAX_ENTRIES": 500}},
+    # diary_findings: the trigger analysis of a patient's diary as it stands (portal/diary_findings.py), ~5 KB each.
+    "diary_findings": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "diary-findings",
+                       "TIMEOUT": 24 * 60 * 60, "OPTIONS": {"MAX_ENTRIES": 2000}},
 }
 
 # Background work (notifications, reminders, exports): Django's tasks API through django-tasks, queued in the
@@ -201,6 +207,17 @@ EMAIL_HOST_USER = CONFIG.email_user
 EMAIL_HOST_PASSWORD = CONFIG.email_password
 EMAIL_USE_TLS = CONFIG.email_port != 25
 DEFAULT_FROM_EMAIL = CONFIG.email_from
+EMAIL_FILE_PATH = str(CONFIG.email_files) if CONFIG.email_files else None  # one .eml a message
+# A send never waits on the mail server longer than this, so a worker's claim on its messages (the outbox's lease,
+# at least three times as long) never runs out while it is alive.
+EMAIL_TIMEOUT = 20
+
+# Patients' and colleagues' messages (scheduling/outbox.py): SMS through scheduling/sms.py's backend ("console",
+# "file" into SCIATICA_CARE_SMS_FILES, or a provider's dotted path); links in messages start with the base URL.
+SCIATICA_CARE_SMS_BACKEND = CONFIG.sms_backend
+SCIATICA_CARE_SMS_FILES = str(CONFIG.sms_files or CONFIG.data_dir / "sms")
+SCIATICA_CARE_BASE_URL = CONFIG.base_url
+SCIATICA_CARE_OUTBOX_LEASE_SECONDS = CONFIG.outbox_lease_seconds
 # Staff invitation links (Django's password-reset tokens) stay valid for 3 days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 

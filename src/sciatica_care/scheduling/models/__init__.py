@@ -7,6 +7,7 @@ from sciatica_care.scheduling.models.appointments import (
     WaitlistEntry,
     WaitlistStatus,
 )
+from sciatica_care.scheduling.models.feeds import CalendarFeed
 from sciatica_care.scheduling.models.front_desk import (
     BookingRules,
     Location,
@@ -16,18 +17,35 @@ from sciatica_care.scheduling.models.front_desk import (
     Shift,
     ShiftException,
 )
+from sciatica_care.scheduling.models.messages import (
+    PATIENT_TOPICS,
+    Channel,
+    Message,
+    MessageStatus,
+    OptOut,
+    SkipReason,
+    Topic,
+)
 
 __all__ = [
+    "PATIENT_TOPICS",
     "Appointment",
     "AppointmentStatus",
     "BookedVia",
     "BookingRules",
+    "CalendarFeed",
+    "Channel",
     "Location",
+    "Message",
+    "MessageStatus",
+    "OptOut",
     "Room",
     "Service",
     "ServiceKind",
     "Shift",
     "ShiftException",
+    "SkipReason",
+    "Topic",
     "WaitlistEntry",
     "WaitlistStatus",
 ]
