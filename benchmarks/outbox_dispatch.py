@@ -121,7 +121,7 @@ def main() -> None:
     if args.process:
         code = "import sys; from sciatica_care.cli.main import main; sys.argv[0] = 'sciatica-care'; main()"
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code, "worker", "--data-dir", str(data_dir), "--once",  # noqa: S603
+        subprocess.run([sys.executable, "-c", code, "worker", "--data-dir", str(data_dir), "--once",
                         "--no-migrate", "--batch", str(args.batch)], check=True, env=os.environ.copy())
         seconds = time.perf_counter() - started
         what = "worker --once (process, start-up included)"

@@ -19,6 +19,7 @@ Production settings (DEBUG off). Everything is on loopback; nothing runs longer 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -28,6 +29,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +55,25 @@ def setup(data_dir: Path) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
+
+
+@contextlib.contextmanager
+def fresh_database(prefix: str) -> Iterator[None]:
+    """The app set up on a database of its own: SQLite in a temporary folder, or the PostgreSQL database that
+    DATABASE_URL names (its name must contain "bench"), dropped and created first and dropped again at the end."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url:
+        pg_recreate(url)
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+        try:
+            setup(Path(folder))
+            yield
+        finally:
+            if url:
+                from django.db import connections
+
+                connections.close_all()
+                pg_recreate(url, create=False)
 
 
 def build(courses: int, sessions: int, rng: random.Random) -> tuple[Any, Any, list[int], dict[int, dict[str, Any]],
@@ -138,52 +159,41 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=10)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    if url:
-        pg_recreate(url)
     rng = random.Random(args.seed)  # noqa: S311 - benchmark data
-    with tempfile.TemporaryDirectory(prefix="sc-visitsave-") as folder:
-        try:
-            setup(Path(folder))
-            from django.db import connection, reset_queries
-            from django.test.utils import CaptureQueriesContext
+    with fresh_database("sc-visitsave-"):
+        from django.db import connection, reset_queries
+        from django.test.utils import CaptureQueriesContext
 
-            from sciatica_care.clinic.models import Visit
+        from sciatica_care.clinic.models import Visit
 
-            _, client, ids, bodies, built = build(args.courses, args.sessions, rng)
-            print(f"{connection.vendor}: {len(ids)} courses of {args.sessions} sessions built in {built:.1f} s")
-            wall: list[float] = []
-            cpu: list[float] = []
-            queries: list[int] = []
-            for r in range(args.rounds):
-                for n, episode_id in enumerate(ids):
-                    body = {**bodies[episode_id], "leg_nrs": str(rng.randint(1, 7))}
-                    if (n + r) % 4 == 0:
-                        body.update({f"odi_{k}": str(rng.randint(0, 4)) for k in range(10)})
-                    with CaptureQueriesContext(connection) as captured:
-                        c0, w0 = time.process_time(), time.perf_counter()
-                        post(client, episode_id, body)
-                        w1, c1 = time.perf_counter(), time.process_time()
-                    wall.append((w1 - w0) * 1000)
-                    cpu.append((c1 - c0) * 1000)
-                    queries.append(len(captured.captured_queries))
-                    reset_queries()
-            sizes = sorted(Visit.objects.filter(episode_id__in=ids).values_list("episode_id", flat=True))
-            out = {"database": connection.vendor, "courses": len(ids), "sessions_before": args.sessions,
-                   "sessions_after": len(sizes) // len(ids), "saves": len(wall), "wall_ms": stats(wall),
-                   "cpu_ms": stats(cpu), "queries": {"min": min(queries), "max": max(queries)}}
-            print(f"visit save, {out['saves']} saves on courses of {args.sessions}–{args.sessions + args.rounds - 1}"
-                  f" sessions: wall median {out['wall_ms']['median']:.1f} ms, p95 {out['wall_ms']['p95']:.1f} ms; "
-                  f"CPU median {out['cpu_ms']['median']:.1f} ms, p95 {out['cpu_ms']['p95']:.1f} ms; "
-                  f"{out['queries']['min']}–{out['queries']['max']} queries")
-            if args.json:
-                args.json.write_text(json.dumps(out, indent=2))
-        finally:
-            if url:
-                from django.db import connections
-
-                connections.close_all()
-                pg_recreate(url, create=False)
+        _, client, ids, bodies, built = build(args.courses, args.sessions, rng)
+        print(f"{connection.vendor}: {len(ids)} courses of {args.sessions} sessions built in {built:.1f} s")
+        wall: list[float] = []
+        cpu: list[float] = []
+        queries: list[int] = []
+        for r in range(args.rounds):
+            for n, episode_id in enumerate(ids):
+                body = {**bodies[episode_id], "leg_nrs": str(rng.randint(1, 7))}
+                if (n + r) % 4 == 0:
+                    body.update({f"odi_{k}": str(rng.randint(0, 4)) for k in range(10)})
+                with CaptureQueriesContext(connection) as captured:
+                    c0, w0 = time.process_time(), time.perf_counter()
+                    post(client, episode_id, body)
+                    w1, c1 = time.perf_counter(), time.process_time()
+                wall.append((w1 - w0) * 1000)
+                cpu.append((c1 - c0) * 1000)
+                queries.append(len(captured.captured_queries))
+                reset_queries()
+        sizes = sorted(Visit.objects.filter(episode_id__in=ids).values_list("episode_id", flat=True))
+        out = {"database": connection.vendor, "courses": len(ids), "sessions_before": args.sessions,
+               "sessions_after": len(sizes) // len(ids), "saves": len(wall), "wall_ms": stats(wall),
+               "cpu_ms": stats(cpu), "queries": {"min": min(queries), "max": max(queries)}}
+        print(f"visit save, {out['saves']} saves on courses of {args.sessions}–{args.sessions + args.rounds - 1}"
+              f" sessions: wall median {out['wall_ms']['median']:.1f} ms, p95 {out['wall_ms']['p95']:.1f} ms; "
+              f"CPU median {out['cpu_ms']['median']:.1f} ms, p95 {out['cpu_ms']['p95']:.1f} ms; "
+              f"{out['queries']['min']}–{out['queries']['max']} queries")
+        if args.json:
+            args.json.write_text(json.dumps(out, indent=2))
 
 
 if __name__ == "__main__":

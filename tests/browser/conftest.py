@@ -26,6 +26,7 @@ else:
     if importlib.util.find_spec("sciatica_care") is None:
         sys.path.insert(0, str(HERE.parents[1] / "src"))
     sys.path.insert(0, str(HERE.parent / "clinic"))
+    sys.path.insert(0, str(HERE.parent / "portal"))  # portal_fixtures
     sys.path.insert(0, str(HERE))  # browser_steps
     from sciatica_care.site import testenv
 
@@ -76,17 +77,10 @@ def chromium() -> Any:
 
 @pytest.fixture
 def page(chromium: Any, live_server: Any) -> Any:
+    from csp_watch import watched_page
+
     context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.csp_violations = []
-    pg.on("console", lambda msg: pg.csp_violations.append(msg.text)
-          if "Content Security Policy" in msg.text or "Content-Security-Policy" in msg.text else None)
-    # The browser's own report of every blocked script, style, image or connection, on every page loaded.
-    context.expose_function("reportCspViolation", lambda text: pg.csp_violations.append(text))
-    context.add_init_script("document.addEventListener('securitypolicyviolation', e => window.reportCspViolation("
-                            "`${e.violatedDirective} blocked ${e.blockedURI} on ${e.documentURI}`))")
-    pg.set_default_timeout(15000)
-    yield pg
+    yield watched_page(context)
     context.close()
 
 

@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
-from clinic_fixtures import an_appointment, base_intake
+from clinic_fixtures import base_intake
 from django.apps import apps
 from django.db import models, transaction
 from django.test import Client
@@ -93,15 +93,21 @@ def _text(value: str) -> str:
 # --- what is stored ------------------------------------------------------------------------------------------------
 
 VOLATILE = {"last_used_at", "last_login"}
-#: The Django apps (and URL namespaces) whose pages are fuzzed and whose tables must not change on a refusal.
-FUZZED_APPS = ("clinic", "scheduling")
+
+
+#: The apps whose rows a refused request must leave as they were.
+STORED_APPS = ("clinic", "scheduling")
+
+
+def _models() -> list[type[models.Model]]:
+    return [model for app in STORED_APPS for model in apps.get_app_config(app).get_models()]
 
 
 def stored() -> list[tuple[str, list[dict[str, Any]]]]:
-    """Every clinic row but the append-only audit log and its chain's head (refused requests are audited, and must
-    be)."""
+    """Every clinic and front-desk row but the append-only audit log and its chain's head (refused requests are
+    audited, and must be)."""
     out = []
-    for model in (m for app in FUZZED_APPS for m in apps.get_app_config(app).get_models()):
+    for model in _models():
         if model in (AuditEvent, AuditChainHead):
             continue
         rows = [{k: v for k, v in row.items() if k not in VOLATILE}
@@ -113,7 +119,7 @@ def stored() -> list[tuple[str, list[dict[str, Any]]]]:
 def storable() -> None:
     """What was stored fits every database the clinic runs on: no text beyond its column's length, no NUL in text
     or JSON (SQLite keeps both; PostgreSQL refuses them with a server error)."""
-    for model in (m for app in FUZZED_APPS for m in apps.get_app_config(app).get_models()):
+    for model in _models():
         texts = [f for f in model._meta.fields if isinstance(f, (models.CharField, models.TextField))]
         jsons = [f.name for f in model._meta.fields if isinstance(f, models.JSONField)]
         for row in model._default_manager.values(*(f.name for f in texts), *jsons):
@@ -143,15 +149,16 @@ def call(send: Callable[[], Any]) -> Any:
 
 
 def clinic_urls() -> list[tuple[str, tuple[str, ...]]]:
-    """(url name, its parameters) for every URL of the fuzzed namespaces (names are unique across them)."""
+    """(url name, its parameters) for every URL of the clinic's pages and the front desk's (the `clinic` and
+    `scheduling` namespaces; no name is in both)."""
     out: list[tuple[str, tuple[str, ...]]] = []
 
     def walk(patterns: list[Any], namespace: str) -> None:
         for p in patterns:
             if isinstance(p, URLResolver):
                 walk(p.url_patterns, p.namespace or namespace)
-            elif isinstance(p, URLPattern) and namespace in FUZZED_APPS and p.name:
-                assert NAMESPACES.setdefault(p.name, namespace) == namespace, f"{p.name} in two namespaces"
+            elif isinstance(p, URLPattern) and namespace in PAGE_NAMESPACES and p.name:
+                assert NAMESPACE.setdefault(p.name, namespace) == namespace, f"{p.name} is in two namespaces"
                 out.append((p.name, tuple(p.pattern.converters)))
                 ROUTES[p.name] = str(p.pattern)
 
@@ -160,12 +167,13 @@ def clinic_urls() -> list[tuple[str, tuple[str, ...]]]:
 
 
 ROUTES: dict[str, str] = {}
-NAMESPACES: dict[str, str] = {}
+PAGE_NAMESPACES = ("clinic", "scheduling")
+NAMESPACE: dict[str, str] = {}
 CLINIC_URLS = clinic_urls()
 
 
 def _reverse(name: str, args: list[Any] | None = None) -> str:
-    return reverse(f"{NAMESPACES[name]}:{name}", args=args or [])
+    return reverse(f"{NAMESPACE[name]}:{name}", args=args or [])
 ANONYMOUS = {"login", "questionnaire", "invite_accept", "password_reset", "password_reset_done",
              "password_reset_confirm", "password_reset_complete", "unsubscribe", "calendar_feed"}
 # Pages reached through a link that carries a one-time token, which redirect to the page that takes the POST.
@@ -173,12 +181,15 @@ TOKEN_LINKS = {"invite_accept", "password_reset_confirm"}
 # Pages whose POST is sent by script from another page's form (the intake's live preview).
 FORM_OF = {"intake_preview": "intake", "course_preview": "episode_new"}
 # Forms shown only in a state the shared records are not in (a closed course, a deactivated colleague, an
-# invitation not taken up): their fields, filled from the record.
+# invitation not taken up, an appointment on its day): their fields, filled from the record.
 STATE_FORMS = {"episode_reopen": ("version", "reason"), "staff_reactivate": ("version",),
-               "staff_invite_again": ()}
+               "staff_invite_again": (), "appointment_mark": ("version", "status"),
+               # the patient's portal: an invitation needs an email address, the others an account or an alert
+               "portal_invite": (), "portal_end": (), "portal_alerts_handled": ("note",)}
 # Names a page reads from a POST without a field for it in the rendered form.
 EXTRA_NAMES = ["title", "measure", "mode", "reason", "discharge", "version", "date", "q", "page", "practitioner",
-               "from", "to", "cause", "next"]
+               "from", "to", "cause", "next", "who", "view", "cancelled", "start", "location", "service", "patient",
+               "time", "other_time", "status", "appointment"]
 
 
 class Forms(html.parser.HTMLParser):
@@ -240,7 +251,8 @@ class Site:
                         "staff": a["practitioner"]}
         self.objects["tokens"] = ApiToken.objects.get(staff=a["practitioner"], digest=_digest(issue_token(
             a["practitioner"], "fuzzed")))
-        self.objects["calendar"] = an_appointment(a)  # /calendar/appointments/<pk>.ics
+        self.objects["appointments"] = _appointment(a)
+        self.objects["calendar"] = self.objects["appointments"]  # /calendar/appointments/<pk>.ics
 
     def client(self, name: str) -> Client:
         c = Client()
@@ -278,10 +290,10 @@ class Site:
             return _reverse(name, [practitioner_feed.issue(staff, by=staff)])
         params = dict(CLINIC_URLS)[name]
         if not params:
-            return _reverse(name)
+            return reverse(f"{NAMESPACE[name]}:{name}")
         prefix = ROUTES[name].split("/")[0]
         pk = route_pk if route_pk is not None else self.objects[prefix].pk
-        return _reverse(name, [pk])
+        return reverse(f"{NAMESPACE[name]}:{name}", args=[pk])
 
     def form_for(self, name: str) -> tuple[str, dict[str, str]] | None:
         """The form (method, fields) that a page renders for `name`: on its own page, else on the page of the
@@ -326,6 +338,25 @@ class Site:
                     if form["method"] == "post":
                         out.add(resolve(urlsplit(form["action"]).path or r.request["PATH_INFO"]).url_name)
         return out
+
+
+def _appointment(a: dict[str, Any]) -> Any:
+    """An appointment of clinic A's patient next week (the booking API's record to fuzz)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sciatica_care.scheduling import booking
+    from sciatica_care.scheduling.models import Location, Room, Service, ServiceKind
+
+    location = Location.objects.create(clinic=a["clinic"], name="Fuzz Street")
+    Room.objects.create(location=location, name="Room 1")
+    service = Service.objects.create(clinic=a["clinic"], name="Follow-up", kind=ServiceKind.FOLLOW_UP_ACUPUNCTURE,
+                                     duration_minutes=45, buffer_after_minutes=15)
+    start = (timezone.now() + dt.timedelta(days=7)).replace(hour=10, minute=0, second=0, microsecond=0)
+    return booking.book(clinic=a["clinic"], practitioner=a["practitioner"], service=service, location=location,
+                        start=start, patient=a["patient"], by=a["practitioner"], apply_policy=False,
+                        override_reason="fuzz fixture")
 
 
 def _digest(token: str) -> str:

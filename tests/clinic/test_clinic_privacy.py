@@ -103,9 +103,13 @@ PATIENT_PAGES = {
     "plan": ("plan", "get"), "handout_html": ("plan", "get"), "handout_pdf": ("plan", "get"),
     "practitioner_pdf": ("plan", "get"), "visit_detail": ("visit", "get"), "visit_edit": ("visit", "get"),
     "progress_chart": ("episode", "get"), "discharge": ("episode", "get"), "discharge_pdf": ("episode", "get"),
-    "record_json": ("patient", "get"), "record_pdf": ("patient", "get"),
+    "record_json": ("patient", "get"), "record_pdf": ("patient", "get"), "record_fhir": ("patient", "get"),
+    "episode_diagnosis": ("episode", "get"), "visit_superbill": ("visit", "get"),
+    "patient_superbill": ("patient", "get"),
     # the front desk (namespace scheduling)
     "patient_messages": ("patient", "get"), "appointment_ics": ("appointment", "get"),
+    "letter_referral": ("episode", "get"), "letter_referral_pdf": ("episode", "get"),
+    "letter_progress": ("episode", "get"), "letter_progress_pdf": ("episode", "get"),
 }
 #: The pages of the front desk's namespace (the others are the clinic's).
 SCHEDULING = {p.name for p in scheduling_urlpatterns if isinstance(p, URLPattern)}
@@ -129,6 +133,10 @@ NOT_PATIENT_PAGES = {
     "password_reset_done": "no patient data", "password_reset_confirm": "no patient data",
     "password_reset_complete": "no patient data", "second_factor_enrol": "one's own account",
     "second_factor_verify": "one's own account", "staff_second_factor_reset": "staff data",
+    "portal_invite": "a write (audited as portal_invite)", "portal_end": "a write (audited as portal_access_ended)",
+    "portal_alerts_handled": "a write (audited as clinic_alert_handled)",
+    "letter_signature": "one's own account (the signature on one's letters)",
+    "staff_npi": "staff data (a practitioner's NPI)",
     "unsubscribe": "a patient's own choices about messages, by the signed link in their email (audited as "
                    "message_choices); shows no more than the clinic and a masked address",
     "calendar_feed": "a practitioner's own appointments, patients by initials only (audited as calendar_feed_read)",
@@ -136,11 +144,70 @@ NOT_PATIENT_PAGES = {
 }
 
 
+#: The front desk's pages (namespace `scheduling`) that show a patient, with what they are opened on: an
+#: appointment of clinic A's patient, or the address's query naming it (see `desk_url`).
+DESK_PATIENT_PAGES = {
+    "calendar": "the practitioner's week with the appointment", "appointment": "the appointment",
+    "appointment_move": "the appointment", "appointment_cancel": "the appointment",
+    "book": "the booking form filled in for the patient", "patient_search": "the patient found by name",
+    "course_book": "the patient's course", "course_start": "the patient found by name, with their courses",
+}
+#: The front desk's other pages and actions, and why they are not among those.
+DESK_NOT_PATIENT_PAGES = {
+    "appointment_mark": "a write (audited by the booking service)",
+    "appointment_chart": "a redirect to the charting form (audited there as a read)",
+}
+
+
 def test_every_clinic_url_is_classified() -> None:
     """A new page must say whether it shows patient data (then the walk below checks its audit) or why not."""
-    names = {p.name for p in [*urlpatterns, *scheduling_urlpatterns] if isinstance(p, URLPattern)}
+    from sciatica_care.scheduling.urls import urlpatterns as desk_urlpatterns
+
+    names = {p.name for p in urlpatterns if isinstance(p, URLPattern)}
     unclassified = names - PATIENT_PAGES.keys() - NOT_PATIENT_PAGES.keys()
     assert not unclassified, f"classify these clinic URLs in PATIENT_PAGES or NOT_PATIENT_PAGES: {unclassified}"
+    desk = {p.name for p in desk_urlpatterns if isinstance(p, URLPattern)}
+    unclassified = (desk - DESK_PATIENT_PAGES.keys() - DESK_NOT_PATIENT_PAGES.keys() - PATIENT_PAGES.keys()
+                    - NOT_PATIENT_PAGES.keys())
+    assert not unclassified, f"classify these front-desk URLs in DESK_PATIENT_PAGES or DESK_NOT_PATIENT_PAGES: " \
+                             f"{unclassified}"
+
+
+def desk_url(name: str, world: dict[str, Any]) -> str:
+    """A front-desk page opened on clinic A's patient: an appointment of theirs tomorrow, with the practitioner."""
+    from sciatica_care.scheduling import booking
+    from sciatica_care.scheduling.models import Location, Service, ServiceKind
+
+    a = world["a"]
+    location = Location.objects.create(clinic=a["clinic"], name="Privacy Street")
+    service = Service.objects.create(clinic=a["clinic"], name="Call", kind=ServiceKind.CONSULTATION_CALL,
+                                     duration_minutes=15, room_needed=False, by_phone=True)
+    start = (timezone.now() + dt.timedelta(days=1)).replace(hour=12, minute=0, second=0, microsecond=0)
+    appt = booking.book(clinic=a["clinic"], practitioner=a["practitioner"], service=service, location=location,
+                        start=start, patient=a["patient"], by=a["reception"], apply_policy=False,
+                        override_reason="privacy test")
+    if name == "calendar":
+        return reverse("scheduling:calendar") + f"?who=practitioner:{a['practitioner'].pk}&date={start.date()}"
+    if name == "book":
+        return reverse("scheduling:book") + f"?patient={a['patient'].pk}"
+    if name in ("patient_search", "course_start"):
+        return reverse(f"scheduling:{name}") + f"?q={a['patient'].last_name}"
+    if name == "course_book":
+        return reverse("scheduling:course_book", args=[a["episode"].pk])
+    return reverse(f"scheduling:{name}", args=[appt.pk])
+
+
+@pytest.mark.parametrize("name", sorted(DESK_PATIENT_PAGES))
+def test_every_front_desk_page_showing_a_patient_is_audited(world: dict[str, Any], login: Any, name: str) -> None:
+    a = world["a"]
+    url = desk_url(name, world)
+    last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    r = login(a["reception"]).get(url)
+    assert r.status_code == 200, (name, r.status_code)
+    events = list(AuditEvent.objects.filter(id__gt=last, actor=a["reception"]))
+    patient = a["patient"].pk
+    assert any(e.patient_id == patient or patient in e.detail.get("ids", []) for e in events), (
+        name, [(e.action, e.patient_id, e.detail) for e in events])
 
 
 @pytest.mark.parametrize("name", sorted(PATIENT_PAGES))

@@ -72,7 +72,7 @@ def test_pdf_reads_back_with_every_session(world: dict[str, Any], login: Any) ->
         assert needle in text, needle
 
 
-EXPORTS = ["clinic:record_json", "clinic:record_pdf"]
+EXPORTS = ["clinic:record_json", "clinic:record_pdf", "clinic:record_fhir"]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -107,12 +107,12 @@ def test_practitioner_not_treating_may_not_export(world: dict[str, Any], login: 
 def test_cli_export_writes_both_files_owner_only_and_audits(world: dict[str, Any], tmp_path: Any) -> None:
     from click.testing import CliRunner
 
-    from sciatica_care.cli import clinic_commands
+    from sciatica_care.cli import export_commands
 
     patient = world["a"]["patient"]
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(clinic_commands, "_setup", lambda data_dir, **kw: tmp_path)
-        result = CliRunner().invoke(clinic_commands.export, ["patient", str(patient.pk), "--out",
+        mp.setattr(export_commands, "_setup", lambda data_dir, **kw: tmp_path)
+        result = CliRunner().invoke(export_commands.export, ["patient", str(patient.pk), "--out",
                                                              str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     json_file = tmp_path / "out" / f"patient-{patient.pk}-record.json"

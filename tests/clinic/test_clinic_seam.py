@@ -1,5 +1,6 @@
-"""The one seam: `clinic/clinical.py` is the only module of the clinic and the API that imports the core (engine,
-outcomes, knowledge, journal), and it answers "not evaluable" with None rather than an exception."""
+"""The one seam: `clinic/clinical.py` is the only module of the Django apps (clinic, scheduling, portal) and the API
+that imports the core (engine, outcomes, knowledge, journal), and it answers "not evaluable" with None rather than
+an exception."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import pytest
 from sciatica_care.clinic import clinical
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "sciatica_care"
-CORE = ("sciatica_care.engine", "sciatica_care.outcomes", "sciatica_care.knowledge", "sciatica_care.journal")
+CORE = ("sciatica_care.engine", "sciatica_care.outcomes", "sciatica_care.knowledge", "sciatica_care.journal",
+        "sciatica_care.interop")
 SEAM = SRC / "clinic" / "clinical.py"
 #: The Django apps and the API: they reach the core only through the seam.
 EDGE = [f for f in ("clinic", "api", "scheduling", "portal") if (SRC / f).is_dir()]
@@ -25,6 +27,9 @@ def _core(module: str) -> bool:
         module == c or module.startswith(c + ".") for c in CORE)
 
 
+EDGE = ("clinic", "api", "scheduling", "portal")
+
+
 def _edge_modules() -> list[Path]:
     return sorted(p for folder in EDGE for p in (SRC / folder).rglob("*.py") if "migrations" not in p.parts)
 
@@ -35,6 +40,12 @@ def test_only_the_seam_imports_the_core(module_imports: Any) -> None:
     offenders = {str(p.relative_to(SRC)): sorted(m for m in module_imports(p) if _core(m))
                  for p in _edge_modules() if p != SEAM}
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_the_walk_covers_the_portal() -> None:
+    """The portal's modules are among those walked (so the check above covers them)."""
+    walked = {p.relative_to(SRC).parts[0] for p in _edge_modules()}
+    assert {"clinic", "api", "portal"} <= walked
 
 
 def test_the_walk_sees_the_seams_ownmodule_imports(module_imports: Any) -> None:

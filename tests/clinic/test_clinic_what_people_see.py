@@ -164,7 +164,8 @@ def _pages(admin: Any) -> list[str]:
     pages += [f"/patients/{pk}/" for pk in Patient.objects.values_list("pk", flat=True)]
     pages += [f"/staff/{pk}/" for pk in Staff.objects.filter(clinic=admin.clinic).values_list("pk", flat=True)]
     for episode in Episode.objects.all():
-        pages += [f"/episodes/{episode.pk}/", f"/episodes/{episode.pk}/discharge/"]
+        pages += [f"/episodes/{episode.pk}/", f"/episodes/{episode.pk}/discharge/",
+                  f"/episodes/{episode.pk}/letters/referral/", f"/episodes/{episode.pk}/letters/progress/"]
         if episode.status == "open":
             pages.append(f"/episodes/{episode.pk}/visits/new/")
     pages += [f"/plans/{pk}/" for pk in PlanRevision.objects.values_list("pk", flat=True)]
@@ -174,7 +175,7 @@ def _pages(admin: Any) -> list[str]:
 
 def test_no_knowledge_id_on_the_main_pages(demo_clinic: dict[str, Any], client: Any) -> None:
     """Patient list, patients, episodes, plans, visits, the charting form, the dashboard (and its cause filter),
-    the discharge summaries, settings, staff and the audit log: every id reaches the page as a name."""
+    the discharge summaries, the letters, settings, staff and the audit log: every id reaches the page as a name."""
     admin = demo_clinic["admin"]
     client.force_login(admin)
     found: dict[str, set[str]] = {}
@@ -185,7 +186,8 @@ def test_no_knowledge_id_on_the_main_pages(demo_clinic: dict[str, Any], client: 
         kinds.add(re.sub(r"\d+", "N", page))
         for raw in raw_ids(response.content.decode()):
             found.setdefault(raw, set()).add(page)
-    assert {"/episodes/N/visits/new/", "/visits/N/", "/plans/N/", "/episodes/N/discharge/"} <= kinds
+    assert {"/episodes/N/visits/new/", "/visits/N/", "/plans/N/", "/episodes/N/discharge/",
+            "/episodes/N/letters/referral/", "/episodes/N/letters/progress/"} <= kinds
     assert not found, found
 
 

@@ -17,7 +17,9 @@ CONVENTIONAL = {
     "models.py": "Django's models of each app",
     "admin.py": "Django's admin registrations of each app",
     "forms.py": "Django's forms of each app",
+    "signals.py": "Django's signals of each app (what the app tells the others)",
     "settings.py": "Django's settings module",
+    "access.py": "who may see each Django app's pages (the clinic's staff rules; the portal's patient rule)",
 }
 
 

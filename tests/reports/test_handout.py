@@ -102,8 +102,8 @@ def test_a_withheld_plan_gives_a_see_a_doctor_handout_without_a_programme(
     doc = intake(red_flags=["saddle_anaesthesia"])
     h = build_handout(doc, knowledge=knowledge)
     assert h.withheld
-    assert not h.points
-    assert not h.exercises
+    assert not h.programme.points
+    assert not h.programme.exercises
     html = handout_html(doc, knowledge=knowledge)
     assert "Please see a doctor before any treatment" in html
     assert "home programme" not in html.lower()
@@ -204,7 +204,7 @@ def test_a_pregnant_patients_handout_never_shows_a_forbidden_point(doc: dict[str
     """For any pregnant intake, no point forbidden in pregnancy appears anywhere in the handout."""
     h = build_handout(doc, knowledge=knowledge)
     forbidden = {p.code for p in knowledge.points if p.forbidden_in_pregnancy}
-    assert not {pt.code for pt in h.points} & forbidden
+    assert not {pt.code for pt in h.programme.points} & forbidden
     html = handout_html(doc, knowledge=knowledge)
     hits = [w.pattern for w in forbidden_words(knowledge) if w.search(html)]
     assert not hits, hits
@@ -242,8 +242,8 @@ def test_a_plan_missing_a_safety_field_prints_as_not_for_treatment(
     for broken in _broken_plans(plan):
         h = build_handout(doc, broken, knowledge)
         assert h.withheld
-        assert not h.points
-        assert not h.exercises
+        assert not h.programme.points
+        assert not h.programme.exercises
         html = handout_html(doc, broken, knowledge)
         assert "could not read your treatment plan" in html
         assert "Press" not in html

@@ -132,7 +132,7 @@ def test_pregnant_sheet_has_the_pregnancy_signs_with_maternity_contact_and_adapt
 
 def test_first_trimester_note_only_when_the_plan_carries_it() -> None:
     intake = example("pregnancy-third-trimester")
-    assert not build_handout(intake).first_trimester
+    assert not build_handout(intake).programme.first_trimester
     early = {**intake, "patient": {**intake["patient"], "pregnancy_weeks": 9}}
     plan = build_plan(early)
     assert any(w.id == "pregnancy-first-trimester" for w in plan.warnings)

@@ -19,11 +19,11 @@ from sciatica_care.engine.plan import build_plan
 from sciatica_care.engine.plan_model import Plan
 from sciatica_care.knowledge.load import load_knowledge
 from sciatica_care.knowledge.model import Region
-from sciatica_care.knowledge.timing import slower_than
+from sciatica_care.knowledge.timing import only_as_soon, slower_than
 from sciatica_care.reports.body.figure import chart_svg
 from sciatica_care.reports.labels import label
 from sciatica_care.reports.plan_text import SUMMARY_LINES, WIDTH, render_plan, summary
-from sciatica_care.reports.plan_words import HEADLINE, REGION_GROUP, WHEN, only_as_soon, pregnancy_possible
+from sciatica_care.reports.plan_words import HEADLINE, REGION_GROUP, WHEN, pregnancy_possible
 from sciatica_care.reports.practitioner import practitioner_pdf
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engine"))

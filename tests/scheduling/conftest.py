@@ -22,5 +22,6 @@ else:
     from sciatica_care.site import testenv
 
     testenv.configure()
+    from calendar_fixtures import *  # noqa: F403
     from clinic_fixtures import *  # noqa: F403
     from scheduling_fixtures import *  # noqa: F403

@@ -23,11 +23,13 @@ from ninja.security import HttpBearer
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
-from sciatica_care.clinic import access, api_tokens, audit, intake_form, records
+from sciatica_care.api import scheduling
+from sciatica_care.clinic import access, api_tokens, audit, billing, clinical, intake_form, letter_facts, records
 from sciatica_care.clinic.forms import PATIENT_FIELDS, PatientForm
 from sciatica_care.clinic.input_cleaning import text_problem
 from sciatica_care.clinic.models import Episode, OutcomeScore, Patient, Staff, TokenScope, Visit
 from sciatica_care.errors import InputRefused, Problem
+from sciatica_care.scheduling.booking import SlotTaken, StatusRefused
 
 
 def issue_token(staff: Staff, name: str = "api", scope: str = TokenScope.READ_WRITE) -> str:
@@ -57,6 +59,7 @@ class TokenAuth(HttpBearer):
 
 
 api = NinjaAPI(title="Sciatica Care API", version="1", auth=TokenAuth(), urls_namespace="api")
+api.add_router("", scheduling.router)  # the front desk: services, slots, appointments (api/scheduling.py)
 
 
 def _errors(request: HttpRequest, status: int, errors: list[dict[str, str]]) -> HttpResponse:
@@ -66,6 +69,14 @@ def _errors(request: HttpRequest, status: int, errors: list[dict[str, str]]) -> 
 @api.exception_handler(InputRefused)
 def _refused(request: HttpRequest, exc: InputRefused) -> HttpResponse:
     return _errors(request, 422, exc.as_json()["errors"])
+
+
+@api.exception_handler(SlotTaken)
+@api.exception_handler(StatusRefused)
+def _booking_conflict(request: HttpRequest, exc: InputRefused) -> HttpResponse:
+    """The time was booked first by someone else, or the appointment's status does not allow the change: 409,
+    naming the field (`start`, `room`, `status`)."""
+    return _errors(request, 409, exc.as_json()["errors"])
 
 
 @api.exception_handler(ValidationError)
@@ -130,6 +141,9 @@ FirstName = stored_text(Patient, "first_name")
 LastName = stored_text(Patient, "last_name")
 Phone = stored_text(Patient, "phone")
 Email = Annotated[stored_text(Patient, "email"), AfterValidator(_email)]
+GpName = stored_text(Patient, "gp_name")
+GpPractice = stored_text(Patient, "gp_practice")
+GpAddress = stored_text(Patient, "gp_address")
 Title = stored_text(Episode, "title")
 Note = stored_text(Visit, "subjective")  # the visit's notes are all unbounded text: control characters refused
 
@@ -141,6 +155,9 @@ class PatientIn(Schema):
     sex: Literal["", "female", "male", "other"] = ""
     phone: Phone = ""
     email: Email = ""
+    gp_name: GpName = ""
+    gp_practice: GpPractice = ""
+    gp_address: GpAddress = ""
     consent_treatment: bool = False
     consent_data_use: bool = False
 
@@ -153,6 +170,9 @@ class PatientOut(Schema):
     sex: str
     phone: str
     email: str
+    gp_name: str
+    gp_practice: str
+    gp_address: str
     consent_treatment: bool
     consent_data_use: bool
     version: int
@@ -164,6 +184,9 @@ class PatientPatch(Schema):
     last_name: LastName | None = None
     phone: Phone | None = None
     email: Email | None = None
+    gp_name: GpName | None = None
+    gp_practice: GpPractice | None = None
+    gp_address: GpAddress | None = None
 
 
 class EpisodeOut(Schema):
@@ -172,6 +195,9 @@ class EpisodeOut(Schema):
     title: str
     opened_on: dt.date
     status: str
+    #: The confirmed ICD-10-CM diagnoses, primary first: `[{"id", "code", "display"}]` (empty until confirmed).
+    diagnoses: list[dict[str, str]]
+    version: int
 
 
 class PlanOut(Schema):
@@ -205,7 +231,50 @@ class VisitOut(Schema):
     objective: str
     assessment: str
     plan_notes: str
+    minutes_acupuncture: int
+    minutes_electroacupuncture: int
+    needle_reinsertions: int
+    acupuncture_first: str
+    minutes_massage: int
+    minutes_manual_therapy: int
+    #: The CPT lines this visit's minutes give on their own (a day's visits are billed together on a superbill).
+    cpt: list[dict[str, Any]]
     version: int
+
+    @staticmethod
+    def resolve_cpt(obj: Any) -> list[dict[str, Any]]:
+        bill = billing.visit_bill(obj)
+        return [{"code": x.code, "units": x.units, "modifiers": list(x.modifiers), "add_on": x.add_on}
+                for x in bill.lines] if bill is not None else []
+
+
+class VisitMinutesPatch(Schema):
+    """Correct a session's face-to-face minutes (not needle dwell time): send the `version` you read."""
+
+    version: int
+    minutes_acupuncture: int | None = None
+    minutes_electroacupuncture: int | None = None
+    needle_reinsertions: int | None = None
+    acupuncture_first: Literal["", "acupuncture", "electroacupuncture"] | None = None
+    minutes_massage: int | None = None
+    minutes_manual_therapy: int | None = None
+
+
+class DiagnosisIn(Schema):
+    """The course's ICD-10-CM diagnoses by their knowledge ids (`GET …/diagnosis` lists them), primary first."""
+
+    version: int
+    diagnoses: list[str]
+
+
+class DiagnosisOut(Schema):
+    episode_id: int
+    version: int
+    confirmed: list[dict[str, str]]
+    suggested: list[dict[str, Any]]
+    alternatives: list[dict[str, Any]]
+    reasons: list[str]
+    sources: list[str]
 
 
 class VisitNotesPatch(Schema):
@@ -355,3 +424,99 @@ def list_scores(request: HttpRequest, pk: int) -> Any:
     return list(OutcomeScore.objects.filter(episode=episode))
 
 
+
+
+# --- billing and codes (issue 14) -----------------------------------------------------------------------------
+
+
+@api.patch("/visits/{pk}/minutes", response=VisitOut)
+def patch_visit_minutes(request: HttpRequest, pk: int, payload: VisitMinutesPatch) -> Any:
+    """Correct a session's face-to-face minutes by modality (validated by the billing rules, version-checked)."""
+    visit = access.get_for(_user(request), Visit, pk)
+    values = {k: v for k, v in payload.dict(exclude={"version"}).items() if v is not None}
+    return billing.update_visit_minutes(_user(request), visit, payload.version, values)
+
+
+def _choice(c: clinical.DiagnosisChoice) -> dict[str, Any]:
+    return {"id": c.id, "code": c.code, "display": c.display, "billable": c.billable}
+
+
+@api.get("/episodes/{pk}/diagnosis", response=DiagnosisOut)
+def get_diagnosis(request: HttpRequest, pk: int) -> Any:
+    """The confirmed diagnoses and what the assessment suggests (cause, side, nerve root), with reasons."""
+    episode = access.get_for(_user(request), Episode, pk)
+    audit.record(_user(request), "read", episode, purpose="diagnosis", via="api")
+    suggestion = billing.suggestion(episode)
+    choices = {c.id: c for c in clinical.diagnosis_choices()}
+    return {"episode_id": episode.pk, "version": episode.version, "confirmed": episode.diagnoses,
+            "suggested": [_choice(choices[i]) for i in suggestion.diagnoses if i in choices],
+            "alternatives": [_choice(choices[i]) for i in suggestion.alternatives if i in choices],
+            "reasons": list(suggestion.reasons), "sources": list(suggestion.sources)}
+
+
+@api.put("/episodes/{pk}/diagnosis", response=EpisodeOut)
+def put_diagnosis(request: HttpRequest, pk: int, payload: DiagnosisIn) -> Any:
+    """Confirm the course's diagnoses (the practitioner's decision; audited, version-checked)."""
+    episode = access.get_for(_user(request), Episode, pk)
+    return billing.confirm_diagnoses(_user(request), episode, payload.version, payload.diagnoses)
+
+
+def _superbill(request: HttpRequest, patient: Patient, visits: list[Visit], name: str) -> HttpResponse:
+    try:
+        pdf = billing.print_superbill(_user(request), patient, visits, via="api")
+    except clinical.SuperbillRefused as exc:
+        return _errors(request, 422, [{"path": m.field, "message": m.message} for m in exc.missing])
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+SUPERBILL_PDF = {"responses": {200: {"description": "The superbill (PDF)",
+                                     "content": {"application/pdf": {"schema": {"type": "string",
+                                                                                "format": "binary"}}}}}}
+
+
+@api.get("/visits/{pk}/superbill", openapi_extra=SUPERBILL_PDF)
+def visit_superbill(request: HttpRequest, pk: int) -> Any:
+    """One visit's superbill as a PDF; 422 naming everything missing (diagnosis, identifiers, fees, minutes)."""
+    qs = access.scoped(_user(request), Visit).select_related("episode__patient", "practitioner")
+    visit = access.get_for(_user(request), Visit, pk, kind=access.DEMOGRAPHIC, queryset=qs)
+    return _superbill(request, visit.episode.patient, [visit], f"superbill-visit-{visit.pk}.pdf")
+
+
+@api.get("/patients/{pk}/superbill", openapi_extra=SUPERBILL_PDF)
+def patient_superbill(request: HttpRequest, pk: int, start: dt.date | None = None,
+                      end: dt.date | None = None) -> Any:
+    """A patient's visits from `start` to `end` (each optional) as one superbill PDF."""
+    patient = access.get_for(_user(request), Patient, pk, kind=access.DEMOGRAPHIC)
+    if start is not None and end is not None and start > end:
+        raise InputRefused([Problem("start", "the start date is after the end date")])
+    return _superbill(request, patient, billing.billable_visits(patient, start, end),
+                      f"superbill-patient-{patient.pk}.pdf")
+PDF_RESPONSE = {"responses": {"200": {"description": "The letter as a PDF.", "content": {
+    "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}}
+
+
+def _letter(request: HttpRequest, pk: int, which: str) -> HttpResponse:
+    """A letter about the episode as a PDF, audited as a print; 409 (with why) when it cannot be written."""
+    episode = access.get_for(_user(request), Episode, pk)
+    build = {"referral": letter_facts.referral, "progress": letter_facts.progress}[which]
+    try:
+        letter = build(episode, _user(request))
+    except letter_facts.NoLetter as exc:
+        audit.record(_user(request), "refused", episode, purpose=f"{which}_letter", reason=str(exc), via="api")
+        return _errors(request, 409, [{"path": "", "message": str(exc)}])
+    audit.record(_user(request), "print", episode, document=f"{letter.kind}_letter", via="api")
+    return letter_facts.pdf_response(letter, episode)
+
+
+@api.get("/episodes/{pk}/letters/referral.pdf", openapi_extra=PDF_RESPONSE)
+def referral_letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The referral letter to the patient's GP for the episode's current plan (and red flags found since)."""
+    return _letter(request, pk, "referral")
+
+
+@api.get("/episodes/{pk}/letters/progress.pdf", openapi_extra=PDF_RESPONSE)
+def progress_letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress letter to the patient's GP (a discharge letter once the course is closed)."""
+    return _letter(request, pk, "progress")

@@ -127,6 +127,9 @@ def serve(demo: bool, data_dir: Path | None, host: str, port: int, open_browser:
 
         click.echo("Loading the demo clinic (patients, plans and sessions from the engine)…")
         demo_data.load()
+        from sciatica_care.portal import demo_diary
+
+        demo_diary.load(demo_data.DEMO_PASSWORD)
     click.echo(f"Sciatica Care on {address}")
     click.echo(f"Data: {settings.DATABASES['default']['NAME'] if not os.environ.get('DATABASE_URL') else 'PostgreSQL'}"
                f" (folder {folder})")
@@ -138,6 +141,11 @@ def serve(demo: bool, data_dir: Path | None, host: str, port: int, open_browser:
             click.echo(f"  {username:<12} {first} {last}, {role.label}")
         click.echo("  The clinic admin runs staff, settings, API tokens and the audit log from the app's header,")
         click.echo("  and sets up a second factor (an authenticator app) at the first sign-in.")
+        from sciatica_care.portal.models import PatientAccount
+
+        account = PatientAccount.objects.select_related("user").order_by("id").first()
+        if account is not None:
+            click.echo(f"Patient portal: {address}portal/ — {account.user.email} (same password), a phone-sized page")
     elif not Staff.objects.exists():
         click.echo("No accounts yet: make the first one with `sciatica-care createuser --role clinic_admin`.")
     if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
@@ -457,29 +465,3 @@ def _setup_without_migrate(data_dir: Path | None) -> Path:
 
     secure_data_dir(folder)
     return folder / "clinic.sqlite3"
-
-
-
-
-@click.group()
-def export() -> None:
-    """Export records (a patient's whole record, for subject access)."""
-
-
-@export.command("patient")
-@click.argument("patient_id", type=int)
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write the record into (made if needed; files readable by you only).")
-@data_dir_option
-def export_patient(patient_id: int, out: Path, data_dir: Path | None) -> None:
-    """Write PATIENT_ID's whole record as a JSON bundle and a readable PDF (audited as a command-line export)."""
-    _setup(data_dir)
-    from sciatica_care.clinic import subject_access
-    from sciatica_care.clinic.models import Patient
-
-    patient = Patient.objects.select_related("clinic").filter(pk=patient_id).first()
-    if patient is None:
-        raise click.ClickException(f"there is no patient {patient_id}")
-    data, pdf = subject_access.export_record(None, patient, via="cli")
-    for path in subject_access.write(out, data, pdf):
-        click.echo(str(path))

@@ -25,12 +25,14 @@ LAZY_COMMANDS = {
     "createtoken": "sciatica_care.cli.clinic_commands:createtoken",
     "audit": "sciatica_care.cli.audit_commands:audit",
     "db": "sciatica_care.cli.db_commands:db",
-    "export": "sciatica_care.cli.clinic_commands:export",
+    "export": "sciatica_care.cli.export_commands:export",
     "instruments": "sciatica_care.cli.instrument_commands:instruments",
     "handout": "sciatica_care.cli.report_commands:handout",
     "chart": "sciatica_care.cli.report_commands:chart",
+    "letter": "sciatica_care.cli.letter_commands:letter",
     "journal": "sciatica_care.cli.journal_commands:journal",
     "worker": "sciatica_care.cli.worker_commands:worker",
+    "superbill": "sciatica_care.cli.billing_commands:superbill",
 }
 
 

@@ -16,7 +16,7 @@ from django.db import models
 from django.http import Http404
 
 from sciatica_care.clinic import audit, care_team
-from sciatica_care.clinic.models import Patient, Staff
+from sciatica_care.clinic.models import Patient, Role, Staff
 
 M = TypeVar("M", bound=models.Model)
 
@@ -25,10 +25,14 @@ DEMOGRAPHIC = "demographic"
 
 
 def scoped(user: Staff, model: type[M]) -> models.QuerySet[M]:
-    """All records of `model` that belong to the user's clinic (none for a user without a clinic)."""
+    """All records of `model` that belong to the user's clinic (none for a user without a clinic, and none for a
+    patient's portal account, which reads its own record through the portal only). The clinic's staff never
+    include a patient's portal account."""
     qs = model._default_manager.all()  # type: ignore[attr-defined]
-    if not user.is_authenticated or user.clinic_id is None:
+    if not user.is_authenticated or user.clinic_id is None or user.role == Role.PATIENT:
         return qs.none()
+    if model is Staff:
+        qs = qs.exclude(role=Role.PATIENT)
     return qs.filter(clinic_id=user.clinic_id)
 
 

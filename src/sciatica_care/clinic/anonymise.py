@@ -2,8 +2,9 @@
 
 What changes (on the patient's row, version-checked): the first name becomes "Anonymised" and the last name a
 stable pseudonym (`P-` and eight letters, kept in `pseudonym`); the birth date keeps its year only (1 January of
-that year: age at each course stays within a year, which the clinical record needs); phone, email, address and
-the booking notes (administrative free text, the likeliest to name people and places) are cleared.
+that year: age at each course stays within a year, which the clinical record needs); phone, email, address, the
+GP's name, practice and address (they point to where the patient lives) and the booking notes (administrative free
+text, the likeliest to name people and places) are cleared.
 
 What is kept: every course, intake, plan, session (with its clinical notes), score and discharge, because the
 clinic must keep the clinical record for its retention period (`Clinic.retention_years`, default 8: a common
@@ -31,10 +32,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from sciatica_care.clinic import audit, records
-from sciatica_care.clinic.models import Clinic, Episode, OutcomeScore, Patient, Staff, Visit
+from sciatica_care.clinic.models import Clinic, Episode, OutcomeScore, Patient, Role, Staff, Visit
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-CLEARED = ("phone", "email", "address", "booking_notes")
+CLEARED = ("phone", "email", "address", "gp_name", "gp_practice", "gp_address", "booking_notes")
 MIN_REASON = 10
 
 
@@ -94,7 +95,11 @@ def anonymise(actor: Staff, patient: Patient, expected_version: int, *, legal_re
                                **dict.fromkeys(CLEARED, "")}
     with transaction.atomic():
         records.update_versioned(actor, patient, expected_version, changes)
+        # The patient's own portal account (if any) keeps no name or address either, and signs in no more.
+        portal = Staff.objects.filter(role=Role.PATIENT, patient_account__patient=patient)
+        ended = portal.update(first_name="Anonymised", last_name=pseudonym, email="", is_active=False)
         audit.record(actor, "anonymise", patient, pseudonym=pseudonym, retention_ends=ends.isoformat(),
                      before_retention_end=early, legal_reason=reason[:1000] if early else "",
-                     cleared=[*CLEARED, "first_name", "last_name", "date_of_birth (year kept)"])
+                     cleared=[*CLEARED, "first_name", "last_name", "date_of_birth (year kept)"],
+                     portal_accounts_ended=ended)
     return patient

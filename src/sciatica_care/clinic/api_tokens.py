@@ -39,6 +39,8 @@ def issue(owner: Staff, name: str = "api", *, days: int | None = None, scope: st
 
     `days` defaults to `DEFAULT_DAYS` (or the clinic's maximum when lower); more than the clinic's maximum, less
     than one or an unknown scope is InputRefused. There is no way to make a token for someone else."""
+    if owner.is_patient:  # a patient's portal account is never given API access
+        raise InputRefused([Problem("owner", "a patient's portal account cannot have an API token")])
     limit = max_days(owner)
     days = min(DEFAULT_DAYS, limit) if days is None else days
     problems = []
@@ -60,9 +62,10 @@ def issue(owner: Staff, name: str = "api", *, days: int | None = None, scope: st
 
 
 def lookup(token: str) -> ApiToken | None:
-    """The live token row (not revoked, not expired, its owner active), or None."""
+    """The live token row (not revoked, not expired, its owner an active member of staff), or None: a patient's
+    portal account never reaches the API, whatever token it might hold."""
     row = ApiToken.objects.select_related("staff").filter(digest=digest(token), revoked=False).first()
-    if row is None or not row.staff.is_active or row.expired:
+    if row is None or not row.staff.is_active or row.expired or row.staff.is_patient:
         return None
     now = timezone.now()
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_EVERY:

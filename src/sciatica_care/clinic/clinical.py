@@ -14,7 +14,8 @@ built on them, so a test may stand a different engine in there and everything ab
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import functools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,53 @@ from typing import TYPE_CHECKING, Any
 from sciatica_care.engine import charting as _charting
 from sciatica_care.engine.charting import ModalityVerdict, PointVerdict, Recheck
 from sciatica_care.engine.plan_model import ExcludedPoint, Plan, PlanUnreadable, plan_from
-from sciatica_care.errors import InputRefused
+from sciatica_care.errors import InputRefused, Problem
+from sciatica_care.interop.billing_units import MAX_MINUTES, MAX_REINSERTIONS, DayBill, DayMinutes, MinutesError
+from sciatica_care.interop.billing_units import day_bill as _day_bill
+from sciatica_care.interop.diagnosis import Suggestion
+from sciatica_care.interop.fhir import (
+    ALL_TYPES as FHIR_TYPES,
+)
+from sciatica_care.interop.fhir import (
+    CLINIC_TYPES as FHIR_CLINIC_TYPES,
+)
+from sciatica_care.interop.fhir import (
+    PATIENT_TYPES as FHIR_PATIENT_TYPES,
+)
+from sciatica_care.interop.fhir import (
+    AppointmentRow,
+    ClinicRow,
+    DocumentRow,
+    EpisodeRow,
+    PatientRecord,
+    PatientRow,
+    PlanRow,
+    ScoreRow,
+    ShiftRow,
+    SiteRow,
+    StaffRow,
+    VisitRow,
+)
+from sciatica_care.interop.fhir import capability_statement as fhir_capability
+from sciatica_care.interop.fhir import collection as fhir_collection
+from sciatica_care.interop.fhir import outcome as fhir_outcome
+from sciatica_care.interop.fhir import searchset as fhir_searchset
+from sciatica_care.interop.fhir.people import identifiers as fhir_identifiers
+from sciatica_care.interop.identifiers import normal_ein, npi_problem
+from sciatica_care.interop.superbill import (
+    Billing,
+    Insured,
+    Missing,
+    Provider,
+    Superbill,
+    SuperbillRefused,
+    VisitCharge,
+    build_superbill,
+    parse_fee,
+)
+from sciatica_care.journal import DiaryAnalysis, DiaryEntry, FactorResult, analyse_entries, validate_diary
+from sciatica_care.journal.alarm_signs import ALARM_IDS, ALARM_QUESTIONS, AlarmQuestion, flags_reported
+from sciatica_care.journal.diary import normalise_name
 from sciatica_care.outcomes import (
     CATEGORY_DEFINITIONS,
     INSTRUMENTS,
@@ -49,16 +96,110 @@ from sciatica_care.outcomes.stats import CATEGORY_NOTE
 
 if TYPE_CHECKING:
     from sciatica_care.knowledge.model import Knowledge, Labels, Point, RedFlag
+    from sciatica_care.reports.home_programme import Programme
 
 __all__ = [
-    "CATEGORY_DEFINITIONS", "CATEGORY_NOTE", "INSTRUMENTS", "Advice", "CourseStatus", "Due", "ExcludedPoint",
-    "Instrument", "Interval", "MedicareEligibility", "ModalityVerdict", "PayerCheck", "Plan", "PlanUnreadable",
-    "PlannedIntake", "PointVerdict", "Recheck", "ScoreResult", "Wording", "check_electroacupuncture",
-    "check_points", "course_review", "course_status", "course_status_in_order", "display_name", "find_point",
+    "ALARM_IDS",
+    "ALARM_QUESTIONS",
+    "CATEGORY_DEFINITIONS",
+    "CATEGORY_NOTE",
+    "FHIR_CLINIC_TYPES",
+    "FHIR_PATIENT_TYPES",
+    "FHIR_TYPES",
+    "INSTRUMENTS",
+    "MAX_MINUTES",
+    "MAX_REINSERTIONS",
+    "Advice",
+    "AlarmQuestion",
+    "Billing",
+    "ClinicRow",
+    "CourseStatus",
+    "DayBill",
+    "DayMinutes",
+    "DiagnosisChoice",
+    "DiaryAlarm",
+    "DiaryAnalysis",
+    "DiaryEntry",
+    "DocumentRow",
+    "Due",
+    "EpisodeRow",
+    "ExcludedPoint",
+    "FactorResult",
+    "Instrument",
+    "Insured",
+    "Interval",
+    "MedicareEligibility",
+    "MinutesError",
+    "Missing",
+    "ModalityVerdict",
+    "PatientRecord",
+    "PatientRow",
+    "PayerCheck",
+    "Plan",
+    "PlanRow",
+    "PlanUnreadable",
+    "PlannedIntake",
+    "PointVerdict",
+    "Provider",
+    "Recheck",
+    "ScoreResult",
+    "ScoreRow",
+    "StaffRow",
+    "Suggestion",
+    "Superbill",
+    "SuperbillRefused",
+    "VisitCharge",
+    "VisitRow",
+    "Wording",
+    "analyse_diary_entries",
+    "billed_cpt_codes",
+    "build_superbill",
+    "check_electroacupuncture",
+    "check_points",
+    "course_review",
+    "course_status",
+    "course_status_in_order",
+    "day_bill",
+    "diagnosis_choices",
+    "diagnosis_entries",
+    "diagnosis_problems",
+    "diary_alarm",
+    "display_name",
+    "fhir_capability",
+    "fhir_clinic_resources",
+    "fhir_collection",
+    "fhir_identifiers",
+    "fhir_name",
+    "fhir_outcome",
+    "fhir_patient_resources",
+    "fhir_searchset",
+    "find_point",
+    "home_programme",
     "intake_schema",
-    "knowledge", "labels", "matched_care", "medicare_check", "plan_document", "plan_for", "questionnaires_due",
-    "read_plan", "recheck", "recheck_questions", "red_flags", "score", "score_document", "site_bound_items",
-    "timing_no_slower", "traditional_category", "wilson_interval", "wording_in_effect",
+    "knowledge",
+    "labels",
+    "matched_care",
+    "medicare_check",
+    "normal_ein",
+    "normalise_name",
+    "npi_problem",
+    "parse_fee",
+    "plan_document",
+    "plan_for",
+    "questionnaires_due",
+    "read_plan",
+    "recheck",
+    "recheck_questions",
+    "red_flags",
+    "score",
+    "score_document",
+    "site_bound_items",
+    "suggest_diagnoses",
+    "timing_no_slower",
+    "traditional_category",
+    "validate_diary_day",
+    "wilson_interval",
+    "wording_in_effect",
 ]
 
 
@@ -101,6 +242,15 @@ def read_plan(document: object) -> Plan:
     """A stored plan, typed; `PlanUnreadable` (with what is wrong) when a safety field is missing or it is corrupt:
     such a plan is never read as allowing treatment."""
     return plan_from(document)  # type: ignore[arg-type]
+
+
+def home_programme(intake: dict[str, Any], plan: Plan) -> Programme:
+    """The patient's home programme from a readable plan (the content the handout prints): an empty programme
+    when the plan is not for treatment; `UnsafeProgramme` (from reports.home_programme) when it would show a
+    point forbidden in pregnancy to a patient who is or may be pregnant."""
+    from sciatica_care.reports.home_programme import build_programme
+
+    return build_programme(intake, plan, knowledge())
 
 
 # --- the knowledge --------------------------------------------------------------------------------------------
@@ -263,3 +413,152 @@ def medicare_check(dates: list[dt.date], day: dt.date, improving: bool,
         return _medicare_check(dates, day, improving, eligibility)
     except InputRefused:
         return None
+
+
+# --- FHIR R4 (interop/fhir) -------------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=4096)
+def fhir_name(code: str) -> str:
+    """What a person reads for an id a FHIR resource carries: a point's pinyin and English name, else the
+    knowledge's or the labels' name for it."""
+    point = find_point(code) if len(code) <= 8 else None
+    if point is not None and point.code == code:
+        return f"{point.pinyin} ({point.english})"
+    return display_name(code, record=True)
+
+
+def fhir_patient_resources(record: PatientRecord) -> Iterator[dict[str, Any]]:
+    """Every FHIR resource of one patient's record, one at a time (see `interop.fhir.compartment`), with the
+    standard codes of the codes knowledge."""
+    from sciatica_care.interop.fhir import patient_resources
+
+    return patient_resources(record, fhir_name)
+
+
+def fhir_clinic_resources(clinics: Sequence[ClinicRow], staff: Sequence[StaffRow], sites: Sequence[SiteRow] = (),
+                          shifts: Sequence[ShiftRow] = (), booked: Iterable[AppointmentRow] = ()
+                          ) -> Iterator[dict[str, Any]]:
+    """The clinic's own FHIR resources: organisation, places, staff, questionnaires, working hours, busy slots."""
+    from sciatica_care.interop.fhir import clinic_resources
+
+    return clinic_resources(clinics, staff, sites, shifts, booked)
+# --- billing and codes (issue 14) -----------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class DiagnosisChoice:
+    """A diagnosis the practitioner may confirm: its knowledge id, ICD-10-CM code and title, and whether it may go
+    on a bill (a verified code)."""
+
+    id: str
+    code: str
+    display: str
+    name: str
+    billable: bool
+    note: str
+
+
+def diagnosis_choices() -> tuple[DiagnosisChoice, ...]:
+    """Every diagnosis of the knowledge base, in its order."""
+    from sciatica_care.knowledge.codes import code_for, usable_code
+    from sciatica_care.knowledge.model import ICD10CM
+
+    out = []
+    for d in knowledge().codes.diagnoses:
+        code = code_for(d.id, ICD10CM)
+        if code is not None:
+            out.append(DiagnosisChoice(d.id, code.code, code.display, d.name,
+                                       usable_code(d.id, "bill", ICD10CM) is not None, d.note or ""))
+    return tuple(out)
+
+
+def suggest_diagnoses(intake: dict[str, Any] | None, plan: Plan | None) -> Suggestion:
+    """The ICD-10-CM diagnoses suggested for a course from its intake (side, back pain, claudication) and its
+    plan's assessment (the top cause and the nerve roots); with neither, sciatica with the side unrecorded."""
+    from sciatica_care.interop.diagnosis import suggest_diagnoses as suggest
+    from sciatica_care.knowledge.facts import intake_facts
+
+    assessment = plan.assessment if plan is not None else None
+    cause = assessment.causes[0].id if assessment is not None and assessment.causes else None
+    roots = tuple(assessment.nerve_roots) if assessment is not None else ()
+    episode = (intake or {}).get("episode") or {}
+    side = episode.get("side") if episode.get("side") in ("left", "right", "both") else None
+    return suggest(cause, side, roots, intake_facts(intake) if intake else {})
+
+
+def diagnosis_problems(ids: Sequence[str]) -> list[str]:
+    """Why these diagnoses cannot be confirmed together (unknown, repeated, excluded together), or []."""
+    from sciatica_care.interop.diagnosis import combination_problems
+
+    return combination_problems(ids)
+
+
+def diagnosis_entries(ids: Sequence[str]) -> list[dict[str, str]]:
+    """The confirmed diagnoses as the episode stores them: id, ICD-10-CM code and title (known ids only)."""
+    by_id = {c.id: c for c in diagnosis_choices()}
+    return [{"id": i, "code": by_id[i].code, "display": by_id[i].display} for i in ids if i in by_id]
+
+
+def day_bill(minutes: DayMinutes) -> DayBill:
+    """The CPT lines of one day's minutes (raises MinutesError naming the field at fault)."""
+    return _day_bill(minutes)
+
+
+def billed_cpt_codes() -> list[tuple[str, str]]:
+    """(CPT code, display) of every procedure a superbill may bill, for the clinic's fee schedule."""
+    from sciatica_care.knowledge.codes import usable_code
+    from sciatica_care.knowledge.model import CPT
+
+    out = []
+    for p in knowledge().codes.procedures:
+        code = usable_code(p.id, "bill", CPT)
+        if code is not None:
+            out.append((code.code, code.display))
+    return out
+# --- the patient's diary -----------------------------------------------------------------------------------------
+
+def validate_diary_day(doc: object) -> DiaryEntry:
+    """One day of the diary validated by the journal's own rules; `InputRefused` naming each field (`leg_nrs`,
+    `activities[2]`) when it is refused."""
+    try:
+        (entry,) = validate_diary([doc])
+    except InputRefused as refused:
+        raise InputRefused([Problem(_day_path(p.path), p.message) for p in refused.problems]) from None
+    return entry
+
+
+def _day_path(path: str) -> str:
+    """`[0].leg_nrs` → `leg_nrs`; the day itself (`[0]`) → `(entry)`."""
+    rest = path.removeprefix("[0]").removeprefix(".")
+    return rest or "(entry)"
+
+
+def analyse_diary_entries(entries: Sequence[DiaryEntry]) -> DiaryAnalysis:
+    """The journal's trigger analysis of validated days (dates unique): associations with intervals, never causes."""
+    return analyse_entries(entries)
+
+
+@dataclass(frozen=True)
+class DiaryAlarm:
+    """What the diary says when a patient reports an emergency sign: the timing's words for "now", then each
+    reported red flag's own words for the patient (triage knowledge), with their sources."""
+
+    headline: str
+    signs: tuple[tuple[str, str], ...]  # (red flag name, what the patient reads)
+    flags: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+def diary_alarm(ticked: Sequence[str]) -> DiaryAlarm | None:
+    """The emergency advice for the diary's ticked alarm questions (`ALARM_QUESTIONS`), or None when none."""
+    flag_ids = flags_reported(ticked)
+    if not flag_ids:
+        return None
+    triage = knowledge().triage
+    by_id = {f.id: f for f in triage.flags}
+    flags = [by_id[f] for f in flag_ids]
+    urgency = next(t for t in triage.timing if t.see_within == "now")
+    sources: list[str] = list(urgency.sources)
+    for flag in flags:
+        sources.extend(s for s in flag.sources if s not in sources)
+    return DiaryAlarm(headline=urgency.patient, signs=tuple((f.name, f.patient_text) for f in flags),
+                      flags=flag_ids, sources=tuple(sources))

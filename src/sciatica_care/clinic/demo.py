@@ -15,11 +15,24 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from sciatica_care.clinic import records, vocab
+from sciatica_care.clinic import billing, records, vocab
 from sciatica_care.clinic.clinical import Plan
-from sciatica_care.clinic.models import Clinic, Role, Staff
+from sciatica_care.clinic.models import Clinic, Episode, Role, Staff
 
 DEMO_PASSWORD = "demo-sciatica-2026"  # noqa: S105 - printed for the demo on purpose; development only
+#: Billing identifiers of the demo (well-formed, check digits right, belonging to nobody).
+DEMO_CLINIC_BILLING = {"npi": "1234567893", "tax_id": "12-3456789", "billing_phone": "(217) 555-0100",
+                       "billing_address": "12 River Road\nSpringfield, IL 62701", "place_of_service": "11",
+                       "cpt_fees": {"97810": "65.00", "97811": "45.00", "97813": "75.00", "97814": "50.00",
+                                    "97124": "40.00", "97140": "45.00"}}
+DEMO_NPIS = {"dr.lin": "1987654328", "dr.okafor": "1765432103"}
+#: The demo practitioners' signatures on letters (qualifications, registration).
+SIGNATURES = {"dr.lin": ("BSc (Hons) Acupuncture, MBAcC", "British Acupuncture Council 000001 (demo)"),
+              "dr.okafor": ("Lic Ac, MBAcC", "British Acupuncture Council 000002 (demo)")}
+#: The patients' GPs, in turn (name, practice, address): the letters are addressed to them.
+GPS = [("Dr Anil Patel", "Redland Green Surgery (demo)", "1 Redland Green\nBristol BS6 7HF"),
+       ("Dr Sarah Owen", "Mill Lane Practice (demo)", "22 Mill Lane\nBristol BS1 4AB"),
+       ("Dr Tomas Novak", "Harbourside Health Centre (demo)", "5 Quay Street\nBristol BS1 1AA")]
 DEMO_STAFF = [
     ("dr.lin", "Mei", "Lin", Role.PRACTITIONER),
     ("dr.okafor", "Chidi", "Okafor", Role.PRACTITIONER),
@@ -93,7 +106,15 @@ def _visit_fields(rng: random.Random, plan: Plan, day: dt.date, leg_nrs: int) ->
         points.pop(rng.randrange(len(points)))
     ea = plan.electroacupuncture
     massage = plan.massage
+    # Face-to-face minutes (not needle dwell time): half an hour of needling with one re-insertion, with e-stim
+    # when the plan has pairs; 23 minutes of massage when any was done.
+    estim = ea.allowed and bool(ea.pairs)
+    minutes = {"minutes_electroacupuncture": 30 if estim else 0,
+               "minutes_acupuncture": 0 if estim or not points else 30,
+               "needle_reinsertions": 1 if points else 0,
+               "minutes_massage": 23 if massage.allowed and massage.techniques else 0}
     return {
+        **minutes,
         "date": day, "red_flags_rechecked": True, "points": points,
         "ea_pairs": [list(p) for p in ea.pairs] if ea.allowed else [],
         "ea_frequency_hz": (ea.frequency_hz or "") if ea.allowed else "",
@@ -110,16 +131,29 @@ def _visit_fields(rng: random.Random, plan: Plan, day: dt.date, leg_nrs: int) ->
     }
 
 
+def _confirm_diagnosis(prac: Staff, episode: Episode) -> None:
+    """The practitioner confirms the suggested diagnosis when every code of it is billable (an unverified one,
+    such as the spondylolisthesis code, is left for the practitioner to choose)."""
+    suggested = billing.suggestion(episode).diagnoses
+    billable = {c.id for c in billing.clinical.diagnosis_choices() if c.billable}
+    if suggested and set(suggested) <= billable:
+        billing.confirm_diagnoses(prac, episode, Episode.objects.get(pk=episode.pk).version, suggested)
+
+
 @transaction.atomic
 def load(n_patients: int = 30, seed: int = 7) -> dict[str, Staff]:
     """Create the demo clinic (once). Returns its staff by username."""
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not a secret
-    clinic = Clinic.objects.create(name="Riverside Acupuncture (demo)")
+    clinic = Clinic.objects.create(name="Riverside Acupuncture (demo)", address="14 Riverside Walk\nBristol BS1 6XX",
+                                   phone="0117 496 0000", email="desk@riverside.example",
+                                   **DEMO_CLINIC_BILLING)
     staff = {}
     for username, first, last, role in DEMO_STAFF:
+        qualifications, registration = SIGNATURES.get(username, ("", ""))
         staff[username] = Staff.objects.create_user(
             username=username, password=DEMO_PASSWORD, first_name=first, last_name=last, clinic=clinic,
-            role=role)
+            role=role, qualifications=qualifications, registration=registration,
+            npi=DEMO_NPIS.get(username, ""))
     practitioners = [staff["dr.lin"], staff["dr.okafor"]]
     today = timezone.localdate()
     for i in range(n_patients):
@@ -134,6 +168,7 @@ def load(n_patients: int = 30, seed: int = 7) -> dict[str, Staff]:
             prac, first_name=FIRST[i % len(FIRST)], last_name=LAST[(i * 7) % len(LAST)],
             date_of_birth=today.replace(year=today.year - age) - dt.timedelta(days=rng.randint(1, 300)),
             sex=sex, phone=f"07700 900{i:03d}", email=f"{FIRST[i % len(FIRST)].lower()}{i}@example.org",
+            gp_name=GPS[i % len(GPS)][0], gp_practice=GPS[i % len(GPS)][1], gp_address=GPS[i % len(GPS)][2],
             consent_treatment=True, consent_data_use=rng.random() < 0.8,
             booking_notes=rng.choice(["Prefers mornings.", "Tuesdays only.", "", "Needs ground-floor room."]))
         episode = records.open_episode(prac, patient)
@@ -152,6 +187,7 @@ def load(n_patients: int = 30, seed: int = 7) -> dict[str, Staff]:
         plan = revision.typed
         if plan is None or not plan.treatment_allowed:
             continue  # the red-flag referral: sent for emergency assessment, no sessions
+        _confirm_diagnosis(prac, episode)
         leg = revision.intake.data["pain"]["leg_nrs"]
         odi_level = rng.randint(2, 4)
         for k, offset in enumerate(offsets):

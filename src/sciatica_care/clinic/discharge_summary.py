@@ -1,4 +1,5 @@
-"""The discharge summary's content for one episode, from its records (the layout is `reports.discharge_pdf`)."""
+"""The discharge summary's content for one episode, from its records (the layout is `reports.discharge_pdf`; the
+progress and discharge letters read it too, through `letter_facts`)."""
 
 from __future__ import annotations
 
@@ -29,12 +30,19 @@ def summary(episode: Episode) -> dict[str, Any]:
             continue
         first, last = s.points[0], s.points[-1]
         change = ""
-        if s.status is not None:
-            pct = s.status.latest.percent
-            change = _number(s.status.latest.absolute) + (f" ({pct:g} %)" if pct is not None else "")
+        latest = s.status.latest if s.status is not None else None
+        if latest is not None:
+            change = _number(latest.absolute) + (f" ({latest.percent:g} %)" if latest.percent is not None else "")
         measures.append({"name": s.name, "baseline": _number(first.value),
                          "discharge": _number(last.value) if len(s.points) > 1 else "—", "change": change,
-                         "status": s.status.status if s.status else "baseline only"})
+                         "status": s.status.status if s.status else "baseline only",
+                         # the values and the minimal-important-change verdict, for the letters
+                         "first": first.value, "last": last.value if len(s.points) > 1 else None,
+                         "percent": latest.percent if latest is not None else None,
+                         "important_improvement": bool(latest and latest.important_improvement),
+                         "important_worsening": bool(latest and latest.important_worsening),
+                         "responder": bool(s.status and s.status.responder),
+                         "rule": latest.rule_text if latest is not None else ""})
     points: Counter[str] = Counter()
     for v in visits:
         for code in dict.fromkeys(p["code"] for p in v.points):
@@ -66,27 +74,34 @@ def summary(episode: Episode) -> dict[str, Any]:
     adverse = [v for v in visits if v.adverse_events]
     if adverse:
         done.append(f"Adverse events recorded in {len(adverse)} session{'s' if len(adverse) != 1 else ''}")
-    advice = [a.text for a in course.advice if a.id != "red_flag_recheck_overdue"]
     plan = episode.plans.order_by("-number").first()
     typed = plan.typed if plan is not None else None
     care = typed.self_care if typed is not None else None
+    home = []  # what the patient was advised (the letters repeat it; the course advice is the practitioner's)
     if care is not None and care.exercises:
-        advice.append("Keep up the home programme: " + ", ".join(display_name(e, record=True) for e in care.exercises))
+        home.append("Keep up the home programme: " + ", ".join(display_name(e, record=True) for e in care.exercises))
     if care is not None and care.ergonomics:
-        advice.append("Everyday habits: " + ", ".join(display_name(e, record=True) for e in care.ergonomics))
-    advice.append("Come back, or see a doctor, if the leg pain returns or gets worse; go to an emergency "
-                  "department at once with numbness around the back passage or genitals, or trouble passing urine.")
+        home.append("Everyday habits: " + ", ".join(display_name(e, record=True) for e in care.ergonomics))
+    home.append("Come back, or see a doctor, if the leg pain returns or gets worse; go to an emergency "
+                "department at once with numbness around the back passage or genitals, or trouble passing urine.")
+    advice = [*(a.text for a in course.advice if a.id != "red_flag_recheck_overdue"), *home]
     matched = course.matched_care
     patient = episode.patient
+    opened = min([episode.opened_on, *(v.date for v in visits[:1])])
+    ended = episode.closed_on or (visits[-1].date if visits else timezone.localdate())
     return {
         "patient": f"{patient.first_name} {patient.last_name}",
         "episode": episode.title,
-        "opened": format_date(min([episode.opened_on, *(v.date for v in visits[:1])])),
-        "discharged": format_date(episode.closed_on or (visits[-1].date if visits else timezone.localdate())),
+        "opened": format_date(opened),
+        "discharged": format_date(ended),
+        "opened_on": opened,
+        "last_visit_on": visits[-1].date if visits else None,
+        "course_advice": [a.id for a in course.advice],
         "sessions": len(visits),
         "practitioners": list(dict.fromkeys(v.practitioner.display() for v in visits)),
         "measures": measures,
         "done": done,
         "advice": advice,
+        "home_advice": home,
         "matched_care": matched.text if matched else None,
     }

@@ -26,7 +26,8 @@ from sciatica_care.clinic.models import Episode, OutcomeScore
 MEASURE_NAMES = {"nrs_leg": "Leg pain (NRS)", "nrs_back": "Back pain (NRS)", "odi": "ODI", "rmdq": "RMDQ",
                  "sbi": "SBI", "startback": "STarT Back"}
 STATUS_WORDS = {"responder": "responder", "improving": "improving", "stable": "stable", "worse": "worse"}
-SOURCE_WORDS = {"staff": "", "tablet": "patient, on the tablet", "link": "patient, by link"}
+SOURCE_WORDS = {"staff": "", "tablet": "patient, on the tablet", "link": "patient, by link",
+                "portal": "patient, in the portal"}
 
 
 @dataclass

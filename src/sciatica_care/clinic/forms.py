@@ -8,13 +8,13 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils import timezone
 
-from sciatica_care.clinic import vocab
+from sciatica_care.clinic import clinical, vocab
 from sciatica_care.clinic.input_cleaning import CalendarDateField, WholeNumberField, refuse_control_characters
-from sciatica_care.clinic.models import Clinic, Patient, Role, Staff
+from sciatica_care.clinic.models import STAFF_ROLES, Clinic, Patient, Staff
 from sciatica_care.errors import Problem
 
 PATIENT_FIELDS = ["first_name", "last_name", "date_of_birth", "sex", "phone", "email", "address",
-                  "consent_treatment", "consent_data_use", "booking_notes"]
+                  "gp_name", "gp_practice", "gp_address", "consent_treatment", "consent_data_use", "booking_notes"]
 
 
 VERSION_ERRORS = {
@@ -63,8 +63,10 @@ class PatientForm(forms.ModelForm):
         widgets = {
             "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "address": forms.Textarea(attrs={"rows": 2}),
+            "gp_address": forms.Textarea(attrs={"rows": 2}),
             "booking_notes": forms.Textarea(attrs={"rows": 2}),
         }
+        help_texts = {"gp_name": "The letters to the patient's doctor are addressed to them, e.g. Dr A Patel."}
         field_classes = {"date_of_birth": CalendarDateField}  # the digits 0-9 only
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -149,8 +151,14 @@ class ClinicSettingsForm(forms.ModelForm):
         model = Clinic
         fields = ["name", "disability_instrument", "questionnaire_every_n_visits", "payer_rule_warning",
                   "require_second_factor", "idle_minutes", "care_team_access", "break_glass_hours",
-                  "retention_years", "api_token_max_days"]
+                  "retention_years", "api_token_max_days", "npi", "tax_id", "billing_address", "billing_phone",
+                  "place_of_service", "address", "phone", "email"]
         labels = {
+            "npi": "Clinic NPI (billing provider)",
+            "tax_id": "Tax id (EIN)",
+            "billing_address": "Address on bills",
+            "billing_phone": "Phone on bills",
+            "place_of_service": "Place of service",
             "api_token_max_days": "Longest life of an API token (days)",
             "require_second_factor": "Everyone signs in with a second factor",
             "idle_minutes": "Log out after … minutes without activity",
@@ -160,18 +168,75 @@ class ClinicSettingsForm(forms.ModelForm):
             "name": "Clinic name",
             "disability_instrument": "Disability questionnaire",
             "payer_rule_warning": "Warn before a session US Medicare would not cover",
+            "address": "Clinic address (on letters)",
+            "phone": "Clinic telephone (on letters)",
+            "email": "Clinic email (on letters)",
         }
-        error_messages = {"name": {"required": "The clinic needs a name."}}
-        widgets = {"name": forms.TextInput(attrs={"size": 40})}
+        error_messages = {"name": {"required": "The clinic needs a name."},
+                          "email": {"invalid": "Clinic email: not an email address."}}
+        widgets = {"name": forms.TextInput(attrs={"size": 40}),
+                   "npi": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 12}),
+                   "tax_id": forms.TextInput(attrs={"autocomplete": "off", "size": 12,
+                                                    "placeholder": "12-3456789"}),
+                   "billing_address": forms.Textarea(attrs={"rows": 3, "cols": 40}),
+                   "address": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for code, display in clinical.billed_cpt_codes():  # the fee schedule: one amount a CPT code
+            fee = str((self.instance.cpt_fees or {}).get(code, ""))
+            self.fields[f"fee_{code}"] = forms.DecimalField(
+                label=f"CPT {code}", help_text=display, required=False, min_value=0, max_value=99999,
+                max_digits=7, decimal_places=2, initial=fee,
+                widget=forms.NumberInput(attrs={"step": "0.01", "min": 0, "inputmode": "decimal"}),
+                error_messages={"invalid": f"Fee for CPT {code}: an amount such as 65.00.",
+                                "min_value": f"Fee for CPT {code}: not below 0.",
+                                "max_value": f"Fee for CPT {code}: at most 99999.",
+                                "max_digits": f"Fee for CPT {code}: at most 99999.99.",
+                                "max_decimal_places": f"Fee for CPT {code}: cents at most (two decimals).",
+                                "max_whole_digits": f"Fee for CPT {code}: at most 99999."})
         for name, field in self.fields.items():  # each setting's explanation is read with it (settings page)
-            if name != "version":
+            if name != "version" and not name.startswith("fee_"):
                 field.widget.attrs["aria-describedby"] = f"explain-{name}"
-        for name in ("break_glass_hours", "retention_years", "api_token_max_days"):  # absent: keep what is stored
-            self.fields[name].required = False
+        for name in ("break_glass_hours", "retention_years", "api_token_max_days", "place_of_service"):
+            self.fields[name].required = False  # absent: keep what is stored
         refuse_control_characters(self)
+
+    def fee_fields(self) -> list[Any]:
+        return [self[name] for name in self.fields if name.startswith("fee_")]
+
+    def clean_npi(self) -> str:
+        npi = str(self.cleaned_data.get("npi") or "").strip()
+        if npi and (problem := clinical.npi_problem(npi)):
+            raise forms.ValidationError(f"Clinic NPI: {problem}.")
+        return npi
+
+    def clean_tax_id(self) -> str:
+        text = str(self.cleaned_data.get("tax_id") or "").strip()
+        if not text:
+            return ""
+        ein = clinical.normal_ein(text)
+        if ein is None:
+            raise forms.ValidationError("Tax id: an EIN is nine digits, written 12-3456789.")
+        return ein
+
+    def clean_place_of_service(self) -> str:
+        return str(self.cleaned_data.get("place_of_service") or self.instance.place_of_service)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        fees = dict(self.instance.cpt_fees or {})
+        for name in [n for n in self.fields if n.startswith("fee_")]:
+            code = name.removeprefix("fee_")
+            if name not in self.data:  # a form from before the fee existed: keep what is stored
+                continue
+            amount = cleaned.get(name)
+            if amount is None:
+                fees.pop(code, None)
+            else:
+                fees[code] = f"{amount:.2f}"
+        cleaned["cpt_fees"] = fees
+        return cleaned
 
     def clean_break_glass_hours(self) -> int:
         value = self.cleaned_data.get("break_glass_hours")
@@ -195,6 +260,29 @@ class ClinicSettingsForm(forms.ModelForm):
         if not name:
             raise forms.ValidationError("The clinic needs a name.", code="required")
         return name
+
+
+class SignatureForm(forms.Form):
+    """What one's letters print under one's name: qualifications and professional registration (both optional)."""
+
+    FIELDS = ("qualifications", "registration")
+
+    version = WholeNumberField(widget=forms.HiddenInput, error_messages=VERSION_ERRORS)
+    qualifications = forms.CharField(
+        label="Qualifications", required=False, max_length=Staff._meta.get_field("qualifications").max_length,
+        help_text="As they should read under your name, e.g. BSc (Hons) Acupuncture, MBAcC.",
+        widget=forms.TextInput(attrs={"size": 50}))
+    registration = forms.CharField(
+        label="Professional registration", required=False,
+        max_length=Staff._meta.get_field("registration").max_length,
+        help_text="Your register and number, e.g. British Acupuncture Council 012345.",
+        widget=forms.TextInput(attrs={"size": 50}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _named_messages(self)
+        self.fields["version"].error_messages.update(VERSION_ERRORS)
+        refuse_control_characters(self)
 
 
 class DischargeForm(forms.Form):
@@ -243,6 +331,7 @@ class InviteStaffForm(forms.ModelForm):
         self.fields["email"].required = True
         self.fields["first_name"].required = True
         self.fields["username"].widget.attrs.update({"autocomplete": "off", "autocapitalize": "none"})
+        self.fields["role"].choices = STAFF_ROLE_CHOICES  # type: ignore[attr-defined]
         refuse_control_characters(self)
 
     def clean_username(self) -> str:
@@ -252,8 +341,12 @@ class InviteStaffForm(forms.ModelForm):
         return username
 
 
+#: The roles a member of staff may be given (a patient's portal account is made by the portal, never here).
+STAFF_ROLE_CHOICES = [(r.value, r.label) for r in STAFF_ROLES]
+
+
 class StaffRoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices, label="Role")
+    role = forms.ChoiceField(choices=STAFF_ROLE_CHOICES, label="Role")
     version = WholeNumberField(widget=forms.HiddenInput, error_messages=VERSION_ERRORS)
 
 
@@ -277,13 +370,72 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         actor = self.fields["actor"]
         actor.queryset = Staff.objects.filter(clinic_id=clinic_id).order_by("username")  # type: ignore[attr-defined]
-        actor.label_from_instance = lambda s: f"{s.display()} ({s.username})"  # type: ignore[attr-defined]
+        # Patients' portal accounts act too (their own diary, questionnaires): listed as patients, never as staff.
+        actor.label_from_instance = lambda s: (  # type: ignore[attr-defined]
+            f"Patient (portal): {s.display()}" if s.is_patient else f"{s.display()} ({s.username})")
         self.fields["action"].choices = [("", "any"), *((a, a.replace("_", " ")) for a in actions)]  # type: ignore[attr-defined]
         self.fields["object_type"].choices = [("", "any"), *((t, t) for t in object_types)]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError("The “From” date is after the “To” date.")
+        return cleaned
+
+
+class DiagnosisForm(forms.Form):
+    """The course's ICD-10-CM diagnoses, primary first (each one a pointer letter on a superbill)."""
+
+    version = WholeNumberField(widget=forms.HiddenInput, error_messages=VERSION_ERRORS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "—")] + [(c.id, f"{c.code} {c.display}" + ("" if c.billable else " (unverified: not billable)"))
+                                 for c in clinical.diagnosis_choices()]
+        for i, letter in enumerate("ABCD"):
+            self.fields[f"dx_{letter}"] = forms.ChoiceField(
+                label="Primary diagnosis (A)" if i == 0 else f"Diagnosis {letter}", choices=choices, required=i == 0,
+                error_messages={"required": "Choose the primary diagnosis (A).",
+                                "invalid_choice": f"Diagnosis {letter}: not a diagnosis of the list."})
+
+    def chosen(self) -> list[str]:
+        return [self.cleaned_data[f"dx_{letter}"] for letter in "ABCD" if self.cleaned_data.get(f"dx_{letter}")]
+
+    def letters(self) -> list[Any]:
+        return [self[f"dx_{letter}"] for letter in "ABCD"]
+
+
+class NpiForm(forms.Form):
+    """A practitioner's NPI, as the clinic admin records it on the Staff page."""
+
+    version = WholeNumberField(widget=forms.HiddenInput, error_messages=VERSION_ERRORS)
+    npi = forms.CharField(label="NPI", required=False, max_length=10,
+                          widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 12}),
+                          error_messages={"max_length": "NPI: ten digits."})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        refuse_control_characters(self)
+
+    def clean_npi(self) -> str:
+        npi = str(self.cleaned_data.get("npi") or "").strip()
+        if npi and (problem := clinical.npi_problem(npi)):
+            raise forms.ValidationError(f"NPI: {problem}.")
+        return npi
+
+
+class SuperbillPeriodForm(forms.Form):
+    """The dates of service a patient's superbill covers (both optional: from the first visit, to today)."""
+
+    start = CalendarDateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}),
+                              error_messages={"invalid": "From: a date such as 2026-03-01."})
+    end = CalendarDateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}),
+                            error_messages={"invalid": "To: a date such as 2026-03-31."})
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and start > end:
             raise forms.ValidationError("The “From” date is after the “To” date.")
         return cleaned

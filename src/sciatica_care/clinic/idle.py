@@ -41,9 +41,10 @@ class IdleLogoffMiddleware:
             limit = idle_limit_seconds(user)
             if isinstance(last, int | float) and now - last > limit:
                 audit.record(user, "idle_logoff", idle_seconds=int(now - last), limit_seconds=limit)
+                patient = getattr(user, "is_patient", False)
                 logout(request)
                 messages.info(request, f"You were logged out after {limit // 60} minutes without activity.")
-                return redirect("clinic:login")
+                return redirect("portal:signin" if patient else "clinic:login")
             if not isinstance(last, int | float) or now - last >= WRITE_EVERY:
                 request.session[SESSION_KEY] = now
         return self.get_response(request)

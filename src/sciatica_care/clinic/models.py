@@ -7,6 +7,7 @@ be shown again exactly as it was decided. Records that people edit carry a `vers
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractUser
@@ -25,11 +26,27 @@ class Role(models.TextChoices):
     PRACTITIONER = "practitioner", "Practitioner"
     CLINIC_ADMIN = "clinic_admin", "Clinic admin"
     RECEPTION = "reception", "Reception"
+    # A patient's own sign-in to the portal (portal/): never staff, confined to /portal/ (portal/confinement.py).
+    PATIENT = "patient", "Patient"
+
+
+#: The roles of the clinic's staff: what the staff pages offer and list. A patient account is never one of them.
+STAFF_ROLES = (Role.PRACTITIONER, Role.CLINIC_ADMIN, Role.RECEPTION)
 
 
 class DisabilityInstrument(models.TextChoices):
     ODI = "odi", "Oswestry Disability Index"
     RMDQ = "rmdq", "Roland-Morris Disability Questionnaire"
+
+
+class PlaceOfService(models.TextChoices):
+    """CMS place-of-service codes a clinic treating sciatica may bill from."""
+
+    OFFICE = "11", "11 Office"
+    HOME = "12", "12 Home"
+    INDEPENDENT_CLINIC = "49", "49 Independent clinic"
+    OFF_CAMPUS_HOSPITAL = "19", "19 Off-campus outpatient hospital"
+    ON_CAMPUS_HOSPITAL = "22", "22 On-campus outpatient hospital"
 
 
 class Clinic(models.Model):
@@ -57,6 +74,19 @@ class Clinic(models.Model):
                                                                                 MaxValueValidator(72)])
     retention_years = models.PositiveSmallIntegerField(default=8, validators=[MinValueValidator(1),
                                                                              MaxValueValidator(50)])
+    # Billing (issue 14): what a superbill needs to name the clinic to a US payer, and its fee for each CPT code
+    # (`{"97810": "65.00"}`, amounts as decimal strings). The NPI passes its check digit; the tax id is an EIN.
+    npi = models.CharField("NPI", max_length=10, blank=True)
+    tax_id = models.CharField("tax id (EIN)", max_length=10, blank=True)
+    billing_address = models.TextField(blank=True)
+    billing_phone = models.CharField(max_length=40, blank=True)
+    place_of_service = models.CharField(max_length=2, choices=PlaceOfService.choices,
+                                        default=PlaceOfService.OFFICE)
+    cpt_fees = models.JSONField(default=dict, blank=True)
+    # Where the clinic's letters to patients' doctors say it is and how to reach it (issue 14; all optional).
+    address = models.TextField("clinic address", blank=True)
+    phone = models.CharField("clinic telephone", max_length=40, blank=True)
+    email = models.EmailField("clinic email", blank=True)
     # Edited on the clinic's settings page and in the Django admin: optimistic concurrency (`records.py`).
     version = models.PositiveIntegerField(default=1)
 
@@ -74,10 +104,19 @@ class Staff(AbstractUser):
     # Set when the clinic admin deactivates the account; an inactive account without it is an invitation not yet
     # taken up (its set-password link works only in that state).
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    # The practitioner's own NPI, printed as the rendering provider on superbills (issue 14).
+    npi = models.CharField("NPI", max_length=10, blank=True)
+    # Printed under the name in the letters they sign (issue 14), each set by the person on their account page.
+    qualifications = models.CharField(max_length=200, blank=True)
+    registration = models.CharField("professional registration", max_length=100, blank=True)
 
     @property
     def is_invited(self) -> bool:
         return not self.is_active and self.deactivated_at is None
+
+    @property
+    def is_patient(self) -> bool:
+        return self.role == Role.PATIENT
 
     @property
     def is_clinical(self) -> bool:
@@ -129,6 +168,10 @@ class Patient(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True)
+    # The patient's GP, to whom the clinic's letters are addressed (issue 14).
+    gp_name = models.CharField("GP's name", max_length=200, blank=True)
+    gp_practice = models.CharField("GP practice", max_length=200, blank=True)
+    gp_address = models.TextField("GP practice address", blank=True)
     consent_treatment = models.BooleanField("consents to treatment", default=False)
     consent_treatment_at = models.DateTimeField(null=True, blank=True)
     # Who recorded the consent to treatment (issue 11): no session is charted without it (records.chart_visit).
@@ -172,6 +215,14 @@ class Episode(models.Model):
     closed_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=EpisodeStatus.choices, default=EpisodeStatus.OPEN)
     version = models.PositiveIntegerField(default=1)
+    # The ICD-10-CM diagnoses the practitioner confirmed, primary first (pointers A, B, C, D on a superbill):
+    # `[{"id": "sciatica_left", "code": "M54.32", "display": "Sciatica, left side"}]`; what was suggested then.
+    diagnoses = models.JSONField(default=list, blank=True)
+    diagnoses_suggested = models.JSONField(default=list, blank=True)
+    diagnoses_confirmed_by = models.ForeignKey("Staff", on_delete=models.PROTECT, null=True, blank=True,
+                                               related_name="+")
+    diagnoses_confirmed_at = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         ordering = ["-opened_on", "-id"]
         indexes = [models.Index(fields=["clinic", "opened_on"])]
@@ -324,6 +375,15 @@ class Visit(models.Model):
     plan_notes = models.TextField(blank=True)
     leg_nrs = models.PositiveSmallIntegerField(null=True, blank=True)
     back_nrs = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Face-to-face (one-on-one) minutes by modality for the CPT units (interop/billing_units.py): needle dwell
+    # time is not counted. `acupuncture_first` says which came first when both kinds of needling were done.
+    minutes_acupuncture = models.PositiveSmallIntegerField(default=0)
+    minutes_electroacupuncture = models.PositiveSmallIntegerField(default=0)
+    needle_reinsertions = models.PositiveSmallIntegerField(default=0)
+    acupuncture_first = models.CharField(max_length=20, blank=True, choices=[
+        ("acupuncture", "Needling without e-stim"), ("electroacupuncture", "Needling with e-stim")])
+    minutes_massage = models.PositiveSmallIntegerField(default=0)
+    minutes_manual_therapy = models.PositiveSmallIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -468,3 +528,34 @@ class BreakGlass(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["staff", "patient", "expires_at"])]
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class BulkExport(models.Model):
+    """A FHIR bulk `$export` asked for through the API (`api/fhir.py`), run in the background
+    (`clinic/fhir_bulk.py`): its NDJSON files, one per resource type, are kept in the data folder until they
+    expire or the requester deletes the export. `job` is the unguessable name in its status address."""
+
+    job = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    level = models.CharField(max_length=10)  # "system" or "patient" (every patient's compartment)
+    types = models.JSONField(default=list)
+    since = models.DateTimeField(null=True, blank=True)
+    request_url = models.CharField(max_length=500)
+    base_url = models.CharField(max_length=300)
+    status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    output = models.JSONField(default=list, blank=True)  # [{"type", "file", "count"}]
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

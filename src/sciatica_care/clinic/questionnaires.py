@@ -105,6 +105,15 @@ def read_answers(post: QueryDict, measure: str) -> tuple[list[int | None] | None
     return answers, problems
 
 
+def sent_answers(post: QueryDict, measure: str) -> tuple[list[int | None] | None, list[Problem]]:
+    """The answers of a patient's questionnaire form ready to store, or None with the problems (nothing answered
+    is a problem here: the form was sent to be stored)."""
+    answers, problems = read_answers(post, measure)
+    if answers is None:
+        problems = [Problem(measure, "Please answer the questions before sending.")]
+    return (None if problems else answers), problems
+
+
 def problem_paths(measure: str, problems: Any) -> list[Problem]:
     """The scorer's problems (`answers[3]`) renamed to the form's fields (`odi_3`), named for the person."""
     name = INSTRUMENTS[measure].name

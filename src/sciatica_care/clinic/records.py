@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from sciatica_care.clinic import audit, clinical, episode_outcomes, input_cleaning, intake_checks
+from sciatica_care.clinic import audit, clinical, episode_outcomes, input_cleaning, intake_checks, signals
 from sciatica_care.clinic.models import (
     CareAssignment,
     Clinic,
@@ -82,7 +82,9 @@ def update_versioned(actor: Staff, obj: Any, expected_version: int, changes: dic
 
 CLINIC_SETTINGS_FIELDS = ("name", "disability_instrument", "questionnaire_every_n_visits", "payer_rule_warning",
                           "require_second_factor", "idle_minutes", "care_team_access", "break_glass_hours",
-                          "retention_years", "api_token_max_days")
+                          "retention_years", "api_token_max_days", "npi", "tax_id", "billing_address",
+                          "billing_phone", "place_of_service", "cpt_fees",
+                          "address", "phone", "email")
 
 
 def update_clinic_settings(actor: Staff, clinic: Clinic, expected_version: int, values: dict[str, Any]) -> Clinic:
@@ -224,6 +226,8 @@ def record_intake(actor: Staff, episode: Episode, intake: dict[str, Any], reason
                      triage=level)
         if level != "routine" and episode.status == "open":
             Episode.objects.filter(pk=episode.pk).update(status="referred", version=F("version") + 1)
+        if typed is None or not typed.treatment_allowed:
+            signals.stop_course_on_commit(episode, reason=signals.NOT_FOR_TREATMENT, red_flag=True, by=actor)
         episode_outcomes.intake_recorded(episode, revision)
     return revision
 
@@ -293,6 +297,7 @@ def discharge_episode(actor: Staff, episode: Episode, expected_version: int, day
         audit.record(actor, "discharge", episode, patient_id=episode.patient_id, closed_on=day.isoformat(),
                      previous_status=fresh.status, sessions=fresh.visits.count())
         episode_outcomes.discharged(episode)
+        signals.stop_course_on_commit(episode, reason=signals.DISCHARGED, red_flag=False, by=actor)
     return episode
 
 
@@ -350,6 +355,8 @@ def chart_visit(actor: Staff, episode: Episode, plan: PlanRevision | None, field
                          reason=visit.ea_override.get("reason", ""))
         if visit.needling_stopped:
             audit.record(actor, "red_flag_stop", visit, patient_id=episode.patient_id, flags=visit.red_flags_found)
+        if visit.needling_stopped and visit.red_flags_found:
+            signals.stop_course_on_commit(episode, reason=signals.RED_FLAG_AT_VISIT, red_flag=True, by=actor)
         scores = []
         for measure, answers in asked.items():
             score = OutcomeScore.objects.create(clinic_id=episode.clinic_id, episode=episode, visit=visit,
@@ -432,6 +439,16 @@ def complete_questionnaire_link(token: str, answers: list[Any]) -> OutcomeScore:
     """Store the patient's answers through a one-time link: scored first (InputRefused writes nothing), then the
     link is spent and the score stored in one transaction; a second use or an expired link raises LinkUnusable."""
     link = usable_link(token)
+    return _complete_link(link, answers, None, "tablet" if link.mode == "tablet" else "link")
+
+
+def complete_questionnaire_in_portal(account: Staff, link: QuestionnaireLink, answers: list[Any]) -> OutcomeScore:
+    """The same, filled in by the signed-in patient in the portal (the link found by the patient's own episodes,
+    never by its token); audited with the patient's account as the actor."""
+    return _complete_link(link, answers, account, "portal")
+
+
+def _complete_link(link: QuestionnaireLink, answers: list[Any], actor: Staff | None, source: str) -> OutcomeScore:
     result = clinical.score(link.instrument, answers).to_json()
     with transaction.atomic():
         spent = QuestionnaireLink.objects.filter(pk=link.pk, used_at__isnull=True,
@@ -439,12 +456,11 @@ def complete_questionnaire_link(token: str, answers: list[Any]) -> OutcomeScore:
         if spent != 1:
             raise LinkUnusable("used")
         episode = link.episode
-        source = "tablet" if link.mode == "tablet" else "link"
         score = OutcomeScore.objects.create(clinic_id=link.clinic_id, episode=episode, instrument=link.instrument,
                                             measure=link.measure, source=source, answers=answers, result=result,
                                             recorded_by_id=link.created_by_id)
         QuestionnaireLink.objects.filter(pk=link.pk).update(score=score)
-        audit.record(None, "patient_completed", score, patient_id=episode.patient_id, clinic_id=link.clinic_id,
-                     link=link.pk, mode=link.mode)
+        audit.record(actor, "patient_completed", score, patient_id=episode.patient_id, clinic_id=link.clinic_id,
+                     link=link.pk, mode=link.mode, source=source)
         episode_outcomes.score_recorded(episode, score)
     return score

@@ -29,7 +29,10 @@ _OPEN_NAMES = ("login", "logout", "second_factor_verify", "second_factor_enrol",
 
 
 def required(user: Staff) -> bool:
-    """Whether this person must give a second factor after their password."""
+    """Whether this person must give a second factor after their password. A patient account never here: the
+    portal asks for a patient's optional second factor before it signs them in (portal/patient_signin)."""
+    if user.is_patient:
+        return False
     if user.is_clinic_admin or user.is_superuser:
         return True
     clinic = getattr(user, "clinic", None)
@@ -49,6 +52,14 @@ def pending_device(user: Staff) -> TOTPDevice:
 def qr_svg_data_uri(device: TOTPDevice) -> str:
     """The device's otpauth:// address as a QR code, an SVG data URI drawn here (no outside service)."""
     return str(segno.make(device.config_url, error="m").svg_data_uri(scale=5, dark="#1b2a3a", border=2))
+
+
+def display_key(device: TOTPDevice) -> str:
+    """The authenticator's key to type by hand (base32, in groups of four), when the QR code cannot be scanned."""
+    import base64
+
+    key = base64.b32encode(bytes.fromhex(device.key)).decode().rstrip("=")
+    return " ".join(key[i:i + 4] for i in range(0, len(key), 4))
 
 
 def confirm(device: TOTPDevice) -> list[str]:

@@ -80,8 +80,12 @@ def axes_client_ip(request: HttpRequest) -> str:
 
 
 def lockout_response(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
-    """The login page again, saying the account is locked from here for now (429)."""
+    """The login page again, saying the account is locked from here for now (429). The portal's sign-in pages
+    answer a lock themselves (their own page, 429): that answer is kept."""
     from django.contrib.auth.forms import AuthenticationForm
+
+    if request.path.startswith("/portal/") and original_response is not None and original_response.status_code == 429:
+        return original_response  # type: ignore[no-any-return]
 
     form = AuthenticationForm(request, data=None)
     response = render(request, "clinic/login.html",

@@ -26,7 +26,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from sciatica_care.clinic import api_tokens, audit, records
-from sciatica_care.clinic.models import ApiToken, Role, Staff
+from sciatica_care.clinic.models import STAFF_ROLES, ApiToken, Role, Staff
 
 
 class LastAdmin(Exception):
@@ -67,7 +67,7 @@ def invite_path(user: Staff) -> str:
 
 def invite(actor: Staff, *, username: str, first_name: str, last_name: str, email: str, role: str) -> Staff:
     """A new account in the admin's own clinic, inactive and without a password until the link is used."""
-    if role not in Role.values:
+    if role not in STAFF_ROLES:
         raise ValueError(f"unknown role {role!r}")
     with transaction.atomic():
         user = Staff(username=username, first_name=first_name, last_name=last_name, email=email, role=role,
@@ -111,7 +111,7 @@ def _change(actor: Staff, user: Staff, expected_version: int, changes: dict[str,
 
 
 def change_role(actor: Staff, user: Staff, expected_version: int, role: str) -> Staff:
-    if role not in Role.values:
+    if role not in STAFF_ROLES:
         raise ValueError(f"unknown role {role!r}")
     if role == user.role:
         return user

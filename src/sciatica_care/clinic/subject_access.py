@@ -2,10 +2,11 @@
 
 The bundle (`bundle`) is a documented, versioned structure (docs/subject-access.md): `format` names it and
 `format_version` changes whenever a field is removed or changes meaning (fields may be added within a version).
-It is one of the formats an export writes side by side (`FORMATS`); a FHIR bundle will be another one, written
-beside it from the same records. The PDF (`reports.record_pdf`) is laid out from the same bundle, so the two never
-disagree. Giving the record out is audited (`export_record`), and the bundle's own access log lists every audit
-event about the patient up to that moment (who read or wrote what, when).
+It is one of the formats an export writes side by side (`FORMATS`); the FHIR R4 Bundle (`fhir_bundle`, a
+`collection` of the patient's resources and the clinic's they refer to) is its standard, machine-readable twin,
+built from the same records by clinic/fhir_records.py. The PDF (`reports.record_pdf`) is laid out from the same
+bundle, so the two never disagree. Giving the record out is audited (`export_record`), and the bundle's own
+access log lists every audit event about the patient up to that moment (who read or wrote what, when).
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ from sciatica_care.version import __version__
 
 FORMAT = "sciatica-care/subject-access"
 FORMAT_VERSION = "1"
-#: What an export writes, by file suffix (a FHIR bundle, `.fhir.json`, joins these with the interop issue).
-FORMATS = ("json", "pdf")
+#: What an export writes, by format: the bundle (`.json`), its PDF (`.pdf`) and the FHIR R4 Bundle (`.fhir.json`).
+FORMATS = ("json", "pdf", "fhir")
+SUFFIXES = {"json": "json", "pdf": "pdf", "fhir": "fhir.json"}
 
 
 def _iso(value: Any) -> Any:
@@ -118,7 +120,9 @@ def bundle(patient: Patient, *, generated_by: Staff | None = None, now: dt.datet
         "patient": {
             "id": patient.pk, "first_name": patient.first_name, "last_name": patient.last_name,
             "date_of_birth": _iso(patient.date_of_birth), "sex": patient.sex, "phone": patient.phone,
-            "email": patient.email, "address": patient.address, "booking_notes": patient.booking_notes,
+            "email": patient.email, "address": patient.address, "gp_name": patient.gp_name,
+            "gp_practice": patient.gp_practice, "gp_address": patient.gp_address,
+            "booking_notes": patient.booking_notes,
             "consent_treatment": patient.consent_treatment,
             "consent_treatment_at": _iso(patient.consent_treatment_at),
             "consent_data_use": patient.consent_data_use, "consent_data_use_at": _iso(patient.consent_data_use_at),
@@ -139,28 +143,53 @@ def bundle(patient: Patient, *, generated_by: Staff | None = None, now: dt.datet
     }
 
 
-def export_record(actor: Staff | None, patient: Patient, *, via: str, clinic_id: int | None = None
-                  ) -> tuple[dict[str, Any], bytes]:
-    """The bundle and its PDF, with the export audited first (so the access log inside names this export too)."""
+def fhir_bundle(patient: Patient, *, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The patient's whole record as a FHIR R4 `collection` Bundle: every resource of their compartment and the
+    clinic's own they refer to (organisation, place, staff, questionnaires). Its documents are referred to by
+    relative `Binary/…` addresses (the FHIR API serves them); no entry has a server address."""
+    from sciatica_care.clinic import clinical, fhir_records
+
+    resources = [*fhir_records.clinic_resources([patient.clinic_id]),
+                 *fhir_records.resources_of(fhir_records.patient_records([patient.pk]), clinical.FHIR_PATIENT_TYPES)]
+    return clinical.fhir_collection(resources, "", timestamp=now or timezone.now(),
+                                    bundle_id=f"patient-{patient.pk}-record")
+
+
+def export_record(actor: Staff | None, patient: Patient, *, via: str, clinic_id: int | None = None,
+                  formats: tuple[str, ...] = FORMATS) -> dict[str, bytes]:
+    """The export's files by format (`FORMATS`), with the export audited first (so the access log inside names
+    this export too)."""
     audit.record(actor, "export_record", patient, clinic_id=clinic_id if clinic_id is not None else patient.clinic_id,
-                 formats=list(FORMATS), via=via, format_version=FORMAT_VERSION)
-    data = bundle(patient, generated_by=actor)
-    from sciatica_care.reports.record_pdf import record_pdf
-
-    return data, record_pdf(data)
+                 formats=list(formats), via=via, format_version=FORMAT_VERSION)
+    return rendered(patient, formats, actor)
 
 
-def write(folder: Path, data: dict[str, Any], pdf: bytes) -> list[Path]:
-    """Write the export's files into `folder` (made if needed, readable by the owner only)."""
+def rendered(patient: Patient, formats: tuple[str, ...], actor: Staff | None) -> dict[str, bytes]:
+    """The record in each format asked for, as the bytes of its file."""
     import json
+
+    out: dict[str, bytes] = {}
+    data = bundle(patient, generated_by=actor) if {"json", "pdf"} & set(formats) else None
+    if "json" in formats:
+        out["json"] = json.dumps(data, indent=2, ensure_ascii=False, default=str).encode("utf-8")
+    if "pdf" in formats:
+        from sciatica_care.reports.record_pdf import record_pdf
+
+        out["pdf"] = record_pdf(data)  # type: ignore[arg-type]
+    if "fhir" in formats:
+        out["fhir"] = json.dumps(fhir_bundle(patient), indent=2, ensure_ascii=False).encode("utf-8")
+    return out
+
+
+def write(folder: Path, patient_id: int, files: dict[str, bytes]) -> list[Path]:
+    """Write the export's files into `folder` (made if needed, readable by the owner only)."""
     import os
 
     folder.mkdir(parents=True, exist_ok=True)
-    stem = f"patient-{data['patient']['id']}-record"
+    stem = f"patient-{patient_id}-record"
     out = []
-    for suffix, body in (("json", json.dumps(data, indent=2, ensure_ascii=False, default=str).encode("utf-8")),
-                         ("pdf", pdf)):
-        path = folder / f"{stem}.{suffix}"
+    for fmt, body in files.items():
+        path = folder / f"{stem}.{SUFFIXES[fmt]}"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(body)

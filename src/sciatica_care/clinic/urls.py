@@ -8,17 +8,21 @@ from sciatica_care.clinic.views import (
     audit_log,
     auth,
     dashboard,
+    diagnoses,
     discharge,
     episodes,
     handouts,
+    letter_pages,
     outcomes,
     patients,
     preferences,
     rights,
     staff,
+    superbills,
     tokens,
     visits,
 )
+from sciatica_care.portal import staff_views as portal_staff
 
 # Write forms spend a one-time token (`submission.py`): a repeated POST stores once.
 app_name = "clinic"
@@ -51,6 +55,11 @@ urlpatterns = [
     path("episodes/<int:pk>/discharge/close/", submit_once("discharge")(discharge.discharge_close),
          name="discharge_close"),
     path("episodes/<int:pk>/reopen/", submit_once("reopen")(discharge.reopen), name="episode_reopen"),
+    path("episodes/<int:pk>/letters/referral/", letter_pages.referral_html, name="letter_referral"),
+    path("episodes/<int:pk>/letters/referral.pdf", letter_pages.referral_pdf, name="letter_referral_pdf"),
+    path("episodes/<int:pk>/letters/progress/", letter_pages.progress_html, name="letter_progress"),
+    path("episodes/<int:pk>/letters/progress.pdf", letter_pages.progress_pdf, name="letter_progress_pdf"),
+    path("account/letters/", submit_once("signature")(letter_pages.signature), name="letter_signature"),
     path("dashboard/", dashboard.dashboard_view, name="dashboard"),
     path("dashboard/analysis.csv", dashboard.dashboard_csv, name="dashboard_csv"),
     path("tokens/", tokens.token_list, name="tokens"),
@@ -78,8 +87,20 @@ urlpatterns = [
     path("staff/<int:pk>/second-factor/reset/", account.reset_colleague, name="staff_second_factor_reset"),
     path("patients/<int:pk>/record.json", rights.export_json, name="record_json"),
     path("patients/<int:pk>/record.pdf", rights.export_pdf, name="record_pdf"),
+    path("patients/<int:pk>/record.fhir.json", rights.export_fhir, name="record_fhir"),
     path("patients/<int:pk>/anonymise/", rights.anonymise_view, name="patient_anonymise"),
     path("patients/<int:pk>/care-team/", rights.care_team_change, name="care_team"),
     path("patients/<int:pk>/break-glass/", rights.break_glass, name="break_glass"),
     path("break-glass/", rights.break_glass_list, name="break_glass_list"),
+    # Billing (issue 14): the course's diagnosis, superbills, a practitioner's NPI.
+    path("episodes/<int:pk>/diagnosis/", submit_once("diagnosis")(diagnoses.diagnosis), name="episode_diagnosis"),
+    path("visits/<int:pk>/superbill.pdf", superbills.visit_superbill, name="visit_superbill"),
+    path("patients/<int:pk>/superbill.pdf", superbills.patient_superbill, name="patient_superbill"),
+    path("staff/<int:pk>/npi/", staff.staff_npi, name="staff_npi"),
+    # The patient's portal, from the clinic's side (views in portal/staff_views.py).
+    path("patients/<int:pk>/portal/invite/", submit_once("portal_invite")(portal_staff.portal_invite),
+         name="portal_invite"),
+    path("patients/<int:pk>/portal/end/", submit_once("portal_end")(portal_staff.portal_end), name="portal_end"),
+    path("patients/<int:pk>/portal/alerts/handled/",
+         submit_once("portal_alerts_handled")(portal_staff.alerts_handled), name="portal_alerts_handled"),
 ]

@@ -19,7 +19,7 @@ from django.forms import formset_factory
 from django.http import QueryDict
 from django.utils import timezone
 
-from sciatica_care.clinic import clinical, vocab
+from sciatica_care.clinic import billing, clinical, vocab
 from sciatica_care.clinic.clinical import PointVerdict, find_point
 from sciatica_care.clinic.input_cleaning import CalendarDateField, WholeNumberField, refuse_control_characters
 from sciatica_care.clinic.models import Episode, PlanRevision, Visit
@@ -33,6 +33,7 @@ FLAG_GROUP_TITLES = {"cauda_equina": "Cauda equina — emergency", "cancer": "Ca
                      "fracture": "Fracture", "other": "Other"}
 REFUSED_WORDS = {"excluded": "was excluded by the plan", "forbidden": "is forbidden for this patient now"}
 MAX_POINTS = 60
+FIRST_CHOICES = [("acupuncture", "without e-stim"), ("electroacupuncture", "with e-stim")]
 
 
 def split_pair(text: str) -> list[str] | None:
@@ -112,6 +113,15 @@ class ChartForm(forms.Form):
     ea_reason = forms.CharField(required=False, max_length=500)
     massage_done = forms.MultipleChoiceField(required=False)
     cupping_done = forms.BooleanField(required=False)
+    # Face-to-face minutes by modality, for the CPT units (clinic/billing.py); needle dwell time is not counted.
+    minutes_acupuncture = _whole(0, clinical.MAX_MINUTES)
+    minutes_electroacupuncture = _whole(0, clinical.MAX_MINUTES)
+    needle_reinsertions = _whole(0, clinical.MAX_REINSERTIONS)
+    acupuncture_first = forms.ChoiceField(required=False, choices=[("", "—"), *FIRST_CHOICES],
+                                          error_messages={"invalid_choice": "which came first: with or without "
+                                                                            "e-stim"})
+    minutes_massage = _whole(0, clinical.MAX_MINUTES)
+    minutes_manual_therapy = _whole(0, clinical.MAX_MINUTES)
     adverse_events = forms.CharField(required=False, max_length=10000)
     subjective = forms.CharField(required=False, max_length=10000)
     objective = forms.CharField(required=False, max_length=10000)
@@ -180,10 +190,30 @@ class ChartForm(forms.Form):
         }
         if "date" in data:
             fields["date"] = data["date"]
+        fields.update({name: 0 for name in billing.MINUTE_FIELDS if name != "acupuncture_first"},
+                      acupuncture_first="")
         if not stopped:
             self._treatment(data, fields)
+            self._minutes(data, fields)
         self.result = fields
         return data
+
+    def _minutes(self, data: dict[str, Any], fields: dict[str, Any]) -> None:
+        """The face-to-face minutes, checked by the billing rules and against what was charted: no needling
+        minutes without a point, no e-stim minutes without a pair, no massage minutes without a technique."""
+        minutes = {name: data.get(name) or 0 for name in billing.MINUTE_FIELDS if name != "acupuncture_first"}
+        minutes["acupuncture_first"] = data.get("acupuncture_first") or ""
+        if minutes["acupuncture_first"] and not (minutes["minutes_acupuncture"]
+                                                 and minutes["minutes_electroacupuncture"]):
+            minutes["acupuncture_first"] = ""  # asked only when both were done
+        fields.update(minutes)
+        for problem in billing.minutes_problems(minutes):
+            self.add_error(problem.path if problem.path in self.fields else None, problem.message)
+        for name, needs, what in (("minutes_acupuncture", fields["points"], "point needled"),
+                                  ("minutes_electroacupuncture", fields["ea_pairs"], "e-stim pair"),
+                                  ("minutes_massage", fields["massage_done"], "massage technique")):
+            if minutes[name] and not needs:
+                self.add_error(name, f"{minutes[name]} minutes charted but no {what}: chart it, or clear the minutes")
 
     def _charted(self, data: dict[str, Any]) -> list[tuple[str, str, str]]:
         """(code as typed, side, where it was typed) for every point said to be needled."""
@@ -328,6 +358,7 @@ def _page(plan: PlanRevision | None, *, point_rows: list[dict[str, Any]], overri
         "cupping_allowed": opts["cupping_allowed"],
         "cupping_done": cupping_done,
         "red_flag_groups": red_flag_groups(),
+        "first_choices": FIRST_CHOICES,
         **rest,
     }
 
@@ -362,7 +393,8 @@ def initial(plan: PlanRevision | None, previous: Visit | None) -> dict[str, Any]
                  ea=(", ".join(PAIR_DASH.join(pair) for pair in pairs), freq, minutes, ""),
                  massage_done=massage_done, cupping_done=previous.cupping_done if previous else False,
                  rest={"date": timezone.localdate().isoformat(), "recheck_flags": [], "rechecked": False,
-                       "leg_nrs": "", "back_nrs": "", "extra_points": "", "notes": dict.fromkeys(NOTE_FIELDS, "")})
+                       "leg_nrs": "", "back_nrs": "", "extra_points": "", "notes": dict.fromkeys(NOTE_FIELDS, ""),
+                       "minutes": dict.fromkeys(billing.MINUTE_FIELDS, "")})
 
 
 def from_post(form: ChartForm, problems: list[Problem]) -> dict[str, Any]:
@@ -397,7 +429,8 @@ def from_post(form: ChartForm, problems: list[Problem]) -> dict[str, Any]:
                  rest={"date": post.get("date", ""), "recheck_flags": post.getlist("recheck_flags"),
                        "rechecked": bool(post.get("red_flags_rechecked")), "leg_nrs": post.get("leg_nrs", ""),
                        "back_nrs": post.get("back_nrs", ""), "extra_points": post.get("extra_points", ""),
-                       "ea_refused": form.ea_refused, "notes": {k: post.get(k, "") for k in NOTE_FIELDS}})
+                       "ea_refused": form.ea_refused, "notes": {k: post.get(k, "") for k in NOTE_FIELDS},
+                       "minutes": {k: post.get(k, "") for k in billing.MINUTE_FIELDS}})
 
 
 def read(post: QueryDict, episode: Episode, plan: PlanRevision | None) -> tuple[ChartForm, dict[str, Any],

@@ -42,6 +42,10 @@ class _Record(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, gc=
 # ── triage ───────────────────────────────────────────────────────────────────────────────────────────────
 
 
+#: A plan stored before the engine gave timings: its level read as its most urgent timing (fail towards sooner).
+_LEVEL_TIMING: dict[str, SeeWithin] = {"emergency": "now", "urgent": "same_day", "routine": "none"}
+
+
 class TriageFlag(_Record, frozen=True):
     """One red flag that fired, given on the intake or derived from other answers."""
 
@@ -90,6 +94,11 @@ class Triage(_Record, frozen=True):
     @property
     def routine(self) -> bool:
         return self.level == "routine"
+
+    @property
+    def referral(self) -> SeeWithin:
+        """The referral timing; for a plan stored without one, read from the level towards sooner."""
+        return self.see_within or _LEVEL_TIMING[self.level]
 
 
 # ── assessment ───────────────────────────────────────────────────────────────────────────────────────────

@@ -4,7 +4,7 @@ so that it cannot drift; a test fails when the committed file is stale."""
 from __future__ import annotations
 
 from .load import load_knowledge
-from .model import Condition, Knowledge
+from .model import CPT, ICD10CM, LOINC, SNOMED, Code, Condition, Knowledge, SameDayModifier
 
 HEADER = (
     "# Knowledge catalogue\n\n"
@@ -58,7 +58,7 @@ def render_catalogue(k: Knowledge | None = None) -> str:
     out = [HEADER, f"Knowledge version **{k.version}**: {len(k.points)} points, {len(k.safety)} safety rules, "
            f"{len(k.protocol.point_rules)} point rules, {len(k.sources)} sources.\n"]
     out += _triage(k) + _assessment(k) + _protocol(k) + _safety(k) + _self_care(k) + _schedule(k)
-    out += _guideline(k) + _points(k) + _sources(k)
+    out += _guideline(k) + _codes(k) + _points(k) + _sources(k)
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -161,7 +161,9 @@ def _self_care(k: Knowledge) -> list[str]:
     d = s.acupressure
     out += [f"### Acupressure\n\nHold {d.hold_minutes[0]}–{d.hold_minutes[1]} minutes, "
             f"{d.times_per_day[0]}–{d.times_per_day[1]} times a day, at most {d.max_points} points. {d.how} "
-            f"Sources: {_src(d.sources)}.\n"]
+            f"Sources: {_src(d.sources)}.\n",
+            f"Heat first (only when the plan's heat or ice includes heat): {d.heat_first.text} With cold for "
+            f"flare-ups and warmth for stiffness: {d.heat_first.flare_note} Sources: {_src(d.heat_first.sources)}.\n"]
     return out
 
 
@@ -186,6 +188,49 @@ def _guideline(k: Knowledge) -> list[str]:
                   [[s.text, s.grade, describe(s.applies_when) if s.applies_when else "always", _src(s.sources)]
                    for s in g.statements])
     out += ["Consent note (" + "{involves}" + " names only the planned modalities): " + g.consent_note + "\n"]
+    return out
+
+
+def _code_cell(codes: tuple[Code, ...]) -> str:
+    """Each code with its system's short name, whether it is verified, and where it is used."""
+    short = {ICD10CM: "ICD-10-CM", SNOMED: "SNOMED CT", LOINC: "LOINC", CPT: "CPT"}
+    return "; ".join(f"{short[c.system]} {c.code} {c.display} ({'verified' if c.verified else 'UNVERIFIED'}"
+                     f"{', ' + '+'.join(c.used_in) if c.used_in else ', not used'})" for c in codes)
+
+
+def _modifier_cell(m: SameDayModifier | None) -> str:
+    if m is None:
+        return ""
+    return (f"{m.modifier} with {', '.join(m.with_modalities)} ({'verified' if m.verified else 'UNVERIFIED'}): "
+            f"{m.note} Sources: {_src(m.sources)}")
+
+
+def _codes(k: Knowledge) -> list[str]:
+    c = k.codes
+    out = ["## Standard codes\n",
+           "Verified codes are the ones the checked facts list; only they go on a superbill (bill) or into an "
+           "export (export).\n", "### Diagnoses\n"]
+    out += _table(["id", "family", "name", "side", "region", "when", "codes", "sources"],
+                  [[d.id, d.family, d.name, d.side or "", d.region or "", describe(d.when) if d.when else "",
+                    _code_cell(d.codes) + (f" {d.note}" if d.note else ""), _src(d.sources)] for d in c.diagnoses])
+    out += ["### Never recorded together (ICD-10-CM Excludes1)\n"]
+    out += _table(["family", "not with", "note", "sources"],
+                  [[x.family, ", ".join(x.not_with), x.note, _src(x.sources)] for x in c.excludes])
+    out += ["### How a likely cause is coded\n"]
+    out += _table(["cause", "diagnosis family", "note", "sources"],
+                  [[x.cause, x.family or c.fallback.family, x.note, _src(x.sources)] for x in c.causes])
+    f = c.fallback
+    out += [f"Otherwise **{f.family}**, or **{f.back_pain_family}** when {describe(f.back_pain)}. {f.note} "
+            f"Sources: {_src(f.sources)}.\n",
+            "Disc region by nerve root: " + ", ".join(f"{r} {region}" for r, region in c.root_regions.items())
+            + f". {c.root_regions_note}\n", "### Procedures\n"]
+    out += _table(["id", "name", "modality", "add-on", "codes", "same-day modifier", "sources"],
+                  [[p.id, p.name, p.modality, "yes" if p.add_on else "", _code_cell(p.codes) or (p.uncoded or ""),
+                    _modifier_cell(p.same_day_modifier), _src(p.sources)] for p in c.procedures])
+    out += ["### Measures\n"]
+    out += _table(["id", "instrument", "name", "codes", "sources"],
+                  [[m.id, m.instrument, m.name, _code_cell(m.codes) or (m.uncoded or ""), _src(m.sources)]
+                   for m in c.measures])
     return out
 
 

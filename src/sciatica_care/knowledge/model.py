@@ -420,11 +420,22 @@ class ThermalRule(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True)
     sources: tuple[str, ...]
 
 
+class HeatFirst(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The warm-up before acupressure, given only when the plan's heat-or-ice choice includes heat;
+    `flare_note` is added when the choice is cold for flare-ups and warmth for stiffness."""
+
+    minutes: tuple[int, int]
+    text: str
+    flare_note: str
+    sources: tuple[str, ...]
+
+
 class AcupressureDose(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     hold_minutes: tuple[int, int]
     times_per_day: tuple[int, int]
     how: str
     max_points: int
+    heat_first: HeatFirst
     sources: tuple[str, ...]
 
 
@@ -582,6 +593,141 @@ class Labels(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     mrc_grades: dict[int, str]
 
 
+ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
+SNOMED = "http://snomed.info/sct"
+LOINC = "http://loinc.org"
+CPT = "http://www.ama-assn.org/go/cpt"
+CodeSystem = Literal[
+    "http://hl7.org/fhir/sid/icd-10-cm", "http://snomed.info/sct", "http://loinc.org",
+    "http://www.ama-assn.org/go/cpt",
+]
+#: Where a code is needed: on a superbill (`bill`) or in an exported record (`export`). Both need a verified code.
+CodeUse = Literal["bill", "export"]
+DiagnosisSide = Literal["right", "left", "bilateral", "unspecified"]
+SpineRegion = Literal["lumbar", "lumbosacral"]
+
+
+class Code(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A standard code: `verified` only when the code itself is in the checked facts (the sources say where).
+
+    `used_in` says where the product puts it; the validator refuses an unverified code there.
+    """
+
+    system: CodeSystem
+    code: str
+    display: str
+    verified: bool
+    used_in: tuple[CodeUse, ...] = ()
+    note: str | None = None
+    sources: tuple[str, ...]
+
+
+class Diagnosis(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A diagnosis the practitioner may record, one member of a `family` told apart by side, spinal region and
+    `when` (a condition over the intake, such as neurogenic claudication)."""
+
+    id: str
+    family: str
+    name: str
+    side: DiagnosisSide | None = None
+    region: SpineRegion | None = None
+    when: Condition | None = None
+    codes: tuple[Code, ...]
+    note: str | None = None
+    sources: tuple[str, ...]
+
+
+class CauseCoding(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Which diagnosis family a likely cause suggests; none means the general sciatica family (`fallback`)."""
+
+    cause: str
+    family: str | None = None
+    note: str
+    sources: tuple[str, ...]
+
+
+class FallbackCoding(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The family suggested when the cause has none or its family cannot be resolved (a disc without a level);
+    `back_pain_family` instead when `back_pain` holds."""
+
+    family: str
+    back_pain_family: str
+    back_pain: Condition
+    note: str
+    sources: tuple[str, ...]
+
+
+ProcedureModality = Literal["acupuncture", "electroacupuncture", "massage", "manual_therapy", "cupping"]
+
+
+class SameDayModifier(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A CPT modifier a line takes when it is billed on the same day as one of `with_modalities`."""
+
+    modifier: str
+    with_modalities: tuple[ProcedureModality, ...]
+    note: str
+    verified: bool
+    sources: tuple[str, ...]
+
+
+class Exclusion1(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Diagnosis families never recorded together with `family` (an ICD-10-CM Excludes1 note)."""
+
+    family: str
+    not_with: tuple[str, ...]
+    note: str
+    sources: tuple[str, ...]
+
+
+class Procedure(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A procedure the clinic charts; `add_on` codes are billed only with their initial code; `uncoded` says why a
+    procedure has no standard code."""
+
+    id: str
+    name: str
+    modality: ProcedureModality
+    add_on: bool = False
+    codes: tuple[Code, ...] = ()
+    uncoded: str | None = None
+    same_day_modifier: SameDayModifier | None = None
+    sources: tuple[str, ...]
+
+
+class Measure(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """An outcome measure (by its instrument id) and its codes; `uncoded` says why there is none."""
+
+    id: str
+    instrument: str
+    name: str
+    codes: tuple[Code, ...] = ()
+    uncoded: str | None = None
+    sources: tuple[str, ...]
+
+
+class Codes(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Standard codes for every diagnosis, procedure and measure (`codes.yaml`), and how a cause is coded.
+
+    `root_regions` names the spinal region a nerve root's disc usually lies in, for the disc codes.
+    """
+
+    diagnoses: tuple[Diagnosis, ...]
+    excludes: tuple[Exclusion1, ...]
+    causes: tuple[CauseCoding, ...]
+    fallback: FallbackCoding
+    root_regions: dict[Literal["L4", "L5", "S1"], SpineRegion]
+    root_regions_note: str
+    procedures: tuple[Procedure, ...]
+    measures: tuple[Measure, ...]
+    sources: tuple[str, ...]
+
+    def groups(self) -> tuple[tuple[str, tuple[Concept, ...]], ...]:
+        """The coded concepts by the field that lists them."""
+        return (("diagnoses", self.diagnoses), ("procedures", self.procedures), ("measures", self.measures))
+
+
+Concept = Diagnosis | Procedure | Measure
+
+
 class Knowledge(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Everything the engine knows, loaded once."""
 
@@ -597,3 +743,4 @@ class Knowledge(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     schedule: Schedule
     guideline: Guideline
     labels: Labels
+    codes: Codes

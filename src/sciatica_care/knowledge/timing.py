@@ -51,6 +51,7 @@ def _patterns() -> tuple[tuple[SeeWithin, re.Pattern[str]], ...]:
     )
 
 
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _CLAUSE_BREAK = r"[.;:!?—–()\n]|,\s"
 _NEGATION = r"\b(?:(?:not|no)(?! later than)|never|don't|rather than|instead of)\b"
 
@@ -101,3 +102,21 @@ def slowest_stated(text: str) -> SeeWithin | None:
 def slower_than(text: str, see_within: str) -> set[SeeWithin]:
     """The timings the text states that are slower than `see_within` (empty when the text is consistent)."""
     return {t for t in stated_timings(text) if is_slower(t, see_within)}
+
+
+def only_as_soon(text: str, when: str) -> str:
+    """The text without the sentences that name a slower timing than `when` (a finding's own advice, written
+    for when it is found alone, must not read as the referral for a patient sent sooner); a sentence whose slower
+    clause comes after a few words of its own keeps those words."""
+    if when == "none":
+        return text
+    kept = []
+    for sentence in _SENTENCE.split(text):
+        slow = [c for c, t in clause_timings(sentence) if is_slower(t, when)]
+        if not slow:
+            kept.append(sentence)
+            continue
+        head = sentence[: sentence.find(slow[0])].rstrip(" ,;:—–(")  # the part before the slower clause
+        if len(head.split()) >= 3:
+            kept.append(head + ".")
+    return " ".join(kept).strip()

@@ -17,11 +17,13 @@ from typing import Any, ForwardRef, Literal, Union, get_args, get_origin
 import msgspec
 
 from . import model
+from .code_checks import code_errors
 from .facts import CAUSES, FactSpec, fact_catalogue, intake_fact_paths
 from .load import build, read_raw
 from .model import (
     Assessment,
     Caution,
+    Codes,
     Condition,
     Escalation,
     Guideline,
@@ -42,7 +44,7 @@ from .timing import SEE_WITHIN, clause_timings, is_slower
 FILE_TYPES: dict[str, Any] = {
     "sources": list[Source], "landmarks": list[Landmark], "points": list[Point], "triage": Triage,
     "assessment": Assessment, "protocol": Protocol, "self_care": SelfCare, "safety": list[SafetyRule],
-    "schedule": Schedule, "guideline": Guideline, "labels": Labels,
+    "schedule": Schedule, "guideline": Guideline, "labels": Labels, "codes": Codes,
 }
 _MODEL_PREFIX = "Checked"
 #: Words that put the patient on their back: an instruction using them must list the `supine` position.
@@ -174,6 +176,8 @@ class _Semantics:
         self.check_wording()
         self.check_labels()
         self.check_names()
+        for path, message in code_errors(self.k.codes):
+            self.error("codes", path, message)
         return self.errors
 
     def check_names(self) -> None:

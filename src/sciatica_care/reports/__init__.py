@@ -5,6 +5,8 @@
 - pictures: the handout's exercise pictures and heat/ice signs.
 - handout: the patient handout (HTML, PDF); practitioner: the one-page plan print (PDF); pdf: shared PDF layout.
 - progress_chart: an episode's scores over time (SVG); discharge_pdf: the discharge summary's layout (PDF).
+- letter_content: what the letters to the patient's doctor say (referral, progress, discharge); letter_pdf: their
+  layout (PDF).
 
 Nothing heavy is imported here: the CLI (`cli/plan_commands.py`) imports this package on its cold path. fpdf2 is
 imported only by the functions that write a PDF.

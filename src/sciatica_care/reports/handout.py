@@ -13,6 +13,8 @@ Timing: no sentence on the sheet states a slower timing than the plan's `triage.
 slower than the plan's timing is left out (the patient is seeing a doctor sooner anyway, and is told to mention
 any other change); a pregnancy sign slower than it is listed without a timing.
 
+The home programme's content is `home_programme.build_programme`, which the patient's web page shares.
+
 Pregnancy: the engine already leaves points forbidden in pregnancy out of a pregnant patient's plan. The handout
 checks again and refuses (`UnsafeHandout`) rather than print one, whenever the intake says the patient is
 pregnant or the plan shows a pregnancy rule at work (pregnancy possible but not recorded).
@@ -27,12 +29,21 @@ from html import escape
 from typing import Any
 
 from ..engine.plan_model import Plan, PlanLike, PlanUnreadable, plan_from
-from ..knowledge.model import Knowledge, Point
+from ..knowledge.model import Knowledge
 from ..knowledge.timing import SEE_WITHIN, URGENCY, slower_than
-from .body import Side
-from .body.figure import point_figure_svg
+from .home_programme import (
+    ADAPTED_NOTE,
+    FIRST_TRIMESTER_NOTE,
+    NO_LYING_NOTE,
+    NO_PROGRAMME,
+    PREGNANCY_NOTE,
+    THERMAL_WORDS,
+    UNCHECKED_NOTE,
+    Programme,
+    build_programme,
+)
+from .home_programme import UnsafeProgramme as UnsafeHandout
 from .letterhead import Letterhead
-from .pictures import exercise_svg, thermal_svg
 
 TITLE = "Your home programme for sciatica"
 INTRO = ("This sheet is yours to keep. It shows what to do at home between visits and the warning signs that "
@@ -40,14 +51,6 @@ INTRO = ("This sheet is yours to keep. It shows what to do at home between visit
 TITLE_WITHHELD = "Please see a doctor before any treatment"
 INTRO_WITHHELD = "This sheet is yours to keep. It says why we are not treating you yet and which warning signs " \
                  "mean you must get help."
-PLACE_WORDS = {
-    "lumbar": "lower back", "sacral": "lower back", "gluteal": "buttock", "thigh": "thigh", "knee": "knee",
-    "leg": "lower leg", "ankle": "ankle", "foot": "foot", "hand": "hand", "forearm": "forearm",
-    "shoulder": "shoulder",
-}
-PLURAL = {"foot": "feet", "knee": "knees", "hand": "hands", "lower back": "lower back"}
-THERMAL_WORDS = {"ice": "Cold (ice)", "heat": "Warmth (heat)", "ice_then_heat": "Cold for flare-ups, warmth for "
-                 "stiffness", "none": "No heat or ice for now"}
 
 
 #: How soon, in the patient's words, for a group heading (most urgent first).
@@ -58,14 +61,7 @@ WHEN_HEADING = {
 }
 WHEN_WORD = {"now": "now", "same_day": "today", "two_weeks": "within two weeks"}
 OTHER_CHANGES = "Tell the doctor who sees you about any other change in your symptoms."
-PREGNANCY_NOTE = "Because you are pregnant, your programme leaves out the pressure points that are avoided in " \
-                 "pregnancy."
 PREGNANCY_SIGNS_INTRO = "Because you are pregnant, also look out for these signs."
-FIRST_TRIMESTER_NOTE = ("Early in pregnancy (up to 12 weeks), about 1 in 6 known pregnancies end in miscarriage, "
-                        "most of them by 12 weeks, whether or not there is any treatment. Many practitioners wait "
-                        "until after 12 weeks before treating; you can choose to wait too.")
-ADAPTED_NOTE = "This is the version that does not lie on your back."
-NO_LYING_NOTE = "Do not lie on your back to press a point: use the way described for each point below."
 #: The knowledge's contacts are written for the practitioner; these turn them to the patient (a contact that still
 #: speaks of "the patient" afterwards is left off the sheet rather than shown wrongly).
 _YOU = (("The patient's", "Your"), ("the patient's", "your"), ("their cancer team", "your cancer team"),
@@ -92,36 +88,8 @@ class SignGroup:
     signs: tuple[str, ...]
 
 
-class UnsafeHandout(RuntimeError):
-    """The handout would show a point forbidden in pregnancy to a patient who is or may be pregnant."""
-
-
-@dataclass(frozen=True)
-class PressPoint:
-    code: str
-    name: str
-    where: str
-    side: str
-    how: str
-    tool: str | None
-    hold_minutes: tuple[int, int]
-    times_per_day: tuple[int, int]
-    figure: str
-
-    @property
-    def dose(self) -> str:
-        (h0, h1), (t0, t1) = self.hold_minutes, self.times_per_day
-        return f"Hold for {_range(h0, h1)} minutes, {_range(t0, t1)} times a day."
-
-
-@dataclass(frozen=True)
-class ExerciseItem:
-    id: str
-    name: str
-    instructions: str
-    dosage: str
-    figure: str
-    adapted: bool = False
+__all__ = ["FIRST_TRIMESTER_NOTE", "OTHER_CHANGES", "Handout", "SignGroup", "UnsafeHandout", "build_handout",
+           "contact_for_patient", "handout_html", "handout_pdf", "pregnancy_sign_groups", "sign_groups"]
 
 
 @dataclass(frozen=True)
@@ -137,44 +105,13 @@ class Handout:
     sign_groups: tuple[SignGroup, ...]
     other_changes: bool
     pregnancy_signs: tuple[SignGroup, ...]
-    first_trimester: bool
-    thermal: str
-    thermal_text: str | None
-    thermal_figure: str | None
-    press_how: str | None
-    points: tuple[PressPoint, ...]
-    exercises: tuple[ExerciseItem, ...]
-    hold_off: tuple[tuple[str, str], ...]
-    ergonomics: tuple[tuple[str, str], ...]
+    programme: Programme
     guideline: str
     versions: str
-    reasons: tuple[str, ...] = ()
-    press_adapted: tuple[str, ...] = ()
-
-
-def _range(a: int, b: int) -> str:
-    return str(a) if a == b else f"{a} to {b}"
-
-
-def _where(point: Point, side: str) -> str:
-    place = PLACE_WORDS.get(point.region, point.region)
-    if side == "both":
-        return f"both {PLURAL.get(place, place + 's')}"
-    if side == "midline":
-        return f"the middle of your {place}"
-    return f"your {side} {place}"
 
 
 UNREADABLE_TEXT = ("We could not read your treatment plan, so it must not be used for treatment. Please ask your "
                    "practitioner for a new plan before any treatment or home programme.")
-
-
-def pregnancy_possible(intake: Mapping[str, Any], plan: Plan) -> bool:
-    """True when the patient is pregnant, or the plan shows a pregnancy rule at work (status not recorded)."""
-    if (intake.get("patient") or {}).get("pregnant") is True:
-        return True
-    rules = [e.rule for e in plan.acupuncture.excluded] + [w.rule or "" for w in plan.warnings]
-    return any(r.startswith("pregnancy") for r in rules)
 
 
 def _floor(see_within: str | None) -> str:
@@ -227,16 +164,6 @@ def _findings(plan: Plan) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def _check_pregnancy(intake: Mapping[str, Any], plan: Plan, points: Mapping[str, Point]) -> None:
-    if not pregnancy_possible(intake, plan):
-        return
-    codes = [a.code for a in plan.self_care.acupressure]
-    bad = [c for c in codes if c not in points or points[c].forbidden_in_pregnancy]
-    if bad:
-        raise UnsafeHandout(f"refusing to print a handout for a patient who is or may be pregnant: it would show "
-                            f"{', '.join(bad)}, forbidden in pregnancy (or unknown)")
-
-
 def _unreadable(intake: Mapping[str, Any], k: Knowledge) -> Handout:
     """The sheet for a stored plan that cannot be read (a safety field missing, a corrupt body): not for treatment,
     no home programme, the warning signs still shown."""
@@ -245,9 +172,8 @@ def _unreadable(intake: Mapping[str, Any], k: Knowledge) -> Handout:
         withheld=True, triage_level="unknown", triage_text=UNREADABLE_TEXT,
         pregnant=(intake.get("patient") or {}).get("pregnant") is True,
         see_within=None, timing="Your plan could not be read: no treatment until you have a new one.", where=None,
-        findings=(), sign_groups=groups, other_changes=dropped, pregnancy_signs=(), first_trimester=False,
-        thermal="none", thermal_text=None, thermal_figure=None, press_how=None, points=(), exercises=(),
-        hold_off=(), ergonomics=(), guideline=k.guideline.position,
+        findings=(), sign_groups=groups, other_changes=dropped, pregnancy_signs=(), programme=NO_PROGRAMME,
+        guideline=k.guideline.position,
         versions=f"Sciatica Care · knowledge {k.version} · plan unreadable",
     )
 
@@ -266,27 +192,8 @@ def build_handout(intake: Mapping[str, Any], plan: PlanLike | None = None,
         typed = build_plan(intake, k) if plan is None else plan_from(plan)
     except PlanUnreadable:
         return _unreadable(intake, k)
-    points = {p.code: p for p in k.points}
-    _check_pregnancy(intake, typed, points)
-    care = typed.self_care
+    programme = build_programme(intake, typed, k)
     triage = typed.triage
-    press: list[PressPoint] = []
-    for i, a in enumerate(care.acupressure):
-        p = points[a.code]
-        side = a.side or "both"
-        fig_side: Side = "left" if side == "left" else "right"
-        press.append(PressPoint(
-            code=p.code, name=p.pinyin, where=_where(p, side), side=side, how=a.how, tool=a.tool,
-            hold_minutes=(a.hold_minutes[0], a.hold_minutes[1]),
-            times_per_day=(a.times_per_day[0], a.times_per_day[1]),
-            figure=point_figure_svg(p, fig_side, uid=f"press{i}"),
-        ))
-    exercises = tuple(
-        ExerciseItem(e.id, e.name, e.instructions, e.dosage, exercise_svg(e.id, e.name, f"ex{i}"),
-                     adapted=e.adapted is not None)
-        for i, e in enumerate(care.exercise_details)
-    )
-    thermal = care.thermal
     groups, dropped = sign_groups(k, triage.see_within)
     return Handout(
         withheld=not typed.treatment_allowed,
@@ -300,20 +207,10 @@ def build_handout(intake: Mapping[str, Any], plan: PlanLike | None = None,
         sign_groups=groups,
         other_changes=dropped,
         pregnancy_signs=pregnancy_sign_groups(typed),
-        first_trimester=any(w.id == "pregnancy-first-trimester" for w in typed.warnings),
-        thermal=thermal,
-        thermal_text=care.thermal_advice.advice if care.thermal_advice else None,
-        thermal_figure=thermal_svg(thermal),
-        press_how=k.self_care.acupressure.how if press else None,
-        points=tuple(press),
-        exercises=exercises,
-        hold_off=tuple((e.name, e.reason) for e in care.exercises_to_hold_off),
-        ergonomics=tuple((g.name, g.advice) for g in care.ergonomic_details),
+        programme=programme,
         guideline=typed.guideline.position if typed.guideline else k.guideline.position,
         versions=f"Sciatica Care · engine {typed.engine_version or '?'} · knowledge "
                  f"{typed.knowledge_version or k.version}",
-        reasons=tuple(care.reasons),
-        press_adapted=tuple(a.code for a in care.acupressure if a.adapted is not None),
     )
 
 
@@ -366,6 +263,8 @@ footer { color: var(--muted); font-size: 12px; margin-top: 32px; border-top: 1px
          padding-top: 8px; }
 @media print { body { max-width: none; padding: 0; font-size: 11pt; } h2 { break-after: avoid; }
                @page { size: A4; margin: 14mm; } }
+@media (max-width: 520px) { .item, .thermal { flex-direction: column; }
+                            .press figure svg, .exercise figure svg { width: 100%; max-width: 240px; } }
 """
 
 
@@ -402,42 +301,45 @@ def _warnings_html(h: Handout) -> str:
             f"{_groups_html(h.sign_groups)}{other}{preg}</section>")
 
 
-def _programme_html(h: Handout) -> list[str]:
+def _programme_html(g: Programme) -> list[str]:
     out: list[str] = []
-    if h.pregnant:
+    if g.pregnant:
         out.append(_p(PREGNANCY_NOTE, "note"))
-    if h.first_trimester:
+    if g.first_trimester:
         out.append(_p(FIRST_TRIMESTER_NOTE, "note"))
     out.append("<h2>Heat or ice</h2>")
-    fig = f"<figure>{h.thermal_figure}</figure>" if h.thermal_figure else ""
-    out.append(f'<div class="thermal">{fig}<div><h3>{escape(THERMAL_WORDS.get(h.thermal, h.thermal))}</h3>'
-               f"{_p(h.thermal_text or '')}</div></div>")
-    if h.points:
+    fig = f"<figure>{g.thermal_figure}</figure>" if g.thermal_figure else ""
+    out.append(f'<div class="thermal">{fig}<div><h3>{escape(THERMAL_WORDS.get(g.thermal, g.thermal))}</h3>'
+               f"{_p(g.thermal_text or '')}</div></div>")
+    if g.points:
         out.append("<h2>Pressure points (acupressure)</h2>")
-        out.append(_p(h.press_how or ""))
-        if h.press_adapted:
+        if g.heat_first:
+            out.append(_p(g.heat_first.text, "note heat-first"))
+        out.append(_p(g.press_how or ""))
+        if g.press_adapted:
             out.append(_p(NO_LYING_NOTE, "note"))
-        for pt in h.points:
+        for pt in g.points:
             tool = f"<p>You will need: {escape(pt.tool)}.</p>" if pt.tool else ""
             both = "<p>Press the same point on both sides.</p>" if pt.side == "both" else ""
-            adapted = _p(ADAPTED_NOTE, "adapted") if pt.code in h.press_adapted else ""
+            adapted = _p(ADAPTED_NOTE, "adapted") if pt.code in g.press_adapted else ""
+            unchecked = "" if pt.location_checked else _p(UNCHECKED_NOTE, "adapted")
             out.append(f'<div class="item press"><figure>{pt.figure}</figure><div>'
                        f"<h3>{escape(pt.code)} ({escape(pt.name)}): {escape(pt.where)}</h3>"
-                       f'<p class="dose">{escape(pt.dose)}</p>{_p(pt.how)}{adapted}{tool}{both}</div></div>')
-    elif h.reasons:
-        out.append("<h2>Pressure points (acupressure)</h2>" + "".join(_p(r) for r in h.reasons))
-    if h.exercises:
+                       f'<p class="dose">{escape(pt.dose)}</p>{_p(pt.how)}{unchecked}{adapted}{tool}{both}</div></div>')
+    elif g.reasons:
+        out.append("<h2>Pressure points (acupressure)</h2>" + "".join(_p(r) for r in g.reasons))
+    if g.exercises:
         out.append("<h2>Exercises</h2>")
-        for ex in h.exercises:
+        for ex in g.exercises:
             out.append(f'<div class="item exercise"><figure>{ex.figure}</figure><div><h3>{escape(ex.name)}</h3>'
                        f'<p class="dose">{escape(ex.dosage)}</p>{_p(ex.instructions)}'
                        f'{_p(ADAPTED_NOTE, "adapted") if ex.adapted else ""}</div></div>')
-    if h.hold_off:
+    if g.hold_off:
         out.append("<h3>Not for now</h3><ul>" + "".join(
-            f"<li><strong>{escape(n)}</strong>: {escape(r)}</li>" for n, r in h.hold_off) + "</ul>")
-    if h.ergonomics:
+            f"<li><strong>{escape(a.name)}</strong>: {escape(a.text)}</li>" for a in g.hold_off) + "</ul>")
+    if g.ergonomics:
         out.append('<h2>Everyday tips</h2><dl class="ergo">' + "".join(
-            f"<dt>{escape(n)}</dt><dd>{escape(a)}</dd>" for n, a in h.ergonomics) + "</dl>")
+            f"<dt>{escape(a.name)}</dt><dd>{escape(a.text)}</dd>" for a in g.ergonomics) + "</dl>")
     return out
 
 
@@ -451,7 +353,7 @@ def handout_html(intake: Mapping[str, Any], plan: PlanLike | None = None,
     body = [head, _timing_html(h), f"<h1>{escape(title)}</h1>", _p(INTRO_WITHHELD if h.withheld else INTRO, "intro"),
             _warnings_html(h)]
     if not h.withheld:
-        body += _programme_html(h)
+        body += _programme_html(h.programme)
     body.append(f"<h2>What the guideline says</h2>{_p(h.guideline)}")
     body.append(f"<footer>{escape(h.versions)}</footer>")
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
@@ -483,7 +385,7 @@ def handout_pdf(intake: Mapping[str, Any], plan: PlanLike | None = None,
     doc.ln(3)
     _pdf_warnings(doc, h)
     if not h.withheld:
-        _pdf_programme(doc, h)
+        _pdf_programme(doc, h.programme)
     doc.heading("What the guideline says")
     doc.para(h.guideline, 10, 5)
     return bytes(doc.output())
@@ -579,57 +481,62 @@ def _pdf_item(doc: Any, figure: str, fig_w: float, title: str, dose: str, paras:
     doc.ln(3)
 
 
-def _pdf_programme(doc: Any, h: Handout) -> None:
+def _pdf_programme(doc: Any, g: Programme) -> None:
     from . import pdf as P
 
-    if h.pregnant:
+    if g.pregnant:
         doc.ln(3)
         doc.para(PREGNANCY_NOTE, 10, 5, "B", colour=P.ACCENT)
-    if h.first_trimester:
+    if g.first_trimester:
         doc.ln(2)
         doc.para(FIRST_TRIMESTER_NOTE, 10, 5, colour=P.ACCENT)
     doc.heading("Heat or ice")
-    words = THERMAL_WORDS.get(h.thermal, h.thermal)
-    if h.thermal_figure:
-        _pdf_item(doc, h.thermal_figure, 28 if h.thermal != "ice_then_heat" else 44, words, "",
-                  [h.thermal_text or ""])
+    words = THERMAL_WORDS.get(g.thermal, g.thermal)
+    if g.thermal_figure:
+        _pdf_item(doc, g.thermal_figure, 28 if g.thermal != "ice_then_heat" else 44, words, "",
+                  [g.thermal_text or ""])
     else:
         doc.para(words, 11, 5.4, "B")
-        doc.para(h.thermal_text or "", 10, 5)
-    if h.points:
+        doc.para(g.thermal_text or "", 10, 5)
+    if g.points:
         doc.heading("Pressure points (acupressure)")
-        doc.para(h.press_how or "", 9.5, 4.6)
-        if h.press_adapted:
+        if g.heat_first:
+            doc.para(g.heat_first.text, 9.5, 4.6, "B", colour=P.ACCENT)
+            doc.ln(1)
+        doc.para(g.press_how or "", 9.5, 4.6)
+        if g.press_adapted:
             doc.para(NO_LYING_NOTE, 9.5, 4.6, "B", colour=P.ACCENT)
         doc.ln(2)
-        for pt in h.points:
+        for pt in g.points:
             paras = [pt.how]
+            if not pt.location_checked:
+                paras.append(UNCHECKED_NOTE)
             if pt.tool:
                 paras.append(f"You will need: {pt.tool}.")
-            if pt.code in h.press_adapted:
+            if pt.code in g.press_adapted:
                 paras.append(ADAPTED_NOTE)
             if pt.side == "both":
                 paras.append("Press the same point on both sides.")
             _pdf_item(doc, pt.figure, 52, f"{pt.code} ({pt.name}): {pt.where}", pt.dose, paras)
-    elif h.reasons:
+    elif g.reasons:
         doc.heading("Pressure points (acupressure)")
-        for r in h.reasons:
+        for r in g.reasons:
             doc.para(r, 10, 5)
-    if h.exercises:
+    if g.exercises:
         doc.heading("Exercises")
-        for ex in h.exercises:
+        for ex in g.exercises:
             _pdf_item(doc, ex.figure, 50, ex.name, ex.dosage,
                       [ex.instructions] + ([ADAPTED_NOTE] if ex.adapted else []))
-    if h.hold_off:
+    if g.hold_off:
         doc.keep(20)
         doc.para("Not for now", 11, 5.4, "B")
-        for name, reason in h.hold_off:
-            doc.para(f"{name}: {reason}", 9.5, 4.6)
+        for held in g.hold_off:
+            doc.para(f"{held.name}: {held.text}", 9.5, 4.6)
             doc.ln(1)
-    if h.ergonomics:
+    if g.ergonomics:
         doc.heading("Everyday tips")
-        for name, advice in h.ergonomics:
+        for tip in g.ergonomics:
             doc.keep(14)
-            doc.para(name, 10.5, 5.2, "B")
-            doc.para(advice, 9.5, 4.6)
+            doc.para(tip.name, 10.5, 5.2, "B")
+            doc.para(tip.text, 9.5, 4.6)
             doc.ln(1.5)

@@ -93,14 +93,25 @@ def safe(text: str) -> str:
 
 
 class Document(FPDF):
-    """An A4 page set with a quiet footer: the document's name, the versions and the page number."""
+    """An A4 page set (US Letter for a US form) with a quiet footer: the document's name, the versions and the page
+    number."""
 
-    def __init__(self, footer_text: str, orientation: Literal["P", "L"] = "P") -> None:
-        super().__init__(orientation=orientation, unit="mm", format="A4")
+    def __init__(self, footer_text: str, orientation: Literal["P", "L"] = "P",
+                 page_format: Literal["A4", "Letter"] = "A4", *, fonts_of: Document | None = None) -> None:
+        """`fonts_of`: a document whose fonts this one uses as they are, not read and parsed again (a scratch
+        page measuring what the other will draw)."""
+        super().__init__(orientation=orientation, unit="mm", format=page_format)
+        self.page_format: Literal["A4", "Letter"] = page_format
         self.core_fonts_encoding = "windows-1252"
         self._fallback_loaded = False
         files = body_font()
-        if files is not None:
+        if fonts_of is not None:
+            self.fonts.update(fonts_of.fonts)
+            if fonts_of._fallback_loaded:
+                self._fallback_font_ids = fonts_of._fallback_font_ids
+                self._fallback_font_exact_match = fonts_of._fallback_font_exact_match
+                self._fallback_loaded = True
+        elif files is not None:
             for style, path in files.items():
                 self.add_font(FONT, style, str(path))
         self.footer_text = self.safe(footer_text)
@@ -184,14 +195,9 @@ class Document(FPDF):
 
     def measure(self, draw: Callable[[Document], None], inset: float = 0.0) -> float:
         """The height `draw` takes, found by drawing it on a scratch page of the same width."""
-        scratch = Document(self.footer_text, "L" if self.w > self.h else "P")
+        scratch = Document(self.footer_text, "L" if self.w > self.h else "P", self.page_format, fonts_of=self)
         scratch.set_margins(self.l_margin + inset, self.t_margin, self.r_margin + inset)
         scratch.set_auto_page_break(False)
-        if self._fallback_loaded:  # the same fonts, without loading them again
-            scratch.fonts.update(self.fonts)
-            scratch._fallback_font_ids = self._fallback_font_ids
-            scratch._fallback_font_exact_match = self._fallback_font_exact_match
-            scratch._fallback_loaded = True
         scratch.add_page()
         start = scratch.get_y()
         draw(scratch)

@@ -24,6 +24,7 @@ from ..engine.plan_model import (
     SelfCare,
 )
 from ..knowledge.model import Knowledge
+from ..knowledge.timing import only_as_soon
 from .labels import headed
 from .labels import label as _name
 from .plan_words import (
@@ -34,7 +35,6 @@ from .plan_words import (
     headline,
     level_word,
     needle_line,
-    only_as_soon,
     see_within,
     slower,
     weights_note,

@@ -6,11 +6,9 @@ The text plan, the one-page print and the chart's tooltips all read these, so th
 
 from __future__ import annotations
 
-import re
-
 from ..engine.plan_model import Acupuncture, Cause, Plan, Triage
 from ..knowledge.model import Region
-from ..knowledge.timing import SeeWithin, clause_timings, is_slower
+from ..knowledge.timing import SeeWithin, is_slower
 
 #: The first words of every practitioner output, by referral timing (said in plain words, never "urgent" for a
 #: same-day referral: NICE's "urgent" means within two weeks).
@@ -39,15 +37,9 @@ REGION_GROUP: dict[Region, str] = {
 }
 GROUP_ORDER: tuple[str, ...] = ("Back", "Buttock/hip", "Thigh", "Knee/leg", "Ankle/foot", "Hand/arm", "Other")
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
-
-#: A plan stored before the engine gave timings: read the level as its most urgent timing (fail towards sooner).
-_LEVEL_TIMING: dict[str, SeeWithin] = {"emergency": "now", "urgent": "same_day", "routine": "none"}
-
-
 def see_within(t: Triage) -> SeeWithin:
     """The plan's referral timing (from the level, read cautiously, for a plan stored without one)."""
-    return t.see_within or _LEVEL_TIMING[t.level]
+    return t.referral
 
 
 def headline(plan: Plan) -> str:
@@ -107,23 +99,6 @@ def needle_line(acu: Acupuncture) -> str:
         return f"{count} {noun} ({len(acu.points)} points)"
     why = f" — {acu.needle_cap_reason}" if acu.needle_cap_reason else ""
     return f"{count} {noun} of a cap of {acu.needle_cap}{why}"
-
-
-def only_as_soon(text: str, when: SeeWithin) -> str:
-    """The text without the sentences that name a slower timing than `when` (a finding's own advice, written
-    for when it is found alone, must not read as the referral for a patient sent sooner)."""
-    if when == "none":
-        return text
-    kept = []
-    for sentence in _SENTENCE.split(text):
-        slow = [c for c, t in clause_timings(sentence) if slower(t, when)]
-        if not slow:
-            kept.append(sentence)
-            continue
-        head = sentence[: sentence.find(slow[0])].rstrip(" ,;:—–(")  # the part before the slower clause
-        if len(head.split()) >= 3:
-            kept.append(head + ".")
-    return " ".join(kept).strip()
 
 
 def when_words(value: str | None, plan_when: SeeWithin) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..engine.plan_model import Plan, PlanLike, PlanUnreadable, plan_from
 from ..knowledge.model import Knowledge
+from ..knowledge.timing import only_as_soon
 from .body.figure import chart_svg
 from .labels import headed, label
 from .letterhead import Letterhead
@@ -20,7 +21,6 @@ from .plan_words import (
     cause_line,
     headline,
     level_word,
-    only_as_soon,
     see_within,
     slower,
     weights_note,

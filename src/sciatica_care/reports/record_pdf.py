@@ -89,6 +89,8 @@ def record_pdf(data: Mapping[str, Any]) -> bytes:
     details = [("Name", name), ("Born", _day(patient.get("date_of_birth"))),
                ("Sex", str(patient.get("sex") or "—")), ("Phone", patient.get("phone") or "—"),
                ("Email", patient.get("email") or "—"), ("Address", patient.get("address") or "—"),
+               ("Your GP", ", ".join(x for x in (patient.get("gp_name"), patient.get("gp_practice"),
+                                                 patient.get("gp_address")) if x) or "—"),
                ("Consent to treatment", ("yes, " + _day(patient.get("consent_treatment_at")))
                 if patient.get("consent_treatment") else "no"),
                ("Consent to use of anonymised data", ("yes, " + _day(patient.get("consent_data_use_at")))

@@ -24,10 +24,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from sciatica_care.clinic import audit
-from sciatica_care.clinic.models import Clinic, Episode, EpisodeStatus, Patient, Role, Staff
+from sciatica_care.clinic.models import Clinic, Episode, Patient, Role, Staff
 from sciatica_care.clinic.records import Conflict
 from sciatica_care.errors import InputRefused, Problem
-from sciatica_care.scheduling import free_time, signals, slots
+from sciatica_care.scheduling import free_time, signals, slots, treatment_gate
 from sciatica_care.scheduling.models import (
     Appointment,
     AppointmentStatus,
@@ -39,7 +39,7 @@ from sciatica_care.scheduling.models import (
 )
 from sciatica_care.scheduling.models.appointments import LIVE_STATUSES
 
-__all__ = ["Conflict", "SlotTaken", "book", "cancel", "mark", "move", "rules_for"]
+__all__ = ["Conflict", "SlotTaken", "StatusRefused", "audit_event", "book", "cancel", "mark", "move", "rules_for"]
 
 #: The names of the database's overlap guards (migration 0002), as they appear in its error messages.
 OVERLAP_GUARDS = ("appt_no_overlap_practitioner", "appt_no_overlap_room")
@@ -52,6 +52,14 @@ class SlotTaken(InputRefused):
         super().__init__([Problem(field, message or (
             "this time is no longer free: the practitioner already has an appointment that overlaps it "
             "(buffers included); choose another time"))])
+
+
+class StatusRefused(InputRefused):
+    """What was asked does not fit the appointment's status now (cancelling a cancelled one, a no-show before the
+    start): a conflict with its state (HTTP 409), naming `status`."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__([Problem("status", message)])
 
 
 def rules_for(clinic: Clinic | int) -> BookingRules:
@@ -96,6 +104,23 @@ def _free_room(location: Location, held_from: dt.datetime, held_until: dt.dateti
             .exclude(pk__in=skip or ()).order_by("pk").first())
 
 
+def _choose_room(needs_room: bool, room: Room | None, location: Location, held_from: dt.datetime,
+                 held_until: dt.datetime, exclude: int | None = None, skip: set[int] | None = None) -> Room | None:
+    """The room given, or for a service that needs one a free room of the location (None when none is)."""
+    if room is not None or not needs_room:
+        return room
+    return _free_room(location, held_from, held_until, exclude=exclude, skip=skip)
+
+
+def _room_free(needs_room: bool, given: Room | None, chosen: Room | None, held_from: dt.datetime,
+               held_until: dt.datetime, exclude: int | None = None) -> None:
+    """Refuse (naming `room`) when no room was free, or the room given is taken then."""
+    if needs_room and chosen is None:
+        raise SlotTaken("room", "no room is free at this location then; choose another time")
+    if given is not None and _clashes("room", given, held_from, held_until, exclude=exclude):
+        raise SlotTaken("room", "this room is taken then; choose another room or time")
+
+
 def _policy_breaches(clinic_id: int, practitioner: Staff, location: Location, service: Service,
                      start: dt.datetime, held_from: dt.datetime, held_until: dt.datetime,
                      now: dt.datetime) -> list[Problem]:
@@ -136,8 +161,10 @@ def _check_parties(clinic: Clinic, practitioner: Staff, service: Service, locati
     if episode is not None and (episode.clinic_id != clinic.pk or patient is None
                                 or episode.patient_id != patient.pk):
         problems.append(Problem("episode", "not a course of care of this patient"))
-    elif episode is not None and episode.status == EpisodeStatus.CLOSED:
-        problems.append(Problem("episode", "this course of care is closed"))
+    elif episode is not None and not service.by_phone:
+        plan, why = treatment_gate.current_plan(episode)
+        if plan is None:
+            problems.append(Problem("episode", why))
     if problems:
         raise InputRefused(problems)
 
@@ -162,7 +189,7 @@ def _apply_policy(breaches: list[Problem], apply_policy: bool, by: Staff | None,
                                     + "; ".join(p.message for p in breaches))])
 
 
-def _audit(by: Staff | None, action: str, appointment: Appointment, **detail: Any) -> None:
+def audit_event(by: Staff | None, action: str, appointment: Appointment, **detail: Any) -> None:
     """One audit event about `appointment`, naming its patient (none for a prospect's call)."""
     audit.record(by, action, object_type="Appointment", object_id=appointment.pk, patient_id=appointment.patient_id,
                  clinic_id=appointment.clinic_id, **detail)
@@ -200,20 +227,21 @@ def book(*, clinic: Clinic, practitioner: Staff, service: Service, location: Loc
     status = (AppointmentStatus.REQUESTED
               if via == BookedVia.ONLINE and patient is None and rules.approve_new_patients
               else AppointmentStatus.BOOKED)
+    if _clashes("practitioner", practitioner, held_from, held_until):
+        # Taken already: said at once, from a read, without queueing for the write lock (SQLite has one writer
+        # at a time). The check is made again inside the transaction, and the database guards it.
+        raise SlotTaken()
     tried: set[int] = set()
     chosen = room
     while True:
         try:
             with transaction.atomic():
+                chosen = _choose_room(needs_room, room, location, held_from, held_until, skip=tried)
+                # After the room: a booking of this practitioner committed meanwhile shows here (each statement
+                # sees what was committed before it began), so the refusal names the time, not the room.
                 if _clashes("practitioner", practitioner, held_from, held_until):
                     raise SlotTaken()
-                chosen = room
-                if needs_room and chosen is None:
-                    chosen = _free_room(location, held_from, held_until, skip=tried)
-                    if chosen is None:
-                        raise SlotTaken("room", "no room is free at this location then; choose another time")
-                elif chosen is not None and _clashes("room", chosen, held_from, held_until):
-                    raise SlotTaken("room", "this room is taken then; choose another room or time")
+                _room_free(needs_room, room, chosen, held_from, held_until)
                 appointment = Appointment.objects.create(
                     clinic=clinic, patient=patient, prospect_name=prospect_name.strip(),
                     prospect_email=prospect_email.strip(), prospect_phone=prospect_phone.strip(),
@@ -226,7 +254,7 @@ def book(*, clinic: Clinic, practitioner: Staff, service: Service, location: Loc
                 if breaches:
                     detail["overridden"] = [p.message for p in breaches]
                     detail["reason"] = override_reason.strip()[:300]
-                _audit(by, "book_appointment", appointment, **detail)
+                audit_event(by, "book_appointment", appointment, **detail)
                 signals.send_on_commit(appointment, "requested" if status == AppointmentStatus.REQUESTED
                                        else "booked")
                 return appointment
@@ -272,14 +300,13 @@ def cancel(appointment: Appointment, *, by: Staff | None, reason: str, by_clinic
     with transaction.atomic():
         fresh = _fresh(appointment)
         if fresh.status not in CANCELLABLE:
-            raise InputRefused([Problem("status", f"a {fresh.get_status_display().lower()} appointment cannot "
-                                                  "be cancelled")])
+            raise StatusRefused(f"a {fresh.get_status_display().lower()} appointment cannot be cancelled")
         window = dt.timedelta(hours=rules_for(fresh.clinic_id).late_cancel_hours)
         late = not by_clinic and fresh.status == AppointmentStatus.BOOKED and now > fresh.start - window
         status = AppointmentStatus.LATE_CANCELLED if late else AppointmentStatus.CANCELLED
         _save(appointment, fresh, {"status": status, "cancelled_at": now, "cancelled_by": by,
                                    "cancel_reason": reason[:300]})
-        _audit(by, "cancel_appointment", appointment, status=status,
+        audit_event(by, "cancel_appointment", appointment, status=status,
                      reason=reason[:300], late=late, by_clinic=by_clinic)
         signals.send_on_commit(appointment, "late_cancelled" if late else "cancelled")
     return appointment
@@ -305,21 +332,13 @@ def move(appointment: Appointment, *, start: dt.datetime, by: Staff | None, prac
         with transaction.atomic():
             fresh = _fresh(appointment)
             if fresh.status not in CANCELLABLE:
-                raise InputRefused([Problem("status", f"a {fresh.get_status_display().lower()} appointment "
-                                                      "cannot be moved")])
+                raise StatusRefused(f"a {fresh.get_status_display().lower()} appointment cannot be moved")
+            keep = fresh.room if room is None and fresh.room is not None and not _clashes(
+                "room", fresh.room, held_from, held_until, exclude=fresh.pk) else room
+            chosen = _choose_room(needs_room, keep, location, held_from, held_until, exclude=fresh.pk)
             if _clashes("practitioner", practitioner, held_from, held_until, exclude=fresh.pk):
                 raise SlotTaken()
-            chosen = room
-            if needs_room and chosen is None:
-                current = fresh.room
-                if current is not None and not _clashes("room", current, held_from, held_until, exclude=fresh.pk):
-                    chosen = current
-                else:
-                    chosen = _free_room(location, held_from, held_until, exclude=fresh.pk)
-                if chosen is None:
-                    raise SlotTaken("room", "no room is free at this location then; choose another time")
-            elif chosen is not None and _clashes("room", chosen, held_from, held_until, exclude=fresh.pk):
-                raise SlotTaken("room", "this room is taken then; choose another room or time")
+            _room_free(needs_room, room, chosen, held_from, held_until, exclude=fresh.pk)
             previous = {"start": fresh.start, "end": fresh.end, "practitioner_id": fresh.practitioner_id}
             _save(appointment, fresh, {"start": start, "end": end, "blocked_from": held_from,
                                        "blocked_until": held_until, "practitioner": practitioner,
@@ -329,7 +348,7 @@ def move(appointment: Appointment, *, start: dt.datetime, by: Staff | None, prac
             if breaches:
                 detail["overridden"] = [p.message for p in breaches]
                 detail["reason"] = override_reason.strip()[:300]
-            _audit(by, "move_appointment", appointment, **detail)
+            audit_event(by, "move_appointment", appointment, **detail)
             signals.send_on_commit(appointment, "moved", previous)
     except IntegrityError as exc:
         guard = _overlap_guard(exc)
@@ -358,14 +377,14 @@ def mark(appointment: Appointment, status: str, *, by: Staff | None, now: dt.dat
     with transaction.atomic():
         fresh = _fresh(appointment)
         if status not in MARKS.get(AppointmentStatus(fresh.status), ()):
-            raise InputRefused([Problem("status", f"a {fresh.get_status_display().lower()} appointment cannot be "
-                                                  f"marked {AppointmentStatus(status).label.lower()}")])
+            raise StatusRefused(f"a {fresh.get_status_display().lower()} appointment cannot be marked "
+                                f"{AppointmentStatus(status).label.lower()}")
         if status == AppointmentStatus.ARRIVED and now < fresh.start - dt.timedelta(hours=12):
-            raise InputRefused([Problem("status", "a patient can be marked arrived only on the day")])
+            raise StatusRefused("a patient can be marked arrived only on the day")
         if status in (AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW) and now < fresh.start:
-            raise InputRefused([Problem("status", "the appointment has not started yet")])
+            raise StatusRefused("the appointment has not started yet")
         _save(appointment, fresh, {"status": status})
-        _audit(by, "mark_appointment", appointment, status=status,
+        audit_event(by, "mark_appointment", appointment, status=status,
                      previous=fresh.status)
         signals.send_on_commit(appointment, _CHANGE[status])
     return appointment

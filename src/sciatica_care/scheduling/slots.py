@@ -9,14 +9,16 @@ needs one, and — under the clinic's rules — no sooner than its minimum notic
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from typing import Any
 
-from django.db.models import Q
+from django.db import connections
+from django.db.models import Func, IntegerField, Q, QuerySet
 from django.utils import timezone
 
 from sciatica_care.clinic.models import Role, Staff
 from sciatica_care.scheduling import free_time
-from sciatica_care.scheduling.free_time import Closure, Interval, Slot, WeeklyShift, Window
+from sciatica_care.scheduling.free_time import Closure, Slot, WeeklyShift, Window
 from sciatica_care.scheduling.models import Appointment, BookingRules, Room, Service, Shift, ShiftException
 from sciatica_care.scheduling.models.appointments import LIVE_STATUSES
 
@@ -24,6 +26,8 @@ __all__ = ["Slot", "bookable_practitioners", "search", "working_windows"]
 
 #: The longest range one search may cover.
 MAX_DAYS = 92
+#: The longest time an appointment holds (the longest service and both buffers, models/front_desk.py).
+LONGEST_HOLD = dt.timedelta(minutes=480 + 120 + 120)
 
 
 def bookable_practitioners(clinic_id: int) -> list[int]:
@@ -52,12 +56,28 @@ def working_windows(clinic_id: int, practitioner_ids: Sequence[int], start: dt.d
     return [w for w in free_time.shift_windows(weekly, closures, first, last) if w.start < end and w.end > start]
 
 
-def _busy(rows: Iterable[tuple[int | None, dt.datetime, dt.datetime]]) -> dict[int, list[Interval]]:
-    out: dict[int, list[Interval]] = {}
-    for key, a, b in rows:
-        if key is not None:
-            out.setdefault(key, []).append((a, b))
-    return out
+class Epoch(Func):
+    """A time as whole seconds since the epoch, computed by the database (no datetime parsed per row)."""
+
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # julianday, not strftime('%s'): a literal % would be read as a parameter; unixepoch() needs SQLite 3.38
+        return self.as_sql(compiler, connection, template=(
+            "CAST(ROUND((julianday(%(expressions)s) - 2440587.5) * 86400.0) AS INTEGER)"), **extra)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="CAST(EXTRACT(EPOCH FROM %(expressions)s) AS BIGINT)",
+                           **extra)
+
+
+def _raw(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a `values_list` query as the database driver gives them, without Django's per-value
+    converters (thousands of busy times a search)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
 
 
 def search(service: Service, start: dt.datetime, end: dt.datetime, *, practitioner_id: int | None = None,
@@ -85,21 +105,31 @@ def search(service: Service, start: dt.datetime, end: dt.datetime, *, practition
     windows = working_windows(clinic_id, practitioners, span_from, span_until, location_id)
     if not windows:
         return []
-    live = Appointment.objects.filter(clinic_id=clinic_id, status__in=LIVE_STATUSES,
+    # `start` bounds let the (clinic, start) index narrow the rows: a held time that meets the span starts at most
+    # the longest a service holds before the span's end, and begins no later than its end
+    live = Appointment.objects.filter(clinic_id=clinic_id, start__gt=span_from - LONGEST_HOLD,
+                                      start__lt=span_until + LONGEST_HOLD, status__in=LIVE_STATUSES,
                                       blocked_from__lt=span_until, blocked_until__gt=span_from)
-    busy = _busy(live.filter(practitioner_id__in=practitioners)
-                 .values_list("practitioner_id", "blocked_from", "blocked_until"))
     rooms: dict[int, list[int]] | None = None
-    room_busy: dict[int, list[Interval]] | None = None
     if service.room_needed and not service.by_phone:
-        locations = {w.location_id for w in windows}
         rooms = {}
-        for room_id, loc in Room.objects.filter(location_id__in=locations, active=True).order_by("pk") \
-                .values_list("pk", "location_id"):
+        for room_id, loc in Room.objects.filter(location_id__in={w.location_id for w in windows}, active=True) \
+                .order_by("pk").values_list("pk", "location_id"):
             rooms.setdefault(loc, []).append(room_id)
-        room_busy = _busy(live.filter(room__location_id__in=locations)
-                          .values_list("room_id", "blocked_from", "blocked_until"))
+        live = live.filter(Q(practitioner_id__in=practitioners)
+                           | Q(room_id__in=[r for ids in rooms.values() for r in ids]))
+    else:
+        live = live.filter(practitioner_id__in=practitioners)
+    # one query for the practitioners' and the rooms' busy times
+    rows = _raw(live.values_list("practitioner_id", "room_id", Epoch("blocked_from"), Epoch("blocked_until")))
+    busy: dict[int, list[tuple[int, int]]] = {}
+    room_busy: dict[int, list[tuple[int, int]]] = {}
+    for p, r, a, b in rows:
+        busy.setdefault(p, []).append((a, b))
+        if r is not None:
+            room_busy.setdefault(r, []).append((a, b))
     return free_time.free_slots(windows, busy=busy, duration=duration, before=before, after=after,
                                 step=dt.timedelta(minutes=rules.slot_step_minutes), earliest=earliest,
-                                latest=latest, rooms=rooms, room_busy=room_busy)
+                                latest=latest, rooms=rooms,
+                                room_busy=room_busy if rooms is not None else None)
 

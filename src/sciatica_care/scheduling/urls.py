@@ -1,14 +1,27 @@
-"""The front desk's pages (namespace `scheduling`)."""
-
-from __future__ import annotations
+"""The front desk's pages: the staff calendar and what is done from it."""
 
 from django.urls import path
 
+from sciatica_care.clinic.submission import submit_once
 from sciatica_care.scheduling import feed_views, message_views
+from sciatica_care.scheduling.views import appointment_actions, calendar_views, course_views
 
+# Write forms spend a one-time token (`clinic/submission.py`): a repeated POST changes the diary once.
 app_name = "scheduling"
-
 urlpatterns = [
+    path("calendar/", calendar_views.calendar_view, name="calendar"),
+    path("calendar/book/", submit_once("booking")(appointment_actions.book), name="book"),
+    path("calendar/patients/", appointment_actions.patient_search, name="patient_search"),
+    path("appointments/<int:pk>/", appointment_actions.appointment_detail, name="appointment"),
+    path("appointments/<int:pk>/move/", submit_once("appointment_move")(appointment_actions.move),
+         name="appointment_move"),
+    path("appointments/<int:pk>/cancel/", submit_once("appointment_cancel")(appointment_actions.cancel),
+         name="appointment_cancel"),
+    path("appointments/<int:pk>/mark/", submit_once("appointment_mark")(appointment_actions.mark),
+         name="appointment_mark"),
+    path("appointments/<int:pk>/chart/", appointment_actions.chart, name="appointment_chart"),
+    path("calendar/course/", course_views.course_start, name="course_start"),
+    path("episodes/<int:pk>/course/", submit_once("course")(course_views.course_book), name="course_book"),
     path("messages/unsubscribe/<str:token>/", message_views.unsubscribe_page, name="unsubscribe"),
     path("patients/<int:pk>/messages/", message_views.patient_messages, name="patient_messages"),
     path("calendar/feed/<str:token>.ics", feed_views.calendar_feed, name="calendar_feed"),

@@ -15,6 +15,15 @@ from django.core.exceptions import PermissionDenied
 
 
 class ClinicModelBackend(ModelBackend):
+    def authenticate(self, request: Any, username: str | None = None, password: str | None = None,
+                     portal: bool = False, **kwargs: Any) -> Any:
+        """Staff sign-in only: the portal's sign-in (`portal=True`) is `PatientBackend`'s, and a patient account
+        never signs in on the staff login page."""
+        if portal:
+            return None
+        user = super().authenticate(request, username, password, **kwargs)
+        return None if user is not None and user.is_patient else user
+
     def get_user(self, user_id: Any) -> Any:
         model = get_user_model()
         try:

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_tasks_db",  # the background work's queue, in the clinic's own database
     "sciatica_care.clinic",
     "sciatica_care.scheduling",
+    "sciatica_care.portal",
 ]
 
 MIDDLEWARE = [
@@ -52,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): password and second factor both given
+    "sciatica_care.portal.confinement.PatientConfinementMiddleware",  # a patient account: /portal/ only, else 404
     "django.contrib.messages.middleware.MessageMiddleware",
     "sciatica_care.clinic.idle.IdleLogoffMiddleware",  # ends a session left idle longer than the clinic allows
     "sciatica_care.clinic.second_factor.SecondFactorMiddleware",  # no page before the second factor, where required
@@ -131,6 +133,7 @@ AUTH_USER_MODEL = "clinic.Staff"
 AUTHENTICATION_BACKENDS = [
     "sciatica_care.site.backends.ThrottleBackend",  # django-axes: refuses a locked pair before the password check
     "sciatica_care.site.backends.ClinicModelBackend",
+    "sciatica_care.portal.patient_auth.PatientBackend",  # the portal: email and a one-time code, or a password
 ]
 
 PASSWORD_HASHERS = [
@@ -163,6 +166,9 @@ CACHES = {
     # charts: drawn progress charts per distinct content (clinic/figures.py `progress_chart_svg`), ~35 KB each.
     "charts": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "charts",
                "TIMEOUT": 24 * 60 * 60, "OPTIONS": {"MAX_ENTRIES": 500}},
+    # diary_findings: the trigger analysis of a patient's diary as it stands (portal/diary_findings.py), ~5 KB each.
+    "diary_findings": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "diary-findings",
+                       "TIMEOUT": 24 * 60 * 60, "OPTIONS": {"MAX_ENTRIES": 2000}},
 }
 
 # Background work (notifications, reminders, exports): Django's tasks API through django-tasks, queued in the

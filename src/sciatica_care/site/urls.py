@@ -9,12 +9,16 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from sciatica_care.api.fhir import api as fhir_api
+from sciatica_care.api.fhir import unknown_address
 from sciatica_care.api.rest import api
 
 
 def build(admin_path: str | None) -> list[Any]:
-    patterns: list[Any] = [path("api/", api.urls), path("", include("sciatica_care.clinic.urls")),
-                           path("", include("sciatica_care.scheduling.urls"))]
+    patterns: list[Any] = [path("api/fhir/", fhir_api.urls), path("api/fhir/<path:rest>", unknown_address),
+                           path("api/", api.urls), path("portal/", include("sciatica_care.portal.urls")),
+                           path("", include("sciatica_care.scheduling.urls")),
+                           path("", include("sciatica_care.clinic.urls"))]
     if admin_path:
         patterns.insert(0, path(f"{admin_path}/", admin.site.urls))
     return patterns

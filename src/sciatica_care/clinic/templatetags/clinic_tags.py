@@ -160,3 +160,9 @@ def moment(value: Any) -> str:
     if not isinstance(value, dt.datetime):
         return day(value)
     return format_datetime(timezone.localtime(value) if timezone.is_aware(value) else value)
+
+
+@register.filter
+def pointer(number: int) -> str:
+    """A superbill's diagnosis pointer: 1 → A, 2 → B …"""
+    return "ABCDEFGHIJKL"[int(number) - 1] if 1 <= int(number) <= 12 else ""

@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -57,17 +58,11 @@ def enrol(request: HttpRequest) -> HttpResponse:
         audit.record(user, "second_factor_failed", user, step="enrol", address=client_address(request))
         form.add_error("token", "That code does not match: check the phone's clock and type the newest code.")
         status = 422
-    key = device.key
     return render(request, "clinic/second_factor_enrol.html", {
-        "form": form, "qr": second_factor.qr_svg_data_uri(device),
-        "key": " ".join(_base32(key)[i:i + 4] for i in range(0, len(_base32(key)), 4)),
+        "form": form, "qr": second_factor.qr_svg_data_uri(device), "key": second_factor.display_key(device),
         "required": second_factor.required(user), "next": second_factor.safe_next(request, "")}, status=status)
 
 
-def _base32(hex_key: str) -> str:
-    import base64
-
-    return base64.b32encode(bytes.fromhex(hex_key)).decode().rstrip("=")
 
 
 @login_required
@@ -141,7 +136,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+class StaffPasswordResetForm(PasswordResetForm):
+    """Staff accounts only: a patient signs in to the portal with an email code and sets a password there."""
+
+    def get_users(self, email: str) -> Any:
+        return (user for user in super().get_users(email) if not user.is_patient)
+
+
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = StaffPasswordResetForm
     template_name = "clinic/password_reset.html"
     email_template_name = "clinic/password_reset_email.txt"
     subject_template_name = "clinic/password_reset_subject.txt"
@@ -165,7 +168,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def get_user(self, uidb64: str) -> Any:
         user = super().get_user(uidb64)
-        return user if user is not None and user.is_active else None  # an invitation has its own link
+        # An invitation has its own link; a patient's portal account is never reset here.
+        return user if user is not None and user.is_active and not user.is_patient else None
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)

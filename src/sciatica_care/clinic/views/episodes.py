@@ -13,11 +13,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sciatica_care.clinic import (
     access,
     audit,
+    billing,
     clinical,
     episode_progress,
     figures,
     intake_checks,
     intake_form,
+    letter_facts,
     pain_drawing,
     questionnaires,
     records,
@@ -41,7 +43,7 @@ def episode_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _episode(request: HttpRequest, pk: int) -> Episode:
-    qs = access.scoped(request.user, Episode).select_related("patient", "clinic")
+    qs = access.scoped(request.user, Episode).select_related("patient", "clinic", "diagnoses_confirmed_by")
     return access.get_for(request.user, Episode, pk, queryset=qs)
 
 
@@ -60,14 +62,17 @@ def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
     long_due = [d.measure for d in due if d.measure in records.LINK_MEASURES]
     link_choices = [(m, episode_progress.MEASURE_NAMES[m], m in long_due) for m in
                     dict.fromkeys([*long_due, episode.clinic.disability_instrument, "sbi", "startback"])]
+    current = plans[-1] if plans else None
     return render(request, "clinic/episode_detail.html", {
         "episode": episode, "patient": episode.patient, "events": events,
-        "current_plan": plans[-1] if plans else None, "n_visits": len(visits),
+        "current_plan": current, "n_visits": len(visits),
+        "refers": letter_facts.refers(current, visits, (a.id for a in course.advice)),
         "course": course, "series": list(course.series.values()),
         "has_chart": bool(course.chart_series(("nrs_leg", "nrs_back", "odi", "rmdq"))),
         "chart_version": sum(len(s.points) for s in course.series.values()),
         "matched_care": course.matched_care, "link_choices": link_choices,
-        "source_words": episode_progress.SOURCE_WORDS})
+        "source_words": episode_progress.SOURCE_WORDS,
+        "suggested_diagnoses": [] if episode.diagnoses else billing.suggested_choices(episode)})
 
 
 def _initial_intake(episode: Episode) -> dict[str, Any]:

@@ -39,6 +39,17 @@ def letterhead(request: HttpRequest, revision: PlanRevision) -> Letterhead:
                       clinic=revision.episode.clinic.name, practitioner=who, date=timezone.localdate())
 
 
+def html_response(body: str, revision: PlanRevision) -> HttpResponse:
+    """The handout as a web page (also the patient's own, in the portal)."""
+    response = HttpResponse(body, content_type="text/html; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="home-programme-{revision.pk}.html"'
+    # The handout is one self-contained page with its own <style>: allow exactly that style, by its hash.
+    hashes = [f"'sha256-{base64.b64encode(hashlib.sha256(m.encode()).digest()).decode()}'"
+              for m in _STYLE.findall(body)]
+    response._csp_update = {"style-src": hashes}  # type: ignore[attr-defined]
+    return response
+
+
 def _serve(request: HttpRequest, pk: int, what: str,
            make: Callable[[PlanRevision, Letterhead], bytes | str]) -> HttpResponse:
     from sciatica_care.reports.handout import UnsafeHandout
@@ -53,13 +64,7 @@ def _serve(request: HttpRequest, pk: int, what: str,
             "revision": revision, "patient": revision.episode.patient, "reason": str(exc)}, status=409)
     audit.record(request.user, "read", revision, patient_id=patient_id, purpose=what)
     if isinstance(body, str):
-        response = HttpResponse(body, content_type="text/html; charset=utf-8")
-        response["Content-Disposition"] = f'inline; filename="home-programme-{revision.pk}.html"'
-        # The handout is one self-contained page with its own <style>: allow exactly that style, by its hash.
-        hashes = [f"'sha256-{base64.b64encode(hashlib.sha256(m.encode()).digest()).decode()}'"
-                  for m in _STYLE.findall(body)]
-        response._csp_update = {"style-src": hashes}  # type: ignore[attr-defined]
-        return response
+        return html_response(body, revision)
     response = HttpResponse(body, content_type="application/pdf")
     name = "home-programme" if what == "handout_pdf" else "plan-print"
     response["Content-Disposition"] = f'attachment; filename="{name}-{revision.pk}.pdf"'

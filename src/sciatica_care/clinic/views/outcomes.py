@@ -93,10 +93,8 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "clinic/questionnaire_gone.html", {"reason": UNUSABLE[exc.reason]}, status=410)
     problems: list[Problem] = []
     if request.method == "POST":
-        answers, problems = questionnaires.read_answers(request.POST, link.measure)
-        if answers is None:
-            problems = [Problem(link.measure, "Please answer the questions before sending.")]
-        if not problems and answers is not None:
+        answers, problems = questionnaires.sent_answers(request.POST, link.measure)
+        if answers is not None:
             try:
                 records.complete_questionnaire_link(token, list(answers))
             except records.LinkUnusable as exc:

@@ -68,7 +68,23 @@ EXPLANATIONS = {
         "The longest life anyone may give an API token when they make it (1 to 3650 days). Tokens default to 90 "
         "days; a shorter ceiling limits what a leaked token can do. Tokens already made keep their expiry."
     ),
+    "npi": (
+        "The clinic's National Provider Identifier, printed on superbills as the billing provider (ten digits; "
+        "the last is a check digit, so a typing error is caught). Each practitioner's own NPI is set on the Staff "
+        "page. No superbill is printed without both."
+    ),
+    "tax_id": "The clinic's employer identification number (EIN, 12-3456789), printed on superbills.",
+    "billing_address": "The clinic's address as payers should see it on a superbill.",
+    "billing_phone": "The phone number printed on superbills.",
+    "place_of_service": (
+        "The CMS place-of-service code on every superbill line: 11 for a practitioner's office, which is usual."
+    ),
+    "address": "Printed at the head of the letters to patients' doctors, under the clinic's name.",
+    "phone": "Printed on the letters, so that a patient's doctor can call the practitioner back.",
+    "email": "Printed on the letters beside the telephone number.",
 }
+#: The fee schedule is shown in its own table after the rows.
+ROW_FIELDS = tuple(f for f in records.CLINIC_SETTINGS_FIELDS if f != "cpt_fees")
 
 
 def _allowed(request: HttpRequest) -> Staff:
@@ -96,11 +112,27 @@ def _rows(form: ClinicSettingsForm, clinic: Clinic) -> list[dict[str, Any]]:
         "break_glass_hours": f"{clinic.break_glass_hours} hours",
         "retention_years": f"{clinic.retention_years} years",
         "api_token_max_days": f"{clinic.api_token_max_days} days",
+        "npi": clinic.npi or "not set",
+        "tax_id": clinic.tax_id or "not set",
+        "billing_address": clinic.billing_address or "not set",
+        "billing_phone": clinic.billing_phone or "not set",
+        "place_of_service": clinic.get_place_of_service_display(),  # type: ignore[attr-defined]
+        "address": clinic.address or "—",
+        "phone": clinic.phone or "—",
+        "email": clinic.email or "—",
     }
     return [
         {"field": form[name], "value": shown[name], "explanation": EXPLANATIONS[name]}
-        for name in records.CLINIC_SETTINGS_FIELDS
+        for name in ROW_FIELDS
     ]
+
+
+def _fees(clinic: Clinic) -> list[tuple[str, str, str]]:
+    """(CPT code, what it is, the clinic's fee or "not set") for the read-only page."""
+    from sciatica_care.clinic import clinical
+
+    return [(code, display, f"${clinic.cpt_fees[code]}" if code in (clinic.cpt_fees or {}) else "not set")
+            for code, display in clinical.billed_cpt_codes()]
 
 
 @login_required
@@ -110,7 +142,7 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
     user = _allowed(request)
     clinic = Clinic.objects.get(pk=user.clinic_id)
     can_edit = user.is_clinic_admin
-    context: dict[str, Any] = {"clinic": clinic, "can_edit": can_edit}
+    context: dict[str, Any] = {"clinic": clinic, "can_edit": can_edit, "fees": _fees(clinic)}
     if request.method == "POST":
         if not can_edit:
             audit.record(user, "denied_role", clinic, role=user.role, purpose="settings_change")
@@ -136,9 +168,11 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
             form.is_valid()
             theirs = [
                 (form.fields[k].label, _rows(form, clinic)[i]["value"])
-                for i, k in enumerate(records.CLINIC_SETTINGS_FIELDS)
+                for i, k in enumerate(ROW_FIELDS)
                 if getattr(clinic, k) != values[k]
             ]
+            if clinic.cpt_fees != values["cpt_fees"]:
+                theirs.append(("Fee schedule", ", ".join(f"{c} {v}" for c, v in sorted(clinic.cpt_fees.items()))))
             return render(
                 request,
                 "clinic/clinic_settings.html",

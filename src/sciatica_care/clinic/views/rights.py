@@ -3,7 +3,6 @@ team (assigning practitioners) and breaking the glass, with the clinic admin's l
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -33,20 +32,17 @@ def _exportable(request: HttpRequest, pk: int) -> Patient:
     return patient
 
 
+CONTENT_TYPES = {"json": "application/json; charset=utf-8", "pdf": "application/pdf",
+                 "fhir": "application/fhir+json; charset=utf-8"}
+
+
 def _export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """One patient's whole record as a download, in the format asked for; every export is audited."""
     patient = _exportable(request, pk)
-    audit.record(request.user, "export_record", patient, formats=[fmt], via="web",
-                 format_version=subject_access.FORMAT_VERSION)
-    data = subject_access.bundle(patient, generated_by=request.user)  # type: ignore[arg-type]
-    if fmt == "pdf":
-        from sciatica_care.reports.record_pdf import record_pdf
-
-        response = HttpResponse(record_pdf(data), content_type="application/pdf")
-    else:
-        response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False, default=str),
-                                content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="patient-{patient.pk}-record.{fmt}"'
+    body = subject_access.export_record(request.user, patient, via="web", formats=(fmt,))[fmt]  # type: ignore[arg-type]
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = (f'attachment; filename="patient-{patient.pk}-record.'
+                                       f'{subject_access.SUFFIXES[fmt]}"')
     return response
 
 
@@ -62,6 +58,14 @@ def export_json(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _export(request, pk, "pdf")
+
+
+@login_required
+@never_cache
+@require_GET
+def export_fhir(request: HttpRequest, pk: int) -> HttpResponse:
+    """The record as a FHIR R4 Bundle (the standard machine-readable form, for another system)."""
+    return _export(request, pk, "fhir")
 
 
 @login_required

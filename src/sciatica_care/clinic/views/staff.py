@@ -19,9 +19,10 @@ from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sciatica_care.clinic import access, audit, records, staff_admin
-from sciatica_care.clinic.forms import InviteStaffForm, StaffRoleForm, VersionForm
+from sciatica_care.clinic import access, audit, billing, records, staff_admin
+from sciatica_care.clinic.forms import InviteStaffForm, NpiForm, StaffRoleForm, VersionForm
 from sciatica_care.clinic.models import Role, Staff
+from sciatica_care.errors import InputRefused
 
 
 def admin_only(request: HttpRequest, object_type: str = "Staff") -> Staff:
@@ -44,7 +45,7 @@ def _status(member: Staff) -> str:
 
 
 def _list_context(admin: Staff) -> dict[str, Any]:
-    members = list(Staff.objects.filter(clinic_id=admin.clinic_id).order_by("-is_active", "last_name",
+    members = list(access.scoped(admin, Staff).order_by("-is_active", "last_name",
                                                                              "first_name", "username"))
     for m in members:
         m.status = _status(m)  # type: ignore[attr-defined]
@@ -79,12 +80,14 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, admin: Staff, member: Staff, *, form: StaffRoleForm | None = None,
-            status: int = 200, **extra: Any) -> HttpResponse:
+            npi_form: NpiForm | None = None, status: int = 200, **extra: Any) -> HttpResponse:
     member.status = _status(member)  # type: ignore[attr-defined]
     form = form or StaffRoleForm(initial={"role": member.role, "version": member.version})
+    npi_form = npi_form or NpiForm(initial={"npi": member.npi, "version": member.version})
     history = audit_rows_for(member)
-    return render(request, "clinic/staff_detail.html", {"member": member, "form": form, "history": history,
-                                                        "is_self": member.pk == admin.pk, **extra}, status=status)
+    return render(request, "clinic/staff_detail.html", {"member": member, "form": form, "npi_form": npi_form,
+                                                        "history": history, "is_self": member.pk == admin.pk,
+                                                        **extra}, status=status)
 
 
 def audit_rows_for(member: Staff) -> list[Any]:
@@ -196,3 +199,27 @@ class InviteAcceptView(auth_views.PasswordResetConfirmView):
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         messages.success(self.request, f"Your password is set, {user.username}: log in with it now.")
         return HttpResponseRedirect(str(self.success_url))
+
+
+@login_required
+@never_cache
+@require_POST
+def staff_npi(request: HttpRequest, pk: int) -> HttpResponse:
+    """The clinic admin records a colleague's NPI (printed on superbills as the rendering provider)."""
+    admin = admin_only(request)
+    member = _member(admin, pk)
+    form = NpiForm(request.POST)
+    if not form.is_valid():
+        audit.attempted(admin, "update", member, fields=form.errors)
+        return _detail(request, admin, member, npi_form=form, status=422)
+    try:
+        billing.set_staff_npi(admin, member, form.cleaned_data["version"], form.cleaned_data["npi"])
+    except records.Conflict as exc:
+        return _conflict(request, admin, member, exc, form.cleaned_data["version"])
+    except InputRefused as exc:
+        for problem in exc.problems:
+            form.add_error("npi", problem.message)
+        return _detail(request, admin, member, npi_form=form, status=422)
+    member.refresh_from_db()
+    messages.success(request, f"NPI of {member.display()} saved.")
+    return redirect("clinic:staff_detail", pk=member.pk)

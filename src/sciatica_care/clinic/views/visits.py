@@ -8,10 +8,22 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from sciatica_care.clinic import access, audit, clinical, episode_progress, questionnaires, records, visit_form, vocab
+from sciatica_care.clinic import (
+    access,
+    audit,
+    billing,
+    clinical,
+    episode_progress,
+    questionnaires,
+    records,
+    visit_form,
+    vocab,
+)
 from sciatica_care.clinic.clinical import INSTRUMENTS
 from sciatica_care.clinic.forms import VERSION_ERRORS
+from sciatica_care.clinic.input_cleaning import optional_date, search_text
 from sciatica_care.clinic.models import Episode, EpisodeStatus, Visit
+from sciatica_care.clinic.signals import visit_charted
 from sciatica_care.errors import InputRefused, Problem
 
 
@@ -43,6 +55,8 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
     asked = [d.measure for d in due if d.measure in questionnaires.LONG_FORMS]
     problems: list[Problem] = []
     form = None
+    # Opened from an appointment on the calendar: the form carries its number, and saving tells the calendar.
+    appointment = search_text((request.POST if request.method == "POST" else request.GET).get("appointment", ""), 20)
     if request.method == "POST":
         asked += [m for m in questionnaires.LONG_FORMS if m not in asked and any(
             request.POST.get(f"{m}_{k}") for k in range(len(INSTRUMENTS[m].items)))]
@@ -59,6 +73,7 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
             except InputRefused as exc:
                 problems = list(exc.problems)
             else:
+                visit_charted.send(sender=Visit, visit=visit, by=request.user, appointment=appointment)
                 if visit.needling_stopped and visit.red_flags_found:
                     return redirect("clinic:visit_detail", pk=visit.pk)
                 unplanned = ", ".join(f"{p['code']} {p['side']}" for p in visit.unplanned_points)
@@ -71,6 +86,10 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
                         fields=problems, episode=episode.pk)
     # A submission that failed validation comes back exactly as it was sent: nothing ticked or typed is lost.
     init = visit_form.from_post(form, problems) if problems and form is not None else visit_form.initial(plan, previous)
+    asked_day = optional_date(request.GET.get("date", "")) if request.method == "GET" else None
+    if asked_day is not None and (episode.opened_on is None or asked_day >= episode.opened_on) \
+            and asked_day <= timezone.localdate():
+        init["date"] = asked_day.isoformat()  # the day of the appointment it is charted from
     reasons = {d.measure: d.reasons for d in due}
     forms = [questionnaires.questionnaire(m, request.POST if request.method == "POST" else None,
                                           reasons.get(m, ())) for m in asked]
@@ -86,6 +105,7 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
                        ", ".join(questionnaires.REASON_WORDS.get(r, r) for r in d.reasons)) for d in due],
         "matched_care": episode_progress.matched_care_for(episode),
         "payer_warning": episode_progress.payer_warning(episode, number),
+        "appointment": appointment,
     }
     return render(request, "clinic/visit_form.html", context, status=422 if problems else 200)
 
@@ -103,6 +123,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "clinic/visit_detail.html", {
         "visit": visit, "episode": visit.episode, "patient": visit.episode.patient,
         "scores": list(visit.scores.all()), "red_flag_labels": vocab.RED_FLAG_LABELS, "referral": referral,
+        "bill": billing.visit_bill(visit),
         # The plan's own triage advice only when the plan itself stopped treatment: a routine plan's "treatment
         # may go ahead" must never sit under a red flag found on re-check.
         "advice": visit.plan.advice if visit.plan and not visit.plan.treatment_allowed else "",

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from sciatica_care.clinic.models import Clinic, Episode, Patient, Staff
+from sciatica_care.clinic.models import Clinic, Episode, Patient, Staff, Visit
 from sciatica_care.scheduling.models.front_desk import Location, Room, Service
 
 
@@ -68,6 +68,8 @@ class Appointment(models.Model):
     cancel_reason = models.CharField(max_length=300, blank=True)
     # The self-service link (reschedule or cancel) carries a secret; only its digest is stored.
     manage_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    # The session charted from this appointment ("Chart this session" on the calendar).
+    visit = models.OneToOneField(Visit, on_delete=models.SET_NULL, null=True, blank=True, related_name="appointment")
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

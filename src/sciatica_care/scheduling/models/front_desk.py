@@ -134,6 +134,8 @@ class BookingRules(models.Model):
                                               help_text="Hours before the appointment, e.g. [48, 2]")
     waitlist_offer_minutes = models.PositiveSmallIntegerField(default=120, validators=[MinValueValidator(5),
                                                                                        MaxValueValidator(24 * 60 * 3)])
+    practitioners_see_colleagues = models.BooleanField(default=True, help_text=(
+        "Practitioners see who is booked with their colleagues; when off, a colleague's appointments show as busy"))
     front_desk_email = models.EmailField(blank=True, help_text=(
         "Told of every online booking and online cancellation, besides the practitioner"))
     version = models.PositiveIntegerField(default=1)
