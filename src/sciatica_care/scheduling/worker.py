@@ -108,8 +108,10 @@ class Worker:
         self._last: dict[str, float] = {}
 
     def send_due(self) -> outbox.Report:
-        # A time budget, so tasks and the other jobs get their turn during a long run of messages.
-        return outbox.dispatch(batch=self.batch, budget_seconds=10, stop=lambda: self.stopping)
+        # A time budget, so tasks and the other jobs get their turn during a long run of messages (`--once`: all
+        # that is due).
+        return outbox.dispatch(batch=self.batch, budget_seconds=None if self.once else 10,
+                               stop=lambda: self.stopping)
 
     def _signal(self, signum: int, frame: FrameType | None) -> None:
         if self.stopping:
