@@ -336,3 +336,23 @@ def test_appointments_are_booking_records(world: dict[str, Any]) -> None:
     assert get(a["reception"], f"/Slot/appointment-{mine.pk}").json()["status"] == "busy"
     is_outcome(get(a["reception"], f"/Appointment/{theirs.pk}"), 404)
     is_outcome(get(a["reception"], f"/Slot/appointment-{theirs.pk}"), 404)
+
+
+def test_a_patients_portal_account_never_reaches_the_fhir_api(world: dict[str, Any]) -> None:
+    """A patient's own sign-in is not staff: a token it somehow held is 401, and it is no Practitioner."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sciatica_care.clinic import api_tokens
+    from sciatica_care.clinic.models import ApiToken, Role, Staff
+
+    a = world["a"]
+    account = Staff.objects.create_user(username="ann.portal", password="x-long-password-1", clinic=a["clinic"],
+                                        role=Role.PATIENT)
+    ApiToken.objects.create(staff=account, name="leaked", digest=api_tokens.digest("leaked-token"),
+                            expires_at=timezone.now() + dt.timedelta(days=1))
+    for path in (f"/Patient/{a['patient'].pk}", f"/Patient/{a['patient'].pk}/$everything", "/Practitioner"):
+        is_outcome(Client().get(f"{FHIR}{path}", HTTP_AUTHORIZATION="Bearer leaked-token"), 401)
+    listed = get(a["clinic_admin"], "/Practitioner").json()
+    assert str(account.pk) not in {e["resource"]["id"] for e in listed["entry"]}

@@ -183,9 +183,10 @@ def _diary_weeks(patient: Any) -> None:
 
     from django.utils import timezone
 
+    from sciatica_care.clinic.models import Staff
     from sciatica_care.portal.models import JournalEntry
 
-    account = patient.portal_account.user
+    account = Staff.objects.get(patient_account__patient=patient)
     rng = random.Random(3)  # noqa: S311 - test data
     today = timezone.localdate()
     rows = []
@@ -199,8 +200,21 @@ def _diary_weeks(patient: Any) -> None:
     JournalEntry.objects.bulk_create(rows)
 
 
-PAGES = ["/portal/", "/portal/diary/", "/portal/progress/", "/portal/settings/", "/portal/settings/password/",
-         "/portal/settings/second-step/", "/portal/offline/"]
+#: Portal addresses that are not pages a patient reads, or that need a state set up below.
+NOT_PAGES = {"diary_api": "JSON", "manifest": "JSON", "service_worker": "a script", "scores_chart": "an image",
+             "diary_chart": "an image", "signout": "POST only", "signin_code": "after asking a code (below)",
+             "signin_second_factor": "after a password, with an authenticator", "welcome": "an invitation link",
+             "questionnaire": "one sent by the clinic (below)"}
+
+
+def portal_pages() -> list[str]:
+    """Every page of the portal, read from its URLconf (a page added later is checked too)."""
+    from django.urls import reverse
+
+    from sciatica_care.portal.urls import urlpatterns
+
+    return [reverse(f"portal:{p.name}") for p in urlpatterns
+            if p.name not in NOT_PAGES and not p.pattern.converters]
 
 
 def test_every_portal_page_passes_axe_at_phone_size(phone: Any, patient: Any, shots: Any) -> None:
@@ -218,7 +232,9 @@ def test_every_portal_page_passes_axe_at_phone_size(phone: Any, patient: Any, sh
     assert_accessible(phone, "the code page")
     _diary_weeks(patient)
     sign_in(phone)
-    for url in PAGES:
+    pages = portal_pages()
+    assert {"/portal/", "/portal/diary/", "/portal/progress/", "/portal/settings/"} <= set(pages)
+    for url in pages:
         phone.goto(url)
         assert_accessible(phone, url)
         fits_the_phone(phone)
@@ -241,3 +257,40 @@ def test_every_portal_page_passes_axe_at_phone_size(phone: Any, patient: Any, sh
     expect(phone.locator("#problems")).to_be_visible()
     assert_accessible(phone, "the refused diary form")
     fits_the_phone(phone)
+
+
+def test_the_practitioner_sees_the_alert_and_the_diary(page: Any, patient: Any, shots: Any) -> None:
+    """At the desk (1280 px): the diary's emergency alert on the patient list and the patient's page, marked
+    handled with a note; the diary, adherence and findings on the episode page."""
+    import json
+
+    from browser_steps import log_in
+    from django.test import Client
+
+    from sciatica_care.clinic.models import Episode, Staff
+
+    _diary_weeks(patient)
+    bea = Client()
+    bea.force_login(Staff.objects.get(patient_account__patient=patient),
+                    backend="sciatica_care.portal.patient_auth.PatientBackend")
+    from django.utils import timezone
+    sent = bea.post("/portal/api/diary/", json.dumps({"client_id": "5b0f5a3e-1d2c-4b7a-9e61-3f0c2a9d8e11",
+                                                      "date": timezone.localdate().isoformat(), "leg_nrs": 8,
+                                                      "alarm_signs": ["bladder_bowel"]}),
+                    content_type="application/json")
+    assert sent.status_code == 201, sent.content
+    log_in(page, "dr.lin")
+    expect(page.locator("#portal-alerts")).to_contain_text("reported emergency signs in their diary")
+    page.click("#portal-alerts a")
+    alert = page.locator(".portal-alert")
+    expect(alert).to_contain_text("Bladder dysfunction")
+    page.screenshot(path=str(shots / "portal-staff-alert.png"), full_page=False)
+    page.fill(".portal-alert input[name=note]", "Phoned: on her way to A&E")
+    page.click(".portal-alert button:has-text('Mark handled')")
+    expect(page.locator(".portal-alert")).to_have_count(0)
+    page.goto(f"/episodes/{Episode.objects.get(patient=patient).pk}/")
+    panel = page.locator("#patient-side")
+    expect(panel).to_contain_text("Diary, last 4 weeks")
+    expect(panel.locator(".findings li").first).to_contain_text("On days after you sat more than 6 hours")
+    panel.scroll_into_view_if_needed()
+    panel.screenshot(path=str(shots / "portal-staff-episode.png"))

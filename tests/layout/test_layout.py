@@ -14,10 +14,10 @@ CONVENTIONAL = {
     "__init__.py": "Python's package marker",
     "apps.py": "Django's AppConfig of each app",
     "urls.py": "Django's URLconf of each app and of the site",
-    "signals.py": "Django's signals that each app sends",
     "models.py": "Django's models of each app",
     "admin.py": "Django's admin registrations of each app",
     "forms.py": "Django's forms of each app",
+    "signals.py": "Django's signals of each app (what the app tells the others)",
     "settings.py": "Django's settings module",
     "access.py": "who may see each Django app's pages (the clinic's staff rules; the portal's patient rule)",
 }

@@ -20,6 +20,7 @@ import os
 import sys
 import threading
 import time
+import traceback
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -79,9 +80,11 @@ def race(token: str, body: dict[str, Any], clients: int) -> dict[str, Any]:
                 statuses.append(r.status_code)
                 if r.get("Content-Type", "").startswith("application/json"):
                     answers.append(r.json())
-        except BaseException as exc:  # reported, never lost
+        except BaseException as exc:  # reported, never lost, with where it was raised in our code
+            ours = [f for f in traceback.extract_tb(exc.__traceback__) if "sciatica_care" in f.filename]
+            where = f" at {ours[-1].filename.rsplit('/', 2)[-1]}:{ours[-1].lineno} {ours[-1].name}" if ours else ""
             with lock:
-                errors.append(f"{type(exc).__name__}: {exc}")
+                errors.append(f"{type(exc).__name__}: {exc}{where}")
         finally:
             connection.close()
 

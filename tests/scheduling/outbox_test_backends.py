@@ -5,9 +5,10 @@
 `LoggingEmail`, `LoggingSms`: providers whose every accepted message is one line appended to the file
 `OUTBOX_TEST_LOG` (one `write` with O_APPEND, then fsync): the line *is* the delivery, so the log says exactly
 what was delivered and how often, whatever happens to the worker. They can say whether they hold a message
-(`delivered`), as the file backends do. `OUTBOX_TEST_DELAY` (seconds) slows each send; `OUTBOX_TEST_CRASH_AFTER=n`
-kills the worker (SIGKILL, its own process) right after the n-th accepted message — between the provider
-accepting it and the outbox recording that, the one window the outbox cannot close by itself.
+(`delivered`), as the file backends do; `BlindEmail` and `BlindSms` cannot (as SMTP and most SMS providers).
+`OUTBOX_TEST_DELAY` (seconds) slows each send; `OUTBOX_TEST_CRASH_AFTER=n` kills the worker (SIGKILL, its own
+process) right after the n-th accepted message — between the provider accepting it and the outbox recording that,
+the one window the outbox cannot close by itself.
 """
 
 from __future__ import annotations
@@ -86,3 +87,20 @@ class LoggingSms(SmsBackend):
         return f"log-{reference}" if reference in delivered_names() else ""
 
 
+
+
+class BlindEmail(BaseEmailBackend):
+    """As LoggingEmail, but it cannot say what it holds (as SMTP)."""
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        for message in email_messages:
+            _accept(message.extra_headers["Message-ID"], message.to[0])
+        return len(email_messages)
+
+
+class BlindSms(SmsBackend):
+    """As LoggingSms, but it cannot say what it holds (as most SMS providers)."""
+
+    def send(self, to: str, body: str, *, reference: str) -> str:
+        _accept(reference, to)
+        return f"log-{reference}"

@@ -250,3 +250,25 @@ def test_start_of_a_clock_change_week_is_local(diary: dict[str, Any], login: Any
     assert f'id="appt-{appt.pk}"' in html
     assert "10:00–10:45" in html
     assert appt.start.astimezone(LONDON).hour == 10
+
+
+def test_htmx_gets_the_panel_alone_and_a_browser_without_it_a_page(diary: dict[str, Any], login: Any) -> None:
+    """The appointment opens in the calendar's side panel (htmx) or, without script, as a page of its own."""
+    client = login(diary["reception"])
+    url = f"/appointments/{diary['ann'].pk}/"
+    panel = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in panel
+    assert "Ann Smitha" in panel
+    page = client.get(url).content.decode()
+    assert "<html" in page
+    assert "Ann Smitha" in page
+
+
+def test_a_receptionist_has_no_calendar_of_their_own(diary: dict[str, Any], login: Any) -> None:
+    """Only those who see patients have a diary: another role's number is not found (and not audited as another
+    clinic's)."""
+    from sciatica_care.clinic.models import AuditEvent
+
+    r = login(diary["reception"]).get(f"/calendar/?who=practitioner:{diary['reception'].pk}")
+    assert r.status_code == 404
+    assert not AuditEvent.objects.filter(action="denied_other_clinic").exists()

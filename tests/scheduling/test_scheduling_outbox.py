@@ -177,10 +177,12 @@ def claim(size: int = 100, when: dt.datetime | None = None) -> Any:
 
 def test_a_dead_workers_claim_comes_back_with_only_its_first_message_in_doubt(world: dict[str, Any],
                                                                               settings: Any) -> None:
-    """After the lease, a dead worker's unsent messages go back to the queue; only the first in sending order can
-    have reached a provider, so only it is in doubt, and the others' unspent attempt is not counted."""
+    """After the lease, a dead worker's messages go back to the queue. With a provider that cannot tell what it
+    holds (here the console), each outcome was committed before the next send, so only the first unrecorded message
+    can have reached it: only that one is in doubt, and the others' unspent attempt is not counted."""
     from sciatica_care.scheduling import outbox
 
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
     clinic = world["a"]["clinic"]
     with time_machine.travel(NOW, tick=False):
         messages = [queue(clinic) for _ in range(4)]
@@ -192,6 +194,22 @@ def test_a_dead_workers_claim_comes_back_with_only_its_first_message_in_doubt(wo
     rows = [(m.status, m.in_doubt, m.attempts, m.claim) for m in (m.__class__.objects.get(pk=m.pk) for m in messages)]
     assert rows == [("queued", True, 1, ""), *[("queued", False, 0, "")] * 3]
     assert held.messages[0].pk == messages[0].pk
+
+
+def test_with_a_provider_that_can_tell_a_dead_claim_is_all_in_doubt(world: dict[str, Any], settings: Any) -> None:
+    """With providers that can tell (locmem), outcomes were committed in groups, so every unrecorded message of a
+    dead claim is in doubt — each is looked up before it is sent. A text message (an SMS provider that cannot tell)
+    ends the doubt: what comes after it in the batch was certainly not sent."""
+    from sciatica_care.scheduling import outbox
+
+    settings.SCIATICA_CARE_SMS_BACKEND = "console"
+    clinic = world["a"]["clinic"]
+    with time_machine.travel(NOW, tick=False):
+        messages = [queue(clinic), queue(clinic), queue(clinic, channel="sms", to="07700900123"), queue(clinic)]
+        claim()
+    with time_machine.travel(NOW + dt.timedelta(seconds=settings.SCIATICA_CARE_OUTBOX_LEASE_SECONDS + 1), tick=False):
+        assert outbox.recover() == 4
+    assert [m.__class__.objects.get(pk=m.pk).in_doubt for m in messages] == [True, True, True, False]
 
 
 def test_an_in_doubt_message_the_provider_already_has_is_not_sent_again(world: dict[str, Any],

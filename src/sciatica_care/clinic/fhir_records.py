@@ -26,6 +26,7 @@ from sciatica_care.clinic.models import (
     OutcomeScore,
     Patient,
     PlanRevision,
+    Role,
     Staff,
     Visit,
 )
@@ -53,9 +54,6 @@ class Links:
     def binary(self, binary_id: str) -> str:
         return f"{self.base}/Binary/{binary_id}" if self.base else f"Binary/{binary_id}"
 
-
-#: The role of a patient's own portal sign-in (the portal app's): never one of the clinic's practitioners.
-PATIENT_ACCOUNT = "patient"
 
 #: Away from a server (the command line, a subject-access file): documents by relative address.
 AWAY = Links()
@@ -269,8 +267,9 @@ def clinic_rows(clinic_ids: Collection[int]) -> list[clinical.ClinicRow]:
 
 
 def staff_rows(clinic_ids: Collection[int]) -> list[clinical.StaffRow]:
-    return [clinical.StaffRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], clinical.fhir_identifiers(r[8])) for r in
-            Staff.objects.filter(clinic_id__in=clinic_ids).exclude(role=PATIENT_ACCOUNT).order_by("pk")
+    """The clinic's staff (a patient's own portal sign-in is never one of them)."""
+    return [clinical.StaffRow(*r[:8], clinical.fhir_identifiers(r[8])) for r in
+            Staff.objects.filter(clinic_id__in=clinic_ids).exclude(role=Role.PATIENT).order_by("pk")
             .values_list("pk", "clinic_id", "first_name", "last_name", "username", "email", "role", "is_active",
                          "npi")]
 

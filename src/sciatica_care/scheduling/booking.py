@@ -227,6 +227,10 @@ def book(*, clinic: Clinic, practitioner: Staff, service: Service, location: Loc
     status = (AppointmentStatus.REQUESTED
               if via == BookedVia.ONLINE and patient is None and rules.approve_new_patients
               else AppointmentStatus.BOOKED)
+    if _clashes("practitioner", practitioner, held_from, held_until):
+        # Taken already: said at once, from a read, without queueing for the write lock (SQLite has one writer
+        # at a time). The check is made again inside the transaction, and the database guards it.
+        raise SlotTaken()
     tried: set[int] = set()
     chosen = room
     while True:

@@ -238,6 +238,7 @@ class Column:
     now: str = ""
     url: str = ""  # the column's own day view
     free_html: str = ""  # the free times' links, made at once (several hundred in a week)
+    chips_html: str = ""  # a location's week: the day's appointments as chips, made at once
 
     @property
     def working(self) -> bool:

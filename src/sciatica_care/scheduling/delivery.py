@@ -54,6 +54,19 @@ class Courier:
     def __init__(self) -> None:
         self._email: Any = None
         self._sms: sms.SmsBackend | None = None
+        self._can_tell: dict[str, bool] = {}
+
+    def can_tell(self, channel: str) -> bool:
+        """Whether this channel's provider can say if it already holds a message (`delivered`)."""
+        if channel not in self._can_tell:
+            if channel == Channel.SMS:
+                backend = type(self._sms_backend())
+                self._can_tell[channel] = backend.delivered is not sms.SmsBackend.delivered
+            else:
+                connection = mail.get_connection(fail_silently=False)
+                self._can_tell[channel] = isinstance(connection, LocmemEmailBackend) or hasattr(connection,
+                                                                                              "delivered")
+        return self._can_tell[channel]
 
     def _email_connection(self) -> Any:
         if self._email is None:

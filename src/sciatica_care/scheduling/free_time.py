@@ -83,20 +83,32 @@ def shift_windows(shifts: Iterable[WeeklyShift], closures: Iterable[Closure], fi
         by_weekday.setdefault(shift.weekday, []).append(shift)
     closures = [c._replace(start=utc(c.start), end=utc(c.end)) for c in closures]
     zones: dict[str, ZoneInfo] = {}
+    instants: dict[tuple[dt.time, str], dt.datetime] = {}  # the day's wall-clock times, each converted once
+
+    def at(when: dt.time, zone_name: str) -> dt.datetime:
+        found = instants.get((when, zone_name))
+        if found is None:
+            zone = zones.get(zone_name) or zones.setdefault(zone_name, ZoneInfo(zone_name))
+            found = instants[(when, zone_name)] = local(day, when, zone)
+        return found
+
     windows: list[Window] = []
     day = first_day
     while day <= last_day:
+        instants.clear()
         for shift in by_weekday.get(day.weekday(), ()):
             if (shift.valid_from and day < shift.valid_from) or (shift.valid_until and day > shift.valid_until):
                 continue
-            zone = zones.get(shift.time_zone) or zones.setdefault(shift.time_zone, ZoneInfo(shift.time_zone))
-            start, end = local(day, shift.start, zone), local(day, shift.end, zone)
+            start, end = at(shift.start, shift.time_zone), at(shift.end, shift.time_zone)
             if end <= start:
                 continue
             cuts = [(c.start, c.end) for c in closures
                     if c.start < end and c.end > start
                     and c.practitioner_id in (None, shift.practitioner_id)
-                    and c.location_id in (None, shift.location_id)]
+                    and c.location_id in (None, shift.location_id)] if closures else []
+            if not cuts:
+                windows.append(Window(shift.practitioner_id, shift.location_id, start, end))
+                continue
             for a, b in subtract((start, end), cuts):
                 windows.append(Window(shift.practitioner_id, shift.location_id, a, b))
         day += dt.timedelta(days=1)
@@ -150,14 +162,16 @@ class _Busy:
         else:
             pairs = [(seconds(a), seconds(b)) for a, b in given]
         pairs.sort()
+        starts, ends = self.starts, self.ends
         for s, e in pairs:
             if e <= s:
                 continue
-            if self.ends and s <= self.ends[-1]:
-                self.ends[-1] = max(self.ends[-1], e)
+            if ends and s <= ends[-1]:
+                if e > ends[-1]:
+                    ends[-1] = e
             else:
-                self.starts.append(s)
-                self.ends.append(e)
+                starts.append(s)
+                ends.append(e)
 
     def clashes(self, a: int, b: int) -> bool:
         i = bisect.bisect_left(self.starts, b)  # intervals starting before b
@@ -174,9 +188,9 @@ NO_BUSY = _Busy(())
 
 
 class _AnyRoom:
-    """The rooms of one location over [lo, hi): is one of them free throughout [a, b)? Every room's free gaps,
-    sorted by start, with the latest end among the gaps begun so far: a gap that starts by `a` and ends by no
-    earlier than `b` holds [a, b) whole. One bisect a question, however many rooms."""
+    """The rooms of one location over [lo, hi), to ask whether one of them is free throughout [a, b): every room's
+    free gaps sorted by start, with the latest end among the gaps begun so far (and its room). A gap that starts by
+    `a` and ends no earlier than `b` holds [a, b) whole: one bisect a question, however many rooms (free_slots)."""
 
     def __init__(self, room_ids: Sequence[int], busy_of: Mapping[int, _Busy], lo: int, hi: int) -> None:
         gaps = sorted((g0, g1, r) for r in room_ids for g0, g1 in busy_of.get(r, NO_BUSY).gaps(lo, hi))
@@ -190,9 +204,6 @@ class _AnyRoom:
             self.ends.append(end)
             self.rooms.append(room)
 
-    def free(self, a: int, b: int) -> int | None:
-        i = bisect.bisect_right(self.starts, a)
-        return self.rooms[i - 1] if i and self.ends[i - 1] >= b else None
 
 
 def free_slots(windows: Iterable[Window], *, busy: Mapping[int, Iterable[tuple[Moment, Moment]]],
@@ -224,25 +235,27 @@ def free_slots(windows: Iterable[Window], *, busy: Mapping[int, Iterable[tuple[M
     first = seconds(earliest) if earliest is not None else None
     last = seconds(latest) if latest is not None else None
     found: list[tuple[int, int, int, int | None]] = []
+    bisect_right = bisect.bisect_right
     for w, ws, we in spans:
         where = any_room.get(w.location_id)
-        for gap_start, gap_end in busy_of.get(w.practitioner_id, NO_BUSY).gaps(ws, we):
+        who, loc = w.practitioner_id, w.location_id
+        for gap_start, gap_end in busy_of.get(who, NO_BUSY).gaps(ws, we):
             # the first grid point k with ws + k*step - before >= gap_start, and not before `earliest`
             lowest = gap_start + b4 if first is None else max(gap_start + b4, first)
             start = ws + max(0, -((ws - lowest) // st)) * st
             stop = gap_end - held + b4 if last is None else min(gap_end - held + b4, last)
-            while start <= stop:
-                room = None
-                if where is not None:
-                    room = where.free(start - b4, start - b4 + held)
-                    if room is None:
-                        start += st
-                        continue
-                found.append((start, w.practitioner_id, w.location_id, room))
-                start += st
+            if where is None:
+                found += [(s, who, loc, None) for s in range(start, stop + 1, st)]
+                continue
+            starts, ends, rooms_at = where.starts, where.ends, where.rooms
+            for s in range(start, stop + 1, st):
+                i = bisect_right(starts, s - b4)  # `where.free`, inline: this loop runs for every start
+                if i and ends[i - 1] >= s - b4 + held:
+                    found.append((s, who, loc, rooms_at[i - 1]))
     found.sort(key=lambda f: (f[0], f[1]))
-    at = dt.datetime.fromtimestamp
-    return [Slot(at(s, dt.UTC), at(s + dur, dt.UTC), p, loc, room) for s, p, loc, room in found]
+    moments = {t: dt.datetime.fromtimestamp(t, dt.UTC)  # many slots share a start: each instant made once
+               for t in {f[0] for f in found} | {f[0] + dur for f in found}}
+    return [Slot(moments[s], moments[s + dur], p, loc, room) for s, p, loc, room in found]
 
 
 def inside(windows: Iterable[Window], practitioner_id: int, location_id: int | None, a: dt.datetime,

@@ -12,21 +12,26 @@ Exactly once, even when a worker is killed mid-batch:
    workers never take the same row; SQLite: its transactions start IMMEDIATE, one writer at a time), marks
    them `sending` under a claim name unique to this batch, with a lease (`SCIATICA_CARE_OUTBOX_LEASE_SECONDS`),
    and audits the batch (`send_messages`: which messages, to which patients) before anything is sent.
-2. Send in a fixed order (due time, then id), and commit each outcome — sent (when, the provider's id), skipped,
-   failed (audited), or back in the queue to retry — before the next message is handed to a provider. The lease
-   is renewed while the batch runs; a send never waits longer than the mail server's timeout, well inside it.
-3. A claim whose lease ran out belongs to a dead (or frozen) worker. Because of 2, of its rows still `sending` only
-   the first in that order can have reached a provider; the others certainly did not, and go back to the queue.
-   The first goes back marked `in_doubt`.
+2. Send in a fixed order (due time, then id) and record each outcome — sent (when, the provider's id), skipped,
+   failed (audited), or back in the queue to retry. On a channel whose provider cannot say whether it holds a
+   message (SMTP, most SMS providers, the console) the outcome is committed before the next message is handed to
+   any provider. On a channel whose provider can (the file and locmem backends, a provider adapter with
+   `delivered`) outcomes are committed in groups. The lease is renewed while the batch runs; a send never waits
+   longer than the mail server's timeout, well inside it.
+3. A claim whose lease ran out belongs to a dead (or frozen) worker. Because of 2, of its rows still `sending`,
+   only those up to and including the first on a channel that cannot tell may have reached a provider; they go
+   back to the queue marked `in_doubt`, the others (certainly never sent) simply go back.
 4. Before an in-doubt message is sent, the provider is asked whether it already holds it, by the message's own
    name: the email's Message-ID and the SMS reference are derived from the dedupe key, the same on every attempt.
-   The file and locmem backends can tell (so no message is ever written twice); when a provider cannot tell (SMTP,
-   a console), the message is sent again with the same Message-ID and marked `possible_duplicate`.
+   Where the provider can tell, a message it holds is recorded sent and not sent again — no message is lost or
+   sent twice. Where it cannot, the message is sent again with the same Message-ID and marked
+   `possible_duplicate` (audited).
 
-The window that remains is the one between a provider accepting a message and our commit of that fact: a crash
-there leaves at most one message per dead worker in doubt, which step 4 resolves where the provider can tell and
-bounds (one possible duplicate, with the same Message-ID) where it cannot. A message whose send failed in a way
-that leaves its fate unknown (a timeout, a dropped connection) is treated the same way on its next attempt.
+The window that remains is the one between a provider accepting a message and our commit of that fact. Where the
+provider can tell, step 4 closes it. Where it cannot, a crash there leaves at most one message per dead worker in
+doubt, which is sent again: at most one possible duplicate per crash, carrying the same Message-ID (mail systems
+that keep one message per Message-ID show it once), and recorded as such. A send that failed in a way that leaves
+its fate unknown (a timeout, a dropped connection) is treated the same way on its next attempt.
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -68,6 +73,9 @@ __all__ = ["Attachment", "Outgoing", "Report", "dispatch", "opted_out", "queue",
 
 log = logging.getLogger(__name__)
 
+#: At most this many outcomes (or this many seconds' worth) on a channel whose provider can tell are committed at once.
+GROUP = 200
+GROUP_SECONDS = 1.0
 #: Attempts before a message is marked failed; the wait after each failed attempt.
 MAX_ATTEMPTS = 6
 BACKOFF = (dt.timedelta(minutes=1), dt.timedelta(minutes=5), dt.timedelta(minutes=15), dt.timedelta(hours=1),
@@ -208,6 +216,28 @@ class Report:
         return self.sent + self.skipped + self.failed + self.retried
 
 
+#: What recording an outcome may change.
+OUTCOME_FIELDS = ("status", "skip_reason", "sent_at", "provider_id", "last_error", "due_at", "in_doubt",
+                  "possible_duplicate")
+
+
+def _record(outcomes: list[tuple[Message, dict[str, Any]]], claim: str) -> int:
+    """Write each message's outcome and release its claim — only where this claim still holds it; return how many
+    rows were written. One plain UPDATE per message, sent together: the ORM's query building cost more than the
+    database's work (a worker records thousands a minute)."""
+    table = Message._meta.db_table
+    sets = ", ".join(f"{connection.ops.quote_name(name)} = %s" for name in OUTCOME_FIELDS)
+    # Only the model's own table and column names are formatted in; every value is a parameter.
+    sql = (f"UPDATE {table} SET {sets}, claim = '', claimed_until = NULL "  # noqa: S608
+           f"WHERE id = %s AND claim = %s AND status = 'sending'")
+    fields = {name: Message._meta.get_field(name) for name in OUTCOME_FIELDS}
+    rows = [[*(fields[name].get_db_prep_save(values.get(name, getattr(m, name)), connection)
+               for name in OUTCOME_FIELDS), m.id, claim] for m, values in outcomes]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)  # psycopg pipelines them; both drivers count every row written
+        return int(cursor.rowcount)
+
+
 class ClaimLost(Exception):
     """Another worker took this batch over (its lease had run out while this worker was stalled)."""
 
@@ -220,35 +250,50 @@ def _claim_name() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex}"
 
 
-def recover(now: dt.datetime | None = None) -> int:
-    """Put back in the queue the messages of claims whose lease ran out; the first unsent message of each such
-    claim (the only one that may have reached its provider) is marked in doubt. Return how many were put back."""
+def recover(now: dt.datetime | None = None, courier: Courier | None = None) -> int:
+    """Put back in the queue the messages of claims whose lease ran out; return how many.
+
+    Of a dead claim's unrecorded messages, in sending order, those up to and including the first whose provider
+    cannot tell whether it holds a message may have been sent, and are marked in doubt; the rest certainly were not
+    (see `_Batch`: an outcome on such a channel is committed before the next send)."""
     now = now or timezone.now()
+    courier = courier or Courier()
     with transaction.atomic():
         rows = list(Message.objects.select_for_update(skip_locked=True)
                     .filter(status=MessageStatus.SENDING, claimed_until__lt=now)
-                    .order_by("claim", "due_at", "id").values_list("id", "claim"))
-        first: dict[str, int] = {}
-        for pk, claim in rows:
-            first.setdefault(claim, pk)
-        doubtful = set(first.values())
+                    .order_by("claim", "due_at", "id").values_list("id", "claim", "channel"))
+        doubtful: list[int] = []
+        closed: set[str] = set()
+        for pk, claim, channel in rows:
+            if claim in closed:
+                continue
+            doubtful.append(pk)
+            if not courier.can_tell(channel):
+                closed.add(claim)
         back = {"status": MessageStatus.QUEUED, "claim": "", "claimed_until": None}
         Message.objects.filter(id__in=doubtful).update(in_doubt=True, **back)
         # Never handed to a provider: the attempt counted when they were claimed did not happen.
-        Message.objects.filter(id__in=[pk for pk, _ in rows if pk not in doubtful]).update(
+        Message.objects.filter(id__in=[pk for pk, _, _ in rows if pk not in set(doubtful)]).update(
             attempts=F("attempts") - 1, **back)
     if rows:
         log.warning("outbox: put %d messages of %d expired claims back in the queue (%d in doubt)", len(rows),
-                    len(first), len(doubtful))
+                    len({claim for _, claim, _ in rows}), len(doubtful))
     return len(rows)
 
 
 class _Batch:
-    """The messages one claim holds, sent in order; each outcome committed before the next send."""
+    """The messages one claim holds, sent in order. The outcome of a message on a channel whose provider cannot tell
+    whether it holds a message is committed before the next send (with any outcomes still pending). On a channel
+    whose provider can tell, outcomes are committed together, up to `GROUP` at a time or every `GROUP_SECONDS`:
+    after a crash each of them is looked up at the provider, so nothing is lost or sent twice, and a commit per
+    message is saved."""
 
     def __init__(self, size: int, now: dt.datetime) -> None:
         self.name = _claim_name()
         self.until = now + _lease()
+        self.pending: list[tuple[Message, dict[str, Any]]] = []
+        self.pending_since = 0.0
+        self.recorded = 0
         with transaction.atomic():
             ids = list(Message.objects.select_for_update(skip_locked=True)
                        .filter(status=MessageStatus.QUEUED, due_at__lte=now)
@@ -324,18 +369,32 @@ class _Batch:
             raise ClaimLost
         self.until = until
 
-    def finish(self, m: Message, **values: Any) -> None:
-        """Record the outcome of one message in one commit (a failure, or a possible duplicate, audited with it)."""
+    def finish(self, m: Message, *, wait: bool = False, **values: Any) -> None:
+        """Record the outcome of one message: now, with those pending (a failure, or a possible duplicate, audited
+        with it), or — `wait`, its provider can tell — with the next group."""
+        self.pending.append((m, values))
+        if len(self.pending) == 1:
+            self.pending_since = time.monotonic()
+        if wait and len(self.pending) < GROUP and time.monotonic() - self.pending_since < GROUP_SECONDS:
+            return
+        self.flush()
+
+    def flush(self) -> None:
+        """Commit the pending outcomes, in one transaction."""
+        if not self.pending:
+            return
+        pending, self.pending = self.pending, []
         with transaction.atomic():
-            done = Message.objects.filter(id=m.id, claim=self.name, status=MessageStatus.SENDING).update(
-                **{"claim": "", "claimed_until": None, "in_doubt": False, **values})
-            if not done:
+            done = _record([(m, {"in_doubt": False, **values}) for m, values in pending], self.name)
+            if done < len(pending):
                 raise ClaimLost
-            if values.get("status") == MessageStatus.FAILED:
-                audit.record(None, "message_failed", m, clinic_id=m.clinic_id, kind=m.kind, channel=m.channel)
-            elif values.get("possible_duplicate"):
-                audit.record(None, "message_possible_duplicate", m, clinic_id=m.clinic_id, kind=m.kind,
-                             channel=m.channel)
+            for m, values in pending:
+                if values.get("status") == MessageStatus.FAILED:
+                    audit.record(None, "message_failed", m, clinic_id=m.clinic_id, kind=m.kind, channel=m.channel)
+                elif values.get("possible_duplicate"):
+                    audit.record(None, "message_possible_duplicate", m, clinic_id=m.clinic_id, kind=m.kind,
+                                 channel=m.channel)
+        self.recorded += len(pending)
 
     def release(self, messages: list[Message]) -> None:
         """Give back messages not yet handed to a provider (the worker is stopping)."""
@@ -345,24 +404,28 @@ class _Batch:
 
     def run(self, courier: Courier, report: Report, stop: Callable[[], bool],
             clock: Callable[[], dt.datetime]) -> None:
-        for index, m in enumerate(self.messages):
-            if stop():
-                self.release(self.messages[index:])
-                return
-            now = clock()
-            try:
-                self.keep(now, len(self.messages) - index)
+        index = 0
+        try:
+            for index, m in enumerate(self.messages):
+                if stop():
+                    self.flush()
+                    self.release(self.messages[index:])
+                    return
+                now = clock()
+                self.keep(now, len(self.messages) - self.recorded)
                 self._deliver(m, courier, report, now)
-            except ClaimLost:
-                log.error("outbox: worker lost its claim on message %s (it was stalled longer than the lease); "
-                          "the rest of its batch goes back to the queue", m.id)
-                self.release(self.messages[index + 1:])
-                return
+            self.flush()
+        except ClaimLost:
+            # Some of the batch may be sent and not yet recorded: leave all of it to `recover`, which knows which
+            # of it may be in doubt, once the lease has run out.
+            log.error("outbox: worker lost its claim on message %s (it was stalled longer than the lease); "
+                      "the rest of its batch waits for its lease to run out", self.messages[index].id)
 
     def _deliver(self, m: Message, courier: Courier, report: Report, now: dt.datetime) -> None:
+        wait = courier.can_tell(m.channel)
         reason = self.skip_reason(m, now)
         if reason:
-            self.finish(m, status=MessageStatus.SKIPPED, skip_reason=reason)
+            self.finish(m, wait=wait, status=MessageStatus.SKIPPED, skip_reason=reason)
             report.skipped += 1
             return
         possible_duplicate = False
@@ -370,7 +433,7 @@ class _Batch:
             if m.in_doubt:
                 found = courier.delivered(m)
                 if found:
-                    self.finish(m, status=MessageStatus.SENT, sent_at=now, provider_id=found[:200])
+                    self.finish(m, wait=wait, status=MessageStatus.SENT, sent_at=now, provider_id=found[:200])
                     report.sent += 1
                     return
                 possible_duplicate = found is None
@@ -387,8 +450,8 @@ class _Batch:
                             due_at=now + BACKOFF[min(m.attempts, len(BACKOFF)) - 1])
                 report.retried += 1
         else:
-            self.finish(m, status=MessageStatus.SENT, sent_at=timezone.now(), provider_id=provider_id[:200],
-                        possible_duplicate=possible_duplicate)
+            self.finish(m, wait=wait and not possible_duplicate, status=MessageStatus.SENT, sent_at=timezone.now(),
+                        provider_id=provider_id[:200], possible_duplicate=possible_duplicate)
             report.sent += 1
 
 
@@ -403,8 +466,8 @@ def _error(exc: BaseException) -> str:
 def dispatch(*, batch: int = 100, budget_seconds: float | None = None, stop: Callable[[], bool] = lambda: False,
              clock: Callable[[], dt.datetime] = timezone.now) -> Report:
     """Send what is due, batch after batch, until nothing is due, `stop()` says so or the time budget is spent."""
-    report = Report(recovered=recover(clock()))
     courier = Courier()
+    report = Report(recovered=recover(clock(), courier))
     started = time.monotonic()
     try:
         while not stop():

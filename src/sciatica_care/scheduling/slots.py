@@ -26,6 +26,8 @@ __all__ = ["Slot", "bookable_practitioners", "search", "working_windows"]
 
 #: The longest range one search may cover.
 MAX_DAYS = 92
+#: The longest time an appointment holds (the longest service and both buffers, models/front_desk.py).
+LONGEST_HOLD = dt.timedelta(minutes=480 + 120 + 120)
 
 
 def bookable_practitioners(clinic_id: int) -> list[int]:
@@ -103,7 +105,10 @@ def search(service: Service, start: dt.datetime, end: dt.datetime, *, practition
     windows = working_windows(clinic_id, practitioners, span_from, span_until, location_id)
     if not windows:
         return []
-    live = Appointment.objects.filter(clinic_id=clinic_id, status__in=LIVE_STATUSES,
+    # `start` bounds let the (clinic, start) index narrow the rows: a held time that meets the span starts at most
+    # the longest a service holds before the span's end, and begins no later than its end
+    live = Appointment.objects.filter(clinic_id=clinic_id, start__gt=span_from - LONGEST_HOLD,
+                                      start__lt=span_until + LONGEST_HOLD, status__in=LIVE_STATUSES,
                                       blocked_from__lt=span_until, blocked_until__gt=span_from)
     rooms: dict[int, list[int]] | None = None
     if service.room_needed and not service.by_phone:

@@ -12,11 +12,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from sciatica_care.clinic import audit
 from sciatica_care.clinic.input_cleaning import optional_date, optional_whole_number
-from sciatica_care.clinic.models import Staff
+from sciatica_care.clinic.models import Role, Staff
 from sciatica_care.scheduling import calendar_grid as grid
 from sciatica_care.scheduling.forms import practitioners
 from sciatica_care.scheduling.models import Location, Room, Shift
@@ -26,10 +27,11 @@ KINDS = (grid.PRACTITIONER, grid.ROOM, grid.LOCATION)
 
 
 def _other_clinic(user: Staff, model: type[Any], pk: int) -> Http404:
-    """404 for a record that is not of the user's clinic; one that exists elsewhere is audited."""
-    if model._default_manager.filter(pk=pk).exists():
+    """404 for a calendar that is not of the user's clinic; asking for another clinic's is audited."""
+    clinic = "location__clinic_id" if model is Room else "clinic_id"
+    if model._default_manager.filter(pk=pk).exclude(**{clinic: user.clinic_id}).exists():
         audit.record(user, "denied_other_clinic", None, object_type=model.__name__, object_id=pk)
-    return Http404(f"No {model.__name__.lower()} here")
+    return Http404(f"No {model.__name__.lower()} calendar here")
 
 
 def first_location(clinic_id: int, practitioner: Staff | None = None) -> Location | None:
@@ -51,7 +53,8 @@ def resolve_scope(user: Staff, who: str) -> grid.Scope | None:
     clinic_id = user.clinic_id
     if kind in KINDS and pk is not None:
         if kind == grid.PRACTITIONER:
-            staff = Staff.objects.filter(pk=pk, clinic_id=clinic_id).first()
+            staff = Staff.objects.filter(pk=pk, clinic_id=clinic_id,
+                                         role__in=[Role.PRACTITIONER, Role.CLINIC_ADMIN]).first()
             if staff is None:
                 raise _other_clinic(user, Staff, pk)
             return grid.Scope(grid.PRACTITIONER, staff, first_location(clinic_id, staff))
@@ -95,7 +98,8 @@ def _links(cal: grid.Calendar, here: str) -> None:
     back = urlencode({"next": here})
     appointment = reverse("scheduling:appointment", args=[1]).removesuffix("1/")
     booking = reverse("scheduling:book")
-    for column in cal.columns + [c for r in cal.rows for c in r.cells]:
+    cells = [c for r in cal.rows for c in r.cells]
+    for column in cal.columns + cells:
         for block in column.blocks:
             block.href = f"{appointment}{block.appointment.pk}/?{back}"
         for at in column.book_at:
@@ -109,6 +113,20 @@ def _links(cal: grid.Calendar, here: str) -> None:
         column.free_html = format_html_join(
             "", '<a class="free {}" tabindex="-1" aria-hidden="true" href="{}" hx-get="{}" hx-target="#panel">{}</a>',
             ((at.classes, at.href, at.href, at.words) for at in column.book_at))
+    for cell in cells:
+        cell.chips_html = format_html_join("", "{}", ((_chip(block),) for block in cell.blocks))
+
+
+def _chip(block: grid.Block) -> str:
+    """One appointment in a location's week: its time and who, a link to it (a colleague's: "Busy")."""
+    status = f"chip st-{block.status}" + ("" if block.full else " busy")
+    when = format_html('<span class="t">{}</span> ', f"{block.start:%H:%M}")
+    if not block.full:
+        return format_html('<li class="{}">{}Busy</li>', status, when)
+    who = format_html("<del>{}</del>", block.who) if block.cancelled else block.who
+    review = mark_safe(' <span class="badge review">Review</span>') if block.appointment.is_review else ""
+    return format_html('<li class="{}"><a href="{}" hx-get="{}" hx-target="#panel" aria-label="{}">{}{}{}</a></li>',
+                       status, block.href, block.href, block.label, when, who, review)
 
 
 @login_required
