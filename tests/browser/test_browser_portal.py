@@ -204,7 +204,8 @@ def _diary_weeks(patient: Any) -> None:
 NOT_PAGES = {"diary_api": "JSON", "manifest": "JSON", "service_worker": "a script", "scores_chart": "an image",
              "diary_chart": "an image", "signout": "POST only", "signin_code": "after asking a code (below)",
              "signin_second_factor": "after a password, with an authenticator", "welcome": "an invitation link",
-             "questionnaire": "one sent by the clinic (below)"}
+             "questionnaire": "one sent by the clinic (below)",
+             "programme_done": "POST only (its refused form is checked in test_browser_programme.py)"}
 
 
 def portal_pages() -> list[str]:
