@@ -141,6 +141,12 @@ def opted_out(clinic_id: int, patient_id: int | None, address: str, channel: str
     return OptOut.objects.filter(who, clinic_id=clinic_id, channel=channel, topic=topic).exists()
 
 
+def _storable(text: str) -> str:
+    """Text as every database keeps it: PostgreSQL refuses NUL in text (an address that has one is unusable
+    anyway, so the message is stored skipped with what remains of it)."""
+    return text.replace("\x00", "")
+
+
 def _build(outgoing: Outgoing, now: dt.datetime) -> Message:
     if outgoing.channel not in Channel.values:
         raise ValueError(f"unknown channel {outgoing.channel!r}")
@@ -154,9 +160,9 @@ def _build(outgoing: Outgoing, now: dt.datetime) -> Message:
     return Message(
         clinic_id=outgoing.clinic_id, patient_id=outgoing.patient_id, staff_id=outgoing.staff_id,
         appointment_id=outgoing.appointment_id, about_start=outgoing.about_start, channel=outgoing.channel,
-        kind=outgoing.kind, topic=outgoing.topic, to_address=address or outgoing.to[:254],
-        subject=outgoing.subject[:200],
-        body=outgoing.body, dedupe_key=outgoing.dedupe_key, due_at=outgoing.due_at or now,
+        kind=outgoing.kind, topic=outgoing.topic, to_address=_storable(address or outgoing.to)[:254],
+        subject=_storable(outgoing.subject)[:200],
+        body=_storable(outgoing.body), dedupe_key=outgoing.dedupe_key, due_at=outgoing.due_at or now,
         attachments=[{"filename": a.filename, "content_type": a.content_type, "text": a.text}
                      for a in outgoing.attachments],
         unsubscribe_url=outgoing.unsubscribe_url,
