@@ -125,7 +125,7 @@ def _booked(appointment: Appointment, base: str) -> list[outbox.Outgoing]:
     clinic = appointment.clinic.name
     if appointment.booked_via == BookedVia.COURSE and appointment.episode_id:
         course = list(_together(appointment, Q(status=AppointmentStatus.BOOKED, booked_via=BookedVia.COURSE),
-                                "booked_at"))
+                                "booked_at", "episode_id"))
         if len(course) > 1:
             return [recipients.message(
                 recipient, kind="course_confirmation", topic=Topic.APPOINTMENTS,
@@ -151,13 +151,13 @@ def _moved(appointment: Appointment, base: str, previous: dict[str, Any] | None)
         clinic_name=appointment.clinic.name)
 
 
-def _together(appointment: Appointment, which: Q, stamp: str) -> list[Appointment]:
-    """The appointments of the same course and person changed at about the same moment as this one (`stamp`: the
-    field holding when), in order of time — what one step of the practitioner did."""
+def _together(appointment: Appointment, which: Q, stamp: str, same: str) -> list[Appointment]:
+    """The appointments with the same `same` (the course, or the patient) changed at about the same moment as this
+    one (`stamp`: the field holding when), in order of time — what one step of the clinic did."""
     at = getattr(appointment, stamp)
-    if at is None or not appointment.episode_id:
+    if at is None or not getattr(appointment, same):
         return [appointment]
-    siblings = (Appointment.objects.filter(which, episode_id=appointment.episode_id,
+    siblings = (Appointment.objects.filter(which, **{same: getattr(appointment, same)},
                                            **{f"{stamp}__gte": at - TOGETHER, f"{stamp}__lte": at + TOGETHER})
                 .select_related("clinic", "patient", "practitioner", "service", "location", "room").order_by("start"))
     found = list(siblings)
@@ -165,10 +165,10 @@ def _together(appointment: Appointment, which: Q, stamp: str) -> list[Appointmen
 
 
 def _cancelled_together(appointment: Appointment) -> list[Appointment]:
-    """What was cancelled in the same step as this appointment (what was left of its course, or itself), from its
-    start on."""
+    """What of the patient's was cancelled in the same step as this appointment (what was left of a course, all
+    their appointments in person after a red flag, or just this one)."""
     return _together(appointment, Q(status__in=(AppointmentStatus.CANCELLED, AppointmentStatus.LATE_CANCELLED)),
-                     "cancelled_at")
+                     "cancelled_at", "patient_id")
 
 
 def by_clinic(appointment: Appointment, together: int = 1) -> bool:
