@@ -163,6 +163,28 @@ def test_a_cancelled_appointments_reminders_are_skipped(desk: dict[str, Any], pa
     assert str(event["status"]) == "CANCELLED"
 
 
+@pytest.mark.parametrize(("by_clinic", "says"), [
+    (False, "To book another time, call 020 7946 0000."),
+    (True, "The clinic will contact you about what happens next."),
+])
+def test_a_cancellation_by_the_front_desk_is_worded_by_whose_it_is(
+        desk: dict[str, Any], patient: Any, by_clinic: bool, says: str,
+        django_capture_on_commit_callbacks: Any) -> None:
+    """Reception cancelling at the patient's request tells them how to rebook; the clinic's own cancellation (the
+    practitioner unwell) says the clinic will be in touch. Neither gives the reason recorded."""
+    from sciatica_care.scheduling import booking
+
+    with time_machine.travel(NOW, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            appointment = book(desk)
+        with django_capture_on_commit_callbacks(execute=True):
+            booking.cancel(appointment, by=desk["reception"], reason="practitioner unwell", by_clinic=by_clinic)
+        send()
+    (email,) = [e for e in mail.outbox if "cancelled" in e.subject]
+    assert says in email.body
+    assert "unwell" not in email.body
+
+
 def test_a_reminder_already_claimed_when_its_appointment_is_cancelled_is_not_sent(
         desk: dict[str, Any], patient: Any, sms_outbox: list[Any], django_capture_on_commit_callbacks: Any) -> None:
     """The outbox checks again at sending: a reminder queued before the cancellation reached it is skipped."""

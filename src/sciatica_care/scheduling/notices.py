@@ -172,12 +172,19 @@ def _cancelled_together(appointment: Appointment) -> list[Appointment]:
 
 
 def by_clinic(appointment: Appointment, together: int = 1) -> bool:
-    """Whether the clinic (not the patient) cancelled: a colleague did, several sessions of a course went at once,
-    or the course itself has ended (closed, or referred on)."""
-    from sciatica_care.clinic.models import EpisodeStatus
+    """Whether the clinic (not the patient) cancelled: several of the patient's appointments went at once (a red
+    flag, a closed course), the cancellation said so (`booking.cancel(by_clinic=True)`, kept in its audit event), or
+    the course itself has ended. Reception cancelling at the patient's request is the patient's cancellation."""
+    from sciatica_care.clinic.models import AuditEvent, EpisodeStatus
 
-    return (appointment.cancelled_by_id is not None or together > 1
-            or (appointment.episode is not None and appointment.episode.status != EpisodeStatus.OPEN))
+    if together > 1:
+        return True
+    detail = (AuditEvent.objects.filter(action="cancel_appointment", object_type="Appointment",
+                                        object_id=appointment.pk).order_by("-id")
+              .values_list("detail", flat=True).first()) or {}
+    if detail.get("by_clinic"):
+        return True
+    return appointment.episode is not None and appointment.episode.status != EpisodeStatus.OPEN
 
 
 def _cancelled(appointment: Appointment) -> list[outbox.Outgoing]:
@@ -199,8 +206,8 @@ def _cancelled(appointment: Appointment) -> list[outbox.Outgoing]:
 def _staff(appointment: Appointment, change: str, base: str) -> list[outbox.Outgoing]:
     """Online bookings, requests and cancellations made by patients: told to the practitioner and the front desk."""
     online = appointment.booked_via == BookedVia.ONLINE
-    by_patient = change in ("cancelled", "late_cancelled") and not by_clinic(
-        appointment, len(_cancelled_together(appointment)))
+    by_patient = (change in ("cancelled", "late_cancelled") and appointment.cancelled_by_id is None
+                  and not by_clinic(appointment, len(_cancelled_together(appointment))))
     if not ((online and change in ("booked", "requested")) or by_patient):
         return []
     link = f"{settings.SCIATICA_CARE_BASE_URL}{reverse('scheduling:appointment_ics', args=[appointment.pk])}"
