@@ -57,7 +57,7 @@ def generate(n: int) -> float:
 
     started = time.perf_counter()
     clinic = Clinic.objects.create(name="Outbox bench clinic")
-    BookingRules.objects.create(clinic=clinic, reminder_offsets_hours=[48, 2])
+    BookingRules.objects.create(clinic=clinic, reminder_offsets_hours=[2])
     location = Location.objects.create(clinic=clinic, name="High Street", address="1 High Street\nLondon",
                                        phone="020 7946 0000")
     service = Service.objects.create(clinic=clinic, name="Follow-up acupuncture", kind="follow_up_acupuncture",

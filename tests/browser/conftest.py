@@ -6,6 +6,7 @@ fails the run instead of skipping it.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import os
 import sys
@@ -97,3 +98,17 @@ def practitioner(make_staff: Any) -> Any:
     from sciatica_care.clinic.models import Clinic, Role
 
     return make_staff(Clinic.objects.create(name="Riverside"), Role.PRACTITIONER, "dr.lin")
+
+
+@pytest.fixture
+def course(practitioner: Any) -> dict[str, Any]:
+    """A consenting patient with an open course and its first plan (from the base intake)."""
+    from clinic_fixtures import base_intake
+
+    from sciatica_care.clinic import records
+
+    patient = records.create_patient(practitioner, first_name="Bea", last_name="Jones",
+                                     date_of_birth=dt.date(1990, 2, 3), sex="female", consent_treatment=True)
+    episode = records.open_episode(practitioner, patient)
+    records.record_intake(practitioner, episode, base_intake())
+    return {"patient": patient, "episode": episode}

@@ -3,7 +3,6 @@ pages read at desktop and phone width (screenshots in docs/screenshots/)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -13,18 +12,6 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-
-@pytest.fixture
-def course(practitioner: Any) -> dict[str, Any]:
-    from clinic_fixtures import base_intake
-
-    from sciatica_care.clinic import records
-
-    patient = records.create_patient(practitioner, first_name="Bea", last_name="Jones",
-                                     date_of_birth=dt.date(1990, 2, 3), sex="female", consent_treatment=True)
-    episode = records.open_episode(practitioner, patient)
-    records.record_intake(practitioner, episode, base_intake())
-    return {"episode": episode, "patient": patient}
 
 
 @pytest.mark.parametrize("width", [1280, 375])

@@ -200,8 +200,22 @@ def _diary_weeks(patient: Any) -> None:
     JournalEntry.objects.bulk_create(rows)
 
 
-PAGES = ["/portal/", "/portal/diary/", "/portal/progress/", "/portal/settings/", "/portal/settings/password/",
-         "/portal/settings/second-step/", "/portal/offline/"]
+#: Portal addresses that are not pages a patient reads, or that need a state set up below.
+NOT_PAGES = {"diary_api": "JSON", "manifest": "JSON", "service_worker": "a script", "scores_chart": "an image",
+             "diary_chart": "an image", "signout": "POST only", "signin_code": "after asking a code (below)",
+             "signin_second_factor": "after a password, with an authenticator", "welcome": "an invitation link",
+             "questionnaire": "one sent by the clinic (below)",
+             "programme_done": "POST only (its refused form is checked in test_browser_programme.py)"}
+
+
+def portal_pages() -> list[str]:
+    """Every page of the portal, read from its URLconf (a page added later is checked too)."""
+    from django.urls import reverse
+
+    from sciatica_care.portal.urls import urlpatterns
+
+    return [reverse(f"portal:{p.name}") for p in urlpatterns
+            if p.name not in NOT_PAGES and not p.pattern.converters]
 
 
 def test_every_portal_page_passes_axe_at_phone_size(phone: Any, patient: Any, shots: Any) -> None:
@@ -219,7 +233,9 @@ def test_every_portal_page_passes_axe_at_phone_size(phone: Any, patient: Any, sh
     assert_accessible(phone, "the code page")
     _diary_weeks(patient)
     sign_in(phone)
-    for url in PAGES:
+    pages = portal_pages()
+    assert {"/portal/", "/portal/diary/", "/portal/progress/", "/portal/settings/"} <= set(pages)
+    for url in pages:
         phone.goto(url)
         assert_accessible(phone, url)
         fits_the_phone(phone)

@@ -197,3 +197,40 @@ def test_the_page_fits_the_phone_and_passes_axe(patient_page: Any, shots: Any, c
         page.locator("#warm-up").scroll_into_view_if_needed()
         page.screenshot(path=str(shots / "portal-home-warm-up.png"))
     assert not page.csp_violations
+
+
+def test_the_practitioner_sees_the_home_programme_done_on_the_episode_page(page: Any, practitioner: Any,
+                                                                            shots: Any) -> None:
+    """What the patient marked done, and how it felt, on the course's page at the desk (1280 px)."""
+    from browser_steps import log_in
+    from clinic_fixtures import example
+    from django.utils import timezone
+    from portal_fixtures import make_account
+
+    from sciatica_care.clinic import records
+    from sciatica_care.clinic.models import Episode
+    from sciatica_care.portal.adherence import record_done
+
+    patient = records.create_patient(practitioner, first_name="Bea", last_name="Jones",
+                                     date_of_birth=dt.date(1984, 6, 2), sex="female", consent_treatment=True)
+    revision = records.record_intake(practitioner, records.open_episode(practitioner, patient),
+                                     example("piriformis-chronic"))
+    today = timezone.localdate()
+    Episode.objects.filter(pk=revision.episode_id).update(opened_on=today - dt.timedelta(days=12))
+    account = make_account(patient)
+    for days_ago, kind, item, felt, note in (
+            (0, "acupressure", "GB30", "better", ""), (0, "exercise", "piriformis_stretch", "worse",
+                                                        "Pulled behind the knee, stopped"),
+            (1, "acupressure", "GB30", "same", ""), (1, "session", "", "better", ""),
+            (3, "acupressure", "BL60", "better", ""), (9, "acupressure", "GB30", "better", "")):
+        record_done(account, patient, revision, kind=kind, item=item, felt=felt, note=note,
+                    day=today - dt.timedelta(days=days_ago))
+    log_in(page, practitioner.username)
+    page.goto(f"/episodes/{revision.episode_id}/")
+    panel = page.locator("#patient-side")
+    expect(panel).to_contain_text("Marked done on 4 of the 13 days of this course in the last 4 weeks (6 times")
+    expect(panel.locator("[data-item='exercise:piriformis_stretch']")).to_contain_text("Piriformis")
+    expect(panel).to_contain_text("Pulled behind the knee, stopped")
+    panel.scroll_into_view_if_needed()
+    panel.screenshot(path=str(shots / "episode-home-programme.png"))
+    assert not page.csp_violations

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import secrets
 from collections.abc import Iterator
 from typing import Any
 
@@ -146,3 +149,23 @@ def an_appointment(a: dict[str, Any]) -> Any:
     return Appointment.objects.create(clinic=a["clinic"], patient=a["patient"], practitioner=a["practitioner"],
                                       service=service, location=location, start=start, end=end, blocked_from=start,
                                       blocked_until=end)
+
+
+@contextlib.contextmanager
+def fresh_postgres_database(env: dict[str, str], prefix: str) -> Iterator[dict[str, str]]:
+    """`env` with DATABASE_URL pointing at a new PostgreSQL database (dropped afterwards) when the tests run on
+    PostgreSQL; `env` unchanged on SQLite."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield env
+        return
+    import psycopg
+
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield {**env, "DATABASE_URL": url.rsplit("/", 1)[0] + "/" + name}
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

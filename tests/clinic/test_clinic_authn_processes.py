@@ -9,9 +9,7 @@ folder. Bounded in time.
 from __future__ import annotations
 
 import base64
-import os
 import re
-import secrets
 import time
 import urllib.error
 import urllib.parse
@@ -21,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from clinic_fixtures import fresh_postgres_database
 from django_otp.oath import totp
 from test_clinic_crash import Server, clean_env, run
 
@@ -76,21 +75,8 @@ class Browser:
 def database(tmp_path: Path) -> Iterator[dict[str, str]]:
     """The environment of both servers: one fresh PostgreSQL database, or one SQLite data folder."""
     env = clean_env(tmp_path / "clinic")
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        yield env
-        return
-    import psycopg
-
-    name = f"sc_twoproc_{secrets.token_hex(4)}"
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    env["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
-    try:
-        yield env
-    finally:
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_postgres_database(env, "sc_twoproc") as chosen:
+        yield chosen
 
 
 def _servers(tmp_path: Path, env: dict[str, str]) -> tuple[Server, Server]:

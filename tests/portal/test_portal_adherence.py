@@ -80,6 +80,19 @@ def test_days_before_the_course_opened_are_not_counted(course: Any, opened_days_
     assert [w.days for w in summary.weeks] == week_days
 
 
+def test_a_record_before_the_recorded_opening_still_counts_its_days(course: Any) -> None:
+    """A course whose opening date was moved later than a record: the days are counted from that record, so the
+    share never exceeds one."""
+    episode = course[0].episode
+    done(course, 12)
+    Episode.objects.filter(pk=episode.pk).update(opened_on=TODAY - dt.timedelta(days=2))
+    episode.refresh_from_db()
+    summary = episode_adherence(episode, today=TODAY)
+    assert (summary.days_done, summary.days) == (1, 13)
+    assert summary.share is not None
+    assert summary.share <= 1
+
+
 def test_another_courses_records_are_not_counted(course: Any, world: dict[str, Any], account_for: Any) -> None:
     done(course, 0)
     assert episode_adherence(world["a"]["episode"], today=TODAY).times_done == 0
@@ -107,3 +120,28 @@ def test_the_latest_notes_come_first_and_are_few(course: Any) -> None:
 ])
 def test_items_are_named_as_the_practitioner_reads_them(kind: str, item: str, name: str) -> None:
     assert item_name(kind, item) == name
+
+
+def test_the_episode_page_shows_the_courses_adherence_to_the_practitioner(course: Any, login: Any,
+                                                                          world: dict[str, Any]) -> None:
+    """The practitioner's episode page: days done of the course's days, each part with how it felt (worse stands
+    out), the patient's latest notes; reception, who never sees clinical notes, sees none of it."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    revision, user = course
+    today = timezone.localdate()
+    for days_ago, item, felt, note in ((0, "GB30", "worse", "Sore afterwards"), (1, "GB30", "better", ""),
+                                       (1, "BL60", "same", "")):
+        record_done(user, revision.episode.patient, revision, kind="acupressure", item=item, felt=felt, note=note,
+                    day=today - dt.timedelta(days=days_ago))
+    prac = revision.created_by
+    body = login(prac).get(reverse("clinic:episode", args=[revision.episode_id])).content.decode()
+    assert "Marked done on 2 of the 28 days of this course in the last 4 weeks (3 times" in body
+    assert "better 1, same 1, worse 1" in body
+    gb30 = body[body.index('data-item="acupressure:GB30"'):]
+    assert "GB30 (Huantiao)" in gb30[:200]
+    assert "<strong>1</strong>" in gb30[:gb30.index("</tr>")]
+    assert "Sore afterwards" in body
+    seen = login(world["a"]["reception"]).get(reverse("clinic:episode", args=[revision.episode_id]))
+    assert "Sore afterwards" not in seen.content.decode()

@@ -102,3 +102,19 @@ def test_turning_reminders_off_is_opting_out(patient_client: Client, accounts_ab
             "version": str(ReminderPreference.objects.get().version)}
     assert patient_client.post(reverse("portal:settings"), data).status_code == 302
     assert reminders.due(at(23)) == []
+
+
+def test_the_worker_queues_a_due_reminder_once_through_the_outbox(accounts_ab: dict[str, Any]) -> None:
+    """The worker's portal job turns a due diary reminder into one outbox message (topic `diary`, the link to
+    the diary, the standing emergency advice) and queues nothing more that local day."""
+    from sciatica_care.scheduling.models import Message
+    from sciatica_care.scheduling.worker import portal_reminders
+
+    _set(accounts_ab["a"], diary_on=True, diary_time=dt.time(20, 0), time_zone="Europe/London")
+    assert portal_reminders(at(19, 59)) == 0
+    assert portal_reminders(at(20, 5)) == 1
+    assert portal_reminders(at(21, 0)) == 0
+    message = Message.objects.get()
+    assert message.topic == "diary"
+    assert "/portal/diary/" in message.body
+    assert "emergency department now" in message.body

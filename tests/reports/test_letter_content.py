@@ -216,8 +216,10 @@ def test_an_unrecorded_medical_history_is_not_read_as_clear(intake: Make) -> Non
 
 
 @pytest.mark.parametrize(("patient", "says"), [
-    ({"sex": "female", "age": 33, "pregnant": True, "pregnancy_weeks": 30}, "Patient: age 33, female, pregnant (30 "
-                                                                          "weeks)"),
+    ({"sex": "female", "age": 33, "pregnant": True, "pregnancy_weeks": 30},
+     "Patient: age 33, female, pregnant, week 30"),
+    ({"sex": "female", "age": 33, "pregnant": True, "pregnancy_weeks": 2},  # "(2 weeks)" would read as a timing
+     "Patient: age 33, female, pregnant, week 2"),
     ({"sex": "female", "age": 33, "pregnant": False}, "Patient: age 33, female"),
     ({"sex": "male", "age": 40}, "Patient: age 40, male"),
 ])

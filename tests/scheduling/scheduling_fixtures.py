@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from clinic_fixtures import fresh_postgres_database
 
 HERE = Path(__file__).resolve().parent
 
@@ -74,21 +75,8 @@ def worker_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[s
         "SCIATICA_CARE_EMAIL_BACKEND": "outbox_test_backends.LoggingEmail",
         "SCIATICA_CARE_SMS_BACKEND": "outbox_test_backends.LoggingSms",
     })
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        yield env
-        return
-    import psycopg
-
-    name = f"sc_outbox_{secrets.token_hex(4)}"
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    env["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
-    try:
-        yield env
-    finally:
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_postgres_database(env, "sc_outbox") as chosen:
+        yield chosen
 
 
 @pytest.fixture

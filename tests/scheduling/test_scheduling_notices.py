@@ -163,6 +163,28 @@ def test_a_cancelled_appointments_reminders_are_skipped(desk: dict[str, Any], pa
     assert str(event["status"]) == "CANCELLED"
 
 
+@pytest.mark.parametrize(("by_clinic", "says"), [
+    (False, "To book another time, call 020 7946 0000."),
+    (True, "The clinic will contact you about what happens next."),
+])
+def test_a_cancellation_by_the_front_desk_is_worded_by_whose_it_is(
+        desk: dict[str, Any], patient: Any, by_clinic: bool, says: str,
+        django_capture_on_commit_callbacks: Any) -> None:
+    """Reception cancelling at the patient's request tells them how to rebook; the clinic's own cancellation (the
+    practitioner unwell) says the clinic will be in touch. Neither gives the reason recorded."""
+    from sciatica_care.scheduling import booking
+
+    with time_machine.travel(NOW, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            appointment = book(desk)
+        with django_capture_on_commit_callbacks(execute=True):
+            booking.cancel(appointment, by=desk["reception"], reason="practitioner unwell", by_clinic=by_clinic)
+        send()
+    (email,) = [e for e in mail.outbox if "cancelled" in e.subject]
+    assert says in email.body
+    assert "unwell" not in email.body
+
+
 def test_a_reminder_already_claimed_when_its_appointment_is_cancelled_is_not_sent(
         desk: dict[str, Any], patient: Any, sms_outbox: list[Any], django_capture_on_commit_callbacks: Any) -> None:
     """The outbox checks again at sending: a reminder queued before the cancellation reached it is skipped."""
@@ -329,3 +351,42 @@ def test_only_sensible_offsets_are_used(offsets: list[Any]) -> None:
     from sciatica_care.scheduling.appointment_reminders import offsets as clean
 
     assert clean(offsets) == [48, 2]
+
+
+def test_a_red_flag_at_a_visit_tells_the_patient_once_through_the_worker(
+        desk: dict[str, Any], patient: Any, settings: Any, sms_outbox: list[Any],
+        django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole way: a red flag charted at a visit stops the course; the front desk cancels the patient's sessions
+    and their massage one by one; their notices wait for the step to finish (django-tasks' run_after) and the
+    worker's turn sends the patient one email — the clinic will contact them, no reason given."""
+    from django.utils import timezone
+    from django_tasks_db.management.commands import db_worker
+
+    from sciatica_care.clinic import records
+    from sciatica_care.scheduling import notices, worker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    monkeypatch.setattr(worker, "close_old_connections", lambda: None)  # the test's transaction holds it
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    monday = timezone.localdate() + dt.timedelta(days=7 - timezone.localdate().weekday() + 7)
+    at = [dt.datetime.combine(monday + dt.timedelta(days=7 * w), dt.time(10), tzinfo=LONDON) for w in range(3)]
+    for n, start in enumerate(at):
+        book(desk, start, kind="follow_up_acupuncture", episode=desk["episode"], course_session=n + 1)
+    book(desk, at[0].replace(hour=14), kind="massage")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        records.chart_visit(desk["practitioner"], desk["episode"], None, {
+            "red_flags_rechecked": True, "red_flags_found": ["saddle_anaesthesia"], "needling_stopped": True,
+            "red_flag_advice": "now: emergency department"})
+    turn = worker.Worker(once=True)
+    turn.run_once()
+    assert messages(kind="course_cancelled") == []  # the step is given time to finish
+    with time_machine.travel(timezone.now() + notices.SETTLE + dt.timedelta(seconds=1)):
+        worker.Worker(once=True).run_once()
+    (told,) = messages(kind="course_cancelled")
+    assert told.status == "sent"
+    (email,) = [e for e in mail.outbox if "cancelled" in e.subject]
+    assert "Your 4 remaining appointments" in email.body
+    assert "The clinic will contact you about what happens next." in email.body
+    assert not CLINICAL.search(email.body)
+    assert not CLINICAL.search(email.subject)

@@ -170,7 +170,7 @@ def test_a_task_left_running_by_a_dead_worker_is_run_again(db: Any) -> None:
 @pytest.mark.django_db
 def test_the_portals_reminders_are_queued_when_the_portal_is_installed(world: dict[str, Any],
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without the portal app nothing happens; with it, what `portal.reminders.due(now)` yields is queued in the
+    """Without the portal app nothing happens; with it, what `portal.reminders.messages(now)` yields is queued in the
     outbox, once per dedupe key however often the job runs."""
     from django.apps import apps
 
@@ -181,7 +181,7 @@ def test_the_portals_reminders_are_queued_when_the_portal_is_installed(world: di
     assert portal_reminders() == 0
     clinic, patient = world["a"]["clinic"], world["a"]["patient"]
     reminders = ModuleType("sciatica_care.portal.reminders")
-    reminders.due = lambda now: [  # type: ignore[attr-defined]
+    reminders.messages = lambda now: [  # type: ignore[attr-defined]
         Outgoing(clinic_id=clinic.pk, channel="email", to="ann@example.org", subject="Your exercises",
                  body="Time for today's exercises.", dedupe_key=f"portal:home:{patient.pk}:{now:%Y-%m-%d}",
                  kind="home_programme", topic="home_programme", patient_id=patient.pk),

@@ -40,12 +40,12 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def invite(patient: Patient, by: Staff | None = None, *, base_url: str = "") -> Invitation:
+def invite(patient: Patient, by: Staff | None = None, *, base_url: str = "", send: bool = True) -> Invitation:
     """Make (or find) the patient's portal account and send a new one-time invitation link to the patient's email.
 
     `by` is the member of staff inviting, or None when the patient's online booking makes the account. Earlier
     links not yet used stop working. Refused (InputRefused) without an email address, for an anonymised patient,
-    or by staff of another clinic."""
+    or by staff of another clinic. `send=False` (the demo's own patient) makes the link without emailing it."""
     problems = []
     if not patient.email:
         problems.append(Problem("email", "the patient has no email address: add one on the patient's page first"))
@@ -66,7 +66,7 @@ def invite(patient: Patient, by: Staff | None = None, *, base_url: str = "") -> 
         audit.record(by, "portal_invite", invitation, patient_id=patient.pk, clinic_id=patient.clinic_id,
                      via="staff" if by is not None else "online_booking", days=INVITE_DAYS)
     link = base_url.rstrip("/") + reverse("portal:welcome", args=[token])
-    emailed = _send(patient, link, by)
+    emailed = _send(patient, link, by) if send else False
     return Invitation(account, link, emailed)
 
 

@@ -130,7 +130,8 @@ def episode_adherence(episode: Episode, *, weeks: int = 4, today: dt.date | None
     start = end - dt.timedelta(days=7 * max(weeks, 1) - 1)
     rows = list(AdherenceRecord.objects.filter(episode=episode, day__gte=start, day__lte=end)
                 .values_list("day", "kind", "item", "felt", "note").order_by("day", "recorded_at", "id"))
-    first_day = max(start, episode.opened_on)
+    # The course's days in the window: from its opening (or an earlier record, if its opening date was moved).
+    first_day = max(start, min([episode.opened_on, *(r[0] for r in rows[:1])]))
     week_list: list[WeekAdherence] = []
     for w in range(max(weeks, 1)):
         w_start = start + dt.timedelta(days=7 * w)

@@ -26,7 +26,7 @@ def load(password: str, days: int = DAYS, seed: int = 11) -> Patient | None:
         return None
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not a secret
     with transaction.atomic():
-        invitation = accounts.invite(patient, by=None)
+        invitation = accounts.invite(patient, by=None, send=False)
         user = accounts.accept(invitation.link.rstrip("/").rsplit("/", 1)[1], password)
         today = timezone.localdate()
         sitting = [rng.choice([2, 4, 5, 7, 8, 9]) for _ in range(days)]

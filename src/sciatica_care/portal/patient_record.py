@@ -4,6 +4,11 @@ from the address — so a patient never reaches another patient's record."""
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+
+from django.apps import apps
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -32,7 +37,30 @@ def questionnaires_due(patient: Patient) -> QuerySet[QuestionnaireLink]:
             .select_related("episode").order_by("created_at", "id"))
 
 
-def upcoming_appointments(patient: Patient) -> list[object]:
-    """The patient's next appointments. The booking app is not part of this release yet: nothing is listed until
-    it is wired in here (its appointments of this patient from now on, soonest first)."""
-    return []
+@dataclass(frozen=True)
+class Upcoming:
+    """One of the patient's coming appointments as the portal shows it: in the location's own time."""
+
+    when: dt.datetime
+    service: str
+    practitioner: str
+    location: str
+    is_review: bool
+
+    def __str__(self) -> str:
+        return f"{self.when:%A %-d %B, %H:%M} · {self.service} with {self.practitioner} at {self.location}"
+
+
+def upcoming_appointments(patient: Patient, limit: int = 10) -> list[Upcoming]:
+    """The patient's next live appointments (booked or awaiting approval), soonest first, read from the booking
+    app by name so that the portal does not depend on it being installed."""
+    try:
+        appointment = apps.get_model("scheduling", "Appointment")
+    except LookupError:
+        return []
+    rows = (appointment.objects.filter(patient=patient, clinic_id=patient.clinic_id, start__gte=timezone.now(),
+                                       status__in=("requested", "booked"))
+            .select_related("service", "practitioner", "location").order_by("start")[:limit])
+    return [Upcoming(when=row.start.astimezone(zoneinfo.ZoneInfo(row.location.time_zone)), service=row.service.name,
+                     practitioner=row.practitioner.get_full_name() or row.practitioner.get_username(),
+                     location=row.location.name, is_review=row.is_review) for row in rows]

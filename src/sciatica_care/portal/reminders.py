@@ -78,3 +78,39 @@ def mark_sent(reminder: Reminder) -> None:
 def preference_for(account_id: int) -> ReminderPreference:
     pref, _ = ReminderPreference.objects.get_or_create(account_id=account_id)
     return pref
+
+
+_WORDING = {
+    "diary": ("Your diary for today",
+              "How was today? Your diary takes less than a minute: {link}\n\n"
+              "If you notice new trouble passing urine or controlling your bowels, numbness between your legs or "
+              "weakness in both legs, go to an emergency department now."),
+    "programme": ("Your home programme",
+                  "A reminder for today's home programme from your practitioner: {link}"),
+}
+_TOPIC = {"diary": "diary", "programme": "home_programme"}
+
+
+def messages(now: dt.datetime) -> list[dict[str, object]]:
+    """The due reminders as messages for the outbox (fields of `scheduling.outbox.Outgoing`), each keyed by the
+    patient, the kind and the local day so that it is queued once; marked sent here, the outbox then delivers it
+    once. The message carries no clinical detail beyond the standing emergency advice on the diary's."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from sciatica_care.clinic.models import Patient
+
+    reminders = [r for r in due(now) if r.email]
+    clinics = dict(Patient.objects.filter(pk__in={r.patient_id for r in reminders}).values_list("pk", "clinic_id"))
+    base = getattr(settings, "SCIATICA_CARE_BASE_URL", "")
+    out: list[dict[str, object]] = []
+    for reminder in reminders:
+        subject, body = _WORDING[reminder.kind]
+        page = reverse("portal:diary" if reminder.kind == "diary" else "portal:programme")
+        out.append({"clinic_id": clinics[reminder.patient_id], "channel": "email", "to": reminder.email,
+                    "subject": subject, "body": body.format(link=f"{base}{page}"),
+                    "dedupe_key": f"portal-{reminder.kind}-{reminder.patient_id}-{reminder.local_day.isoformat()}",
+                    "kind": f"{reminder.kind}_reminder", "topic": _TOPIC[reminder.kind],
+                    "patient_id": reminder.patient_id})
+        mark_sent(reminder)
+    return out

@@ -263,6 +263,8 @@ footer { color: var(--muted); font-size: 12px; margin-top: 32px; border-top: 1px
          padding-top: 8px; }
 @media print { body { max-width: none; padding: 0; font-size: 11pt; } h2 { break-after: avoid; }
                @page { size: A4; margin: 14mm; } }
+@media (max-width: 520px) { .item, .thermal { flex-direction: column; }
+                            .press figure svg, .exercise figure svg { width: 100%; max-width: 240px; } }
 """
 
 

@@ -336,7 +336,7 @@ def _history(k: Knowledge, intake: Mapping[str, Any]) -> Section:
         who.append(_lower(_choice(k, patient["sex"])))
     if patient.get("sex") != "male" and patient.get("pregnant") is True:
         weeks = patient.get("pregnancy_weeks")
-        who.append(f"pregnant ({weeks} weeks)" if weeks else "pregnant")
+        who.append(f"pregnant, week {weeks}" if weeks else "pregnant")  # "(2 weeks)" would read as a timing
     if who:
         items.append("Patient: " + ", ".join(who))
     side = episode.get("side")

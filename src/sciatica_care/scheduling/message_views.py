@@ -96,8 +96,8 @@ def patient_messages(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _context(patient: Patient, error: tuple[str, str] | None = None) -> dict[str, Any]:
-    messages = list(Message.objects.filter(patient=patient).order_by("-due_at", "-id")
-                    .only("id", "kind", "channel", "status", "skip_reason", "due_at", "sent_at", "subject",
-                          "possible_duplicate", "to_address")[:100])
-    return {"patient": patient, "messages": messages, "choices": _choices(patient),
+    rows = list(Message.objects.filter(patient=patient).order_by("-due_at", "-id")
+                .only("id", "kind", "channel", "status", "skip_reason", "due_at", "sent_at", "subject",
+                      "possible_duplicate", "to_address")[:100])
+    return {"patient": patient, "rows": rows, "choices": _choices(patient),
             "error": {"field": error[0], "message": error[1]} if error else None}

@@ -125,7 +125,7 @@ def _booked(appointment: Appointment, base: str) -> list[outbox.Outgoing]:
     clinic = appointment.clinic.name
     if appointment.booked_via == BookedVia.COURSE and appointment.episode_id:
         course = list(_together(appointment, Q(status=AppointmentStatus.BOOKED, booked_via=BookedVia.COURSE),
-                                "booked_at"))
+                                "booked_at", "episode_id"))
         if len(course) > 1:
             return [recipients.message(
                 recipient, kind="course_confirmation", topic=Topic.APPOINTMENTS,
@@ -151,13 +151,13 @@ def _moved(appointment: Appointment, base: str, previous: dict[str, Any] | None)
         clinic_name=appointment.clinic.name)
 
 
-def _together(appointment: Appointment, which: Q, stamp: str) -> list[Appointment]:
-    """The appointments of the same course and person changed at about the same moment as this one (`stamp`: the
-    field holding when), in order of time — what one step of the practitioner did."""
+def _together(appointment: Appointment, which: Q, stamp: str, same: str) -> list[Appointment]:
+    """The appointments with the same `same` (the course, or the patient) changed at about the same moment as this
+    one (`stamp`: the field holding when), in order of time — what one step of the clinic did."""
     at = getattr(appointment, stamp)
-    if at is None or not appointment.episode_id:
+    if at is None or not getattr(appointment, same):
         return [appointment]
-    siblings = (Appointment.objects.filter(which, episode_id=appointment.episode_id,
+    siblings = (Appointment.objects.filter(which, **{same: getattr(appointment, same)},
                                            **{f"{stamp}__gte": at - TOGETHER, f"{stamp}__lte": at + TOGETHER})
                 .select_related("clinic", "patient", "practitioner", "service", "location", "room").order_by("start"))
     found = list(siblings)
@@ -165,19 +165,26 @@ def _together(appointment: Appointment, which: Q, stamp: str) -> list[Appointmen
 
 
 def _cancelled_together(appointment: Appointment) -> list[Appointment]:
-    """What was cancelled in the same step as this appointment (what was left of its course, or itself), from its
-    start on."""
+    """What of the patient's was cancelled in the same step as this appointment (what was left of a course, all
+    their appointments in person after a red flag, or just this one)."""
     return _together(appointment, Q(status__in=(AppointmentStatus.CANCELLED, AppointmentStatus.LATE_CANCELLED)),
-                     "cancelled_at")
+                     "cancelled_at", "patient_id")
 
 
 def by_clinic(appointment: Appointment, together: int = 1) -> bool:
-    """Whether the clinic (not the patient) cancelled: a colleague did, several sessions of a course went at once,
-    or the course itself has ended (closed, or referred on)."""
-    from sciatica_care.clinic.models import EpisodeStatus
+    """Whether the clinic (not the patient) cancelled: several of the patient's appointments went at once (a red
+    flag, a closed course), the cancellation said so (`booking.cancel(by_clinic=True)`, kept in its audit event), or
+    the course itself has ended. Reception cancelling at the patient's request is the patient's cancellation."""
+    from sciatica_care.clinic.models import AuditEvent, EpisodeStatus
 
-    return (appointment.cancelled_by_id is not None or together > 1
-            or (appointment.episode is not None and appointment.episode.status != EpisodeStatus.OPEN))
+    if together > 1:
+        return True
+    detail = (AuditEvent.objects.filter(action="cancel_appointment", object_type="Appointment",
+                                        object_id=appointment.pk).order_by("-id")
+              .values_list("detail", flat=True).first()) or {}
+    if detail.get("by_clinic"):
+        return True
+    return appointment.episode is not None and appointment.episode.status != EpisodeStatus.OPEN
 
 
 def _cancelled(appointment: Appointment) -> list[outbox.Outgoing]:
@@ -199,8 +206,8 @@ def _cancelled(appointment: Appointment) -> list[outbox.Outgoing]:
 def _staff(appointment: Appointment, change: str, base: str) -> list[outbox.Outgoing]:
     """Online bookings, requests and cancellations made by patients: told to the practitioner and the front desk."""
     online = appointment.booked_via == BookedVia.ONLINE
-    by_patient = change in ("cancelled", "late_cancelled") and not by_clinic(
-        appointment, len(_cancelled_together(appointment)))
+    by_patient = (change in ("cancelled", "late_cancelled") and appointment.cancelled_by_id is None
+                  and not by_clinic(appointment, len(_cancelled_together(appointment))))
     if not ((online and change in ("booked", "requested")) or by_patient):
         return []
     link = f"{settings.SCIATICA_CARE_BASE_URL}{reverse('scheduling:appointment_ics', args=[appointment.pk])}"

@@ -67,8 +67,8 @@ def requeue_stalled(now: dt.datetime | None = None) -> int:
 
 
 def portal_reminders(now: dt.datetime | None = None) -> int:
-    """The patients' reminders for their home programme and diary: `sciatica_care.portal.reminders.due(now)`, when
-    the portal app is installed, yields what to send (each an `outbox.Outgoing`, or a dict of its fields, with a
+    """The patients' reminders for their home programme and diary: `sciatica_care.portal.reminders.messages(now)`,
+    when the portal app is installed, gives what to send (each an `outbox.Outgoing`, or a dict of its fields, with a
     dedupe key per patient and occasion); they are queued in the outbox. Nothing happens without the portal."""
     if not apps.is_installed("sciatica_care.portal"):
         return 0
@@ -76,7 +76,7 @@ def portal_reminders(now: dt.datetime | None = None) -> int:
         reminders = importlib.import_module("sciatica_care.portal.reminders")
     except ImportError:
         return 0
-    due = getattr(reminders, "due", None)
+    due = getattr(reminders, "messages", None)
     if due is None:
         return 0
     return outbox.queue_many(item if isinstance(item, outbox.Outgoing) else outbox.Outgoing(**item)
@@ -108,8 +108,10 @@ class Worker:
         self._last: dict[str, float] = {}
 
     def send_due(self) -> outbox.Report:
-        # A time budget, so tasks and the other jobs get their turn during a long run of messages.
-        return outbox.dispatch(batch=self.batch, budget_seconds=10, stop=lambda: self.stopping)
+        # A time budget, so tasks and the other jobs get their turn during a long run of messages (`--once`: all
+        # that is due).
+        return outbox.dispatch(batch=self.batch, budget_seconds=None if self.once else 10,
+                               stop=lambda: self.stopping)
 
     def _signal(self, signum: int, frame: FrameType | None) -> None:
         if self.stopping:

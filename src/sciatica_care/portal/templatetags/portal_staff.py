@@ -1,5 +1,6 @@
-"""The patient's side on the clinic's staff pages (`{% load portal_staff %}`): the episode page's diary,
-adherence and diary findings; the patient page's portal access and alerts; the open alerts of the clinic.
+"""The patient's side on the clinic's staff pages (`{% load portal_staff %}`): the episode page's diary, the
+course's home-programme adherence and the diary findings; the patient page's portal access and alerts; the open
+alerts of the clinic.
 
 Each tag runs inside a staff page whose view has already checked access to the record (and audited its read);
 the diary panel is clinical (never for reception)."""
@@ -12,6 +13,7 @@ from django import template
 
 from sciatica_care.clinic.clinical import display_name
 from sciatica_care.portal import accounts, alerts, staff_summary
+from sciatica_care.portal.adherence import episode_adherence
 from sciatica_care.portal.diary_findings import FINDING_WORDS
 
 register = template.Library()
@@ -25,7 +27,7 @@ def portal_episode_panel(context: Any, episode: Any) -> dict[str, Any]:
     # Part of the episode page, whose read the episode view has audited.
     side = staff_summary.patient_side(episode.patient)
     return {"shown": True, "side": side, "words": FINDING_WORDS, "weeks": staff_summary.WEEKS,
-            "days": staff_summary.WEEKS * 7}
+            "days": staff_summary.WEEKS * 7, "adherence": episode_adherence(episode, weeks=staff_summary.WEEKS)}
 
 
 @register.inclusion_tag("portal/staff/_patient_panel.html", takes_context=True)

@@ -36,6 +36,15 @@ class Topic(models.TextChoices):
 PATIENT_TOPICS = (Topic.APPOINTMENTS, Topic.REMINDERS, Topic.HOME_PROGRAMME, Topic.DIARY)
 
 
+#: The kinds of message, in words (what the staff see on a patient's Messages page).
+KINDS = {
+    "confirmation": "Appointment confirmed", "course_confirmation": "Course of appointments confirmed",
+    "request_received": "Booking request received", "moved": "Appointment moved", "cancelled": "Appointment cancelled",
+    "course_cancelled": "Remaining appointments cancelled", "reminder": "Appointment reminder",
+    "home_programme": "Home programme reminder", "diary": "Diary reminder",
+}
+
+
 class MessageStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     SENDING = "sending", "Being sent"
@@ -102,6 +111,11 @@ class Message(models.Model):
             models.CheckConstraint(condition=~Q(status="sending") | Q(claimed_until__isnull=False),
                                    name="message_sending_is_claimed"),
         ]
+
+    @property
+    def what(self) -> str:
+        """What the message is, for the staff: its subject, or its kind in words."""
+        return self.subject or KINDS.get(self.kind, self.kind.replace("_", " ").capitalize())
 
     @property
     def reference(self) -> str:
