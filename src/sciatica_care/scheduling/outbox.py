@@ -263,6 +263,9 @@ def recover(now: dt.datetime | None = None, courier: Courier | None = None) -> i
     cannot tell whether it holds a message may have been sent, and are marked in doubt; the rest certainly were not
     (see `_Batch`: an outcome on such a channel is committed before the next send)."""
     now = now or timezone.now()
+    expired = Message.objects.filter(status=MessageStatus.SENDING, claimed_until__lt=now)
+    if not expired.exists():  # a plain read first: no write lock taken (SQLite) when there is nothing to do
+        return 0
     courier = courier or Courier()
     with transaction.atomic():
         rows = list(Message.objects.select_for_update(skip_locked=True)
@@ -300,6 +303,9 @@ class _Batch:
         self.pending: list[tuple[Message, dict[str, Any]]] = []
         self.pending_since = 0.0
         self.recorded = 0
+        self.messages: list[Message] = []
+        if not Message.objects.filter(status=MessageStatus.QUEUED, due_at__lte=now).exists():
+            return  # a plain read first: no write lock taken (SQLite) when nothing is due
         with transaction.atomic():
             ids = list(Message.objects.select_for_update(skip_locked=True)
                        .filter(status=MessageStatus.QUEUED, due_at__lte=now)
