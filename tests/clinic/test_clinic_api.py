@@ -125,3 +125,19 @@ def test_patch_visit_notes_with_version(api: Any, world: dict[str, Any]) -> None
     assert api("patch", f"/visits/{other.pk}", body={"version": 1, "assessment": "x"}).status_code == 404
     recep = world["a"]["reception"]
     assert api("patch", f"/visits/{v.pk}", user=recep, body={"version": 2, "assessment": "x"}).status_code == 403
+
+
+def test_the_openapi_document_has_no_duplicate_keys(client: Any) -> None:
+    """Every mapping in the published OpenAPI document has distinct keys (a "200" beside a 200 breaks Swagger UI)."""
+    import json
+
+    duplicates: list[list[str]] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [k for k, _ in items]
+        if len(keys) != len(set(keys)):
+            duplicates.append(keys)
+        return dict(items)
+
+    json.loads(client.get("/api/openapi.json").content, object_pairs_hook=pairs)
+    assert duplicates == []

@@ -493,7 +493,7 @@ def patient_superbill(request: HttpRequest, pk: int, start: dt.date | None = Non
         raise InputRefused([Problem("start", "the start date is after the end date")])
     return _superbill(request, patient, billing.billable_visits(patient, start, end),
                       f"superbill-patient-{patient.pk}.pdf")
-PDF_RESPONSE = {"responses": {"200": {"description": "The letter as a PDF.", "content": {
+PDF_RESPONSE = {"responses": {200: {"description": "The letter as a PDF.", "content": {
     "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}}
 
 
