@@ -1,6 +1,7 @@
 """Deny by default: a patient account reaches the portal and nothing else.
 
 A signed-in account with the patient role gets 404 for every address outside the portal (`/portal/`), the
+public booking pages (`/book/`, which anyone may open and which show a patient nothing of the clinic's), the
 static files and signing out: every staff page and every `/api/` endpoint, including any added later, without
 that page having to know about patients. Placed right after authentication in the middleware list, before the
 second factor, kiosk and care-team middleware, so no staff redirect is ever offered to a patient.
@@ -28,7 +29,7 @@ class PatientConfinementMiddleware:
 
     def allowed_prefixes(self) -> tuple[str, ...]:
         if self._allowed is None:
-            self._allowed = ("/portal/", settings.STATIC_URL, reverse("clinic:logout"))
+            self._allowed = ("/portal/", "/book/", settings.STATIC_URL, reverse("clinic:logout"))
         return self._allowed
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

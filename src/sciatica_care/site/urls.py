@@ -17,6 +17,7 @@ from sciatica_care.api.rest import api
 def build(admin_path: str | None) -> list[Any]:
     patterns: list[Any] = [path("api/fhir/", fhir_api.urls), path("api/fhir/<path:rest>", unknown_address),
                            path("api/", api.urls), path("portal/", include("sciatica_care.portal.urls")),
+                           path("book/", include("sciatica_care.scheduling.online.urls")),
                            path("", include("sciatica_care.scheduling.urls")),
                            path("", include("sciatica_care.clinic.urls"))]
     if admin_path:

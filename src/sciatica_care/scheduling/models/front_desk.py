@@ -138,4 +138,9 @@ class BookingRules(models.Model):
         "Practitioners see who is booked with their colleagues; when off, a colleague's appointments show as busy"))
     front_desk_email = models.EmailField(blank=True, help_text=(
         "Told of every online booking and online cancellation, besides the practitioner"))
+    # The public booking page (`/book/<public_slug>/`): shown only when `online_booking` is on and a slug is set.
+    online_booking = models.BooleanField(default=False, help_text=(
+        "Let people book online at the clinic's public booking page"))
+    public_slug = models.SlugField(max_length=60, unique=True, null=True, blank=True, help_text=(
+        "The booking page's address: /book/<this>/"))
     version = models.PositiveIntegerField(default=1)

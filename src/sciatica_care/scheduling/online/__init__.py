@@ -1,0 +1,1 @@
+"""The clinic's public pages: booking online, managing a booking by its link, and waitlist offers."""
