@@ -13,6 +13,10 @@ professional-body figure for adults' records, not a law; each clinic sets its ow
 adverse events) are clinical free text and are kept: the clinician reviews them when anonymising (the page says
 so), because they are part of the record the law keeps.
 
+The messages sent or queued to the patient (addresses, wording, calendar attachments) and the front desk's notes on
+their appointments are cleared in the same transaction by the apps that keep them (`signals.patient_anonymised`);
+a message not yet sent is not sent. The appointments themselves (when, with whom, for what) stay with the record.
+
 The audit trail is never rewritten: its events name the patient by id, which now leads only to the pseudonym.
 Events have recorded ids only since this change (the patient list used to keep the text searched for; it now keeps
 which patients were shown, by id).
@@ -33,6 +37,7 @@ from django.utils import timezone
 
 from sciatica_care.clinic import audit, records
 from sciatica_care.clinic.models import Clinic, Episode, OutcomeScore, Patient, Role, Staff, Visit
+from sciatica_care.clinic.signals import patient_anonymised
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CLEARED = ("phone", "email", "address", "gp_name", "gp_practice", "gp_address", "booking_notes")
@@ -98,8 +103,10 @@ def anonymise(actor: Staff, patient: Patient, expected_version: int, *, legal_re
         # The patient's own portal account (if any) keeps no name or address either, and signs in no more.
         portal = Staff.objects.filter(role=Role.PATIENT, patient_account__patient=patient)
         ended = portal.update(first_name="Anonymised", last_name=pseudonym, email="", is_active=False)
+        elsewhere = {str(k): v for _, reply in patient_anonymised.send(sender=Patient, patient=patient)
+                     for k, v in (reply or {}).items()}
         audit.record(actor, "anonymise", patient, pseudonym=pseudonym, retention_ends=ends.isoformat(),
                      before_retention_end=early, legal_reason=reason[:1000] if early else "",
                      cleared=[*CLEARED, "first_name", "last_name", "date_of_birth (year kept)"],
-                     portal_accounts_ended=ended)
+                     portal_accounts_ended=ended, **elsewhere)
     return patient

@@ -20,6 +20,9 @@ from django.dispatch import Signal
 
 course_stopped = Signal()
 visit_charted = Signal()
+# Sent inside the anonymising transaction (`anonymise.py`), so what other apps keep of the patient's identity
+# (messages, the front desk's notes) is cleared with the record or not at all. Receivers return what they cleared.
+patient_anonymised = Signal()
 
 RED_FLAG_AT_VISIT = "Treatment stopped: a red flag was found at a visit; the patient is being referred."
 NOT_FOR_TREATMENT = "Treatment stopped: the new assessment does not allow treatment (a red flag or referral)."

@@ -10,10 +10,11 @@ class SchedulingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from sciatica_care.clinic.signals import course_stopped, visit_charted
-        from sciatica_care.scheduling import charting_link, notices
+        from sciatica_care.clinic.signals import course_stopped, patient_anonymised, visit_charted
+        from sciatica_care.scheduling import anonymised, charting_link, notices
         from sciatica_care.scheduling.course_stop import cancel_rest_of_course
 
         course_stopped.connect(cancel_rest_of_course, dispatch_uid="scheduling-cancel-rest-of-course")
         notices.connect()  # an appointment's changes tell the patient (and the staff) through the outbox
         visit_charted.connect(charting_link.link, dispatch_uid="scheduling_link_charted_visit")
+        patient_anonymised.connect(anonymised.scrub, dispatch_uid="scheduling_scrub_anonymised_patient")

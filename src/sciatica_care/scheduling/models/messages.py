@@ -61,6 +61,7 @@ class SkipReason(models.TextChoices):
     MOVED = "moved", "The appointment was moved (new reminders were queued)"
     TOO_LATE = "too_late", "The appointment had already started"
     SUPERSEDED = "superseded", "A later reminder for the same appointment was due as well"
+    ANONYMISED = "anonymised", "The patient's record was anonymised"
 
 
 class Message(models.Model):
