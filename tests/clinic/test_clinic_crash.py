@@ -231,4 +231,4 @@ def test_sqlite_connections_are_durable(tmp_path: Path) -> None:
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,  # noqa: S603
                        timeout=60, check=False)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.split() == ["wal", "2", "1", "5000"]
+    assert r.stdout.split() == ["wal", "2", "1", "20000"]

@@ -84,7 +84,7 @@ def test_database_connection_is_configured_for_its_engine() -> None:
         cur.execute("PRAGMA foreign_keys")
         assert cur.fetchone()[0] == 1
         cur.execute("PRAGMA busy_timeout")
-        assert cur.fetchone()[0] >= 5000
+        assert cur.fetchone()[0] >= 20000
 
 
 def test_email_goes_to_the_console_unless_smtp_is_configured(tmp_path: Path) -> None:

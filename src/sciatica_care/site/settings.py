@@ -114,9 +114,11 @@ def _database() -> dict[str, object]:
         "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
             # Foreign keys are switched on by Django itself on every SQLite connection.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;",
+            # One writer at a time: a write waits for the lock rather than failing while a burst of bookings
+            # (a freed slot, the online page at opening time) is written one by one.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=20000;",
             "transaction_mode": "IMMEDIATE",
-            "timeout": 5,
+            "timeout": 20,
         },
     }
 
