@@ -6,6 +6,7 @@ Django is imported only inside the command bodies, so `plan`, `score` and `point
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sqlite3
@@ -170,6 +171,10 @@ def serve(demo: bool, data_dir: Path | None, host: str, port: int, open_browser:
     worker = None if no_worker else _start_worker(folder)
     if worker is not None:
         _say_where_messages_go()
+    # What start-up loaded (Django, the knowledge base, the URL and template machinery) lives as long as the
+    # server: moved out of the collector's reach, a full collection no longer walks it in the middle of a request.
+    gc.collect()
+    gc.freeze()
     try:
         signal.signal(signal.SIGTERM, _stop_serving)
         waitress_serve(application, host=host, port=port, threads=threads, ident="sciatica-care")
