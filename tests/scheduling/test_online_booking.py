@@ -12,8 +12,6 @@ from online_booking_steps import (
     MONDAY,
     PAGE,
     at,
-    online,  # noqa: F401
-    clock,  # noqa: F401
     queued,
     service,
     slot_links,
@@ -46,7 +44,8 @@ def test_only_active_services_bookable_online_are_offered_with_price_and_duratio
     assert "15 minutes · free" in html
     assert '<label for="service-' in html
     assert "<h1>Book an appointment</h1>" in html
-    assert "<script" not in html and "style=" not in html  # strict CSP: no inline script or style
+    assert "<script" not in html  # strict CSP: no inline script or style
+    assert "style=" not in html
     r = client.get(PAGE, {"service": massage.pk})
     assert r.status_code == 422
     assert 'data-field="service"' in r.content.decode()
