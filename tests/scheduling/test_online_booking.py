@@ -220,3 +220,18 @@ def test_the_confirmation_link_is_a_token_and_shows_only_online_bookings(online:
     forged = signing.dumps({"a": staff_booked.pk, "i": ""}, salt=DONE_SALT, compress=True)
     assert client.get(f"{PAGE}booked/{forged}/").status_code == 404
     assert client.get(f"{PAGE}booked/{staff_booked.pk}/").status_code == 404
+
+
+def test_bookings_by_someone_new_are_throttled_per_address(online: dict[str, Any], client: Any) -> None:
+    from sciatica_care.scheduling.models import Appointment
+    from sciatica_care.scheduling.online.booking_codes import NEW_BOOKINGS_PER_ADDRESS
+
+    for n in range(NEW_BOOKINGS_PER_ADDRESS):
+        r = client.post(f"{PAGE}details/", {**time_fields(online, at(MONDAY, 10 + n)), "who": "new",
+                                            "name": f"Person {n}", "email": f"p{n}@example.org"})
+        assert r.status_code == 302
+    r = client.post(f"{PAGE}details/", {**time_fields(online, at(MONDAY, 16)), "who": "new", "name": "One more",
+                                        "email": "more@example.org"})
+    assert r.status_code == 429
+    assert 'data-field="booking"' in r.content.decode()
+    assert Appointment.objects.count() == NEW_BOOKINGS_PER_ADDRESS

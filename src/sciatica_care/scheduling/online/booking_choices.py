@@ -63,8 +63,10 @@ def bookable_services(clinic: Clinic) -> list[Service]:
 
 
 def practitioners(clinic: Clinic) -> list[Staff]:
+    """The clinic's practitioners who see patients and have working hours at an open location."""
     ids = slots.bookable_practitioners(clinic.pk)
-    return list(Staff.objects.filter(pk__in=ids).order_by("last_name", "first_name", "pk"))
+    return list(Staff.objects.filter(pk__in=ids, shifts__location__active=True, shifts__location__clinic=clinic)
+                .distinct().order_by("last_name", "first_name", "pk"))
 
 
 def read_choice(clinic: Clinic, data: Any, *, need_time: bool = False) -> Choice:

@@ -34,6 +34,9 @@ REQUESTS_PER_ADDRESS = 10
 REQUESTS_PER_CONTACT = 3
 GUESSES_PER_ADDRESS = 20
 GUESSES_PER_CONTACT = 10
+#: Bookings by someone new from one client address in an hour (the diary is not filled by a script).
+NEW_BOOKINGS_PER_ADDRESS = 5
+NEW_BOOKINGS_SECONDS = 60 * 60
 
 THROTTLED = ("too many tries from here or for this contact: wait a quarter of an hour and try again, or call "
              "the clinic")
@@ -92,10 +95,11 @@ def _throttle(kind: str, address: str, contact_digest: str, per_address: int, pe
         raise Throttled("contact" if kind == "ask" else "code")
 
 
-def send_code(clinic: Clinic, raw_contact: str, *, address: str, now: dt.datetime | None = None) -> None:
-    """Send a code to the contact when it is exactly one patient's of the clinic; say nothing either way.
-    Refused (`InputRefused`) for a contact that is neither an email nor a phone number, `Throttled` when this
-    address or this contact asked too often."""
+def send_code(clinic: Clinic, raw_contact: str, *, address: str, now: dt.datetime | None = None) -> str:
+    """Send a code to the contact when it is exactly one patient's of the clinic; say nothing either way, and
+    return the contact's digest (what the code is later checked against, whoever it belongs to). Refused
+    (`InputRefused`) for a contact that is neither an email nor a phone number, `Throttled` when this address or
+    this contact asked too often."""
     channel, contact = contact_of(raw_contact)
     digest = _contact_digest(clinic.pk, channel, contact)
     _throttle("ask", address, digest, REQUESTS_PER_ADDRESS, REQUESTS_PER_CONTACT)
@@ -105,7 +109,7 @@ def send_code(clinic: Clinic, raw_contact: str, *, address: str, now: dt.datetim
     if len(found) != 1:
         audit.record(None, "online_booking_code_not_sent", clinic_id=clinic.pk, via="online",
                      reason="no patient" if not found else "several patients", channel=channel, address=address)
-        return
+        return digest
     patient = found[0]
     now = now or timezone.now()
     code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
@@ -121,15 +125,14 @@ def send_code(clinic: Clinic, raw_contact: str, *, address: str, now: dt.datetim
             kind="booking_code", topic=Topic.CODES, patient_id=patient.pk))
         audit.record(None, "online_booking_code_sent", row, patient_id=patient.pk, clinic_id=clinic.pk,
                      via="online", channel=channel, address=address)
+    return digest
 
 
-def check_code(clinic: Clinic, raw_contact: str, code: str, *, address: str,
+def check_code(clinic: Clinic, digest: str, code: str, *, address: str,
                now: dt.datetime | None = None) -> Patient | None:
-    """The patient whose live code for this contact this is (the code is spent), or None: each live code of the
-    contact loses a try, and the wrong guess is counted against the address and the contact. `Throttled` when
-    either has guessed too often."""
-    channel, contact = contact_of(raw_contact)
-    digest = _contact_digest(clinic.pk, channel, contact)
+    """The patient whose live code for the contact (its `digest`, from `send_code`) this is (the code is spent),
+    or None: each live code of the contact loses a try, and the wrong guess is counted against the address and
+    the contact. `Throttled` when either has guessed too often."""
     _throttle("guess", address, digest, GUESSES_PER_ADDRESS, GUESSES_PER_CONTACT)
     code = (code or "").strip().replace(" ", "")
     now = now or timezone.now()
@@ -152,3 +155,12 @@ def check_code(clinic: Clinic, raw_contact: str, code: str, *, address: str,
         return None
     audit.record(None, "online_booking_code_right", patient, clinic_id=clinic.pk, via="online", address=address)
     return patient
+
+
+def new_booking_allowed(address: str) -> bool:
+    """Whether someone new may book from this address now (a few bookings an hour)."""
+    return throttle.hits(f"online-new:addr:{address}") < NEW_BOOKINGS_PER_ADDRESS
+
+
+def new_booking_made(address: str) -> None:
+    throttle.hit(f"online-new:addr:{address}", NEW_BOOKINGS_SECONDS)

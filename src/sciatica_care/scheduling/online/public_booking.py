@@ -50,7 +50,7 @@ from sciatica_care.scheduling.online.booking_choices import (
     read_new_person,
 )
 
-#: The session key holding the time chosen and the contact typed, between asking for a code and typing it.
+#: The session key holding the time chosen and the contact's digest, between asking for a code and typing it.
 PENDING = "online_booking_pending"
 DONE_SALT = "sciatica_care.scheduling.online.done"
 DONE_DAYS = 7
@@ -223,6 +223,12 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
     if person.errors:
         _refused(rules, "online_booking", person.errors)
         return _page(request, "details.html", rules, {**context, "errors": person.errors}, status=422)
+    address = client_address(request)
+    if not booking_codes.new_booking_allowed(address):
+        errors = {"booking": "Booking: several bookings were made from here in the last hour; please call the "
+                             "clinic to book more"}
+        _refused(rules, "online_booking", errors)
+        return _page(request, "details.html", rules, {**context, "errors": errors}, status=429)
     try:
         appointment = _book(rules, picked, person=person)
     except booking.SlotTaken:
@@ -231,6 +237,7 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
     except InputRefused as exc:
         _refused(rules, "online_booking", [p.path for p in exc.problems])
         return _page(request, "details.html", rules, {**context, "errors": _booking_problems(exc)}, status=422)
+    booking_codes.new_booking_made(address)
     return redirect(_done_url(rules, appointment))
 
 
@@ -238,7 +245,7 @@ def _ask_for_code(request: HttpRequest, rules: BookingRules, picked: Picked, con
     contact = str(request.POST.get("contact", ""))[:254].strip()
     context["contact"] = contact
     try:
-        booking_codes.send_code(rules.clinic, contact, address=client_address(request))
+        digest = booking_codes.send_code(rules.clinic, contact, address=client_address(request))
     except booking_codes.Throttled as exc:
         errors = {"contact": f"Email or phone: {exc.problems[0].message}"}
         _refused(rules, "online_booking_code", errors)
@@ -247,7 +254,7 @@ def _ask_for_code(request: HttpRequest, rules: BookingRules, picked: Picked, con
         errors = {"contact": f"Email or phone: {exc.problems[0].message}"}
         _refused(rules, "online_booking_code", errors)
         return _page(request, "details.html", rules, {**context, "errors": errors}, status=422)
-    request.session[PENDING] = {"slug": rules.public_slug, "contact": contact, **picked.query()}
+    request.session[PENDING] = {"slug": rules.public_slug, "digest": digest, **picked.query()}
     return redirect("booking:online_code", slug=rules.public_slug)
 
 
@@ -258,7 +265,7 @@ def _pending(request: HttpRequest, rules: BookingRules) -> tuple[Picked, str] | 
     data = QueryDict(mutable=True)
     data.update({k: str(v) for k, v in held.items()})
     picked = read_choice(rules.clinic, data, need_time=True).picked()
-    return None if picked is None else (picked, str(held.get("contact", "")))
+    return None if picked is None else (picked, str(held.get("digest", "")))
 
 
 @never_cache
@@ -269,21 +276,19 @@ def code(request: HttpRequest, slug: str) -> HttpResponse:
     pending = _pending(request, rules)
     if pending is None:
         return redirect("booking:online_start", slug=rules.public_slug)
-    picked, contact = pending
+    picked, digest = pending
     context: dict[str, Any] = {"summary": _summary(rules, picked), "errors": {},
                                "sent": SENT.format(minutes=booking_codes.CODE_MINUTES), "invite": False}
     if request.method == "GET":
         return _page(request, "code.html", rules, context)
     context["invite"] = request.POST.get("invite") == "yes"
     try:
-        patient = booking_codes.check_code(rules.clinic, contact, str(request.POST.get("code", ""))[:20],
+        patient = booking_codes.check_code(rules.clinic, digest, str(request.POST.get("code", ""))[:20],
                                            address=client_address(request))
     except booking_codes.Throttled as exc:
         errors = {"code": f"Code: {exc.problems[0].message}"}
         _refused(rules, "online_booking_code", errors)
         return _page(request, "code.html", rules, {**context, "errors": errors}, status=429)
-    except InputRefused:
-        patient = None
     if patient is None:
         errors = {"code": "Code: that code is not right, or it has expired. Check the message and try again, or "
                           "ask for a new code."}
