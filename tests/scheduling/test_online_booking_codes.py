@@ -196,7 +196,8 @@ def test_without_asking_no_portal_account_is_made(online: dict[str, Any], client
 
 
 TEXT = st.text(max_size=60) | st.sampled_from(["", "any", "0", "-1", "99999999999999", "2027-01-04",
-                                               "2027-01-04T10:00Z", "x@y", "\x00", "<script>"])
+                                               "2027-01-04T10:00Z", "x@y", "\x00", "<script>", "²", "٣",
+                                               "2024-02-30", "nan", "\x00" + "z" * 5001, "a@b.example\x00"])
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -215,11 +216,15 @@ def test_fuzzed_details_of_a_real_time_never_fail(online: dict[str, Any], client
     fields = time_fields(online, START)
 
     @settings(max_examples=30, deadline=None)
-    @given(name=TEXT, email=TEXT, phone=TEXT)
-    def run(name: str, email: str, phone: str) -> None:
-        r = client.post(f"{PAGE}details/", {**fields, "who": "new", "name": name, "email": email, "phone": phone})
-        assert r.status_code in (302, 409, 422, 429)
-        if r.status_code in (422, 429):
-            assert 'data-field="' in r.content.decode()
+    @given(name=TEXT, email=TEXT, phone=TEXT, code=TEXT)
+    def run(name: str, email: str, phone: str, code: str) -> None:
+        asked = client.post(f"{PAGE}details/", {**fields, "who": "returning", "contact": email})
+        guessed = client.post(f"{PAGE}code/", {"code": code})
+        booked = client.post(f"{PAGE}details/", {**fields, "who": "new", "name": name, "email": email,
+                                                 "phone": phone})
+        for r in (asked, guessed, booked):
+            assert r.status_code in (302, 409, 422, 429)
+            if r.status_code in (422, 429):
+                assert 'data-field="' in r.content.decode()
 
     run()
