@@ -24,4 +24,5 @@ else:
     testenv.configure()
     from calendar_fixtures import *  # noqa: F403
     from clinic_fixtures import *  # noqa: F403
+    from online_booking_steps import clock, online  # noqa: F401
     from scheduling_fixtures import *  # noqa: F403

@@ -57,3 +57,13 @@ def link_failed(address: str) -> bool:
     """Count one unknown-token lookup from `address`; True when this one reaches the limit (the lock starts
     with the next request)."""
     return _count(_link_key(address), link_lockout_seconds()) == link_limit()
+
+
+def hit(key: str, seconds: int) -> int:
+    """Count one event under `key` (a window of `seconds` from the first); returns the count so far."""
+    return _count(key, seconds)
+
+
+def hits(key: str) -> int:
+    """The events counted under `key` in its current window."""
+    return _read(key, time.time())[0]

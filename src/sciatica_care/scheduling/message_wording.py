@@ -166,3 +166,14 @@ def staff_online(appointment: Appointment, change: str, link: str) -> Wording:
 def footer(clinic: str, unsubscribe_url: str, topic_label: str) -> str:
     return (f"\n--\nYou receive this because you have an appointment with {clinic}.\n"
             f"To stop these emails ({topic_label.lower()}): {unsubscribe_url}\n")
+
+
+def booking_code(clinic: str, code: str, minutes: int) -> Wording:
+    """The one-time code someone asked for on the clinic's booking page."""
+    sms = f"{code} is your code to book with {clinic}. It works once, for {minutes} minutes."
+    return Wording(
+        subject=f"Your code to book with {clinic}",
+        email=(f"Hello,\n\nYour code to book with {clinic} online is {code}\n\nIt works once, for {minutes} "
+               "minutes. If you did not ask for it, you can ignore this message: nothing is booked without the "
+               f"code.\n\n{clinic}\n"),
+        sms=sms)

@@ -133,7 +133,7 @@ def usable_address(channel: str, value: str) -> tuple[str, str]:
 
 
 def opted_out(clinic_id: int, patient_id: int | None, address: str, channel: str, topic: str) -> bool:
-    if topic == Topic.STAFF:
+    if topic in (Topic.STAFF, Topic.CODES):  # a code is sent only because the person just asked for it
         return False
     who = Q(patient_id=patient_id) if patient_id else Q(patient__isnull=True, address=address)
     if patient_id and address:

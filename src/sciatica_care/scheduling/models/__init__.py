@@ -26,12 +26,14 @@ from sciatica_care.scheduling.models.messages import (
     SkipReason,
     Topic,
 )
+from sciatica_care.scheduling.models.online_codes import BookingCode
 
 __all__ = [
     "PATIENT_TOPICS",
     "Appointment",
     "AppointmentStatus",
     "BookedVia",
+    "BookingCode",
     "BookingRules",
     "CalendarFeed",
     "Channel",

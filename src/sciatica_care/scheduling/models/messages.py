@@ -30,6 +30,7 @@ class Topic(models.TextChoices):
     HOME_PROGRAMME = "home_programme", "Home programme reminders"
     DIARY = "diary", "Diary reminders"
     STAFF = "staff", "Notices to the clinic's staff"
+    CODES = "codes", "One-time codes asked for when booking online"
 
 
 #: The topics a patient may stop (staff notices are the clinic's own business).
@@ -42,6 +43,7 @@ KINDS = {
     "request_received": "Booking request received", "moved": "Appointment moved", "cancelled": "Appointment cancelled",
     "course_cancelled": "Remaining appointments cancelled", "reminder": "Appointment reminder",
     "home_programme": "Home programme reminder", "diary": "Diary reminder",
+    "booking_code": "One-time code to book online",
 }
 
 

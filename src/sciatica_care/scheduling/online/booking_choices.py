@@ -1,0 +1,143 @@
+"""Reading what a visitor chose on the public booking page — the service, the practitioner (or anyone), the week,
+the time — and who they are, from plain GET and POST fields. Everything is checked against the clinic; a
+problem names its field and never raises past the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from sciatica_care.clinic.input_cleaning import search_text
+from sciatica_care.clinic.models import Clinic, Staff
+from sciatica_care.scheduling import slots, sms
+from sciatica_care.scheduling.models import Location, Service
+
+ANYONE = "any"
+
+
+@dataclass
+class Choice:
+    """What was chosen so far; `errors` maps a field to what is wrong with it."""
+
+    service: Service | None = None
+    practitioner: Staff | None = None
+    location: Location | None = None
+    start: dt.datetime | None = None
+    week: dt.date | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def picked(self) -> Picked | None:
+        """The one time chosen, when everything about it was chosen and nothing is wrong."""
+        if self.errors or self.service is None or self.practitioner is None or self.location is None \
+                or self.start is None:
+            return None
+        return Picked(self.service, self.practitioner, self.location, self.start)
+
+
+@dataclass(frozen=True)
+class Picked:
+    """One time to book: the service, with whom, where, when."""
+
+    service: Service
+    practitioner: Staff
+    location: Location
+    start: dt.datetime
+
+    def query(self) -> dict[str, str]:
+        """The choice as the fields of the next page's address (or a form's hidden fields)."""
+        return {"service": str(self.service.pk), "practitioner": str(self.practitioner.pk),
+                "location": str(self.location.pk), "start": self.start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%MZ")}
+
+
+def _whole(raw: Any) -> int | None:
+    text = str(raw or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
+
+
+def bookable_services(clinic: Clinic) -> list[Service]:
+    return list(Service.objects.filter(clinic=clinic, active=True, online_bookable=True).order_by("name"))
+
+
+def practitioners(clinic: Clinic) -> list[Staff]:
+    """The clinic's practitioners who see patients and have working hours at an open location."""
+    ids = slots.bookable_practitioners(clinic.pk)
+    return list(Staff.objects.filter(pk__in=ids, shifts__location__active=True, shifts__location__clinic=clinic)
+                .distinct().order_by("last_name", "first_name", "pk"))
+
+
+def read_choice(clinic: Clinic, data: Any, *, need_time: bool = False) -> Choice:
+    """The service, practitioner, week — and with `need_time` the location and start of one free time."""
+    choice = Choice()
+    raw_service = data.get("service")
+    if raw_service not in (None, ""):
+        pk = _whole(raw_service)
+        choice.service = next((s for s in bookable_services(clinic) if s.pk == pk), None)
+        if choice.service is None:
+            choice.errors["service"] = "Service: choose one of the services listed"
+    elif need_time:
+        choice.errors["service"] = "Service: choose a service first"
+    raw_who = str(data.get("practitioner") or ANYONE).strip()
+    if raw_who != ANYONE:
+        pk = _whole(raw_who)
+        choice.practitioner = next((p for p in practitioners(clinic) if p.pk == pk), None)
+        if choice.practitioner is None:
+            choice.errors["practitioner"] = "Practitioner: choose one from the list, or anyone"
+    raw_week = str(data.get("week") or "").strip()
+    if raw_week:
+        try:
+            choice.week = dt.date.fromisoformat(raw_week[:10]) if len(raw_week) == 10 else None
+        except ValueError:
+            choice.week = None
+        if choice.week is None:
+            choice.errors["week"] = "Week: give a date such as 2027-01-04"
+    if need_time:
+        _read_time(clinic, data, choice)
+    return choice
+
+
+def _read_time(clinic: Clinic, data: Any, choice: Choice) -> None:
+    pk = _whole(data.get("location"))
+    choice.location = Location.objects.filter(clinic=clinic, active=True, pk=pk).first() if pk else None
+    if choice.location is None:
+        choice.errors["location"] = "Location: choose one of the free times shown"
+    raw = str(data.get("start") or "").strip()
+    try:
+        start = dt.datetime.fromisoformat(raw.replace("Z", "+00:00")) if 0 < len(raw) <= 40 else None
+    except ValueError:
+        start = None
+    if start is None or start.tzinfo is None or start.year < 2000:
+        choice.errors["start"] = "Time: choose one of the free times shown"
+    else:
+        choice.start = start
+    if choice.practitioner is None and "practitioner" not in choice.errors:
+        choice.errors["practitioner"] = "Practitioner: choose one of the free times shown"
+
+
+@dataclass
+class NewPerson:
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def read_new_person(data: Any) -> NewPerson:
+    """Someone who is not yet a patient: a name and at least one way to reach them."""
+    person = NewPerson(name=search_text(data.get("name", ""), 200), email=search_text(data.get("email", ""), 254),
+                       phone=search_text(data.get("phone", ""), 40))
+    if not person.name:
+        person.errors["name"] = "Name: type your name"
+    if person.email:
+        try:
+            validate_email(person.email)
+        except ValidationError:
+            person.errors["email"] = "Email: type an email address such as name@example.org"
+    if person.phone and not sms.normalise_number(person.phone):
+        person.errors["phone"] = "Phone: type a phone number, digits only (spaces are fine)"
+    if not person.email and not person.phone:
+        person.errors["email"] = "Email or phone: give at least one, so the clinic can reach you"
+    return person
