@@ -21,3 +21,19 @@ def test_every_public_booking_page_says_what_guards_it() -> None:
     names = {p.name for p in urlpatterns if isinstance(p, URLPattern)}
     assert names == set(PUBLIC_PAGES), f"classify these /book/ pages in PUBLIC_PAGES: {names ^ set(PUBLIC_PAGES)}"
     assert set(PUBLIC_PAGES.values()) <= {"switch", "code", "token"}
+
+
+def test_a_clinics_booking_address_cannot_be_one_of_the_pages_own() -> None:
+    """`/book/manage/…` and `/book/offer/…` are the link pages: no clinic may take those words as its address."""
+    from django.core.exceptions import ValidationError
+
+    from sciatica_care.scheduling.models.front_desk import BookingRules
+
+    for word in ("manage", "offer", "Waitlist"):
+        rules = BookingRules(clinic_id=1, public_slug=word)
+        try:
+            rules.full_clean(exclude=["clinic"])
+        except ValidationError as exc:
+            assert "public_slug" in exc.message_dict
+        else:
+            raise AssertionError(f"{word!r} was accepted as a clinic's booking address")

@@ -19,6 +19,15 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"{value!r} is not a time zone name such as Europe/London or America/New_York.")
 
 
+#: Addresses under /book/ that are not a clinic's booking page.
+RESERVED_SLUGS = frozenset({"manage", "offer", "offers", "waitlist", "static", "api", "portal", "admin"})
+
+
+def validate_public_slug(value: str) -> None:
+    if value.lower() in RESERVED_SLUGS:
+        raise ValidationError(f"{value!r} is kept for the booking pages' own addresses: choose another.")
+
+
 class Location(models.Model):
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="locations")
     name = models.CharField(max_length=120)
@@ -141,6 +150,7 @@ class BookingRules(models.Model):
     # The public booking page (`/book/<public_slug>/`): shown only when `online_booking` is on and a slug is set.
     online_booking = models.BooleanField(default=False, help_text=(
         "Let people book online at the clinic's public booking page"))
-    public_slug = models.SlugField(max_length=60, unique=True, null=True, blank=True, help_text=(
+    public_slug = models.SlugField(max_length=60, unique=True, null=True, blank=True,
+                                   validators=[validate_public_slug], help_text=(
         "The booking page's address: /book/<this>/"))
     version = models.PositiveIntegerField(default=1)
