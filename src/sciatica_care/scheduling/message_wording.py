@@ -153,10 +153,11 @@ def reminder(appointment: Appointment, name: str, manage_url: str = "") -> Wordi
 
 
 def staff_online(appointment: Appointment, change: str, link: str) -> Wording:
-    """To the practitioner and the front desk: an online booking, a request to approve, an online cancellation. The
-    patient is not named (email is not a safe place for it): the link opens the calendar."""
+    """To the practitioner and the front desk: an online booking, a request to approve, an online cancellation or
+    move. The patient is not named (email is not a safe place for it): the link opens the calendar."""
     what = {"booked": "A new online booking", "requested": "An online booking request to approve",
-            "cancelled": "An online cancellation", "late_cancelled": "A late online cancellation"}[change]
+            "cancelled": "An online cancellation", "late_cancelled": "A late online cancellation",
+            "moved": "An appointment moved online by the patient"}[change]
     text = (f"{what}:\n\n  {appointment.service.name}\n  {when(appointment)}\n"
             f"  With {appointment.practitioner.display()}, {appointment.location.name}\n\n"
             f"See it in the clinic's calendar: {link}\n")
