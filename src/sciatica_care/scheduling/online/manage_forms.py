@@ -3,10 +3,9 @@ portal). Each carries the appointment's version as the page showed it, so a form
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 
+from sciatica_care.errors import InputRefused
 from sciatica_care.scheduling import self_service
 
 
@@ -19,16 +18,20 @@ class CancelForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    start = forms.ChoiceField(label="New time", widget=forms.RadioSelect,
-                              error_messages={"required": "choose one of the free times listed",
-                                              "invalid_choice": "choose one of the free times listed"})
+    """The time chosen. Any time written as the page writes them is taken here: whether it is still free is the
+    booking's to say (a time taken since the page was shown is told as such, not as a bad form)."""
+
+    start = forms.CharField(label="New time", max_length=40,
+                            error_messages={"required": "choose one of the free times listed"})
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
-    def __init__(self, *args: Any, slots: list[Any], zone: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["start"].choices = [
-            (self_service.slot_value(s), f"{s.start.astimezone(zone):%A} {s.start.astimezone(zone).day} "
-                                         f"{s.start.astimezone(zone):%B, %H:%M}") for s in slots]
+    def clean_start(self) -> str:
+        value = self.cleaned_data["start"]
+        try:
+            self_service.parse_slot(value)
+        except InputRefused:
+            raise forms.ValidationError("choose one of the free times listed") from None
+        return str(value)
 
 
 class SlotFilter(forms.Form):

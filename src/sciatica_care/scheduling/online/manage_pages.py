@@ -113,9 +113,9 @@ def move_page(request: HttpRequest, appointment: Appointment, *, place: dict[str
     first = max(day or today, today)
     slots = self_service.free_slots(appointment, any_practitioner=anyone, day=first, now=now)
     status, said = 200, ""
-    form = MoveForm(slots=slots, zone=zone, initial={"version": appointment.version})
+    form = MoveForm(initial={"version": appointment.version})
     if request.method == "POST" and self_service.choices(appointment, now).can_move:
-        form = MoveForm(request.POST, slots=slots, zone=zone)
+        form = MoveForm(request.POST)
         if not form.is_valid():
             status = 400
         else:
@@ -125,7 +125,7 @@ def move_page(request: HttpRequest, appointment: Appointment, *, place: dict[str
             except self_service.SlotTaken:
                 status, said = 409, "Sorry: that time has just been taken. Please choose another."
                 slots = self_service.free_slots(appointment, any_practitioner=anyone, day=first, now=now)
-                form = MoveForm(slots=slots, zone=zone, initial={"version": appointment.version})
+                form = MoveForm(initial={"version": appointment.version})
             except (self_service.Conflict, InputRefused):
                 appointment = _fresh(appointment)
                 return render(request, "scheduling/online/manage_done.html",
