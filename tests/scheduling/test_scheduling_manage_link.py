@@ -16,6 +16,9 @@ import time_machine
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +123,8 @@ def test_a_revoked_link_stops_working_and_the_new_one_works(desk: dict[str, Any]
     manage_link.revoke(appointment)
     assert manage_link.read(old) is None
     new = manage_link.token(fresh(appointment))
-    assert new != old and manage_link.read(new).pk == appointment.pk
+    assert new != old
+    assert manage_link.read(new).pk == appointment.pk
     with time_machine.travel(NOW, tick=False):
         assert Client().get(f"/book/manage/{old}/").status_code == 404
         assert Client().get(f"/book/manage/{new}/").status_code == 200
@@ -141,7 +145,8 @@ def test_the_confirmations_link_still_works_after_a_move(desk: dict[str, Any], p
             booking.move(appointment, start=START + dt.timedelta(days=1), by=desk["reception"])
         outbox.dispatch()
         moved = [m for m in mail.outbox if "has moved" in m.subject]
-        assert moved and url in moved[0].body
+        assert moved
+        assert url in moved[0].body
         page = Client().get(urlsplit(url).path)
     assert page.status_code == 200
     assert "Thursday 7 January 2027 at 10:00" in page.content.decode()
@@ -198,9 +203,11 @@ def test_cancelling_early_is_a_plain_cancellation(desk: dict[str, Any], patient:
     assert r.status_code == 200
     assert "Your appointment is cancelled." in r.content.decode()
     assert fresh(appointment).status == "cancelled"
-    assert appointment.cancelled_by_id is None and appointment.cancel_reason == "away that week"
+    assert appointment.cancelled_by_id is None
+    assert appointment.cancel_reason == "away that week"
     event = AuditEvent.objects.get(action="self_cancel_appointment", object_id=appointment.pk)
-    assert event.actor_id is None and event.detail["via"] == "manage link"
+    assert event.actor_id is None
+    assert event.detail["via"] == "manage link"
     staff = Message.objects.filter(appointment=appointment, kind="staff_cancelled")
     assert {m.to_address for m in staff} == {"dr@clinic.example.org", "desk@clinic.example.org"}
 
@@ -322,7 +329,8 @@ def test_rescheduling_to_a_free_time_moves_it_and_remakes_the_reminders(
     staff = Message.objects.filter(appointment=appointment, kind="staff_moved")
     assert {m.to_address for m in staff} == {"dr@clinic.example.org", "desk@clinic.example.org"}
     event = AuditEvent.objects.get(action="self_move_appointment", object_id=appointment.pk)
-    assert event.actor_id is None and event.detail["via"] == "manage link"
+    assert event.actor_id is None
+    assert event.detail["via"] == "manage link"
 
 
 def test_a_time_taken_meanwhile_is_said_kindly_and_the_times_shown_again(
@@ -336,7 +344,8 @@ def test_a_time_taken_meanwhile_is_said_kindly_and_the_times_shown_again(
     assert r.status_code == 409
     body = r.content.decode()
     assert "that time has just been taken" in body
-    assert 'name="start"' in body and slot not in body
+    assert 'name="start"' in body
+    assert slot not in body
     assert fresh(appointment).start == START
 
 
@@ -396,8 +405,6 @@ def test_guessing_links_is_throttled_per_address(desk: dict[str, Any], patient: 
 
 
 # The forms, fuzzed.
-
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st  # noqa: E402
 
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=400)
 
