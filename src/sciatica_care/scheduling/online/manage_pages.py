@@ -5,6 +5,8 @@ with the portal — from their portal account. The rules are `self_service`'s; t
 The link pages are throttled per client address like questionnaire links (clinic/throttle.py, its own count): an
 unknown, altered or revoked token, and a paused address, all get a page that tells nothing about which it was.
 A page shows the appointment (service, time in the location's zone, place, practitioner) and nothing clinical.
+The site's referrer policy (same-origin) keeps the token in the address from other sites; the pages are never
+cached.
 """
 
 from __future__ import annotations
@@ -172,31 +174,25 @@ def _by_link(request: HttpRequest, token: str) -> Appointment | HttpResponse:
     return appointment
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Referrer-Policy"] = "no-referrer"  # the token is in the address
-    return response
-
-
 @never_cache
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     found = _by_link(request, token)
     if isinstance(found, HttpResponse):
-        return _private(found)
-    return _private(render(request, "scheduling/online/manage.html",
-                           _context(found, _link_place(token), timezone.now())))
+        return found
+    return render(request, "scheduling/online/manage.html", _context(found, _link_place(token), timezone.now()))
 
 
 @never_cache
 def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
     found = _by_link(request, token)
     if isinstance(found, HttpResponse):
-        return _private(found)
-    return _private(cancel_page(request, found, place=_link_place(token), actor=None, via=self_service.VIA[0]))
+        return found
+    return cancel_page(request, found, place=_link_place(token), actor=None, via=self_service.VIA[0])
 
 
 @never_cache
 def manage_move(request: HttpRequest, token: str) -> HttpResponse:
     found = _by_link(request, token)
     if isinstance(found, HttpResponse):
-        return _private(found)
-    return _private(move_page(request, found, place=_link_place(token), actor=None, via=self_service.VIA[0]))
+        return found
+    return move_page(request, found, place=_link_place(token), actor=None, via=self_service.VIA[0])
