@@ -425,3 +425,20 @@ def test_the_forms_never_fail_and_name_the_field(desk: dict[str, Any], patient: 
     if r.status_code == 400:
         body = r.content.decode()
         assert any(name in body for name in ("Reason", "New time", "out of date", "From")), body
+
+
+def test_a_requests_message_carries_the_link_that_cancels_it(desk: dict[str, Any], patient: Any,
+                                                             django_capture_on_commit_callbacks: Any) -> None:
+    """An online request awaiting approval: "we have your request" carries the link; it cancels (never late)."""
+    from sciatica_care.scheduling.models import Message
+
+    desk["rules"].approve_new_patients = True
+    desk["rules"].save()
+    request = booked(desk, django_capture_on_commit_callbacks, kind="initial_assessment", patient=None, by=None,
+                     via="online", prospect_name="Bo Lee", prospect_email="bo@example.org")
+    assert request.status == "requested"
+    body = Message.objects.get(appointment=request, kind="request_received").body
+    url = urlsplit(LINK.search(body).group(0)).path
+    with time_machine.travel(NOW, tick=False):
+        assert Client().post(f"{url}cancel/", {"version": request.version}).status_code == 200
+    assert fresh(request).status == "cancelled"

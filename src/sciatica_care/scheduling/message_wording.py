@@ -80,12 +80,14 @@ def confirmation(appointment: Appointment, name: str, manage_url: str = "") -> W
             + (f" To change it call {appointment.location.phone}." if appointment.location.phone else ""))
 
 
-def request_received(appointment: Appointment, name: str) -> Wording:
+def request_received(appointment: Appointment, name: str, manage_url: str = "") -> Wording:
     clinic = appointment.clinic.name
     return Wording(
         subject=f"We have your request for {short_when(appointment)} — {clinic}",
         email=_email(name, "Thank you: we have your request for this appointment.", _details(appointment),
-                     "The clinic will confirm it soon; it is not booked until then.", clinic=clinic),
+                     "The clinic will confirm it soon; it is not booked until then.",
+                     f"If you no longer need it, you can cancel it online: {manage_url}" if manage_url else "",
+                     clinic=clinic),
         sms=f"{clinic}: we have your request for {short_when(appointment)}. We will confirm it soon.")
 
 

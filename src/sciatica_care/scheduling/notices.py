@@ -111,7 +111,8 @@ def tell(appointment_id: int, change: str, version: int, previous: dict[str, Any
         recipient = recipients.of(appointment)
         wanted.append(recipients.message(
             recipient, kind="request_received", topic=Topic.APPOINTMENTS, dedupe_key=base,
-            wording=message_wording.request_received(appointment, recipient.name), appointment_id=appointment.pk,
+            wording=message_wording.request_received(appointment, recipient.name, manage_url(appointment)),
+            appointment_id=appointment.pk,
             clinic_name=appointment.clinic.name))
     elif change in ("cancelled", "late_cancelled"):
         appointment_reminders.skip_stale(appointment)
