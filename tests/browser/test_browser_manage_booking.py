@@ -91,7 +91,8 @@ def test_the_confirmations_link_cancels_late_with_a_warning(phone: Any, clinic: 
     assert phone.csp_violations == []
 
 
-def test_the_portals_reschedule_and_cancel_pages_at_phone_size(phone: Any, clinic: dict[str, Any]) -> None:
+def test_the_portals_reschedule_and_cancel_pages_at_phone_size(phone: Any, clinic: dict[str, Any],
+                                                               shots: Any) -> None:
     from clinic_fixtures import PASSWORD
     from django.utils import timezone
 
@@ -110,6 +111,8 @@ def test_the_portals_reschedule_and_cancel_pages_at_phone_size(phone: Any, clini
     expect(phone.locator("h1")).to_have_text("Reschedule your appointment")
     assert_accessible(phone, "the portal's reschedule page")
     fits_the_phone(phone)
+    phone.locator("#slots").scroll_into_view_if_needed()
+    phone.screenshot(path=str(shots / "portal-reschedule.png"))
     phone.click("button:has-text('Move my appointment')")  # nothing chosen: the problem named
     expect(phone.locator("#problems")).to_contain_text("New time")
     assert_accessible(phone, "the reschedule page refused")

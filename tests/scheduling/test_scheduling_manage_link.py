@@ -16,7 +16,7 @@ import time_machine
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
@@ -412,7 +412,8 @@ TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_siz
 @hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(form=st.fixed_dictionaries({}, optional={"reason": TEXT, "version": TEXT | st.integers().map(str),
                                                 "start": TEXT, "warned": TEXT, "day": TEXT, "anyone": TEXT}),
-       page=st.sampled_from(["cancel/", "reschedule/", "reschedule/?day=2027-13-45", ""]))
+       page=st.sampled_from(["cancel/", "reschedule/", "reschedule/?day=2027-13-45", "reschedule/?day=9999-12-31",
+                             "reschedule/?day=0001-01-01&anyone=on", ""]))
 def test_the_forms_never_fail_and_name_the_field(desk: dict[str, Any], patient: Any, form: dict[str, str],
                                                  page: str, django_capture_on_commit_callbacks: Any) -> None:
     from sciatica_care.scheduling.models import Appointment
@@ -442,3 +443,14 @@ def test_a_requests_message_carries_the_link_that_cancels_it(desk: dict[str, Any
     with time_machine.travel(NOW, tick=False):
         assert Client().post(f"{url}cancel/", {"version": request.version}).status_code == 200
     assert fresh(request).status == "cancelled"
+
+
+@hsettings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=st.from_regex(r"\A[0-9a-z]{1,20}-[A-Za-z0-9_-]{28,36}\Z") | TEXT)
+@example("z" * 12 + "-" + "a" * 32)
+@example("z" * 13 + "-" + "a" * 32)
+def test_no_token_makes_the_lookup_fail(db: Any, value: str) -> None:
+    """Any text, an id too long for the database among them, is read as no appointment, never an error."""
+    from sciatica_care.scheduling import manage_link
+
+    assert manage_link.read(value) is None

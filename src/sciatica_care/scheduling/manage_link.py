@@ -38,6 +38,8 @@ CHANGEABLE = (AppointmentStatus.BOOKED, AppointmentStatus.REQUESTED)
 #: The mac's length in the token, in URL-safe base 64 characters.
 MAC_CHARS = 32
 ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+#: The most base 36 digits an id may have in a token: any more could overflow the database's integer.
+ID_CHARS = 12
 
 
 def _new_value() -> str:
@@ -91,7 +93,7 @@ def read(value: str) -> Appointment | None:
     if not isinstance(value, str) or len(value) > 80 or "-" not in value:
         return None
     head, mac = value.split("-", 1)  # the id has no dash; the mac may
-    if not head or len(head) > 13 or any(c not in ALPHABET for c in head) or len(mac) != MAC_CHARS:
+    if not head or len(head) > ID_CHARS or any(c not in ALPHABET for c in head) or len(mac) != MAC_CHARS:
         return None
     appointment = (Appointment.objects.select_related("clinic", "patient", "practitioner", "service", "location")
                    .filter(pk=int(head, 36)).exclude(manage_digest="").first())

@@ -33,7 +33,8 @@ from sciatica_care.scheduling import booking, slots
 from sciatica_care.scheduling.free_time import Slot
 from sciatica_care.scheduling.models import Appointment, AppointmentStatus
 
-__all__ = ["Choices", "Conflict", "SlotTaken", "cancel", "choices", "free_slots", "move", "slot_value"]
+__all__ = ["Choices", "Conflict", "SlotTaken", "cancel", "choices", "first_day", "free_slots", "move", "parse_slot",
+           "slot_value"]
 
 Conflict = booking.Conflict
 SlotTaken = booking.SlotTaken
@@ -107,11 +108,18 @@ def cancel(appointment: Appointment, *, reason: str, via: str, actor: Staff | No
     return appointment
 
 
+def first_day(appointment: Appointment, day: dt.date | None, now: dt.datetime | None = None) -> dt.date:
+    """The first day of the week of free times to list: `day`, but not before today nor beyond the clinic's
+    horizon (in the location's time zone)."""
+    now = now or timezone.now()
+    today = now.astimezone(ZoneInfo(appointment.location.time_zone)).date()
+    last = today + dt.timedelta(days=booking.rules_for(appointment.clinic_id).horizon_days)
+    return min(max(day or today, today), last)
+
+
 def _search_from(appointment: Appointment, day: dt.date | None, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     zone = ZoneInfo(appointment.location.time_zone)
-    today = now.astimezone(zone).date()
-    first = max(day or today, today)
-    start = dt.datetime.combine(first, dt.time(), tzinfo=zone)
+    start = dt.datetime.combine(first_day(appointment, day, now), dt.time(), tzinfo=zone)
     return start, start + dt.timedelta(days=DAYS_SHOWN)
 
 

@@ -60,7 +60,7 @@ def _done(request: HttpRequest, appointment: Appointment, place: dict[str, Any],
         messages.success(request, said)
         return redirect(place["done_url"])
     return render(request, "scheduling/online/manage_done.html",
-                  {**_context(appointment, place, timezone.now()), "said": said})
+                  {**_context(appointment, place, timezone.now()), "said": said, "told": True})
 
 
 def cancel_page(request: HttpRequest, appointment: Appointment, *, place: dict[str, Any],
@@ -112,7 +112,7 @@ def move_page(request: HttpRequest, appointment: Appointment, *, place: dict[str
     shown = SlotFilter(request.GET)
     day, anyone = (shown.cleaned_data["day"], shown.cleaned_data["anyone"]) if shown.is_valid() else (None, False)
     today = now.astimezone(zone).date()
-    first = max(day or today, today)
+    first = self_service.first_day(appointment, day, now)
     slots = self_service.free_slots(appointment, any_practitioner=anyone, day=first, now=now)
     status, said = 200, ""
     form = MoveForm(initial={"version": appointment.version})
