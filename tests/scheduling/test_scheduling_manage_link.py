@@ -150,6 +150,9 @@ def test_the_confirmations_link_still_works_after_a_move(desk: dict[str, Any], p
         page = Client().get(urlsplit(url).path)
     assert page.status_code == 200
     assert "Thursday 7 January 2027 at 10:00" in page.content.decode()
+    from sciatica_care.scheduling.models import Message
+
+    assert not Message.objects.filter(appointment=appointment, kind="staff_moved").exists()  # the clinic moved it
 
 
 def test_links_go_only_with_appointments_that_may_change_and_have_a_contact(
