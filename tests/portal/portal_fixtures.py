@@ -93,3 +93,36 @@ def patient_with(db: Any) -> Any:
         return records.record_intake(practitioner, records.open_episode(practitioner, patient), intake)
 
     return make
+
+
+def _desk(world: dict[str, Any], key: str) -> dict[str, Any]:
+    from sciatica_care.scheduling.models import Location, Service, ServiceKind, Shift
+
+    a = world[key]
+    location, _ = Location.objects.get_or_create(clinic=a["clinic"], name="High Street",
+                                                 defaults={"time_zone": "Europe/London", "phone": "020 7946 0000"})
+    service, _ = Service.objects.get_or_create(
+        clinic=a["clinic"], name="Follow-up acupuncture",
+        defaults={"kind": ServiceKind.FOLLOW_UP_ACUPUNCTURE, "duration_minutes": 45, "room_needed": False})
+    for day in range(7):
+        Shift.objects.get_or_create(practitioner=a["practitioner"], location=location, weekday=day,
+                                    defaults={"start_time": dt.time(0), "end_time": dt.time(23, 45)})
+    return {"location": location, "service": service}
+
+
+def book_for(world: dict[str, Any], key: str, start: dt.datetime, patient: Any = None) -> Any:
+    """An appointment for the patient of clinic `key` of `world` (or `patient`), its practitioner working every
+    day at the clinic's location."""
+    from sciatica_care.scheduling import booking
+
+    a, desk = world[key], _desk(world, key)
+    return booking.book(clinic=a["clinic"], practitioner=a["practitioner"], service=desk["service"],
+                        location=desk["location"], start=start.replace(second=0, microsecond=0), by=a["reception"],
+                        patient=patient or a["patient"], apply_policy=False, override_reason="test booking")
+
+
+def days_ahead(n: int) -> dt.datetime:
+    """10:00 UTC, `n` days from now."""
+    from django.utils import timezone
+
+    return (timezone.now() + dt.timedelta(days=n)).replace(hour=10, minute=0, second=0, microsecond=0)

@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
-from portal_fixtures import entry
+from portal_fixtures import book_for, days_ahead, entry
 
 from sciatica_care.clinic import api_tokens, records
 from sciatica_care.clinic.models import ApiToken, Role
@@ -130,7 +130,8 @@ def test_a_token_held_by_a_patient_account_does_not_open_the_api(accounts_ab: di
 def test_every_portal_page_is_public_or_the_patients_own() -> None:
     """A new portal URL must be listed as public (and why) or be covered by the patient-only tests below."""
     assert set(PUBLIC_PORTAL) <= set(PORTAL)
-    assert {"home", "diary", "diary_api", "progress", "settings"} <= set(PATIENT_ONLY)
+    assert {"home", "diary", "diary_api", "progress", "settings", "appointment_cancel",
+            "appointment_reschedule"} <= set(PATIENT_ONLY)
 
 
 @pytest.mark.parametrize("name", PATIENT_ONLY)
@@ -177,6 +178,21 @@ def test_a_patient_never_reaches_another_patients_questionnaire(world: dict[str,
     client.force_login(accounts_ab["a"], backend=BACKEND)
     assert client.get(reverse("portal:questionnaire", args=[b_link.pk])).status_code == 404
     assert client.get(reverse("portal:questionnaire", args=[a_link.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["appointment_cancel", "appointment_reschedule"])
+def test_a_patient_never_reaches_another_patients_appointment(world: dict[str, Any], accounts_ab: dict[str, Any],
+                                                              name: str) -> None:
+    """Patient B's appointment is 404 for patient A (GET and POST), and stays as it was; A's own opens."""
+    b_appointment, a_appointment = book_for(world, "b", days_ahead(4)), book_for(world, "a", days_ahead(4))
+    client = Client()
+    client.force_login(accounts_ab["a"], backend=BACKEND)
+    assert client.get(reverse(f"portal:{name}", args=[b_appointment.pk])).status_code == 404
+    assert client.post(reverse(f"portal:{name}", args=[b_appointment.pk]),
+                       {"version": b_appointment.version, "reason": "x"}).status_code == 404
+    b_appointment.refresh_from_db()
+    assert b_appointment.status == "booked"
+    assert client.get(reverse(f"portal:{name}", args=[a_appointment.pk])).status_code == 200
 
 
 @pytest.mark.parametrize("name", ["home", "diary", "progress"])

@@ -15,6 +15,9 @@ PUBLIC_PAGES: dict[str, str] = {
     "online_details": "switch",
     "online_code": "code",
     "online_done": "token",
+    "manage": "token",
+    "manage_cancel": "token",
+    "manage_move": "token",
 }
 
 

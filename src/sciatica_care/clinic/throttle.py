@@ -5,6 +5,9 @@ django-axes: see signin.py.)
 Questionnaire links (`/q/<token>/`, no account): after QUESTIONNAIRE_LINK_FAILURE_LIMIT lookups of an unknown token
 from one address, refuse every link from that address for QUESTIONNAIRE_LINK_LOCKOUT_SECONDS, valid ones included
 (otherwise the answer would still tell a guesser which tokens exist). A patient's own valid link is never counted.
+
+The links to manage an appointment (`/book/manage/<token>/`) are throttled the same way, counted apart
+(`scope="manage"`), so guessing one kind of link does not lock the other.
 """
 
 from __future__ import annotations
@@ -36,8 +39,8 @@ def _read(key: str, now: float) -> tuple[int, float]:
     return 0, 0.0
 
 
-def _link_key(address: str) -> str:
-    return f"qlink-fail:addr:{address}"
+def _link_key(address: str, scope: str) -> str:
+    return f"{scope}-fail:addr:{address}"
 
 
 def link_limit() -> int:
@@ -48,15 +51,15 @@ def link_lockout_seconds() -> int:
     return int(getattr(settings, "QUESTIONNAIRE_LINK_LOCKOUT_SECONDS", QUESTIONNAIRE_LINK_LOCKOUT_SECONDS))
 
 
-def link_locked(address: str) -> bool:
-    """Whether questionnaire links from `address` are refused for now."""
-    return _read(_link_key(address), time.time())[0] >= link_limit()
+def link_locked(address: str, scope: str = "qlink") -> bool:
+    """Whether questionnaire links (or the links of `scope`) from `address` are refused for now."""
+    return _read(_link_key(address, scope), time.time())[0] >= link_limit()
 
 
-def link_failed(address: str) -> bool:
+def link_failed(address: str, scope: str = "qlink") -> bool:
     """Count one unknown-token lookup from `address`; True when this one reaches the limit (the lock starts
     with the next request)."""
-    return _count(_link_key(address), link_lockout_seconds()) == link_limit()
+    return _count(_link_key(address, scope), link_lockout_seconds()) == link_limit()
 
 
 def hit(key: str, seconds: int) -> int:

@@ -46,6 +46,7 @@ class Upcoming:
     practitioner: str
     location: str
     is_review: bool
+    pk: int = 0
 
     def __str__(self) -> str:
         return f"{self.when:%A %-d %B, %H:%M} · {self.service} with {self.practitioner} at {self.location}"
@@ -63,4 +64,4 @@ def upcoming_appointments(patient: Patient, limit: int = 10) -> list[Upcoming]:
             .select_related("service", "practitioner", "location").order_by("start")[:limit])
     return [Upcoming(when=row.start.astimezone(zoneinfo.ZoneInfo(row.location.time_zone)), service=row.service.name,
                      practitioner=row.practitioner.get_full_name() or row.practitioner.get_username(),
-                     location=row.location.name, is_review=row.is_review) for row in rows]
+                     location=row.location.name, is_review=row.is_review, pk=row.pk) for row in rows]

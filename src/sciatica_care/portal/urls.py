@@ -5,6 +5,7 @@ from django.urls import path
 
 from sciatica_care.clinic.submission import submit_once
 from sciatica_care.portal.views import (
+    appointment_pages,
     journal_pages,
     patient_signin,
     plan_handout,
@@ -33,6 +34,9 @@ urlpatterns = [
     path("progress/diary.svg", progress_page.diary_chart, name="diary_chart"),
     path("questionnaires/<int:pk>/", submit_once("portal_questionnaire")(portal_questionnaires.questionnaire),
          name="questionnaire"),
+    path("appointments/<int:pk>/cancel/", appointment_pages.appointment_cancel, name="appointment_cancel"),
+    path("appointments/<int:pk>/reschedule/", appointment_pages.appointment_reschedule,
+         name="appointment_reschedule"),
     path("home-programme/handout/", plan_handout.handout, name="handout"),
     path("settings/", submit_once("portal_settings")(portal_settings.settings_page), name="settings"),
     path("settings/password/", submit_once("portal_password")(portal_settings.password), name="password"),

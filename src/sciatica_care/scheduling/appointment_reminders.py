@@ -58,8 +58,10 @@ def outgoing(appointment: Appointment, now: dt.datetime, hours: list[int] | None
     due = [(h, at) for h, at in due if at > now]
     if not due:
         return []
+    from sciatica_care.scheduling.notices import manage_url
+
     recipient = recipients.of(appointment)
-    wording = message_wording.reminder(appointment, recipient.name)
+    wording = message_wording.reminder(appointment, recipient.name, manage_url(appointment))
     return [recipients.message(recipient, kind=KIND, topic=Topic.REMINDERS, dedupe_key=key(appointment, h),
                                wording=wording, appointment_id=appointment.pk, due_at=at,
                                about_start=appointment.start, clinic_name=appointment.clinic.name)

@@ -80,12 +80,14 @@ def confirmation(appointment: Appointment, name: str, manage_url: str = "") -> W
             + (f" To change it call {appointment.location.phone}." if appointment.location.phone else ""))
 
 
-def request_received(appointment: Appointment, name: str) -> Wording:
+def request_received(appointment: Appointment, name: str, manage_url: str = "") -> Wording:
     clinic = appointment.clinic.name
     return Wording(
         subject=f"We have your request for {short_when(appointment)} — {clinic}",
         email=_email(name, "Thank you: we have your request for this appointment.", _details(appointment),
-                     "The clinic will confirm it soon; it is not booked until then.", clinic=clinic),
+                     "The clinic will confirm it soon; it is not booked until then.",
+                     f"If you no longer need it, you can cancel it online: {manage_url}" if manage_url else "",
+                     clinic=clinic),
         sms=f"{clinic}: we have your request for {short_when(appointment)}. We will confirm it soon.")
 
 
@@ -153,10 +155,11 @@ def reminder(appointment: Appointment, name: str, manage_url: str = "") -> Wordi
 
 
 def staff_online(appointment: Appointment, change: str, link: str) -> Wording:
-    """To the practitioner and the front desk: an online booking, a request to approve, an online cancellation. The
-    patient is not named (email is not a safe place for it): the link opens the calendar."""
+    """To the practitioner and the front desk: an online booking, a request to approve, an online cancellation or
+    move. The patient is not named (email is not a safe place for it): the link opens the calendar."""
     what = {"booked": "A new online booking", "requested": "An online booking request to approve",
-            "cancelled": "An online cancellation", "late_cancelled": "A late online cancellation"}[change]
+            "cancelled": "An online cancellation", "late_cancelled": "A late online cancellation",
+            "moved": "An appointment moved online by the patient"}[change]
     text = (f"{what}:\n\n  {appointment.service.name}\n  {when(appointment)}\n"
             f"  With {appointment.practitioner.display()}, {appointment.location.name}\n\n"
             f"See it in the clinic's calendar: {link}\n")

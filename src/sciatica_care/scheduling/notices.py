@@ -41,7 +41,7 @@ from sciatica_care.scheduling.models import (
     Topic,
 )
 
-__all__ = ["TOLD", "by_clinic", "connect", "tell"]
+__all__ = ["TOLD", "by_clinic", "connect", "manage_url", "tell"]
 
 #: The changes that tell someone something.
 TOLD = ("booked", "requested", "approved", "moved", "cancelled", "late_cancelled")
@@ -80,7 +80,7 @@ def _plain(previous: dict[str, Any] | None) -> dict[str, Any] | None:
     return {k: v.isoformat() if isinstance(v, dt.datetime) else v for k, v in previous.items()}
 
 
-def _manage_url(appointment: Appointment) -> str:
+def manage_url(appointment: Appointment) -> str:
     """The patient's link to change or cancel online, from the online booking's hook if one is configured
     (`SCIATICA_CARE_MANAGE_LINK`: the dotted path of a function taking the appointment)."""
     hook = getattr(settings, "SCIATICA_CARE_MANAGE_LINK", "")
@@ -111,7 +111,8 @@ def tell(appointment_id: int, change: str, version: int, previous: dict[str, Any
         recipient = recipients.of(appointment)
         wanted.append(recipients.message(
             recipient, kind="request_received", topic=Topic.APPOINTMENTS, dedupe_key=base,
-            wording=message_wording.request_received(appointment, recipient.name), appointment_id=appointment.pk,
+            wording=message_wording.request_received(appointment, recipient.name, manage_url(appointment)),
+            appointment_id=appointment.pk,
             clinic_name=appointment.clinic.name))
     elif change in ("cancelled", "late_cancelled"):
         appointment_reminders.skip_stale(appointment)
@@ -132,7 +133,7 @@ def _booked(appointment: Appointment, base: str) -> list[outbox.Outgoing]:
                 dedupe_key=f"course:{appointment.episode_id}:booked:{course[0].pk}",
                 wording=message_wording.course_confirmation(course, recipient.name), appointment_id=course[0].pk,
                 attachments=(_ics("appointments.ics", ics.calendar(course, name=clinic)),), clinic_name=clinic)]
-    manage = _manage_url(appointment)
+    manage = manage_url(appointment)
     return [recipients.message(
         recipient, kind="confirmation", topic=Topic.APPOINTMENTS, dedupe_key=base,
         wording=message_wording.confirmation(appointment, recipient.name, manage), appointment_id=appointment.pk,
@@ -143,7 +144,7 @@ def _booked(appointment: Appointment, base: str) -> list[outbox.Outgoing]:
 def _moved(appointment: Appointment, base: str, previous: dict[str, Any] | None) -> outbox.Outgoing:
     recipient = recipients.of(appointment)
     before = dt.datetime.fromisoformat(previous["start"]) if previous and previous.get("start") else None
-    manage = _manage_url(appointment)
+    manage = manage_url(appointment)
     return recipients.message(
         recipient, kind="moved", topic=Topic.APPOINTMENTS, dedupe_key=base,
         wording=message_wording.moved(appointment, recipient.name, before, manage), appointment_id=appointment.pk,
@@ -203,11 +204,24 @@ def _cancelled(appointment: Appointment) -> list[outbox.Outgoing]:
         clinic_name=appointment.clinic.name)]
 
 
+def moved_by_patient(appointment: Appointment) -> bool:
+    """Whether the appointment's latest move was the patient's own (by its link or the portal: no one on the
+    staff moved it)."""
+    from sciatica_care.clinic.models import AuditEvent
+
+    latest = list(AuditEvent.objects.filter(action="move_appointment", object_type="Appointment",
+                                            object_id=appointment.pk).order_by("-id")
+                  .values_list("actor_id", flat=True)[:1])
+    return latest == [None]
+
+
 def _staff(appointment: Appointment, change: str, base: str) -> list[outbox.Outgoing]:
-    """Online bookings, requests and cancellations made by patients: told to the practitioner and the front desk."""
+    """Online bookings, requests, and the cancellations and moves patients make themselves: told to the
+    practitioner and the front desk."""
     online = appointment.booked_via == BookedVia.ONLINE
     by_patient = (change in ("cancelled", "late_cancelled") and appointment.cancelled_by_id is None
                   and not by_clinic(appointment, len(_cancelled_together(appointment))))
+    by_patient = by_patient or (change == "moved" and moved_by_patient(appointment))
     if not ((online and change in ("booked", "requested")) or by_patient):
         return []
     link = f"{settings.SCIATICA_CARE_BASE_URL}{reverse('scheduling:appointment_ics', args=[appointment.pk])}"

@@ -220,6 +220,8 @@ SCIATICA_CARE_SMS_BACKEND = CONFIG.sms_backend
 SCIATICA_CARE_SMS_FILES = str(CONFIG.sms_files or CONFIG.data_dir / "sms")
 SCIATICA_CARE_BASE_URL = CONFIG.base_url
 SCIATICA_CARE_OUTBOX_LEASE_SECONDS = CONFIG.outbox_lease_seconds
+# The patient's link to reschedule or cancel, in confirmations, reminders and "moved" messages (manage_link.py).
+SCIATICA_CARE_MANAGE_LINK = "sciatica_care.scheduling.manage_link.url"
 # Staff invitation links (Django's password-reset tokens) stay valid for 3 days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 

@@ -5,10 +5,14 @@ from typing import Any
 from django.urls import path
 
 from sciatica_care.clinic.submission import submit_once
-from sciatica_care.scheduling.online import public_booking
+from sciatica_care.scheduling.online import manage_pages, public_booking
 
 app_name = "booking"
 urlpatterns: list[Any] = [
+    # literal prefixes first: a clinic's address can never be one of them (front_desk.RESERVED_SLUGS)
+    path("manage/<str:token>/", manage_pages.manage, name="manage"),
+    path("manage/<str:token>/cancel/", manage_pages.manage_cancel, name="manage_cancel"),
+    path("manage/<str:token>/reschedule/", manage_pages.manage_move, name="manage_move"),
     path("<slug:slug>/", public_booking.start, name="online_start"),
     path("<slug:slug>/details/", submit_once("online_booking")(public_booking.details), name="online_details"),
     path("<slug:slug>/code/", submit_once("online_booking_code")(public_booking.code), name="online_code"),
