@@ -41,7 +41,10 @@ def _urls() -> list[tuple[str, str, tuple[str, ...]]]:
 
 
 ALL_URLS = _urls()
-OUTSIDE = [(f"{ns}:{name}" if ns else name, conv) for ns, name, conv in ALL_URLS if ns != "portal"]
+#: The public booking pages (/book/, namespace `booking`) are open to anyone, a signed-in patient too: each is
+#: guarded by the clinic's switch, a one-time code or its link's secret (tests/scheduling/
+#: test_booking_pages_classified.py), and none shows a record without one.
+OUTSIDE = [(f"{ns}:{name}" if ns else name, conv) for ns, name, conv in ALL_URLS if ns not in ("portal", "booking")]
 PORTAL = {name: conv for ns, name, conv in ALL_URLS if ns == "portal"}
 #: Portal addresses for someone not signed in, and why; every other portal page is the signed-in patient's only.
 PUBLIC_PORTAL = {
