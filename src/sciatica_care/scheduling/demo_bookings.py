@@ -26,6 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from sciatica_care.clinic import records
@@ -46,12 +47,15 @@ from sciatica_care.scheduling.models import (
     ShiftException,
     WaitlistEntry,
 )
+from sciatica_care.scheduling.models.appointments import LIVE_STATUSES
 from sciatica_care.scheduling.signals import appointment_changed
 from sciatica_care.scheduling.treatment_gate import current_plan
 
 ZONE = "Europe/London"
 #: How far either side of today the diary reaches (the courses booked from their plans may run on beyond it).
 SPAN = dt.timedelta(days=14)
+#: A course whose last session is longer ago than this is over (or paused): the demo books nothing for it.
+RECENT = dt.timedelta(days=16)
 #: The furthest ahead a course is booked in the demo.
 COURSE_AHEAD = dt.timedelta(days=28)
 LOCATIONS = [("Riverside", "14 Riverside Walk\nBristol BS1 6XX", "0117 496 0000", ["Room 1", "Room 2", "Room 3"]),
@@ -66,9 +70,9 @@ SERVICES = [
 ]
 #: Weekly patterns, given to the clinic's practitioners in turn: (location index, weekday, from, until).
 PATTERNS: list[list[tuple[int, int, dt.time, dt.time]]] = [
-    [(0, d, dt.time(8, 30), dt.time(17, 30)) for d in range(5)] + [(0, 5, dt.time(9), dt.time(13))],
+    [(0, d, dt.time(8, 30), dt.time(17, 30)) for d in range(5)] + [(0, 5, dt.time(9), dt.time(14))],
     [(0, 0, dt.time(9), dt.time(18)), (0, 1, dt.time(9), dt.time(18)), (1, 2, dt.time(10), dt.time(16)),
-     (0, 3, dt.time(12), dt.time(20)), (1, 4, dt.time(10), dt.time(16))],
+     (0, 3, dt.time(12), dt.time(20)), (1, 4, dt.time(10), dt.time(16)), (1, 5, dt.time(9), dt.time(14))],
 ]
 PROSPECTS = [("Rosa Delgado", "rosa.delgado@example.org", "07700 900555"),
              ("Ian Fletcher", "ian.fletcher@example.org", "07700 900556"),
@@ -133,7 +137,18 @@ class Diary:
         if shift is None:
             return None
         kwargs.setdefault("by", self.reception)
+        # What already holds the practitioner that day, and their leave: skipped here rather than refused there.
+        day_from, day_until = self.at(day, dt.time(0)), self.at(day + dt.timedelta(days=1), dt.time(0))
+        held = list(Appointment.objects.filter(
+            practitioner=practitioner, status__in=LIVE_STATUSES, blocked_from__lt=day_until,
+            blocked_until__gt=day_from).values_list("blocked_from", "blocked_until"))
+        held += ShiftException.objects.filter(
+            Q(practitioner=practitioner) | Q(practitioner__isnull=True), clinic=self.clinic,
+            starts_at__lt=day_until, ends_at__gt=day_from).values_list("starts_at", "ends_at")
+        length = dt.timedelta(minutes=service.duration_minutes + service.buffer_after_minutes)
         for start in self.starts(practitioner, day, service, wanted):
+            if any(start < until and start + length > begin for begin, until in held):
+                continue
             try:
                 appointment = booking.book(clinic=self.clinic, practitioner=practitioner, service=service,
                                            location=shift[0], start=start,
@@ -217,12 +232,14 @@ def _course_service(diary: Diary, plan: Any) -> Service:
 
 
 def _charted_sessions(diary: Diary, episode: Episode, plan: Any, practitioner: Staff) -> None:
-    """The course's sessions charted in the last fortnight, as completed appointments linked to their charting
-    (the assessment too, when the course began in it)."""
+    """A current course so far: its initial assessment and every session charted, as completed appointments
+    linked to their charting."""
     visits = list(episode.visits.order_by("date", "id"))
+    if not visits or visits[-1].date < diary.today - RECENT:
+        return  # a course that ended weeks ago: off the calendar's month
     review = plan.schedule.review_after_sessions + 1 if plan.schedule.review_after_sessions else None
     opened = episode.opened_on
-    if opened is not None and opened >= diary.today - SPAN:
+    if opened is not None:
         assessment = diary.book(practitioner, opened, diary.services[ServiceKind.INITIAL_ASSESSMENT],
                                 dt.time(9, 30), patient=episode.patient, episode=episode)
         if assessment is not None:
@@ -230,7 +247,7 @@ def _charted_sessions(diary: Diary, episode: Episode, plan: Any, practitioner: S
     service = _course_service(diary, plan)
     wanted = diary.rng.choice([dt.time(9), dt.time(10, 30), dt.time(13), dt.time(15, 30)])
     for number, visit in enumerate(visits, start=1):
-        if visit.date < diary.today - SPAN or visit.date > diary.today:
+        if visit.date > diary.today:
             continue
         appointment = diary.book(practitioner, visit.date, service, wanted, patient=episode.patient,
                                  episode=episode, course_session=number, is_review=number == review,
@@ -248,7 +265,7 @@ def _rest_of_course(diary: Diary, episode: Episode, plan: Any, practitioner: Sta
     done = episode.visits.count()
     last = episode.visits.order_by("-date").values_list("date", flat=True).first()
     _, high = plan.schedule.course_sessions
-    if done >= high or last is None or last < diary.today - dt.timedelta(days=21):
+    if done >= high or last is None or last < diary.today - RECENT:
         return  # the course is over, or the patient has not been back for weeks
     hours = diary.hours.get(practitioner.pk, {})
     days = sorted(hours)
@@ -290,7 +307,11 @@ def _fill(diary: Diary, episodes: list[tuple[Episode, Any, Staff]], practitioner
     rng = diary.rng
     massage = diary.services[ServiceKind.MASSAGE]
     held: dict[tuple[int, dt.date], int] = {}
+    seen = {(a.patient_id, a.start.astimezone(ZoneInfo(ZONE)).date()) for a in diary.booked}
+    seen_weekly: dict[tuple[int | None, tuple[int, int]], int] = {}
     for a in diary.booked:
+        if a.status not in LIVE_STATUSES:
+            continue
         key = (a.practitioner_id, a.start.astimezone(ZoneInfo(ZONE)).date())
         held[key] = held.get(key, 0) + 1
     day = diary.today - SPAN
@@ -301,15 +322,22 @@ def _fill(diary: Diary, episodes: list[tuple[Episode, Any, Staff]], practitioner
                 continue
             _, begin, until = shift
             short = (until.hour - begin.hour) < 6
-            target = rng.randint(2, 3) if short else (rng.randint(4, 6) if day <= diary.today + dt.timedelta(days=7)
-                                                      else rng.randint(2, 4))
+            target = rng.randint(2, 3) if short else (rng.randint(5, 7) if day <= diary.today + dt.timedelta(days=7)
+                                                      else rng.randint(3, 5))
             for _ in range(max(0, target - held.get((practitioner.pk, day), 0))):
-                episode, plan, _ = rng.choice(episodes)
+                # Someone not in that day, among those seen least that week.
+                week = day.isocalendar()[:2]
+                choices = [e for e in rng.sample(episodes, min(6, len(episodes))) if (e[0].patient_id, day) not in seen]
+                if not choices:
+                    continue
+                episode, plan, _ = min(choices, key=lambda e: seen_weekly.get((e[0].patient_id, week), 0))
                 service = massage if plan.massage.allowed and rng.random() < 0.5 else _course_service(diary, plan)
                 wanted = dt.time(rng.randint(begin.hour, until.hour - 1), rng.choice([0, 15, 30, 45]))
                 appointment = diary.book(practitioner, day, service, wanted, patient=episode.patient)
                 if appointment is None:
                     break
+                seen.add((episode.patient_id, day))
+                seen_weekly[(episode.patient_id, week)] = seen_weekly.get((episode.patient_id, week), 0) + 1
                 roll = rng.random()
                 if roll < 0.04:
                     diary.cancel(appointment, late=True)
@@ -372,7 +400,8 @@ def _waitlist(diary: Diary, episodes: list[tuple[Episode, Any, Staff]]) -> None:
 
 def load(seed: int = 7, *, clinic: Clinic | None = None, now: dt.datetime | None = None) -> list[Appointment]:
     """Give the demo clinic (the first one, unless given) its front desk and a month of appointments around
-    today; nothing when it has a front desk already. Returns the appointments booked."""
+    today; nothing when it has a front desk already. Returns the appointments booked. Called outside a
+    transaction (as `serve --demo` calls it), so that its changes commit while nobody is told of them."""
     clinic = clinic or Clinic.objects.order_by("id").first()
     if clinic is None or Location.objects.filter(clinic=clinic).exists():
         return []
