@@ -302,11 +302,13 @@ def _rest_of_course(diary: Diary, episode: Episode, plan: Any, practitioner: Sta
 
 
 def _fill(diary: Diary, episodes: list[tuple[Episode, Any, Staff]], practitioners: list[Staff]) -> None:
-    """Each working day of the month filled around the courses as a busy clinic's is: massages and follow-ups
-    (fuller this fortnight than later on), a few who did not come, cancellations and late cancellations."""
+    """Each working day of the month filled around the courses as a busy clinic's is: massages, and top-up
+    sessions of courses that are over (fuller this fortnight than later on), a few who did not come,
+    cancellations and late cancellations."""
     rng = diary.rng
     massage = diary.services[ServiceKind.MASSAGE]
     held: dict[tuple[int, dt.date], int] = {}
+    current = {a.episode_id for a in diary.booked if a.course_session}
     seen = {(a.patient_id, a.start.astimezone(ZoneInfo(ZONE)).date()) for a in diary.booked}
     seen_weekly: dict[tuple[int | None, tuple[int, int]], int] = {}
     for a in diary.booked:
@@ -322,16 +324,22 @@ def _fill(diary: Diary, episodes: list[tuple[Episode, Any, Staff]], practitioner
                 continue
             _, begin, until = shift
             short = (until.hour - begin.hour) < 6
-            target = rng.randint(2, 3) if short else (rng.randint(5, 7) if day <= diary.today + dt.timedelta(days=7)
+            target = rng.randint(2, 3) if short else (rng.randint(6, 8) if day <= diary.today + dt.timedelta(days=7)
                                                       else rng.randint(3, 5))
             for _ in range(max(0, target - held.get((practitioner.pk, day), 0))):
                 # Someone not in that day, among those seen least that week.
                 week = day.isocalendar()[:2]
-                choices = [e for e in rng.sample(episodes, min(6, len(episodes))) if (e[0].patient_id, day) not in seen]
+                choices = [e for e in rng.sample(episodes, min(8, len(episodes)))
+                           if (e[0].patient_id, day) not in seen and (e[0].pk not in current or e[1].massage.allowed)
+                           and seen_weekly.get((e[0].patient_id, week), 0) < (1 if e[0].pk in current else 2)]
                 if not choices:
                     continue
                 episode, plan, _ = min(choices, key=lambda e: seen_weekly.get((e[0].patient_id, week), 0))
-                service = massage if plan.massage.allowed and rng.random() < 0.5 else _course_service(diary, plan)
+                if episode.pk in current:
+                    service = massage  # beside the course: a massage, never a second session
+                else:  # a course that is over: a top-up session now and then, or a massage
+                    service = massage if plan.massage.allowed and rng.random() < 0.4 else _course_service(diary,
+                                                                                                        plan)
                 wanted = dt.time(rng.randint(begin.hour, until.hour - 1), rng.choice([0, 15, 30, 45]))
                 appointment = diary.book(practitioner, day, service, wanted, patient=episode.patient)
                 if appointment is None:
