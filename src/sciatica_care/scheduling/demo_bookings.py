@@ -301,6 +301,14 @@ def _rest_of_course(diary: Diary, episode: Episode, plan: Any, practitioner: Sta
             visits = [v for i, v in enumerate(visits) if i not in failed]
 
 
+def _fits(entry: tuple[Episode, Any, Staff], that_week: int, in_course: bool) -> bool:
+    """Whether someone comes in once more that week: beside a course, a massage once; after a course, a top-up
+    session, and massages up to three visits."""
+    if in_course:
+        return that_week == 0 and entry[1].massage.allowed
+    return that_week == 0 or (that_week < 3 and entry[1].massage.allowed)
+
+
 def _fill(diary: Diary, episodes: list[tuple[Episode, Any, Staff]], practitioners: list[Staff]) -> None:
     """Each working day of the month filled around the courses as a busy clinic's is: massages, and top-up
     sessions of courses that are over (fuller this fortnight than later on), a few who did not come,
@@ -316,27 +324,28 @@ def _fill(diary: Diary, episodes: list[tuple[Episode, Any, Staff]], practitioner
             continue
         key = (a.practitioner_id, a.start.astimezone(ZoneInfo(ZONE)).date())
         held[key] = held.get(key, 0) + 1
-    day = diary.today - SPAN
-    while day <= diary.today + SPAN:
+    days = [diary.today + dt.timedelta(days=n) for n in range(-SPAN.days, SPAN.days + 1)]
+    rng.shuffle(days)  # the patients' weekly limits fall on no day in particular
+    for day in days:
         for practitioner in practitioners:
             shift = diary.hours.get(practitioner.pk, {}).get(day.weekday())
             if shift is None:
                 continue
             _, begin, until = shift
             short = (until.hour - begin.hour) < 6
-            target = rng.randint(2, 3) if short else (rng.randint(6, 8) if day <= diary.today + dt.timedelta(days=7)
+            target = rng.randint(2, 3) if short else (rng.randint(5, 7) if day <= diary.today + dt.timedelta(days=7)
                                                       else rng.randint(3, 5))
             for _ in range(max(0, target - held.get((practitioner.pk, day), 0))):
                 # Someone not in that day, among those seen least that week.
                 week = day.isocalendar()[:2]
-                choices = [e for e in rng.sample(episodes, min(8, len(episodes)))
-                           if (e[0].patient_id, day) not in seen and (e[0].pk not in current or e[1].massage.allowed)
-                           and seen_weekly.get((e[0].patient_id, week), 0) < (1 if e[0].pk in current else 2)]
+                choices = [e for e in episodes if (e[0].patient_id, day) not in seen
+                           and _fits(e, seen_weekly.get((e[0].patient_id, week), 0), e[0].pk in current)]
                 if not choices:
-                    continue
-                episode, plan, _ = min(choices, key=lambda e: seen_weekly.get((e[0].patient_id, week), 0))
-                if episode.pk in current:
-                    service = massage  # beside the course: a massage, never a second session
+                    break
+                episode, plan, _ = min(rng.sample(choices, min(4, len(choices))),
+                                       key=lambda e: seen_weekly.get((e[0].patient_id, week), 0))
+                if episode.pk in current or seen_weekly.get((episode.patient_id, week), 0):
+                    service = massage
                 else:  # a course that is over: a top-up session now and then, or a massage
                     service = massage if plan.massage.allowed and rng.random() < 0.4 else _course_service(diary,
                                                                                                         plan)
@@ -353,7 +362,6 @@ def _fill(diary: Diary, episodes: list[tuple[Episode, Any, Staff]], practitioner
                     diary.cancel(appointment)
                 else:
                     diary.settle(appointment, no_show=roll > 0.97)
-        day += dt.timedelta(days=1)
 
 
 def _new_people(diary: Diary, practitioners: list[Staff]) -> None:
