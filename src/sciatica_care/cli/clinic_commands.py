@@ -132,7 +132,6 @@ def serve(demo: bool, data_dir: Path | None, host: str, port: int, open_browser:
 
         click.echo("Filling its diary (locations, services, shifts and a month of appointments)…")
         demo_bookings.load()
-
         demo_diary.load(demo_data.DEMO_PASSWORD)
     click.echo(f"Sciatica Care on {address}")
     click.echo(f"Data: {settings.DATABASES['default']['NAME'] if not os.environ.get('DATABASE_URL') else 'PostgreSQL'}"

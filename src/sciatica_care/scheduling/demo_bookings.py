@@ -2,9 +2,10 @@
 services, the practitioners' weekly shifts and a day of leave, the booking rules (the public booking page at
 /book/demo/), and a month of appointments around today.
 
-Every appointment goes through the booking service under the clinic's rules, as reception would book it: the
-charted sessions of the last fortnight are the course's completed appointments (linked to their charting, the
-review visit marked), the rest of each current course is booked from its plan, and around them massages,
+Every appointment goes through the booking service under the clinic's rules, as reception would book it. A
+current course (seen in the last weeks) has its assessment and every charted session as completed appointments
+linked to their charting, the review visit marked, and the rest of it booked from its plan at the patient's
+usual days and times. Around the courses: massages, top-up sessions of courses that are over, new patients'
 initial assessments, free consultation calls (one waiting for approval), no-shows, cancellations and late
 cancellations, with a few people on the waitlist. Nothing is said to the patients while it loads (the demo must
 not send confirmations of appointments that are already over); the worker's reminders of the appointments ahead
