@@ -129,7 +129,10 @@ def serve(demo: bool, data_dir: Path | None, host: str, port: int, open_browser:
         click.echo("Loading the demo clinic (patients, plans and sessions from the engine)…")
         demo_data.load()
         from sciatica_care.portal import demo_diary
+        from sciatica_care.scheduling import demo_bookings
 
+        click.echo("Filling its diary (locations, services, shifts and a month of appointments)…")
+        demo_bookings.load()
         demo_diary.load(demo_data.DEMO_PASSWORD)
     click.echo(f"Sciatica Care on {address}")
     click.echo(f"Data: {settings.DATABASES['default']['NAME'] if not os.environ.get('DATABASE_URL') else 'PostgreSQL'}"

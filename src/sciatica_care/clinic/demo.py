@@ -140,6 +140,12 @@ def _confirm_diagnosis(prac: Staff, episode: Episode) -> None:
         billing.confirm_diagnoses(prac, episode, Episode.objects.get(pk=episode.pk).version, suggested)
 
 
+def _not_sunday(day: dt.date) -> dt.date:
+    """The clinic is closed on Sundays: a day that falls on one is the Saturday before (sessions are at least
+    three days apart, so the order of a course's days holds)."""
+    return day - dt.timedelta(days=1) if day.weekday() == 6 else day
+
+
 @transaction.atomic
 def load(n_patients: int = 30, seed: int = 7) -> dict[str, Staff]:
     """Create the demo clinic (once). Returns its staff by username."""
@@ -176,7 +182,7 @@ def load(n_patients: int = 30, seed: int = 7) -> dict[str, Staff]:
         # days, the last one between today and a month ago; the intake is as far back as that needs.
         n_visits = rng.randint(4, 10)
         offsets = list(itertools.accumulate([3] + [rng.choice([3, 4, 7]) for _ in range(n_visits - 1)]))
-        start = today - dt.timedelta(days=offsets[-1] + rng.randint(0, 30))
+        start = _not_sunday(today - dt.timedelta(days=offsets[-1] + rng.randint(0, 30)))
         episode.opened_on = start
         episode.save(update_fields=["opened_on"])
         revision = records.record_intake(prac, episode, _intake(rng, age, sex, pregnant_weeks=pregnant,
@@ -191,7 +197,7 @@ def load(n_patients: int = 30, seed: int = 7) -> dict[str, Staff]:
         leg = revision.intake.data["pain"]["leg_nrs"]
         odi_level = rng.randint(2, 4)
         for k, offset in enumerate(offsets):
-            day = start + dt.timedelta(days=offset)
+            day = _not_sunday(start + dt.timedelta(days=offset))
             leg = max(0, leg - rng.choice([0, 1, 1, 2]))
             odi = None
             if k in (0, 3, n_visits - 1):
