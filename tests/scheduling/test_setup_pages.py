@@ -160,7 +160,9 @@ def test_an_overlapping_shift_is_refused_naming_the_field(desk: dict[str, Any], 
                                        "weekday": "0", "start_time": "16:00", "end_time": "18:00"})
     assert r.status_code == 422
     body = r.content.decode()
-    assert "Starts:" in body and "must not overlap" in body and "High Street" in body
+    assert "Starts:" in body
+    assert "must not overlap" in body
+    assert "High Street" in body
     assert Shift.objects.count() == before
     # from the day the Monday shift ends, the same hours are free to give elsewhere
     first = desk["shifts"][0]
@@ -197,7 +199,8 @@ def test_a_stale_rules_form_is_refused(desk: dict[str, Any], login: Any) -> None
     r = _post(client, "setup_rules", _rules_post(1, horizon_days="200"))
     assert r.status_code == 409
     body = r.content.decode()
-    assert "Someone else saved the booking rules" in body and "Book at most 30 days ahead" in body
+    assert "Someone else saved the booking rules" in body
+    assert "Book at most 30 days ahead" in body
     assert 'name="version" value="2"' in body
     rules = BookingRules.objects.get(pk=desk["clinic"].pk)
     assert (rules.horizon_days, rules.version) == (30, 2)
@@ -328,7 +331,8 @@ def test_a_location_with_appointments_is_closed_not_deleted(desk: dict[str, Any]
     assert not desk["location"].active
     assert reverse("scheduling:appointment", args=[appt.pk]) in client.get(r["Location"]).content.decode()
     appt.refresh_from_db()
-    assert appt.location_id == desk["location"].pk and appt.status == "booked"
+    assert appt.location_id == desk["location"].pk
+    assert appt.status == "booked"
 
 
 def test_a_name_already_used_is_refused(desk: dict[str, Any], login: Any) -> None:
