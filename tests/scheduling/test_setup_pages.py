@@ -345,3 +345,19 @@ def test_a_name_already_used_is_refused(desk: dict[str, Any], login: Any) -> Non
     r = _post(client, "setup_room_add", {"name": "room 1", "active": "on"}, desk["location"].pk)
     assert r.status_code == 422
     assert "Name: there is already one called" in r.content.decode()
+
+
+def test_time_off_across_time_zones_must_name_its_location(desk: dict[str, Any], login: Any) -> None:
+    """With locations in two zones, time off for every location has no one local time: refused naming Location;
+    for one location it is read in that location's zone."""
+    far = Location.objects.create(clinic=desk["clinic"], name="Manhattan", time_zone="America/New_York")
+    client = login(_admin(desk))
+    r = _post(client, "setup_exceptions", {"kind": "closure", "first_day": "2030-01-01", "last_day": "2030-01-01"})
+    assert r.status_code == 422
+    assert "Location: your locations are in different time zones" in r.content.decode()
+    r = _post(client, "setup_exceptions", {"kind": "closure", "location": far.pk, "first_day": "2030-01-01",
+                                           "start_time": "09:00", "last_day": "2030-01-01", "end_time": "13:00"})
+    assert r.status_code == 302, r.content.decode()
+    off = ShiftException.objects.get()
+    assert off.starts_at == dt.datetime(2030, 1, 1, 14, tzinfo=dt.UTC)
+    assert off.ends_at == dt.datetime(2030, 1, 1, 18, tzinfo=dt.UTC)
