@@ -242,11 +242,11 @@ def test_a_slug_taken_by_another_clinic_is_refused(desk: dict[str, Any], world: 
     assert "already taken" in r.content.decode()
 
 
-def _booked(desk: dict[str, Any], day: dt.date, hour: int) -> Any:
-    start = dt.datetime.combine(day, dt.time(hour), tzinfo=zoneinfo.ZoneInfo("Europe/London"))
+def _booked(desk: dict[str, Any], day: dt.date, hour: int, minute: int = 0) -> Any:
+    start = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zoneinfo.ZoneInfo("Europe/London"))
     return booking.book(clinic=desk["clinic"], practitioner=desk["practitioner"],
                         service=desk["services"]["follow_up_acupuncture"], location=desk["location"], start=start,
-                        patient=desk["patient"], by=desk["reception"], apply_policy=False)
+                        patient=desk["patient"], by=desk["reception"], apply_policy=False, override_reason="test")
 
 
 def test_a_shift_change_that_strands_appointments_lists_them_and_cancels_nothing(desk: dict[str, Any],
@@ -361,3 +361,22 @@ def test_time_off_across_time_zones_must_name_its_location(desk: dict[str, Any],
     off = ShiftException.objects.get()
     assert off.starts_at == dt.datetime(2030, 1, 1, 14, tzinfo=dt.UTC)
     assert off.ends_at == dt.datetime(2030, 1, 1, 18, tzinfo=dt.UTC)
+
+
+def test_a_visit_across_back_to_back_shifts_or_by_phone_elsewhere_is_not_stranded(desk: dict[str, Any]) -> None:
+    from sciatica_care.scheduling import stranded
+
+    monday = _monday_after(7)
+    Shift.objects.filter(pk=desk["shifts"][0].pk).update(end_time=dt.time(12))
+    Shift.objects.create(practitioner=desk["practitioner"], location=desk["location"], weekday=0,
+                         start_time=dt.time(12), end_time=dt.time(17))
+    across = _booked(desk, monday, 11, 30)  # 11:30–12:15 runs across the join
+    annex = Location.objects.create(clinic=desk["clinic"], name="Annex")
+    call = booking.book(clinic=desk["clinic"], practitioner=desk["practitioner"],
+                        service=desk["services"]["consultation_call"], location=annex,
+                        start=dt.datetime.combine(monday, dt.time(15), tzinfo=zoneinfo.ZoneInfo("Europe/London")),
+                        patient=desk["patient"], by=desk["reception"], apply_policy=False,
+                        override_reason="test")
+    saturday = _booked(desk, monday + dt.timedelta(days=5), 10)
+    assert [a.pk for a in stranded.outside_hours(desk["clinic"].pk)] == [saturday.pk]
+    assert across.pk and call.pk

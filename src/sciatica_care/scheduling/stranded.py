@@ -4,6 +4,7 @@ front desk can move or cancel them with the patients; nothing is cancelled here.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable
 
@@ -32,26 +33,36 @@ def outside_hours(clinic_id: int, practitioner_ids: Iterable[int] | None = None,
     people = sorted({a.practitioner_id for a in appointments})
     windows = _joined(working_windows(clinic_id, people, min(a.start for a in appointments),
                                       max(a.end for a in appointments)))
-    out = []
-    for a in appointments:
-        held = any(w.practitioner_id == a.practitioner_id and w.start <= a.start and a.end <= w.end
-                   and (a.service.by_phone or w.location_id == a.location_id) for w in windows)
-        if not held:
-            out.append(a)
-    return out
+    return [a for a in appointments if not _held(windows, a)]
 
 
-def _joined(windows: list[Window]) -> list[Window]:
-    """Back-to-back windows of one practitioner at one location as one (a visit may run across the join)."""
-    out: list[Window] = []
-    for w in sorted(windows, key=lambda w: (w.practitioner_id, w.location_id, w.start)):
-        last = out[-1] if out else None
-        if last is not None and (last.practitioner_id, last.location_id) == (w.practitioner_id, w.location_id) \
-                and w.start <= last.end:
-            out[-1] = last._replace(end=max(last.end, w.end))
+Spans = dict[tuple[int, int], tuple[list[dt.datetime], list[dt.datetime]]]
+
+
+def _joined(windows: list[Window]) -> Spans:
+    """Each practitioner's working time at each location as (starts, ends) in order, back-to-back or overlapping
+    windows as one (a visit may run across the join): within one location no two spans meet."""
+    out: Spans = {}
+    for w in sorted(windows, key=lambda w: w.start):
+        starts, ends = out.setdefault((w.practitioner_id, w.location_id), ([], []))
+        if ends and w.start <= ends[-1]:
+            ends[-1] = max(ends[-1], w.end)
         else:
-            out.append(w)
+            starts.append(w.start)
+            ends.append(w.end)
     return out
+
+
+def _held(spans: Spans, a: Appointment) -> bool:
+    """Whether the practitioner works the whole appointment (at its location, or anywhere when by phone): the
+    last span starting by its start is the only candidate at each location."""
+    for (who, where), (starts, ends) in spans.items():
+        if who != a.practitioner_id or not (a.service.by_phone or where == a.location_id):
+            continue
+        i = bisect.bisect_right(starts, a.start) - 1
+        if i >= 0 and a.end <= ends[i]:
+            return True
+    return False
 
 
 def newly_stranded(before: Iterable[Appointment], after: Iterable[Appointment]) -> list[Appointment]:

@@ -65,7 +65,9 @@ def location(request: HttpRequest, pk: int) -> HttpResponse:
     form.siblings = Location.objects.filter(clinic_id=user.clinic_id)
     room_form = RoomForm(instance=Room(location=place))
     if request.method == "POST":
-        was_outside = stranded.outside_hours(user.clinic_id)  # type: ignore[arg-type]
+        # closing it or changing its zone moves its working hours: the appointments that leaves out are listed
+        moves_hours = form.is_valid() and bool({"active", "time_zone"} & set(form.changed_data))
+        was_outside = stranded.outside_hours(user.clinic_id) if moves_hours else []  # type: ignore[arg-type]
         saved = save_form(form)
         if saved is None:
             refused(user, "update", "Location", form)
@@ -74,8 +76,9 @@ def location(request: HttpRequest, pk: int) -> HttpResponse:
                                                          "rooms": place.rooms.order_by("-active", "name")},
                         status=422)
         record_change(user, "update", saved, before, snapshot(saved, LOCATION_FIELDS))
-        keep_stranded(request, stranded.newly_stranded(was_outside, stranded.outside_hours(
-            user.clinic_id)))  # type: ignore[arg-type]
+        if moves_hours:
+            keep_stranded(request, stranded.newly_stranded(was_outside, stranded.outside_hours(
+                user.clinic_id)))  # type: ignore[arg-type]
         messages.success(request, f"{saved.name} is saved.")
         return redirect("scheduling:setup_location", pk=saved.pk)
     return page(request, user, "location.html", {"place": place, "form": form, "room_form": room_form,
