@@ -380,3 +380,19 @@ def test_a_visit_across_back_to_back_shifts_or_by_phone_elsewhere_is_not_strande
     saturday = _booked(desk, monday + dt.timedelta(days=5), 10)
     assert [a.pk for a in stranded.outside_hours(desk["clinic"].pk)] == [saturday.pk]
     assert {across.pk, call.pk}.isdisjoint(a.pk for a in stranded.outside_hours(desk["clinic"].pk))
+
+
+def test_a_shift_of_a_colleague_since_deactivated_can_still_be_cut_short(desk: dict[str, Any], login: Any) -> None:
+    Staff.objects.filter(pk=desk["practitioner"].pk).update(is_active=False)
+    client = login(_admin(desk))
+    shift = desk["shifts"][2]
+    r = _post(client, "setup_shift", {"practitioner": desk["practitioner"].pk, "location": desk["location"].pk,
+                                      "weekday": "2", "start_time": "09:00", "end_time": "17:00",
+                                      "valid_until": "2030-01-01"}, shift.pk)
+    assert r.status_code == 302, r.content.decode()
+    shift.refresh_from_db()
+    assert shift.valid_until == dt.date(2030, 1, 1)
+    r = _post(client, "setup_shifts", {"practitioner": desk["practitioner"].pk, "location": desk["location"].pk,
+                                       "weekday": "5", "start_time": "09:00", "end_time": "12:00"})
+    assert r.status_code == 422
+    assert "Practitioner: choose one from the list." in r.content.decode()

@@ -22,7 +22,8 @@ from sciatica_care.scheduling.models import BookingRules, Location, Room, Servic
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 #: The time zones offered, by name (Europe/London); the list is the system's.
-TIME_ZONES = sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+TIME_ZONES = ["UTC", *sorted(z for z in zoneinfo.available_timezones()
+                              if "/" in z and not z.startswith(("Etc/", "SystemV/")))]
 #: The longest a reminder may be sent before the appointment, in hours.
 LONGEST_REMINDER = 24 * 14
 #: How many reminders an appointment may have.
@@ -80,6 +81,9 @@ class LocationForm(_NamedInClinic):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        stored = self.instance.time_zone if self.instance.pk else None
+        if stored and stored not in TIME_ZONES:  # an older name the system still knows (e.g. GB): kept on offer
+            self.fields["time_zone"].choices = [(stored, stored), *self.fields["time_zone"].choices]  # type: ignore[attr-defined]
         refuse_control_characters(self)
 
 
@@ -157,7 +161,9 @@ class ShiftForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, clinic_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["practitioner"].queryset = practitioners_of(clinic_id)  # type: ignore[attr-defined]
+        # a shift being edited keeps its practitioner and location on offer, though since deactivated or closed
+        self.fields["practitioner"].queryset = (  # type: ignore[attr-defined]
+            practitioners_of(clinic_id) | Staff.objects.filter(pk=self.instance.practitioner_id, clinic_id=clinic_id))
         self.fields["location"].queryset = Location.objects.filter(  # type: ignore[attr-defined]
             clinic_id=clinic_id).filter(Q(active=True) | Q(pk=self.instance.location_id))
 
