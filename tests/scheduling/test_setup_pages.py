@@ -128,6 +128,8 @@ def test_the_menu_links_the_setup_for_the_admin_only(world: dict[str, Any], logi
     setup = reverse("scheduling:setup")
     assert setup in login(a["clinic_admin"]).get(reverse("clinic:patient_list")).content.decode()
     assert setup not in login(a["practitioner"]).get(reverse("clinic:patient_list")).content.decode()
+    assert setup not in login(a["practitioner"]).get(reverse("clinic:clinic_settings")).content.decode()
+    assert setup in login(a["clinic_admin"]).get(reverse("clinic:clinic_settings")).content.decode()
 
 
 def test_another_clinics_rows_are_not_found(world: dict[str, Any], login: Any) -> None:
