@@ -377,7 +377,8 @@ def _setup_rows(appointment: Any) -> dict[str, Any]:
                                             ends_at=start + dt.timedelta(days=1), reason="Closure")
     return {"setup_location": location, "setup_room_add": location,
             "setup_room": Room.objects.filter(location=location).first(), "setup_service": appointment.service,
-            "setup_shift": shift, "setup_shift_delete": shift, "setup_exception_delete": closure}
+            "setup_shift": shift, "setup_shift_delete": shift, "setup_exception": closure,
+            "setup_exception_delete": closure}
 
 
 def _digest(token: str) -> str:

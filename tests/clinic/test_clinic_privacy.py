@@ -164,6 +164,7 @@ DESK_NOT_PATIENT_PAGES = {
     "setup_services": "services (audited)", "setup_service": "a service (audited)",
     "setup_shifts": "staff working hours (audited)", "setup_shift": "a shift (audited)",
     "setup_shift_delete": "a write (audited as delete)", "setup_exceptions": "staff time off (audited)",
+    "setup_exception": "one staff member's or the clinic's time off (audited)",
     "setup_exception_delete": "a write (audited as delete)", "setup_rules": "the booking rules (audited)",
 }
 

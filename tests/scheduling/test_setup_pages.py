@@ -398,3 +398,31 @@ def test_a_shift_of_a_colleague_since_deactivated_can_still_be_cut_short(desk: d
                                        "weekday": "5", "start_time": "09:00", "end_time": "12:00"})
     assert r.status_code == 422
     assert "Practitioner: choose one from the list." in r.content.decode()
+
+
+def test_time_off_is_changed_in_its_locations_zone_and_lists_what_it_newly_covers(desk: dict[str, Any],
+                                                                                  login: Any) -> None:
+    """A day's leave on Monday, shown as that day; stretched to Tuesday morning, the Tuesday 10:00 appointment is
+    listed and the change audited."""
+    london = zoneinfo.ZoneInfo("Europe/London")
+    monday = _monday_after(7)
+    tuesday_appt = _booked(desk, monday + dt.timedelta(days=1), 10)
+    off = ShiftException.objects.create(
+        clinic=desk["clinic"], practitioner=desk["practitioner"], reason="Leave: dentist",
+        starts_at=dt.datetime.combine(monday, dt.time(0), tzinfo=london),
+        ends_at=dt.datetime.combine(monday + dt.timedelta(days=1), dt.time(0), tzinfo=london))
+    client = login(_admin(desk))
+    body = client.get(reverse("scheduling:setup_exception", args=[off.pk])).content.decode()
+    assert f'name="first_day" value="{monday.isoformat()}"' in body
+    assert f'name="last_day" value="{monday.isoformat()}"' in body
+    assert 'value="dentist"' in body
+    r = _post(client, "setup_exception", {"kind": "leave", "practitioner": desk["practitioner"].pk,
+                                          "first_day": monday.isoformat(),
+                                          "last_day": (monday + dt.timedelta(days=1)).isoformat(),
+                                          "end_time": "12:00", "reason": "dentist"}, off.pk)
+    assert r.status_code == 302, r.content.decode()
+    off.refresh_from_db()
+    assert off.ends_at == dt.datetime.combine(monday + dt.timedelta(days=1), dt.time(12), tzinfo=london)
+    assert reverse("scheduling:appointment", args=[tuesday_appt.pk]) in client.get(r["Location"]).content.decode()
+    changed = AuditEvent.objects.get(action="update", object_type="ShiftException", object_id=off.pk)
+    assert list(changed.detail["changes"]) == ["ends_at"]

@@ -3,11 +3,13 @@ field and writes nothing; what is accepted is within the model's limits."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -44,13 +46,22 @@ def _rows() -> list[Any]:
                                                                 BookingRules)]
 
 
-@pytest.mark.parametrize("name", sorted(FORMS))
+@pytest.mark.parametrize("name", sorted([*FORMS, "setup_exception", "setup_shift"]))
 def test_no_setup_form_gives_a_server_error(desk: dict[str, Any], login: Any, name: str) -> None:
     client = login(Staff.objects.get(clinic=desk["clinic"], role=Role.CLINIC_ADMIN))
-    url = reverse(f"scheduling:{name}")
+    if name == "setup_exception":
+        start = timezone.now() + dt.timedelta(days=3)
+        off = ShiftException.objects.create(clinic=desk["clinic"], starts_at=start,
+                                            ends_at=start + dt.timedelta(days=1), reason="Closure")
+        url, fields = reverse("scheduling:setup_exception", args=[off.pk]), FORMS["setup_exceptions"]
+    elif name == "setup_shift":
+        url = reverse("scheduling:setup_shift", args=[desk["shifts"][0].pk])
+        fields = FORMS["setup_shifts"]
+    else:
+        url, fields = reverse(f"scheduling:{name}"), FORMS[name]
 
     @FUZZ
-    @given(values=st.dictionaries(st.sampled_from(FORMS[name]), hostile, min_size=1, max_size=len(FORMS[name])))
+    @given(values=st.dictionaries(st.sampled_from(fields), hostile, min_size=1, max_size=len(fields)))
     def post(values: dict[str, str]) -> None:
         before = _rows()
         with transaction.atomic():

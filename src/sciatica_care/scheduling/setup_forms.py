@@ -262,6 +262,20 @@ class ShiftExceptionForm(forms.Form):
         data["starts_at"], data["ends_at"] = start, end
         return data
 
+    @classmethod
+    def initial_for(cls, off: ShiftException, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
+        """The form's values for stored time off: whole days shown without times."""
+        starts, ends = off.starts_at.astimezone(zone), off.ends_at.astimezone(zone)
+        whole_end = ends.time() == dt.time(0)
+        label, _, note = off.reason.partition(": ")
+        kind = ExceptionKind.LEAVE if off.practitioner_id else (
+            ExceptionKind.HOLIDAY if label == ExceptionKind.PREFIX[ExceptionKind.HOLIDAY] else ExceptionKind.CLOSURE)
+        known = label in ExceptionKind.PREFIX.values()
+        return {"kind": kind, "practitioner": off.practitioner_id, "location": off.location_id,
+                "first_day": starts.date(), "start_time": None if starts.time() == dt.time(0) else starts.time(),
+                "last_day": (ends - dt.timedelta(days=1)).date() if whole_end else ends.date(),
+                "end_time": None if whole_end else ends.time(), "reason": note if known else off.reason}
+
     def exception(self) -> ShiftException:
         data = self.cleaned_data
         note = str(data.get("reason") or "").strip()

@@ -58,6 +58,8 @@ urlpatterns = [
          name="setup_shift_delete"),
     path("settings/front-desk/time-off/", submit_once("setup_time_off")(setup_shifts.exceptions),
          name="setup_exceptions"),
+    path("settings/front-desk/time-off/<int:pk>/", submit_once("setup_time_off")(setup_shifts.exception),
+         name="setup_exception"),
     path("settings/front-desk/time-off/<int:pk>/delete/",
          submit_once("setup_time_off_delete")(setup_shifts.exception_delete), name="setup_exception_delete"),
     path("settings/front-desk/rules/", submit_once("setup_rules")(setup_rules.rules), name="setup_rules"),

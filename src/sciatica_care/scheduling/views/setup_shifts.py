@@ -160,6 +160,37 @@ def exceptions(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
+@require_http_methods(["GET", "POST"])
+def exception(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change time off (its dates, times, whose, where); appointments it newly covers are listed."""
+    user = admin(request, "ShiftException")
+    off: ShiftException = own(user, ShiftException, pk)
+    form = ShiftExceptionForm(request.POST or None, clinic_id=user.clinic_id)  # type: ignore[arg-type]
+    if request.method == "GET":
+        zone = form.zone(off.location) or zoneinfo.ZoneInfo("UTC")
+        form = ShiftExceptionForm(initial=ShiftExceptionForm.initial_for(off, zone),
+                                  clinic_id=user.clinic_id)  # type: ignore[arg-type]
+        return page(request, user, "exception.html", {"off": off, "form": form})
+    if not form.is_valid():
+        refused(user, "update", "ShiftException", form)
+        return page(request, user, "exception.html", {"off": off, "form": form}, status=422)
+    before = snapshot(off, EXCEPTION_FIELDS)
+    made = form.exception()
+    who = None if made.practitioner_id is None or off.practitioner_id is None else sorted(
+        {made.practitioner_id, off.practitioner_id})
+    was_outside = stranded.outside_hours(user.clinic_id, who)  # type: ignore[arg-type]
+    for field in EXCEPTION_FIELDS:
+        setattr(off, field, getattr(made, field))
+    off.save()
+    keep_stranded(request, stranded.newly_stranded(was_outside, stranded.outside_hours(
+        user.clinic_id, who)))  # type: ignore[arg-type]
+    record_change(user, "update", off, before, snapshot(off, EXCEPTION_FIELDS))
+    messages.success(request, f"{off.reason} is saved.")
+    return redirect("scheduling:setup_exceptions")
+
+
+@login_required
+@never_cache
 @require_POST
 def exception_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = admin(request, "ShiftException")
