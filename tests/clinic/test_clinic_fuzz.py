@@ -253,6 +253,7 @@ class Site:
             a["practitioner"], "fuzzed")))
         self.objects["appointments"] = _appointment(a)
         self.objects["calendar"] = self.objects["appointments"]  # /calendar/appointments/<pk>.ics
+        self.objects.update(_setup_rows(self.objects["appointments"]))
 
     def client(self, name: str) -> Client:
         c = Client()
@@ -292,7 +293,7 @@ class Site:
         if not params:
             return reverse(f"{NAMESPACE[name]}:{name}")
         prefix = ROUTES[name].split("/")[0]
-        pk = route_pk if route_pk is not None else self.objects[prefix].pk
+        pk = route_pk if route_pk is not None else self.objects.get(name, self.objects.get(prefix)).pk
         return reverse(f"{NAMESPACE[name]}:{name}", args=[pk])
 
     def form_for(self, name: str) -> tuple[str, dict[str, str]] | None:
@@ -357,6 +358,27 @@ def _appointment(a: dict[str, Any]) -> Any:
     return booking.book(clinic=a["clinic"], practitioner=a["practitioner"], service=service, location=location,
                         start=start, patient=a["patient"], by=a["practitioner"], apply_policy=False,
                         override_reason="fuzz fixture")
+
+
+def _setup_rows(appointment: Any) -> dict[str, Any]:
+    """The rows the front desk's setup pages open (/settings/front-desk/…/<pk>/), by URL name: the appointment's
+    location, room and service, a shift and an upcoming closure."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sciatica_care.scheduling.models import Room, Shift, ShiftException
+
+    location = appointment.location
+    shift = Shift.objects.create(practitioner=appointment.practitioner, location=location, weekday=6,
+                                 start_time=dt.time(9), end_time=dt.time(12))
+    start = timezone.now() + dt.timedelta(days=30)
+    closure = ShiftException.objects.create(clinic_id=appointment.clinic_id, starts_at=start,
+                                            ends_at=start + dt.timedelta(days=1), reason="Closure")
+    return {"setup_location": location, "setup_room_add": location,
+            "setup_room": Room.objects.filter(location=location).first(), "setup_service": appointment.service,
+            "setup_shift": shift, "setup_shift_delete": shift, "setup_exception": closure,
+            "setup_exception_delete": closure}
 
 
 def _digest(token: str) -> str:

@@ -254,6 +254,12 @@ ADMIN_PAGES = {
                                                    "is_superuser": "on", "clinic": "__other__"}),
     "audit_log": ("clinic:audit_log", "get", None),
     "audit_export": ("clinic:audit_export", "get", None),
+    # the front desk's setup (scheduling/views/setup_*.py)
+    "setup": ("scheduling:setup", "get", None),
+    "setup_shifts": ("scheduling:setup_shifts", "get", None),
+    "setup_rules": ("scheduling:setup_rules", "get", None),
+    "setup_location_add": ("scheduling:setup_locations", "post", {"name": "newbie", "time_zone": "Europe/London",
+                                                                  "active": "on", "clinic": "__other__"}),
 }
 
 
@@ -264,6 +270,7 @@ def test_admin_page_matrix(world: dict[str, Any], login: Any, role: str, page: s
     """Staff list, invite, audit log and export by role, for staff of either clinic: the clinic admin gets their
     own clinic's (never the other's); practitioners and reception 403, audited, nothing made."""
     from sciatica_care.clinic.models import Staff
+    from sciatica_care.scheduling.models import Location
 
     url_name, method, data = ADMIN_PAGES[page]
     own, other = world[whose], world["b" if whose == "a" else "a"]
@@ -277,6 +284,11 @@ def test_admin_page_matrix(world: dict[str, Any], login: Any, role: str, page: s
         assert response.status_code == 403
         assert AuditEvent.objects.filter(action="denied_role", actor=user).exists()
         assert not Staff.objects.filter(username="newbie").exists()
+        assert not Location.objects.filter(name="newbie").exists()
+        return
+    if page == "setup_location_add":
+        assert response.status_code == 302
+        assert Location.objects.get(name="newbie").clinic_id == own["clinic"].pk
         return
     assert response.status_code == 200
     body = response.content.decode()

@@ -156,6 +156,16 @@ DESK_PATIENT_PAGES = {
 DESK_NOT_PATIENT_PAGES = {
     "appointment_mark": "a write (audited by the booking service)",
     "appointment_chart": "a redirect to the charting form (audited there as a read)",
+    # the clinic admin's setup of the diary: no patient; a change's stranded appointments are listed by time,
+    # service and practitioner, each linked to its own (audited) page
+    "setup": "the clinic's setup, counts only (audited as read)",
+    "setup_locations": "locations (audited)", "setup_location": "a location and its rooms (audited)",
+    "setup_room_add": "a write (audited as create)", "setup_room": "a room (audited)",
+    "setup_services": "services (audited)", "setup_service": "a service (audited)",
+    "setup_shifts": "staff working hours (audited)", "setup_shift": "a shift (audited)",
+    "setup_shift_delete": "a write (audited as delete)", "setup_exceptions": "staff time off (audited)",
+    "setup_exception": "one staff member's or the clinic's time off (audited)",
+    "setup_exception_delete": "a write (audited as delete)", "setup_rules": "the booking rules (audited)",
 }
 
 
