@@ -4,7 +4,9 @@ from sciatica_care.scheduling.models.appointments import (
     Appointment,
     AppointmentStatus,
     BookedVia,
+    OfferOutcome,
     WaitlistEntry,
+    WaitlistOffer,
     WaitlistStatus,
 )
 from sciatica_care.scheduling.models.feeds import CalendarFeed
@@ -38,6 +40,7 @@ __all__ = [
     "Location",
     "Message",
     "MessageStatus",
+    "OfferOutcome",
     "OptOut",
     "Room",
     "Service",
@@ -47,5 +50,6 @@ __all__ = [
     "SkipReason",
     "Topic",
     "WaitlistEntry",
+    "WaitlistOffer",
     "WaitlistStatus",
 ]
