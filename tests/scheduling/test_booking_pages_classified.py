@@ -10,6 +10,8 @@ from sciatica_care.scheduling.online.urls import urlpatterns
 #: name: what guards it ("switch": shown only while the clinic's online booking is on; "code": a one-time code
 #: sent to the contact on file; "token": the secret in a link the person was sent).
 PUBLIC_PAGES: dict[str, str] = {
+    "offer": "token",
+    "waitlist_join": "switch",
 }
 
 

@@ -57,3 +57,28 @@ def link_failed(address: str) -> bool:
     """Count one unknown-token lookup from `address`; True when this one reaches the limit (the lock starts
     with the next request)."""
     return _count(_link_key(address), link_lockout_seconds()) == link_limit()
+
+
+# Waitlist offer links (`/book/offer/<token>/`) are throttled the same way, counted apart from questionnaire links.
+def offer_link_locked(address: str) -> bool:
+    return _read(f"offer-fail:addr:{address}", time.time())[0] >= link_limit()
+
+
+def offer_link_failed(address: str) -> bool:
+    return _count(f"offer-fail:addr:{address}", link_lockout_seconds()) == link_limit()
+
+
+#: Joining a clinic's waitlist from its public page: at most this many times from one address in the window.
+WAITLIST_JOIN_LIMIT = 5
+WAITLIST_JOIN_WINDOW_SECONDS = 60 * 60
+
+
+def waitlist_join_allowed(address: str) -> bool:
+    """Count one attempt to join a waitlist from `address`; False once it has made WAITLIST_JOIN_LIMIT in the
+    window (the attempt is refused, nothing saved)."""
+    limit = int(getattr(settings, "WAITLIST_JOIN_LIMIT", WAITLIST_JOIN_LIMIT))
+    key = f"waitlist-join:addr:{address}"
+    if _read(key, time.time())[0] >= limit:
+        return False
+    _count(key, WAITLIST_JOIN_WINDOW_SECONDS)
+    return True

@@ -11,9 +11,10 @@ class SchedulingConfig(AppConfig):
 
     def ready(self) -> None:
         from sciatica_care.clinic.signals import course_stopped, visit_charted
-        from sciatica_care.scheduling import charting_link, notices
+        from sciatica_care.scheduling import charting_link, notices, waitlist
         from sciatica_care.scheduling.course_stop import cancel_rest_of_course
 
         course_stopped.connect(cancel_rest_of_course, dispatch_uid="scheduling-cancel-rest-of-course")
         notices.connect()  # an appointment's changes tell the patient (and the staff) through the outbox
+        waitlist.connect()  # a cancelled or moved appointment's time is offered to the waitlist
         visit_charted.connect(charting_link.link, dispatch_uid="scheduling_link_charted_visit")

@@ -96,7 +96,7 @@ class WaitlistStatus(models.TextChoices):
     WAITING = "waiting", "Waiting"
     OFFERED = "offered", "Offered a slot"
     BOOKED = "booked", "Booked"
-    EXPIRED = "expired", "Offer expired"
+    EXPIRED = "expired", "Its last day has passed"
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 

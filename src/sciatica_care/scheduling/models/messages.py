@@ -42,6 +42,7 @@ KINDS = {
     "request_received": "Booking request received", "moved": "Appointment moved", "cancelled": "Appointment cancelled",
     "course_cancelled": "Remaining appointments cancelled", "reminder": "Appointment reminder",
     "home_programme": "Home programme reminder", "diary": "Diary reminder",
+    "waitlist_offer": "A freed time offered from the waitlist",
 }
 
 
