@@ -253,6 +253,7 @@ class Site:
             a["practitioner"], "fuzzed")))
         self.objects["appointments"] = _appointment(a)
         self.objects["calendar"] = self.objects["appointments"]  # /calendar/appointments/<pk>.ics
+        self.objects["waitlist"] = _waitlist_entry(self.objects["appointments"])  # /waitlist/<pk>/…
 
     def client(self, name: str) -> Client:
         c = Client()
@@ -357,6 +358,20 @@ def _appointment(a: dict[str, Any]) -> Any:
     return booking.book(clinic=a["clinic"], practitioner=a["practitioner"], service=service, location=location,
                         start=start, patient=a["patient"], by=a["practitioner"], apply_policy=False,
                         override_reason="fuzz fixture")
+
+
+def _waitlist_entry(appointment: Any) -> Any:
+    """Someone who joined the waitlist from the public page (not yet linked to a patient)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sciatica_care.scheduling import waitlist
+
+    today = timezone.now().date()
+    return waitlist.join(clinic=appointment.clinic, service=appointment.service, earliest=today,
+                         latest=today + dt.timedelta(days=14), by=None, prospect_name="Wren Waiting",
+                         prospect_email="wren@example.org")
 
 
 def _digest(token: str) -> str:
