@@ -29,9 +29,12 @@ def test_the_page_lists_the_waiting_and_is_audited(desk: dict[str, Any], login: 
     page = login(desk["reception"]).get(reverse("scheduling:waitlist"))
     assert page.status_code == 200
     text = page.content.decode()
-    assert "Ann Smitha" in text and "Wren Waiting" in text and "Electroacupuncture" in text
+    assert "Ann Smitha" in text
+    assert "Wren Waiting" in text
+    assert "Electroacupuncture" in text
     event = AuditEvent.objects.filter(action="list", object_type="WaitlistEntry").latest("id")
-    assert event.detail["ids"] == [desk["patient"].pk] and event.actor == desk["reception"]
+    assert event.detail["ids"] == [desk["patient"].pk]
+    assert event.actor == desk["reception"]
 
 
 @pytest.mark.parametrize("role", ["reception", "clinic_admin", "practitioner"])
@@ -102,7 +105,8 @@ def test_linking_a_public_entry_to_its_patient(desk: dict[str, Any], login: Any)
     found = client.get(reverse("scheduling:waitlist"), {"link": e.pk, "q": "Smitha"})
     assert f'value="{desk["patient"].pk}"' in found.content.decode()
     refused = client.post(reverse("scheduling:waitlist_link", args=[e.pk]), {})
-    assert refused.status_code == 422 and "Patient: find the patient" in refused.content.decode()
+    assert refused.status_code == 422
+    assert "Patient: find the patient" in refused.content.decode()
     r = client.post(reverse("scheduling:waitlist_link", args=[e.pk]), {"patient": desk["patient"].pk})
     assert r.status_code == 302
     e.refresh_from_db()
@@ -120,5 +124,6 @@ def test_another_clinics_entry_is_not_found_here(world: dict[str, Any], desk: di
     assert other.post(reverse("scheduling:waitlist_link", args=[e.pk]),
                       {"patient": world["b"]["patient"].pk}).status_code == 404
     e.refresh_from_db()
-    assert e.status == WaitlistStatus.WAITING and e.patient == desk["patient"]
+    assert e.status == WaitlistStatus.WAITING
+    assert e.patient == desk["patient"]
     assert AuditEvent.objects.filter(action="denied_other_clinic", object_type="WaitlistEntry").exists()

@@ -50,8 +50,9 @@ def test_the_longest_waiting_goes_first_ties_by_number() -> None:
 
 
 wishes = st.lists(st.builds(
-    Wish, id=st.integers(1, 10_000), created_at=st.datetimes(min_value=dt.datetime(2026, 1, 1),
-                                                            max_value=dt.datetime(2027, 1, 1), timezones=st.just(dt.UTC)),
+    Wish, id=st.integers(1, 10_000),
+    created_at=st.datetimes(min_value=dt.datetime(2026, 1, 1), max_value=dt.datetime(2027, 1, 1),  # noqa: DTZ001
+                            timezones=st.just(dt.UTC)),
     service_id=st.integers(1, 3), practitioner_id=st.none() | st.integers(9, 11),
     location_id=st.none() | st.integers(99, 101), earliest=st.dates(MONDAY - dt.timedelta(days=9), MONDAY),
     latest=st.dates(MONDAY, MONDAY + dt.timedelta(days=9)),

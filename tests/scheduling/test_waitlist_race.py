@@ -37,7 +37,7 @@ def together(call: Callable[[], Any]) -> list[Any]:
         try:
             barrier.wait()
             results.append(call())
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()
@@ -67,7 +67,8 @@ def test_the_same_freed_time_offered_at_once_by_several_workers_is_offered_once(
                                                 appointment.start.isoformat(), now=now))
     assert sum(1 for m in made if m is not None) == 1
     assert list(WaitlistOffer.objects.values_list("entry__prospect_name", "outcome")) == [("Cat Early", "open")]
-    assert len(offers_to("cat@example.org")) == 1 and not offers_to("dan@example.org")
+    assert len(offers_to("cat@example.org")) == 1
+    assert not offers_to("dan@example.org")
 
 
 def test_several_workers_expiring_at_once_move_on_once(desk: dict[str, Any]) -> None:
@@ -87,4 +88,5 @@ def test_several_workers_expiring_at_once_move_on_once(desk: dict[str, Any]) -> 
     assert sum(closed) == 1
     assert list(WaitlistOffer.objects.order_by("id").values_list("entry__prospect_name", "outcome")) == [
         ("Cat Early", "expired"), ("Dan Next", "open")]
-    assert len(offers_to("dan@example.org")) == 1 and not offers_to("eve@example.org")
+    assert len(offers_to("dan@example.org")) == 1
+    assert not offers_to("eve@example.org")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
@@ -85,11 +85,9 @@ class JoinForm(forms.Form):
 
     def __init__(self, *args: Any, clinic_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        service_field = self.fields["service"]
-        assert isinstance(service_field, forms.ModelChoiceField)
+        service_field = cast(forms.ModelChoiceField, self.fields["service"])  # type: ignore[type-arg]
         service_field.queryset = Service.objects.filter(clinic_id=clinic_id, active=True, online_bookable=True)
-        practitioner_field = self.fields["practitioner"]
-        assert isinstance(practitioner_field, forms.ModelChoiceField)
+        practitioner_field = cast(forms.ModelChoiceField, self.fields["practitioner"])  # type: ignore[type-arg]
         practitioner_field.queryset = Staff.objects.filter(clinic_id=clinic_id, is_active=True,
                                                            role__in=[Role.PRACTITIONER, Role.CLINIC_ADMIN])
         practitioner_field.label_from_instance = lambda s: s.display()  # type: ignore[method-assign]

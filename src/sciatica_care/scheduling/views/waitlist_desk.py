@@ -1,7 +1,7 @@
-"""The front desk's waitlist (/waitlist/, linked from the calendar): who is waiting, for what, and what they were offered; add a
-patient (found by name, as in the booking form) or someone new, link someone who joined from the public page to
-their patient record, take an entry off. For the clinic's reception, admins and practitioners; every read and
-write audited. Entries of patients the user may not list (care-team access) are left out."""
+"""The front desk's waitlist (/waitlist/, linked from the calendar): who is waiting, for what, and what they were
+offered; add a patient (found by name, as in the booking form) or someone new, link someone who joined from the
+public page to their patient record, take an entry off. For the clinic's reception, admins and practitioners; every
+read and write audited. Entries of patients the user may not list (care-team access) are left out."""
 
 from __future__ import annotations
 
