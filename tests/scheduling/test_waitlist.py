@@ -18,6 +18,9 @@ BOOKED_AT = dt.datetime(2027, 1, 1, 9, tzinfo=dt.UTC)  # a Friday
 START = dt.datetime(2027, 1, 6, 10, tzinfo=LONDON)  # the next Wednesday, 10:00 in London
 LATE = dt.datetime(2027, 1, 5, 12, tzinfo=dt.UTC)  # 22 hours before: inside the 24-hour late-cancel window
 LINK = re.compile(r"https?://\S+/book/offer/([A-Za-z0-9_-]+)/")
+#: Words no message may carry (as in test_scheduling_notices.py).
+CLINICAL = re.compile(r"red flag|sciatica|cauda|referr|diagnos|symptom|pain|numb|bladder|bowel|acupunct",
+                      re.IGNORECASE)
 
 
 @pytest.fixture(autouse=True)
@@ -87,6 +90,7 @@ def test_a_late_cancellation_offers_the_time_to_the_first_waiting(desk: dict[str
     assert not offers_to("eve@example.org")
     assert "Wednesday 6 January 2027 at 10:00" in message.body
     assert "14:00" in message.body  # held for the clinic's two hours
+    assert not CLINICAL.search(message.body.replace("Electroacupuncture", "")), message.body
     freed["cat"].refresh_from_db()
     assert freed["cat"].status == WaitlistStatus.OFFERED
     assert freed["cat"].offer_expires_at == LATE + dt.timedelta(minutes=120)
@@ -305,3 +309,23 @@ def test_joining_refuses_bad_input_naming_the_field(desk: dict[str, Any]) -> Non
                       now=BOOKED_AT)
     assert {p.path for p in caught.value.problems} == {"prospect_name", "prospect_email", "latest", "weekdays"}
     assert not WaitlistEntry.objects.exists()
+
+
+def test_an_offer_by_text_message_says_nothing_clinical(desk: dict[str, Any], sms_outbox: list[Any],
+                                                         django_capture_on_commit_callbacks: Any) -> None:
+    """An offer names the time, the practitioner and the place (by email the service too): never the treatment, and
+    by text message not even the service."""
+    from sciatica_care.scheduling import booking
+    from sciatica_care.scheduling.models import Message
+
+    with time_machine.travel(BOOKED_AT, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            appointment = book(desk)
+        wait(desk, "Tex Phone", at=BOOKED_AT, prospect_email="", prospect_phone="07700 900456")
+    with time_machine.travel(LATE, tick=False), django_capture_on_commit_callbacks(execute=True):
+        booking.cancel(appointment, by=None, reason="cannot come")
+    (text,) = Message.objects.filter(kind="waitlist_offer")
+    assert text.channel == "sms"
+    assert LINK.search(text.body)
+    assert not CLINICAL.search(text.body), text.body
+    assert "Electroacupuncture" not in text.body
