@@ -36,7 +36,7 @@ def book(desk: dict[str, Any], start: dt.datetime = START, **kw: Any) -> Any:
         kw["prospect_name"] = "Bea Booked"
         kw["prospect_email"] = "bea@example.org"
     return booking.book(clinic=desk["clinic"], practitioner=kw.pop("practitioner", desk["practitioner"]),
-                        service=desk["services"]["electroacupuncture"], location=desk["location"], start=start,
+                        service=desk["services"]["initial_assessment"], location=desk["location"], start=start,
                         **kw)
 
 
@@ -48,7 +48,7 @@ def wait(desk: dict[str, Any], name: str, *, at: dt.datetime, **kw: Any) -> Any:
     if "patient" not in kw:
         kw.setdefault("prospect_name", name)
         kw.setdefault("prospect_email", f"{name.split()[0].lower()}@example.org")
-    return waitlist.join(clinic=desk["clinic"], service=kw.pop("service", desk["services"]["electroacupuncture"]),
+    return waitlist.join(clinic=desk["clinic"], service=kw.pop("service", desk["services"]["initial_assessment"]),
                          by=desk["reception"], now=at, **kw)
 
 
@@ -90,7 +90,7 @@ def test_a_late_cancellation_offers_the_time_to_the_first_waiting(desk: dict[str
     assert not offers_to("eve@example.org")
     assert "Wednesday 6 January 2027 at 10:00" in message.body
     assert "14:00" in message.body  # held for the clinic's two hours
-    assert not CLINICAL.search(message.body.replace("Electroacupuncture", "")), message.body
+    assert not CLINICAL.search(message.body.replace("Initial assessment", "")), message.body
     freed["cat"].refresh_from_db()
     assert freed["cat"].status == WaitlistStatus.OFFERED
     assert freed["cat"].offer_expires_at == LATE + dt.timedelta(minutes=120)
@@ -328,4 +328,66 @@ def test_an_offer_by_text_message_says_nothing_clinical(desk: dict[str, Any], sm
     assert text.channel == "sms"
     assert LINK.search(text.body)
     assert not CLINICAL.search(text.body), text.body
-    assert "Electroacupuncture" not in text.body
+    assert "Initial assessment" not in text.body
+
+
+def test_someone_who_cannot_be_told_is_passed_over(desk: dict[str, Any],
+                                                   django_capture_on_commit_callbacks: Any) -> None:
+    """A patient with no address (or who asked for no such messages) would hold the time unseen: the next in turn
+    gets it at once."""
+    from sciatica_care.scheduling import booking
+    from sciatica_care.scheduling.models import OfferOutcome, WaitlistOffer
+
+    patient = desk["patient"]
+    patient.email, patient.phone = "", ""
+    patient.save()
+    with time_machine.travel(BOOKED_AT, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            appointment = book(desk)
+        wait(desk, "", at=BOOKED_AT, patient=patient)
+        wait(desk, "Dan Next", at=BOOKED_AT + dt.timedelta(minutes=1))
+    with time_machine.travel(LATE, tick=False), django_capture_on_commit_callbacks(execute=True):
+        booking.cancel(appointment, by=None, reason="cannot come")
+    assert list(WaitlistOffer.objects.order_by("id").values_list("entry__patient_id", "outcome")) == [
+        (patient.pk, OfferOutcome.EXPIRED), (None, OfferOutcome.OPEN)]
+    assert len(offers_to("dan@example.org")) == 1
+
+
+def test_a_turn_broken_off_is_taken_up_by_the_worker(desk: dict[str, Any], freed: dict[str, Any]) -> None:
+    """An offer closed, and the worker stopped before offering the next: its next run offers the time on."""
+    from sciatica_care.scheduling import waitlist
+    from sciatica_care.scheduling.models import OfferOutcome, WaitlistOffer
+
+    at = LATE + dt.timedelta(minutes=10)
+    offer = WaitlistOffer.objects.get(outcome=OfferOutcome.OPEN)
+    assert waitlist._close(offer, OfferOutcome.DECLINED, at)  # as decline() does, without what follows
+    assert not offers_to("dan@example.org")
+    waitlist.expire_due(at)
+    assert len(offers_to("dan@example.org")) == 1
+    waitlist.expire_due(at)
+    assert len(offers_to("dan@example.org")) == 1
+    assert not offers_to("eve@example.org")
+
+
+def test_a_service_for_existing_patients_goes_only_to_linked_entries(
+        desk: dict[str, Any], django_capture_on_commit_callbacks: Any) -> None:
+    """Someone who joined by name only (the public page) is not offered a follow-up until the staff link the entry
+    to their patient record."""
+    from sciatica_care.scheduling import booking
+    from sciatica_care.scheduling.models import WaitlistOffer
+
+    follow_up = desk["services"]["follow_up_acupuncture"]
+    patient = desk["patient"]
+    patient.email = "ann@example.org"
+    patient.save()
+    with time_machine.travel(BOOKED_AT, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            appointment = booking.book(clinic=desk["clinic"], practitioner=desk["practitioner"], service=follow_up,
+                                       location=desk["location"], start=START, by=desk["reception"],
+                                       patient=patient)
+        wait(desk, "Pat Public", at=BOOKED_AT, service=follow_up)
+        wait(desk, "", at=BOOKED_AT + dt.timedelta(minutes=1), service=follow_up, patient=patient)
+    with time_machine.travel(LATE, tick=False), django_capture_on_commit_callbacks(execute=True):
+        booking.cancel(appointment, by=None, reason="cannot come")
+    (offer,) = WaitlistOffer.objects.all()
+    assert offer.entry.patient == patient

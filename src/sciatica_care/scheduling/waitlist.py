@@ -41,6 +41,7 @@ from sciatica_care.scheduling.models import (
     BookedVia,
     Channel,
     Location,
+    MessageStatus,
     OfferOutcome,
     Room,
     Service,
@@ -203,9 +204,13 @@ def _still_free(freed: Freed, service: Service, notice: dt.timedelta, horizon: d
     return True
 
 
-def _wishes(freed: Freed) -> Iterable[Wish]:
-    for row in WaitlistEntry.objects.filter(clinic_id=freed.clinic_id, service_id=freed.service_id,
-                                            status=WaitlistStatus.WAITING).values_list(
+def _wishes(freed: Freed, service: Service) -> Iterable[Wish]:
+    waiting = WaitlistEntry.objects.filter(clinic_id=freed.clinic_id, service_id=freed.service_id,
+                                           status=WaitlistStatus.WAITING)
+    if not service.new_patients_allowed:
+        # a service for existing patients goes to entries linked to their patient record only
+        waiting = waiting.filter(patient__isnull=False)
+    for row in waiting.values_list(
             "pk", "created_at", "service_id", "practitioner_id", "location_id", "earliest", "latest", "weekdays"):
         yield Wish(*row[:7], weekdays=tuple(d for d in row[7] or () if isinstance(d, int)))
 
@@ -233,7 +238,7 @@ def offer_next(freed: Freed, *, now: dt.datetime | None = None) -> WaitlistOffer
         if WaitlistOffer.objects.filter(same_time, outcome=OfferOutcome.OPEN).exists():
             return None
         offered = set(WaitlistOffer.objects.filter(same_time).values_list("entry_id", flat=True))
-        for wish in in_turn(_wishes(freed), target, offered):
+        for wish in in_turn(_wishes(freed, service), target, offered):
             token = secrets.token_urlsafe(32)
             hashed = digest(token)
             try:
@@ -251,10 +256,14 @@ def offer_next(freed: Freed, *, now: dt.datetime | None = None) -> WaitlistOffer
             except IntegrityError:
                 return None  # someone else offered this time at the same moment
             entry = WaitlistEntry.objects.select_related("patient", "clinic").get(pk=wish.id)
-            outbox.queue(_message(entry, offer, token))
+            message = outbox.queue(_message(entry, offer, token))
             audit.record(None, "waitlist_offer", entry, patient_id=entry.patient_id, clinic_id=freed.clinic_id,
                          offer=offer.pk, start=freed.start.isoformat(), practitioner=freed.practitioner_id,
-                         expires=expires.isoformat())
+                         expires=expires.isoformat(), told=message.status != MessageStatus.SKIPPED)
+            if message.status == MessageStatus.SKIPPED:
+                # nobody can be told (no usable address, or they asked for no such messages): the next in turn
+                _close(offer, OfferOutcome.EXPIRED, now)
+                continue
             return offer
     return None
 
@@ -361,8 +370,9 @@ def accept(token: str, *, now: dt.datetime | None = None) -> Answer:
                 appointment = booking.book(
                     clinic=offer.clinic, practitioner=found.practitioner, service=offer.service,
                     location=offer.location, start=offer.start, by=None, via=BookedVia.WAITLIST,
-                    patient=entry.patient, prospect_name=entry.prospect_name, prospect_email=entry.prospect_email,
-                    prospect_phone=entry.prospect_phone, now=now)
+                    patient=entry.patient, now=now, **({} if entry.patient_id else {
+                        "prospect_name": entry.prospect_name, "prospect_email": entry.prospect_email,
+                        "prospect_phone": entry.prospect_phone}))
             except InputRefused as exc:
                 _close(offer, OfferOutcome.TAKEN, now)
                 audit.record(None, "waitlist_offer_refused", entry, patient_id=entry.patient_id,
@@ -401,4 +411,19 @@ def expire_due(now: dt.datetime | None = None) -> int:
             offer_next(_freed(offer), now=now)
     WaitlistEntry.objects.filter(status=WaitlistStatus.WAITING, latest__lt=now.date()).update(
         status=WaitlistStatus.EXPIRED)
+    _resume(now)
     return closed
+
+
+def _resume(now: dt.datetime) -> None:
+    """Offer again the times whose turn was broken off (an offer closed, and the worker stopped before the next was
+    made): each future time with closed offers and none open or accepted. `offer_next` checks everything again."""
+    closed = WaitlistOffer.objects.filter(start__gt=now, outcome__in=(
+        OfferOutcome.DECLINED, OfferOutcome.EXPIRED, OfferOutcome.WITHDRAWN))
+    settled = WaitlistOffer.objects.filter(start__gt=now, outcome__in=(OfferOutcome.OPEN, OfferOutcome.ACCEPTED,
+                                                                        OfferOutcome.TAKEN))
+    done = set(settled.values_list("practitioner_id", "start"))
+    times = closed.values_list("clinic_id", "service_id", "practitioner_id", "location_id", "start")
+    for row in times.order_by().distinct():
+        if (row[2], row[4]) not in done:
+            offer_next(Freed(*row), now=now)
