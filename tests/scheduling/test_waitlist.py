@@ -123,7 +123,10 @@ def test_the_worker_job_is_idempotent(desk: dict[str, Any], freed: dict[str, Any
     from sciatica_care.scheduling.models import WaitlistOffer
 
     later = LATE + dt.timedelta(minutes=125)
+    # a second worker read the same open offer before the first closed it: it loses
+    seen_by_the_other = WaitlistOffer.objects.get(outcome="open")
     assert waitlist.expire_due(later) == 1
+    assert waitlist._close(seen_by_the_other, "expired", later, only_expired=True) is False
     assert waitlist.expire_due(later) == 0
     assert waitlist.expire_due(later + dt.timedelta(seconds=1)) == 0
     assert len(offers_to("dan@example.org")) == 1
