@@ -57,3 +57,24 @@ def test_a_patient_on_the_waitlist_takes_a_freed_time_from_the_offer_link(page: 
     page.goto("/waitlist/?show=all")
     expect(page.locator("table.waitlist")).to_contain_text("Booked")
     assert violations(page) == []
+
+
+def test_the_public_join_page_at_phone_width(page: Any, make_staff: Any) -> None:
+    """Someone joins the waitlist from the clinic's public page on a phone; the desk sees them waiting."""
+    from sciatica_care.scheduling.models import BookingRules, WaitlistEntry
+
+    clinic = lived_in_clinic(make_staff, with_week=False)
+    BookingRules.objects.filter(clinic=clinic["clinic"]).update(online_booking=True, public_slug="riverside")
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto("/book/riverside/waitlist/")
+    expect(page.locator("h1")).to_contain_text("Join the waitlist")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert violations(page) == []
+    page.fill("#id_name", "Robin Reed")
+    page.fill("#id_email", "robin@example.org")
+    page.select_option("#id_service", label="Therapeutic massage")
+    page.get_by_label("Tuesday").check()
+    page.get_by_role("button", name="Join the waitlist").click()
+    expect(page.locator("h1")).to_have_text("Thank you")
+    entry = WaitlistEntry.objects.get()
+    assert (entry.prospect_name, entry.weekdays, entry.patient_id) == ("Robin Reed", [1], None)

@@ -78,8 +78,8 @@ class JoinForm(forms.Form):
     service = forms.ModelChoiceField(queryset=Service.objects.none(), label="Appointment", empty_label=None)
     practitioner = forms.ModelChoiceField(queryset=Staff.objects.none(), label="Practitioner", required=False,
                                           empty_label="Anyone")
-    earliest = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    latest = forms.DateField(label="Until", widget=forms.DateInput(attrs={"type": "date"}))
+    earliest = forms.DateField(label="From", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    latest = forms.DateField(label="Until", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     weekdays = forms.TypedMultipleChoiceField(label="Days that suit you (none ticked: any day)", choices=WEEKDAYS,
                                               coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
 
