@@ -165,6 +165,9 @@ def _changed(sender: Any, *, appointment: Appointment, change: str, previous: di
     prac = previous.get("practitioner_id") if change == "moved" and previous else appointment.practitioner_id
     if not isinstance(start, dt.datetime) or prac is None:
         return
+    if not WaitlistEntry.objects.filter(clinic_id=appointment.clinic_id, service_id=appointment.service_id,
+                                        status=WaitlistStatus.WAITING).exists():
+        return  # nobody waiting for this service: no task
     offer_freed_time.enqueue(appointment.clinic_id, appointment.service_id, int(prac), appointment.location_id,
                              start.isoformat())
 
