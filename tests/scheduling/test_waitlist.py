@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 LONDON = ZoneInfo("Europe/London")
 BOOKED_AT = dt.datetime(2027, 1, 1, 9, tzinfo=dt.UTC)  # a Friday
-START = dt.datetime(2027, 1, 6, 10, tzinfo=LONDON)  # the next Wednesday, 10:00 in London
-LATE = dt.datetime(2027, 1, 5, 12, tzinfo=dt.UTC)  # 22 hours before: inside the 24-hour late-cancel window
+START = dt.datetime(2027, 1, 6, 10, tzinfo=LONDON)  # the next Wednesday morning in London
+LATE = dt.datetime(2027, 1, 5, 12, tzinfo=dt.UTC)  # the day before: inside the late-cancel window
 LINK = re.compile(r"https?://\S+/book/offer/([A-Za-z0-9_-]+)/")
 #: Words no message may carry (as in test_scheduling_notices.py).
 CLINICAL = re.compile(r"red flag|sciatica|cauda|referr|diagnos|symptom|pain|numb|bladder|bowel|acupunct",
@@ -89,7 +89,7 @@ def test_a_late_cancellation_offers_the_time_to_the_first_waiting(desk: dict[str
     assert not offers_to("dan@example.org")
     assert not offers_to("eve@example.org")
     assert "Wednesday 6 January 2027 at 10:00" in message.body
-    assert "14:00" in message.body  # held for the clinic's two hours
+    assert "14:00" in message.body  # held for the clinic's offer time
     assert not CLINICAL.search(message.body.replace("Initial assessment", "")), message.body
     freed["cat"].refresh_from_db()
     assert freed["cat"].status == WaitlistStatus.OFFERED
@@ -240,7 +240,7 @@ def test_a_moved_appointment_frees_its_old_time(desk: dict[str, Any], django_cap
 
 
 @pytest.mark.parametrize("cancelled_at", [
-    START - dt.timedelta(hours=11),  # inside the 12 hours' minimum notice
+    START - dt.timedelta(hours=11),  # inside the minimum notice
     START - dt.timedelta(hours=12, minutes=4),  # too little time left to answer
     START + dt.timedelta(hours=1),  # the time has passed
 ])
