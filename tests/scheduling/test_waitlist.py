@@ -394,3 +394,14 @@ def test_a_service_for_existing_patients_goes_only_to_linked_entries(
         booking.cancel(appointment, by=None, reason="cannot come")
     (offer,) = WaitlistOffer.objects.all()
     assert offer.entry.patient == patient
+
+
+def test_the_worker_runs_the_expiry_job() -> None:
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    from sciatica_care.scheduling import waitlist
+
+    path, every = settings.SCIATICA_CARE_WORKER_JOBS["waitlist offers"]
+    assert import_string(path) is waitlist.expire_due
+    assert every <= 60
