@@ -254,6 +254,7 @@ class Site:
         self.objects["appointments"] = _appointment(a)
         self.objects["calendar"] = self.objects["appointments"]  # /calendar/appointments/<pk>.ics
         self.objects.update(_setup_rows(self.objects["appointments"]))
+        self.objects["waitlist"] = _waitlist_entry(self.objects["appointments"])  # /waitlist/<pk>/…
 
     def client(self, name: str) -> Client:
         c = Client()
@@ -379,6 +380,20 @@ def _setup_rows(appointment: Any) -> dict[str, Any]:
             "setup_room": Room.objects.filter(location=location).first(), "setup_service": appointment.service,
             "setup_shift": shift, "setup_shift_delete": shift, "setup_exception": closure,
             "setup_exception_delete": closure}
+
+
+def _waitlist_entry(appointment: Any) -> Any:
+    """Someone who joined the waitlist from the public page (not yet linked to a patient)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sciatica_care.scheduling import waitlist
+
+    today = timezone.now().date()
+    return waitlist.join(clinic=appointment.clinic, service=appointment.service, earliest=today,
+                         latest=today + dt.timedelta(days=14), by=None, prospect_name="Wren Waiting",
+                         prospect_email="wren@example.org")
 
 
 def _digest(token: str) -> str:

@@ -151,6 +151,7 @@ DESK_PATIENT_PAGES = {
     "appointment_move": "the appointment", "appointment_cancel": "the appointment",
     "book": "the booking form filled in for the patient", "patient_search": "the patient found by name",
     "course_book": "the patient's course", "course_start": "the patient found by name, with their courses",
+    "waitlist": "the waitlist with the patient's entry",
 }
 #: The front desk's other pages and actions, and why they are not among those.
 DESK_NOT_PATIENT_PAGES = {
@@ -166,6 +167,9 @@ DESK_NOT_PATIENT_PAGES = {
     "setup_shift_delete": "a write (audited as delete)", "setup_exceptions": "staff time off (audited)",
     "setup_exception": "one staff member's or the clinic's time off (audited)",
     "setup_exception_delete": "a write (audited as delete)", "setup_rules": "the booking rules (audited)",
+    "waitlist_add": "a write (audited by the waitlist service; a refused one as attempted)",
+    "waitlist_withdraw": "a write (audited by the waitlist service)",
+    "waitlist_link": "a write (audited as waitlist_link)",
 }
 
 
@@ -204,6 +208,13 @@ def desk_url(name: str, world: dict[str, Any]) -> str:
         return reverse(f"scheduling:{name}") + f"?q={a['patient'].last_name}"
     if name == "course_book":
         return reverse("scheduling:course_book", args=[a["episode"].pk])
+    if name == "waitlist":
+        from sciatica_care.scheduling import waitlist
+
+        today = timezone.now().date()
+        waitlist.join(clinic=a["clinic"], service=service, earliest=today, latest=today + dt.timedelta(days=7),
+                      patient=a["patient"], by=a["reception"])
+        return reverse("scheduling:waitlist")
     return reverse(f"scheduling:{name}", args=[appt.pk])
 
 

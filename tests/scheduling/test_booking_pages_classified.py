@@ -18,6 +18,8 @@ PUBLIC_PAGES: dict[str, str] = {
     "manage": "token",
     "manage_cancel": "token",
     "manage_move": "token",
+    "offer": "token",
+    "waitlist_join": "switch",
 }
 
 

@@ -70,3 +70,28 @@ def hit(key: str, seconds: int) -> int:
 def hits(key: str) -> int:
     """The events counted under `key` in its current window."""
     return _read(key, time.time())[0]
+
+
+# Waitlist offer links (`/book/offer/<token>/`) are throttled the same way, counted apart from questionnaire links.
+def offer_link_locked(address: str) -> bool:
+    return _read(f"offer-fail:addr:{address}", time.time())[0] >= link_limit()
+
+
+def offer_link_failed(address: str) -> bool:
+    return _count(f"offer-fail:addr:{address}", link_lockout_seconds()) == link_limit()
+
+
+#: Joining a clinic's waitlist from its public page: at most this many times from one address in the window.
+WAITLIST_JOIN_LIMIT = 5
+WAITLIST_JOIN_WINDOW_SECONDS = 60 * 60
+
+
+def waitlist_join_allowed(address: str) -> bool:
+    """Count one attempt to join a waitlist from `address`; False once it has made WAITLIST_JOIN_LIMIT in the
+    window (the attempt is refused, nothing saved)."""
+    limit = int(getattr(settings, "WAITLIST_JOIN_LIMIT", WAITLIST_JOIN_LIMIT))
+    key = f"waitlist-join:addr:{address}"
+    if _read(key, time.time())[0] >= limit:
+        return False
+    _count(key, WAITLIST_JOIN_WINDOW_SECONDS)
+    return True

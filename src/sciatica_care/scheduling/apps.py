@@ -11,10 +11,11 @@ class SchedulingConfig(AppConfig):
 
     def ready(self) -> None:
         from sciatica_care.clinic.signals import course_stopped, patient_anonymised, visit_charted
-        from sciatica_care.scheduling import anonymised, charting_link, notices
+        from sciatica_care.scheduling import anonymised, charting_link, notices, waitlist
         from sciatica_care.scheduling.course_stop import cancel_rest_of_course
 
         course_stopped.connect(cancel_rest_of_course, dispatch_uid="scheduling-cancel-rest-of-course")
         notices.connect()  # an appointment's changes tell the patient (and the staff) through the outbox
+        waitlist.connect()  # a cancelled or moved appointment's time is offered to the waitlist
         visit_charted.connect(charting_link.link, dispatch_uid="scheduling_link_charted_visit")
         patient_anonymised.connect(anonymised.scrub, dispatch_uid="scheduling_scrub_anonymised_patient")

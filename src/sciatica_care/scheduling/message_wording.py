@@ -166,6 +166,24 @@ def staff_online(appointment: Appointment, change: str, link: str) -> Wording:
     return Wording(subject=f"{what}: {short_when(appointment)}", email=text, sms="")
 
 
+def waitlist_offer(*, clinic: str, name: str, service: str, practitioner: str, place: str, phone: str,
+                   start: dt.datetime, expires: dt.datetime, zone: str, link: str) -> Wording:
+    """To someone on the waitlist: a time has come free; the link shows it and takes it (or passes it on)."""
+    local, until = start.astimezone(ZoneInfo(zone)), expires.astimezone(ZoneInfo(zone))
+    at = f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M}"
+    short = f"{local:%a} {local.day} {local:%b} at {local:%H:%M}"
+    hold = f"{until:%H:%M} on {until:%A} {until.day} {until:%B}"
+    call = f"\nQuestions? Call {phone}." if phone else ""
+    return Wording(
+        subject=f"An earlier appointment at {clinic}: {short}",
+        email=_email(name, "You asked us to let you know if a time came free. One has:",
+                     f"  {service}\n  {at}\n  With {practitioner}\n  {place}",
+                     f"To take it, or to let it go to the next person, open this link:\n{link}",
+                     f"We keep it for you until {hold}; after that it goes to the next person waiting. If someone "
+                     f"else has taken it meanwhile, the link will say so.{call}", clinic=clinic),
+        sms=f"{clinic}: a time came free on {short}. It is held for you until {until:%H:%M}: {link}")
+
+
 def footer(clinic: str, unsubscribe_url: str, topic_label: str) -> str:
     return (f"\n--\nYou receive this because you have an appointment with {clinic}.\n"
             f"To stop these emails ({topic_label.lower()}): {unsubscribe_url}\n")

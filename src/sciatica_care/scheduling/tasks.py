@@ -21,5 +21,13 @@ def send_appointment_notices(appointment_id: int, change: str, version: int,
     return notices.tell(appointment_id, change, version, previous)
 
 
+@task()
+def offer_freed_time(clinic_id: int, service_id: int, practitioner_id: int, location_id: int, start: str) -> bool:
+    """Offer a freed time to the first in turn on the waitlist (scheduling/waitlist.py)."""
+    from sciatica_care.scheduling import waitlist
+
+    return waitlist.slot_freed(clinic_id, service_id, practitioner_id, location_id, start) is not None
+
+
 #: The tasks that may safely be run again when the worker running them died (see worker.requeue_stalled).
-IDEMPOTENT = (send_appointment_notices,)
+IDEMPOTENT = (send_appointment_notices, offer_freed_time)

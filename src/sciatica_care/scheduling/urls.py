@@ -13,6 +13,7 @@ from sciatica_care.scheduling.views import (
     setup_rules,
     setup_services,
     setup_shifts,
+    waitlist_desk,
 )
 
 # Write forms spend a one-time token (`clinic/submission.py`): a repeated POST changes the diary once.
@@ -37,6 +38,12 @@ urlpatterns = [
     path("calendar/my-feed/", feed_views.my_calendar_feed, name="my_calendar_feed"),
     path("staff/<int:pk>/calendar-feed/revoke/", feed_views.staff_calendar_feed_revoke,
          name="staff_calendar_feed_revoke"),
+    path("waitlist/", waitlist_desk.waitlist_page, name="waitlist"),
+    path("waitlist/add/", submit_once("waitlist_add")(waitlist_desk.waitlist_add), name="waitlist_add"),
+    path("waitlist/<int:pk>/withdraw/", submit_once("waitlist_withdraw")(waitlist_desk.waitlist_withdraw),
+         name="waitlist_withdraw"),
+    path("waitlist/<int:pk>/link/", submit_once("waitlist_link")(waitlist_desk.waitlist_link),
+         name="waitlist_link"),
     path("calendar/appointments/<int:pk>.ics", feed_views.appointment_ics, name="appointment_ics"),
     # The clinic admin's setup of the diary (views/setup_*.py).
     path("settings/front-desk/", setup_home.setup_home, name="setup"),

@@ -219,6 +219,8 @@ EMAIL_TIMEOUT = 20
 SCIATICA_CARE_SMS_BACKEND = CONFIG.sms_backend
 SCIATICA_CARE_SMS_FILES = str(CONFIG.sms_files or CONFIG.data_dir / "sms")
 SCIATICA_CARE_BASE_URL = CONFIG.base_url
+# Periodic jobs of the worker besides its own (scheduling/worker.py): name -> (dotted path, every so many seconds).
+SCIATICA_CARE_WORKER_JOBS = {"waitlist offers": ("sciatica_care.scheduling.waitlist.expire_due", 60)}
 SCIATICA_CARE_OUTBOX_LEASE_SECONDS = CONFIG.outbox_lease_seconds
 # The patient's link to reschedule or cancel, in confirmations, reminders and "moved" messages (manage_link.py).
 SCIATICA_CARE_MANAGE_LINK = "sciatica_care.scheduling.manage_link.url"

@@ -4,7 +4,9 @@ from sciatica_care.scheduling.models.appointments import (
     Appointment,
     AppointmentStatus,
     BookedVia,
+    OfferOutcome,
     WaitlistEntry,
+    WaitlistOffer,
     WaitlistStatus,
 )
 from sciatica_care.scheduling.models.feeds import CalendarFeed
@@ -40,6 +42,7 @@ __all__ = [
     "Location",
     "Message",
     "MessageStatus",
+    "OfferOutcome",
     "OptOut",
     "Room",
     "Service",
@@ -49,5 +52,6 @@ __all__ = [
     "SkipReason",
     "Topic",
     "WaitlistEntry",
+    "WaitlistOffer",
     "WaitlistStatus",
 ]

@@ -96,7 +96,7 @@ class WaitlistStatus(models.TextChoices):
     WAITING = "waiting", "Waiting"
     OFFERED = "offered", "Offered a slot"
     BOOKED = "booked", "Booked"
-    EXPIRED = "expired", "Offer expired"
+    EXPIRED = "expired", "Its last day has passed"
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
@@ -130,4 +130,42 @@ class WaitlistEntry(models.Model):
             models.CheckConstraint(condition=Q(latest__gte=F("earliest")), name="waitlist_range_ordered"),
             models.CheckConstraint(condition=Q(patient__isnull=False) | ~Q(prospect_name=""),
                                    name="waitlist_has_someone"),
+        ]
+
+
+class OfferOutcome(models.TextChoices):
+    OPEN = "open", "Waiting for an answer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    EXPIRED = "expired", "Expired"
+    TAKEN = "taken", "The time was taken meanwhile"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class WaitlistOffer(models.Model):
+    """One freed time offered to one waitlist entry: the history that makes offers go in turn. A time (the
+    practitioner and the start) is offered to each entry at most once, and to one entry at a time."""
+
+    entry = models.ForeignKey(WaitlistEntry, on_delete=models.CASCADE, related_name="offers")
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    practitioner = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    start = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    # The link's secret is sent once; only its digest is kept.
+    digest = models.CharField(max_length=64, unique=True)
+    outcome = models.CharField(max_length=20, choices=OfferOutcome.choices, default=OfferOutcome.OPEN)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    appointment = models.ForeignKey(Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "practitioner", "start"], name="waitlist_offer_once_per_entry"),
+            models.UniqueConstraint(fields=["practitioner", "start"], condition=Q(outcome="open"),
+                                    name="waitlist_one_open_offer_per_time"),
+            models.UniqueConstraint(fields=["entry"], condition=Q(outcome="open"),
+                                    name="waitlist_one_open_offer_per_entry"),
         ]

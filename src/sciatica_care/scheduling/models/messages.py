@@ -44,6 +44,7 @@ KINDS = {
     "course_cancelled": "Remaining appointments cancelled", "reminder": "Appointment reminder",
     "home_programme": "Home programme reminder", "diary": "Diary reminder",
     "booking_code": "One-time code to book online",
+    "waitlist_offer": "A freed time offered from the waitlist",
 }
 
 

@@ -1,0 +1,134 @@
+"""The public waitlist pages: the offer link (`/book/offer/<token>/`: see the freed time, take it or let it go) and
+a clinic's join page (`/book/<slug>/waitlist/`, only while its online booking is on).
+
+Nothing here says whether someone is a patient: the join page never looks anyone up (everyone joins by name and
+contact, and the staff link an entry to the patient), and an offer shows only the time, the service, the
+practitioner and the place. Unknown offer links are throttled per client address like questionnaire links; joining
+is limited per address."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Any, cast
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from sciatica_care.clinic import throttle
+from sciatica_care.clinic.models import Role, Staff
+from sciatica_care.clinic.signin import client_address
+from sciatica_care.errors import InputRefused
+from sciatica_care.scheduling import waitlist
+from sciatica_care.scheduling.models import BookingRules, OfferOutcome, Service, WaitlistOffer
+
+WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"), (5, "Saturday"),
+            (6, "Sunday")]
+
+
+def _throttled(request: HttpRequest) -> HttpResponse:
+    minutes = max(1, throttle.link_lockout_seconds() // 60)
+    response = render(request, "scheduling/online/offer_throttled.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(throttle.link_lockout_seconds())
+    return response
+
+
+def _shown(offer: WaitlistOffer) -> dict[str, Any]:
+    zone = zoneinfo.ZoneInfo(offer.location.time_zone)
+    return {"offer": offer, "start": offer.start.astimezone(zone), "expires": offer.expires_at.astimezone(zone),
+            "clinic": offer.clinic.name, "practitioner": offer.practitioner.display()}
+
+
+@require_http_methods(["GET", "POST"])
+def offer(request: HttpRequest, token: str) -> HttpResponse:
+    address = client_address(request)
+    if throttle.offer_link_locked(address):
+        return _throttled(request)
+    found = waitlist.find_offer(token)
+    if found is None:
+        throttle.offer_link_failed(address)
+        return render(request, "scheduling/online/offer_unknown.html", status=404)
+    context = _shown(found)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "accept":
+            answer = waitlist.accept(token)
+        elif action == "decline":
+            answer = waitlist.decline(token)
+        else:
+            context["error"] = "Choose whether to take this time or let it go."
+            return render(request, "scheduling/online/offer.html", context, status=422)
+        context.update(answer=answer.outcome, appointment=answer.appointment)
+        return render(request, "scheduling/online/offer_answered.html", context,
+                      status=200 if answer.outcome in ("booked", "declined") else 409)
+    now = timezone.now()
+    context["open"] = found.outcome == OfferOutcome.OPEN and found.expires_at > now
+    context["state"] = found.outcome if found.outcome != OfferOutcome.OPEN else (
+        "open" if context["open"] else "expired")
+    return render(request, "scheduling/online/offer.html", context)
+
+
+class JoinForm(forms.Form):
+    name = forms.CharField(label="Your name", max_length=200)
+    email = forms.EmailField(label="Email", required=False, max_length=254)
+    phone = forms.CharField(label="Mobile phone", required=False, max_length=40)
+    service = forms.ModelChoiceField(queryset=Service.objects.none(), label="Appointment", empty_label=None)
+    practitioner = forms.ModelChoiceField(queryset=Staff.objects.none(), label="Practitioner", required=False,
+                                          empty_label="Anyone")
+    earliest = forms.DateField(label="From", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    latest = forms.DateField(label="Until", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    weekdays = forms.TypedMultipleChoiceField(label="Days that suit you (none ticked: any day)", choices=WEEKDAYS,
+                                              coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, clinic_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        service_field = cast(forms.ModelChoiceField, self.fields["service"])  # type: ignore[type-arg]
+        service_field.queryset = Service.objects.filter(clinic_id=clinic_id, active=True, online_bookable=True)
+        practitioner_field = cast(forms.ModelChoiceField, self.fields["practitioner"])  # type: ignore[type-arg]
+        practitioner_field.queryset = Staff.objects.filter(clinic_id=clinic_id, is_active=True,
+                                                           role__in=[Role.PRACTITIONER, Role.CLINIC_ADMIN])
+        practitioner_field.label_from_instance = lambda s: s.display()  # type: ignore[method-assign]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("email") and not str(data.get("phone") or "").strip() and "email" not in self.errors:
+            self.add_error("email", "Give an email address or a mobile number, so we can tell you of a time.")
+        return data
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, slug: str) -> HttpResponse:
+    rules = BookingRules.objects.filter(public_slug=slug, online_booking=True).select_related("clinic").first()
+    if rules is None:
+        raise Http404("No booking page here")
+    clinic = rules.clinic
+    today = timezone.localdate()
+    if request.method == "GET":
+        form = JoinForm(clinic_id=clinic.pk, initial={"earliest": today, "latest": today + dt.timedelta(weeks=4)})
+        return render(request, "scheduling/online/offer_join.html", {"form": form, "clinic": clinic})
+    if not throttle.waitlist_join_allowed(client_address(request)):
+        response = render(request, "scheduling/online/offer_join.html", {
+            "form": JoinForm(clinic_id=clinic.pk), "clinic": clinic,
+            "refused": "Too many requests have come from this device or network. Please try again in an hour, "
+                       "or call the clinic."}, status=429)
+        response["Retry-After"] = str(throttle.WAITLIST_JOIN_WINDOW_SECONDS)
+        return response
+    form = JoinForm(request.POST, clinic_id=clinic.pk)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            waitlist.join(clinic=clinic, service=d["service"], practitioner=d["practitioner"],
+                          earliest=d["earliest"], latest=d["latest"], weekdays=d["weekdays"], by=None,
+                          prospect_name=d["name"], prospect_email=d["email"] or "",
+                          prospect_phone=d["phone"] or "")
+        except InputRefused as exc:
+            for p in exc.problems:
+                field = {"prospect_name": "name", "prospect_email": "email", "prospect_phone": "phone"}.get(
+                    p.path, p.path)
+                form.add_error(field if field in form.fields else None, p.message[:1].upper() + p.message[1:])
+        else:
+            return render(request, "scheduling/online/offer_joined.html", {"clinic": clinic})
+    return render(request, "scheduling/online/offer_join.html", {"form": form, "clinic": clinic}, status=422)
