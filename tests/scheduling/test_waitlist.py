@@ -173,6 +173,38 @@ def test_accepting_books_the_time_and_the_entry_is_booked(desk: dict[str, Any], 
     assert Appointment.objects.filter(start=START, status="booked").count() == 1
 
 
+def test_someone_new_taking_an_offer_waits_for_approval_when_the_clinic_approves_new_patients(
+        desk: dict[str, Any], freed: dict[str, Any], django_capture_on_commit_callbacks: Any) -> None:
+    """The clinic's approval rule holds for a new person's booking from the waitlist as for one made online; the
+    practitioner is told there is a request to approve."""
+    from sciatica_care.scheduling import waitlist
+    from sciatica_care.scheduling.models import Appointment, AppointmentStatus, Message
+
+    desk["rules"].approve_new_patients = True
+    desk["rules"].save()
+    with time_machine.travel(LATE + dt.timedelta(minutes=30), tick=False), \
+            django_capture_on_commit_callbacks(execute=True):
+        answer = waitlist.accept(token_of(offers_to("cat@example.org")[0]))
+    booked = Appointment.objects.get(pk=answer.appointment.pk)
+    assert booked.status == AppointmentStatus.REQUESTED
+    assert Message.objects.filter(kind="request_received", to_address="cat@example.org").exists()
+    told = Message.objects.get(kind="staff_requested", staff_id=desk["practitioner"].pk)
+    assert "from the waitlist" in told.subject
+
+
+def test_the_practitioner_is_told_of_a_booking_from_the_waitlist(desk: dict[str, Any], freed: dict[str, Any],
+                                                                 django_capture_on_commit_callbacks: Any) -> None:
+    from sciatica_care.scheduling import waitlist
+    from sciatica_care.scheduling.models import Message
+
+    with time_machine.travel(LATE + dt.timedelta(minutes=30), tick=False), \
+            django_capture_on_commit_callbacks(execute=True):
+        waitlist.accept(token_of(offers_to("cat@example.org")[0]))
+    told = Message.objects.get(kind="staff_booked", staff_id=desk["practitioner"].pk)
+    assert told.subject.startswith("A booking from the waitlist")
+    assert "Cat" not in told.body  # the patient is not named in email to staff
+
+
 def test_accepting_after_expiry_is_refused_and_moves_on(desk: dict[str, Any], freed: dict[str, Any]) -> None:
     from sciatica_care.scheduling import waitlist
     from sciatica_care.scheduling.models import Appointment

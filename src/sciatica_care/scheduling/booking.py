@@ -224,8 +224,10 @@ def book(*, clinic: Clinic, practitioner: Staff, service: Service, location: Loc
     _apply_policy(breaches, apply_policy, by, override_reason)
     needs_room = service.room_needed and not service.by_phone
     rules = rules_for(clinic)
+    # Someone not yet a patient who books for themselves (online, or taking a waitlist offer) waits for approval
+    # when the clinic's rules say so.
     status = (AppointmentStatus.REQUESTED
-              if via == BookedVia.ONLINE and patient is None and rules.approve_new_patients
+              if via in (BookedVia.ONLINE, BookedVia.WAITLIST) and patient is None and rules.approve_new_patients
               else AppointmentStatus.BOOKED)
     if _clashes("practitioner", practitioner, held_from, held_until):
         # Taken already: said at once, from a read, without queueing for the write lock (SQLite has one writer

@@ -160,6 +160,9 @@ def staff_online(appointment: Appointment, change: str, link: str) -> Wording:
     what = {"booked": "A new online booking", "requested": "An online booking request to approve",
             "cancelled": "An online cancellation", "late_cancelled": "A late online cancellation",
             "moved": "An appointment moved online by the patient"}[change]
+    if appointment.booked_via == "waitlist" and change in ("booked", "requested"):
+        what = {"booked": "A booking from the waitlist",
+                "requested": "A booking from the waitlist to approve"}[change]
     text = (f"{what}:\n\n  {appointment.service.name}\n  {when(appointment)}\n"
             f"  With {appointment.practitioner.display()}, {appointment.location.name}\n\n"
             f"See it in the clinic's calendar: {link}\n")

@@ -218,7 +218,7 @@ def moved_by_patient(appointment: Appointment) -> bool:
 def _staff(appointment: Appointment, change: str, base: str) -> list[outbox.Outgoing]:
     """Online bookings, requests, and the cancellations and moves patients make themselves: told to the
     practitioner and the front desk."""
-    online = appointment.booked_via == BookedVia.ONLINE
+    online = appointment.booked_via in (BookedVia.ONLINE, BookedVia.WAITLIST)
     by_patient = (change in ("cancelled", "late_cancelled") and appointment.cancelled_by_id is None
                   and not by_clinic(appointment, len(_cancelled_together(appointment))))
     by_patient = by_patient or (change == "moved" and moved_by_patient(appointment))
