@@ -41,7 +41,8 @@ def _urls() -> list[tuple[str, str, tuple[str, ...]]]:
 
 
 ALL_URLS = _urls()
-OUTSIDE = [(f"{ns}:{name}" if ns else name, conv) for ns, name, conv in ALL_URLS if ns != "portal"]
+#: The public booking pages (`booking`, /book/) are open to a patient's account as to anyone: each guards itself.
+OUTSIDE = [(f"{ns}:{name}" if ns else name, conv) for ns, name, conv in ALL_URLS if ns not in ("portal", "booking")]
 PORTAL = {name: conv for ns, name, conv in ALL_URLS if ns == "portal"}
 #: Portal addresses for someone not signed in, and why; every other portal page is the signed-in patient's only.
 PUBLIC_PORTAL = {
