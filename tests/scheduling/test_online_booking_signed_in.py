@@ -55,6 +55,7 @@ def test_the_clinics_patient_books_without_a_code_for_their_own_record(
     assert AuditEvent.objects.filter(action="online_booking_as_account", actor=user, object_id=appt.pk,
                                      patient_id=online["patient"].pk).exists()
     done = client.get(r["Location"]).content.decode()
+    assert AuditEvent.objects.filter(action="view_online_booking", actor=user, object_id=appt.pk).exists()
     assert "<h1>You're booked</h1>" in done
     assert 'href="/portal/#appointments"' in done
     assert queued(to_address="ann@example.org", kind="confirmation")

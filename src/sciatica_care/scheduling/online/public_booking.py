@@ -260,8 +260,7 @@ def _book_as_account(request: HttpRequest, rules: BookingRules, picked: Picked,
     """Book for the signed-in patient's own record; audited with their account as the actor."""
     patient = _account_patient(request, rules)
     if patient is None:
-        errors = {"who": "Who: you are not signed in to this clinic's patient portal any more; choose how to book "
-                         "below"}
+        errors = {"who": "Who: you are not signed in to this clinic's patient portal; choose how to book below"}
         _refused(rules, "online_booking", errors)
         return _page(request, "details.html", rules, {**context, "errors": errors}, status=422)
     try:
@@ -373,7 +372,8 @@ def done(request: HttpRequest, slug: str, token: str) -> HttpResponse:
                            booked_via=BookedVia.ONLINE).first())
     if appointment is None:
         raise Http404("No booking here")
-    booking.audit_event(None, "view_online_booking", appointment, via="online")
+    viewer = request.user if _account_patient(request, rules) is not None else None
+    booking.audit_event(viewer, "view_online_booking", appointment, via="online")  # type: ignore[arg-type]
     zone = _zone(appointment.location)
     reachable = (appointment.patient.email if appointment.patient_id and appointment.patient
                  else appointment.prospect_email)
