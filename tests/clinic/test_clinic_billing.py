@@ -27,10 +27,11 @@ def chart(client: Any, episode: Episode, **extra: Any) -> Any:
 
 
 def ready(world: dict[str, Any], key: str = "a") -> dict[str, Any]:
-    """Clinic `key` set up to bill: identifiers, fees, the practitioner's NPI, a confirmed diagnosis, minutes."""
+    """Clinic `key` set up to bill a US payer in dollars: identifiers, fees, the practitioner's NPI, a confirmed
+    diagnosis, minutes."""
     a = world[key]
     Clinic.objects.filter(pk=a["clinic"].pk).update(npi="1234567893", tax_id="12-3456789", cpt_fees=FEES,
-                                                    billing_address="12 River Road")
+                                                    billing_address="12 River Road", currency="USD")
     Staff.objects.filter(pk=a["practitioner"].pk).update(npi="1245319599")
     a["practitioner"].refresh_from_db()
     episode = Episode.objects.get(pk=a["episode"].pk)
@@ -189,7 +190,7 @@ def test_practitioners_see_the_fee_schedule_read_only(world: dict[str, Any], log
     a = world["a"]
     Clinic.objects.filter(pk=a["clinic"].pk).update(cpt_fees={"97810": "65.00"})
     page = login(a["practitioner"]).get(reverse("clinic:clinic_settings")).content.decode()
-    assert 'id="fee-97810">$65.00' in page
+    assert 'id="fee-97810">£65.00' in page  # the clinic's currency: pounds, as it has not chosen another
     assert 'name="fee_97810"' not in page
 
 
@@ -388,3 +389,18 @@ def test_cli_keeps_to_the_accounts_clinic(world: dict[str, Any], monkeypatch: An
              "--out", str(tmp_path / "x.pdf"))
     assert r.exit_code == 1
     assert "no patient" in r.output
+
+
+@pytest.mark.parametrize(("currency", "sign"), [("GBP", "£"), ("EUR", "€"), ("USD", "$")])
+def test_the_superbill_is_in_the_clinics_currency(world: dict[str, Any], login: Any, currency: str,
+                                                  sign: str) -> None:
+    """H145: every fee, charge and the total carry the clinic's currency, never another's sign; the print's audit
+    names the currency."""
+    a = ready(world)
+    Clinic.objects.filter(pk=a["clinic"].pk).update(currency=currency)
+    text = pdf_text(login(a["practitioner"]).get(reverse("clinic:visit_superbill", args=[a["visit"].pk])).content)
+    assert re.search(rf"97810\s.*?A\s+1\s+{re.escape(sign)}65\.00\s+{re.escape(sign)}65\.00", text, re.DOTALL)
+    assert f"Total charges {sign}190.00" in text
+    assert {s for s in "$£€" if s in text} == {sign}
+    event = AuditEvent.objects.get(action="print", detail__document="superbill")
+    assert event.detail["currency"] == currency

@@ -30,7 +30,8 @@ def rendered() -> str:
                           minutes=DayMinutes(acupuncture=30, reinsertions=1, massage=23)),
               VisitCharge(date=dt.date(2026, 3, 9), practitioner=HART, diagnoses=("M51.17", "M48.062"),
                           minutes=DayMinutes(electroacupuncture=38, reinsertions=2))]
-    pages, text = text_of(superbill_pdf(build_superbill(CLINIC, PATIENT, visits, FEES), dt.date(2026, 3, 10)))
+    pages, text = text_of(superbill_pdf(build_superbill(CLINIC, PATIENT, visits, FEES), dt.date(2026, 3, 10),
+                                        currency="USD"))
     assert pages == 1
     return re.sub(r"[ \t]+", " ", text.replace("\r", ""))
 

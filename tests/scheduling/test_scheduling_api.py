@@ -49,11 +49,12 @@ def body(desk: dict[str, Any], start: dt.datetime | None = None, **kw: Any) -> d
 
 
 def test_services_lists_the_clinics_services(desk: dict[str, Any], reception: Api) -> None:
-    """GET /api/services: the clinic's five services with durations and prices."""
+    """GET /api/services: the clinic's five services with durations and prices, in the clinic's currency."""
     r = reception.get("/services")
     assert r.status_code == 200
     assert {s["kind"] for s in r.json()} == {k.value for k in desk["services"]}
     assert {s["price"] for s in r.json()} >= {"60.00", "0.00"}
+    assert {s["currency"] for s in r.json()} == {"GBP"}
 
 
 def test_slots_are_given_in_the_locations_zone_with_offsets(desk: dict[str, Any], reception: Api) -> None:

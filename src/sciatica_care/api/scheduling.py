@@ -49,6 +49,7 @@ class ServiceOut(Schema):
     buffer_before_minutes: int
     buffer_after_minutes: int
     price: str
+    currency: str  # the clinic's (ISO 4217): the price is in it
     online_bookable: bool
     new_patients_allowed: bool
     room_needed: bool
@@ -57,6 +58,10 @@ class ServiceOut(Schema):
     @staticmethod
     def resolve_price(obj: Service) -> str:
         return f"{obj.price:.2f}"
+
+    @staticmethod
+    def resolve_currency(obj: Service) -> str:
+        return obj.clinic.currency
 
 
 class SlotOut(Schema):
@@ -147,7 +152,7 @@ def _aware(value: dt.datetime, field: str) -> dt.datetime:
 @router.get("/services", response=list[ServiceOut])
 def list_services(request: HttpRequest) -> Any:
     """The clinic's services in use."""
-    return list(access.scoped(_user(request), Service).filter(active=True))
+    return list(access.scoped(_user(request), Service).filter(active=True).select_related("clinic"))
 
 
 @router.get("/slots", response=list[SlotOut])

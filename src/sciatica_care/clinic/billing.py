@@ -138,10 +138,11 @@ def superbill(clinic: Clinic, patient: Patient, visits: Iterable[Visit]) -> clin
     return clinical.build_superbill(billing, insured, charges, clinic.cpt_fees or {})
 
 
-def superbill_pdf(bill: clinical.Superbill) -> bytes:
+def superbill_pdf(bill: clinical.Superbill, currency: str) -> bytes:
+    """The PDF, its fees and total in `currency` (the clinic's)."""
     from sciatica_care.reports.superbill_pdf import superbill_pdf as render
 
-    return render(bill, timezone.localdate())
+    return render(bill, timezone.localdate(), currency=currency)
 
 
 def print_superbill(actor: Staff, patient: Patient, visits: Sequence[Visit], *, via: str = "web") -> bytes:
@@ -154,7 +155,8 @@ def print_superbill(actor: Staff, patient: Patient, visits: Sequence[Visit], *, 
         audit.record(actor, "refused_superbill", patient, via=via, visits=[v.pk for v in visits],
                      missing=[m.field for m in exc.missing])
         raise
-    pdf = superbill_pdf(bill)
+    pdf = superbill_pdf(bill, clinic.currency)
     audit.record(actor, "print", patient, document="superbill", via=via, visits=[v.pk for v in visits],
-                 codes=[x.code for x in bill.diagnoses] + [x.code for x in bill.lines], total=str(bill.total))
+                 codes=[x.code for x in bill.diagnoses] + [x.code for x in bill.lines], total=str(bill.total),
+                 currency=clinic.currency)
     return pdf

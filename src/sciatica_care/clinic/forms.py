@@ -152,13 +152,14 @@ class ClinicSettingsForm(forms.ModelForm):
         fields = ["name", "disability_instrument", "questionnaire_every_n_visits", "payer_rule_warning",
                   "require_second_factor", "idle_minutes", "care_team_access", "break_glass_hours",
                   "retention_years", "api_token_max_days", "npi", "tax_id", "billing_address", "billing_phone",
-                  "place_of_service", "address", "phone", "email"]
+                  "place_of_service", "currency", "address", "phone", "email"]
         labels = {
             "npi": "Clinic NPI (billing provider)",
             "tax_id": "Tax id (EIN)",
             "billing_address": "Address on bills",
             "billing_phone": "Phone on bills",
             "place_of_service": "Place of service",
+            "currency": "Currency of prices and fees",
             "api_token_max_days": "Longest life of an API token (days)",
             "require_second_factor": "Everyone signs in with a second factor",
             "idle_minutes": "Log out after … minutes without activity",
@@ -173,7 +174,9 @@ class ClinicSettingsForm(forms.ModelForm):
             "email": "Clinic email (on letters)",
         }
         error_messages = {"name": {"required": "The clinic needs a name."},
-                          "email": {"invalid": "Clinic email: not an email address."}}
+                          "email": {"invalid": "Clinic email: not an email address."},
+                          "currency": {"invalid_choice": "Currency: %(value)s is not one the clinic can choose "
+                                                         "(GBP, EUR, USD, CAD, AUD or NZD)."}}
         widgets = {"name": forms.TextInput(attrs={"size": 40}),
                    "npi": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 12}),
                    "tax_id": forms.TextInput(attrs={"autocomplete": "off", "size": 12,
@@ -198,7 +201,7 @@ class ClinicSettingsForm(forms.ModelForm):
         for name, field in self.fields.items():  # each setting's explanation is read with it (settings page)
             if name != "version" and not name.startswith("fee_"):
                 field.widget.attrs["aria-describedby"] = f"explain-{name}"
-        for name in ("break_glass_hours", "retention_years", "api_token_max_days", "place_of_service"):
+        for name in ("break_glass_hours", "retention_years", "api_token_max_days", "place_of_service", "currency"):
             self.fields[name].required = False  # absent: keep what is stored
         refuse_control_characters(self)
 
@@ -222,6 +225,9 @@ class ClinicSettingsForm(forms.ModelForm):
 
     def clean_place_of_service(self) -> str:
         return str(self.cleaned_data.get("place_of_service") or self.instance.place_of_service)
+
+    def clean_currency(self) -> str:
+        return str(self.cleaned_data.get("currency") or self.instance.currency)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

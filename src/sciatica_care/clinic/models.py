@@ -15,6 +15,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from sciatica_care import money
+
 if TYPE_CHECKING:
     from sciatica_care.clinic.clinical import Plan
 
@@ -83,6 +85,8 @@ class Clinic(models.Model):
     place_of_service = models.CharField(max_length=2, choices=PlaceOfService.choices,
                                         default=PlaceOfService.OFFICE)
     cpt_fees = models.JSONField(default=dict, blank=True)
+    # The currency of its prices and fees (ISO 4217), written by `money.amount` wherever one is shown.
+    currency = models.CharField(max_length=3, choices=money.CHOICES, default=money.DEFAULT)
     # Where the clinic's letters to patients' doctors say it is and how to reach it (issue 14; all optional).
     address = models.TextField("clinic address", blank=True)
     phone = models.CharField("clinic telephone", max_length=40, blank=True)

@@ -83,7 +83,7 @@ def update_versioned(actor: Staff, obj: Any, expected_version: int, changes: dic
 CLINIC_SETTINGS_FIELDS = ("name", "disability_instrument", "questionnaire_every_n_visits", "payer_rule_warning",
                           "require_second_factor", "idle_minutes", "care_team_access", "break_glass_hours",
                           "retention_years", "api_token_max_days", "npi", "tax_id", "billing_address",
-                          "billing_phone", "place_of_service", "cpt_fees",
+                          "billing_phone", "place_of_service", "cpt_fees", "currency",
                           "address", "phone", "email")
 
 

@@ -1,6 +1,7 @@
 """A superbill as a US Letter PDF (fpdf2, through `reports.pdf`): the billing provider and the patient, the
 rendering providers, the ICD-10-CM diagnoses with their pointers, one line per CPT code and day with its modifiers,
-units, fee and charge, the total, and the signature lines.
+units, fee and charge, the total, and the signature lines. Amounts are written in the clinic's currency
+(`sciatica_care.money`), which the caller names: there is no default to fall back on.
 
 It lays out a `Superbill` that `interop.superbill` built and checked; it decides nothing. Dates are written the
 US way (MM/DD/YYYY), as US claim forms are.
@@ -12,6 +13,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from .. import money as amounts
 from ..interop.superbill import Superbill
 
 CPT_NOTICE = "CPT is a registered trademark of the American Medical Association."
@@ -21,12 +23,11 @@ def us_date(day: dt.date) -> str:
     return f"{day.month:02d}/{day.day:02d}/{day.year}"
 
 
-def money(amount: Decimal) -> str:
-    return f"${amount:,.2f}"
-
-
-def superbill_pdf(bill: Superbill, printed_on: dt.date) -> bytes:
+def superbill_pdf(bill: Superbill, printed_on: dt.date, *, currency: str) -> bytes:
     from . import pdf as P
+
+    def money(amount: Decimal) -> str:
+        return amounts.amount(amount, currency)
 
     doc = P.Document(f"Superbill · {bill.patient.name} · {us_date(bill.first_date)}–{us_date(bill.last_date)} · "
                      f"{CPT_NOTICE}", page_format="Letter")
@@ -45,7 +46,7 @@ def superbill_pdf(bill: Superbill, printed_on: dt.date) -> bytes:
            [(us_date(x.date), x.place_of_service, x.code, " ".join(x.modifiers), x.display, x.pointers,
              str(x.units), money(x.fee), money(x.charge)) for x in bill.lines],
            right=(6, 7, 8))
-    _totals(doc, bill)
+    _totals(doc, bill, money(bill.total))
     if bill.notes:
         doc.ln(1.5)
         doc.para("Notes: " + " ".join(bill.notes), size=7.5, line_h=3.6, colour=P.MUTED, align="L")
@@ -121,12 +122,12 @@ def _heading_style() -> Any:
     return FontFace(family=P.FONT, emphasis="BOLD", color=P.ACCENT, fill_color=P.SOFT_BG)
 
 
-def _totals(doc: Any, bill: Superbill) -> None:
+def _totals(doc: Any, bill: Superbill, total: str) -> None:
     from . import pdf as P
 
     label_w, value_w = 50.0, 28.0
     x = doc.w - doc.r_margin - label_w - value_w
-    for label, value, style in (("Total charges", money(bill.total), "B"), ("Amount paid", "", ""),
+    for label, value, style in (("Total charges", total, "B"), ("Amount paid", "", ""),
                                 ("Balance due", "", "")):
         doc.set_x(x)
         doc.set_font(P.FONT, style, 9.5)

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from sciatica_care import money
 from sciatica_care.clinic import audit, records
 from sciatica_care.clinic.forms import ClinicSettingsForm
 from sciatica_care.clinic.models import Clinic, Staff
@@ -79,6 +80,10 @@ EXPLANATIONS = {
     "place_of_service": (
         "The CMS place-of-service code on every superbill line: 11 for a practitioner's office, which is usual."
     ),
+    "currency": (
+        "The currency of the prices on the public booking page and of the fees on superbills, each written the way "
+        "that currency's home writes it (£65.00, €65.00, $65.00). Changing it changes no amount, only its sign."
+    ),
     "address": "Printed at the head of the letters to patients' doctors, under the clinic's name.",
     "phone": "Printed on the letters, so that a patient's doctor can call the practitioner back.",
     "email": "Printed on the letters beside the telephone number.",
@@ -117,6 +122,7 @@ def _rows(form: ClinicSettingsForm, clinic: Clinic) -> list[dict[str, Any]]:
         "billing_address": clinic.billing_address or "not set",
         "billing_phone": clinic.billing_phone or "not set",
         "place_of_service": clinic.get_place_of_service_display(),  # type: ignore[attr-defined]
+        "currency": clinic.get_currency_display(),  # type: ignore[attr-defined]
         "address": clinic.address or "—",
         "phone": clinic.phone or "—",
         "email": clinic.email or "—",
@@ -131,7 +137,8 @@ def _fees(clinic: Clinic) -> list[tuple[str, str, str]]:
     """(CPT code, what it is, the clinic's fee or "not set") for the read-only page."""
     from sciatica_care.clinic import clinical
 
-    return [(code, display, f"${clinic.cpt_fees[code]}" if code in (clinic.cpt_fees or {}) else "not set")
+    return [(code, display, money.amount(clinic.cpt_fees[code], clinic.currency)
+             if code in (clinic.cpt_fees or {}) else "not set")
             for code, display in clinical.billed_cpt_codes()]
 
 

@@ -143,10 +143,13 @@ def signin_second_factor(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def signout(request: HttpRequest) -> HttpResponse:
-    """Sign out and back to the portal's sign-in page."""
+    """Sign out and back to the portal's sign-in page, or to the public booking page signed out from."""
     if request.user.is_authenticated:
         audit.record(request.user, "logout", path=request.path)  # type: ignore[arg-type]
     logout(request)
+    back = str(request.POST.get("next", ""))
+    if back.startswith("/book/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
     return redirect("portal:signin")
 
 

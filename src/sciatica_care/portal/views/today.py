@@ -12,6 +12,7 @@ from sciatica_care.clinic import audit
 from sciatica_care.clinic.episode_progress import MEASURE_NAMES
 from sciatica_care.portal import patient_record
 from sciatica_care.portal.access import patient_required
+from sciatica_care.portal.booking_link import booking_page
 from sciatica_care.portal.models import JournalEntry
 from sciatica_care.scheduling import self_service
 from sciatica_care.scheduling.models import Appointment
@@ -31,4 +32,5 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {
         "nav": "home", "patient": patient, "plan": plan, "questionnaires": due,
         "diary_done": JournalEntry.objects.filter(patient=patient, date=timezone.localdate()).exists(),
-        "appointments": [(u, self_service.choices(own[u.pk])) for u in upcoming if u.pk in own]})
+        "appointments": [(u, self_service.choices(own[u.pk])) for u in upcoming if u.pk in own],
+        "booking_url": booking_page(patient)})

@@ -4,8 +4,10 @@ Plain GET and POST forms, step by step: the service → the practitioner (or any
 (from `slots.search`, by day, in the location's time zone) → who is booking → the confirmation. Someone new books
 with their name and a contact (only services open to new patients); someone who has been before gets a one-time
 code sent to the contact on file (`booking_codes`), and the booking is made for that patient once the code is
-right. Bookings are made by `booking.book(via=ONLINE, by=None)`, under the clinic's rules; a time taken meanwhile
-shows the free times again, a rule broken is named. Every step that writes is audited with no actor.
+right. A patient signed in to the clinic's portal is not asked who they are: they book for their own record at
+once (a portal account of another clinic is treated like anyone). Bookings are made by
+`booking.book(via=ONLINE, by=None)`, under the clinic's rules; a time taken meanwhile shows the free times again, a
+rule broken is named. Every step that writes is audited, with the portal account as the actor when there is one.
 """
 
 from __future__ import annotations
@@ -76,10 +78,20 @@ def _home_location(rules: BookingRules) -> Location | None:
     return Location.objects.filter(clinic=rules.clinic, active=True).order_by("pk").first()
 
 
+def _account_patient(request: HttpRequest, rules: BookingRules) -> Patient | None:
+    """The patient signed in to the portal, when they are this clinic's patient; None for anyone else."""
+    from sciatica_care.portal.access import patient_of
+
+    patient = patient_of(request.user)
+    return patient if patient is not None and patient.clinic_id == rules.clinic_id else None
+
+
 def _page(request: HttpRequest, template: str, rules: BookingRules, context: dict[str, Any],
           status: int = 200) -> HttpResponse:
     response = render(request, f"scheduling/online/{template}", {"clinic": rules.clinic, "rules": rules,
-                                                                 "slug": rules.public_slug, **context},
+                                                                 "slug": rules.public_slug,
+                                                                 "account": _account_patient(request, rules),
+                                                                 **context},
                       status=status)
     response["Cache-Control"] = "no-store"
     return response
@@ -169,8 +181,8 @@ def _taken_again(request: HttpRequest, rules: BookingRules, picked: Picked, mess
     return _page(request, "start.html", rules, context, status=status)
 
 
-def _refused(rules: BookingRules, action: str, errors: dict[str, str] | list[str]) -> None:
-    audit.attempted(None, action, clinic_id=rules.clinic_id, fields=list(errors), via="online")
+def _refused(rules: BookingRules, action: str, errors: dict[str, str] | list[str], actor: Any = None) -> None:
+    audit.attempted(actor, action, clinic_id=rules.clinic_id, fields=list(errors), via="online")
 
 
 def _done_url(rules: BookingRules, appointment: Appointment, invited: str = "") -> str:
@@ -213,6 +225,8 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
             return _taken_again(request, rules, picked, "Sorry — that time is not free any more. Here are the "
                                                         "times that are free now.")
         return _page(request, "details.html", rules, context)
+    if request.POST.get("who") == "account":
+        return _book_as_account(request, rules, picked, context)
     if request.POST.get("who") == "returning":
         return _ask_for_code(request, rules, picked, context)
     person = read_new_person(request.POST)
@@ -238,6 +252,27 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
         _refused(rules, "online_booking", [p.path for p in exc.problems])
         return _page(request, "details.html", rules, {**context, "errors": _booking_problems(exc)}, status=422)
     booking_codes.new_booking_made(address)
+    return redirect(_done_url(rules, appointment))
+
+
+def _book_as_account(request: HttpRequest, rules: BookingRules, picked: Picked,
+                     context: dict[str, Any]) -> HttpResponse:
+    """Book for the signed-in patient's own record; audited with their account as the actor."""
+    patient = _account_patient(request, rules)
+    if patient is None:
+        errors = {"who": "Who: you are not signed in to this clinic's patient portal; choose how to book below"}
+        _refused(rules, "online_booking", errors)
+        return _page(request, "details.html", rules, {**context, "errors": errors}, status=422)
+    try:
+        appointment = _book(rules, picked, patient=patient)
+    except booking.SlotTaken:
+        _refused(rules, "online_booking", ["start"], request.user)
+        return _taken_again(request, rules, picked, TAKEN)
+    except InputRefused as exc:
+        _refused(rules, "online_booking", [p.path for p in exc.problems], request.user)
+        return _page(request, "details.html", rules, {**context, "errors": _booking_problems(exc)}, status=422)
+    booking.audit_event(request.user, "online_booking_as_account", appointment,  # type: ignore[arg-type]
+                        via="portal")
     return redirect(_done_url(rules, appointment))
 
 
@@ -337,7 +372,8 @@ def done(request: HttpRequest, slug: str, token: str) -> HttpResponse:
                            booked_via=BookedVia.ONLINE).first())
     if appointment is None:
         raise Http404("No booking here")
-    booking.audit_event(None, "view_online_booking", appointment, via="online")
+    viewer = request.user if _account_patient(request, rules) is not None else None
+    booking.audit_event(viewer, "view_online_booking", appointment, via="online")  # type: ignore[arg-type]
     zone = _zone(appointment.location)
     reachable = (appointment.patient.email if appointment.patient_id and appointment.patient
                  else appointment.prospect_email)
