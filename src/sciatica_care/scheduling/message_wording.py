@@ -91,15 +91,23 @@ def request_received(appointment: Appointment, name: str, manage_url: str = "") 
         sms=f"{clinic}: we have your request for {short_when(appointment)}. We will confirm it soon.")
 
 
-def course_confirmation(appointments: Sequence[Appointment], name: str) -> Wording:
+def course_confirmation(appointments: Sequence[Appointment], name: str,
+                        manage_urls: Sequence[str] = ()) -> Wording:
+    """A course booked in one step. The email gives each appointment its own link to change or cancel it online
+    (`manage_urls`, in the same order; "" for none); the text message stays short, with no link."""
     first = appointments[0]
     clinic = first.clinic.name
-    listed = "\n".join(f"  {when(a)} — {a.service.name}, {a.location.name if not a.service.by_phone else 'by phone'}"
-                       for a in appointments)
+    links = list(manage_urls) + [""] * (len(appointments) - len(manage_urls))
+    listed = "\n".join(
+        f"  {when(a)} — {a.service.name}, {a.location.name if not a.service.by_phone else 'by phone'}"
+        + (f"\n    To change or cancel it online: {link}" if link else "")
+        for a, link in zip(appointments, links, strict=False))
+    phone = first.location.phone
+    change = (f"{'Or call' if any(links) else 'To change or cancel one of them, call'} {phone}." if phone else "")
     return Wording(
         subject=f"Your {len(appointments)} appointments at {clinic}",
         email=_email(name, f"Your course of {len(appointments)} appointments is booked, with "
-                           f"{first.practitioner.display()}:", listed, how_to_change(first),
+                           f"{first.practitioner.display()}:", listed, change,
                      "The calendar file attached adds them all to your calendar.", clinic=clinic),
         sms=f"{clinic}: {len(appointments)} appointments are booked for you, the first on {short_when(first)} "
             f"{_sms_where(first)}.")

@@ -131,7 +131,9 @@ def _booked(appointment: Appointment, base: str) -> list[outbox.Outgoing]:
             return [recipients.message(
                 recipient, kind="course_confirmation", topic=Topic.APPOINTMENTS,
                 dedupe_key=f"course:{appointment.episode_id}:booked:{course[0].pk}",
-                wording=message_wording.course_confirmation(course, recipient.name), appointment_id=course[0].pk,
+                wording=message_wording.course_confirmation(course, recipient.name,
+                                                            [manage_url(a) for a in course]),
+                appointment_id=course[0].pk,
                 attachments=(_ics("appointments.ics", ics.calendar(course, name=clinic)),), clinic_name=clinic)]
     manage = manage_url(appointment)
     return [recipients.message(
