@@ -336,6 +336,24 @@ def test_rescheduling_to_a_free_time_moves_it_and_remakes_the_reminders(
     assert event.detail["via"] == "manage link"
 
 
+def test_the_staff_email_about_the_patients_own_move_gives_the_old_time_and_the_new(
+        desk: dict[str, Any], patient: Any, django_capture_on_commit_callbacks: Any) -> None:
+    from sciatica_care.scheduling.models import Message
+
+    appointment = booked(desk, django_capture_on_commit_callbacks)
+    url = link_of(appointment)
+    with time_machine.travel(NOW, tick=False):
+        page = Client().get(f"{url}reschedule/?day=2027-01-11").content.decode()
+        slot = re.search(r'name="start" value="([^"]+)"', page).group(1)
+        with django_capture_on_commit_callbacks(execute=True):
+            Client().post(f"{url}reschedule/?day=2027-01-11", {"version": appointment.version, "start": slot})
+    staff = list(Message.objects.filter(appointment=appointment, kind="staff_moved"))
+    assert len(staff) == 2
+    for message in staff:
+        assert "  Was: Wednesday 6 January 2027 at 10:00\n  Now: Monday 11 January 2027 at 09:00\n" in message.body
+        assert patient.last_name not in message.body
+
+
 def test_a_time_taken_meanwhile_is_said_kindly_and_the_times_shown_again(
         desk: dict[str, Any], patient: Any, django_capture_on_commit_callbacks: Any) -> None:
     appointment = booked(desk, django_capture_on_commit_callbacks)

@@ -162,13 +162,18 @@ def reminder(appointment: Appointment, name: str, manage_url: str = "") -> Wordi
             + (f" To change it call {appointment.location.phone}." if appointment.location.phone else ""))
 
 
-def staff_online(appointment: Appointment, change: str, link: str) -> Wording:
+def staff_online(appointment: Appointment, change: str, link: str,
+                 previous_start: dt.datetime | None = None) -> Wording:
     """To the practitioner and the front desk: an online booking, a request to approve, an online cancellation or
-    move. The patient is not named (email is not a safe place for it): the link opens the calendar."""
+    move (with the time it was moved from, when known). The patient is not named (email is not a safe place for
+    it): the link opens the calendar."""
     what = {"booked": "A new online booking", "requested": "An online booking request to approve",
             "cancelled": "An online cancellation", "late_cancelled": "A late online cancellation",
             "moved": "An appointment moved online by the patient"}[change]
-    text = (f"{what}:\n\n  {appointment.service.name}\n  {when(appointment)}\n"
+    moved = change == "moved" and previous_start is not None
+    times = (f"  Was: {when(appointment, previous_start)}\n  Now: {when(appointment)}" if moved
+             else f"  {when(appointment)}")
+    text = (f"{what}:\n\n  {appointment.service.name}\n{times}\n"
             f"  With {appointment.practitioner.display()}, {appointment.location.name}\n\n"
             f"See it in the clinic's calendar: {link}\n")
     return Wording(subject=f"{what}: {short_when(appointment)}", email=text, sms="")
