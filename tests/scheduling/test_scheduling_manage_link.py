@@ -550,6 +550,21 @@ def test_a_message_already_sent_is_left_as_it_was(desk: dict[str, Any], patient:
     assert old in sent.body
 
 
+def test_no_link_sent_no_button_and_nothing_to_stop(desk: dict[str, Any], login: Any,
+                                                    django_capture_on_commit_callbacks: Any) -> None:
+    """A patient with no email or phone gets no link: the page offers no "Stop", and a POST says so."""
+    from sciatica_care.clinic.models import AuditEvent
+
+    appointment = booked(desk, django_capture_on_commit_callbacks)
+    assert fresh(appointment).manage_digest == ""
+    client = login(desk["reception"])
+    assert "stop-link" not in client.get(reverse("scheduling:appointment", args=[appointment.pk])).content.decode()
+    r = client.post(reverse("scheduling:appointment_stop_link", args=[appointment.pk]), follow=True)
+    assert "there is none to stop" in r.content.decode()
+    assert fresh(appointment).manage_digest == ""
+    assert not AuditEvent.objects.filter(action="manage_link_stopped").exists()
+
+
 @pytest.mark.parametrize("role", ["practitioner", "clinic_admin"])
 def test_the_practitioner_and_the_admin_may_stop_it_too(desk: dict[str, Any], patient: Any, login: Any, role: str,
                                                         world: dict[str, Any],

@@ -58,8 +58,7 @@ def _relink_queued(appointment: Appointment, old: str, new: str) -> int:
 def stop(appointment: Appointment, *, by: Staff) -> int:
     """Stop the appointment's link and put the new one in its queued messages; return how many were rewritten."""
     with transaction.atomic():
-        Appointment.objects.select_for_update().filter(pk=appointment.pk).values_list("pk").get()
-        appointment.manage_digest = (Appointment.objects.filter(pk=appointment.pk)
+        appointment.manage_digest = (Appointment.objects.select_for_update().filter(pk=appointment.pk)
                                      .values_list("manage_digest", flat=True).get())
         old = manage_link.token(appointment) if appointment.manage_digest else ""
         manage_link.revoke(appointment)
