@@ -181,9 +181,10 @@ TOKEN_LINKS = {"invite_accept", "password_reset_confirm"}
 # Pages whose POST is sent by script from another page's form (the intake's live preview).
 FORM_OF = {"intake_preview": "intake", "course_preview": "episode_new"}
 # Forms shown only in a state the shared records are not in (a closed course, a deactivated colleague, an
-# invitation not taken up, an appointment on its day): their fields, filled from the record.
+# invitation not taken up, an appointment on its day, one whose link was sent): their fields, filled from the record.
 STATE_FORMS = {"episode_reopen": ("version", "reason"), "staff_reactivate": ("version",),
                "staff_invite_again": (), "appointment_mark": ("version", "status"),
+               "appointment_stop_link": (),  # shown once a link to the appointment has been sent
                # the patient's portal: an invitation needs an email address, the others an account or an alert
                "portal_invite": (), "portal_end": (), "portal_alerts_handled": ("note",)}
 # Names a page reads from a POST without a field for it in the rendered form.

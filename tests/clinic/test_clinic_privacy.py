@@ -156,6 +156,7 @@ DESK_PATIENT_PAGES = {
 #: The front desk's other pages and actions, and why they are not among those.
 DESK_NOT_PATIENT_PAGES = {
     "appointment_mark": "a write (audited by the booking service)",
+    "appointment_stop_link": "a write, POST only (audited as manage_link_stopped)",
     "appointment_chart": "a redirect to the charting form (audited there as a read)",
     # the clinic admin's setup of the diary: no patient; a change's stranded appointments are listed by time,
     # service and practitioner, each linked to its own (audited) page

@@ -336,6 +336,24 @@ def test_rescheduling_to_a_free_time_moves_it_and_remakes_the_reminders(
     assert event.detail["via"] == "manage link"
 
 
+def test_the_staff_email_about_the_patients_own_move_gives_the_old_time_and_the_new(
+        desk: dict[str, Any], patient: Any, django_capture_on_commit_callbacks: Any) -> None:
+    from sciatica_care.scheduling.models import Message
+
+    appointment = booked(desk, django_capture_on_commit_callbacks)
+    url = link_of(appointment)
+    with time_machine.travel(NOW, tick=False):
+        page = Client().get(f"{url}reschedule/?day=2027-01-11").content.decode()
+        slot = re.search(r'name="start" value="([^"]+)"', page).group(1)
+        with django_capture_on_commit_callbacks(execute=True):
+            Client().post(f"{url}reschedule/?day=2027-01-11", {"version": appointment.version, "start": slot})
+    staff = list(Message.objects.filter(appointment=appointment, kind="staff_moved"))
+    assert len(staff) == 2
+    for message in staff:
+        assert "  Was: Wednesday 6 January 2027 at 10:00\n  Now: Monday 11 January 2027 at 09:00\n" in message.body
+        assert patient.last_name not in message.body
+
+
 def test_a_time_taken_meanwhile_is_said_kindly_and_the_times_shown_again(
         desk: dict[str, Any], patient: Any, django_capture_on_commit_callbacks: Any) -> None:
     appointment = booked(desk, django_capture_on_commit_callbacks)
@@ -446,6 +464,138 @@ def test_a_requests_message_carries_the_link_that_cancels_it(desk: dict[str, Any
     with time_machine.travel(NOW, tick=False):
         assert Client().post(f"{url}cancel/", {"version": request.version}).status_code == 200
     assert fresh(request).status == "cancelled"
+
+
+
+# The front desk stops the link.
+
+def stop_form_token(client: Client, appointment: Any) -> str:
+    """The one-time token of the "Stop the patient's link" form on the appointment's page."""
+    html = client.get(reverse("scheduling:appointment", args=[appointment.pk])).content.decode()
+    found = re.search(r'action="[^"]*/stop-link/".*?name="submission_token" value="([^"]+)"', html, re.S)
+    assert found, "no stop-link form on the appointment's page"
+    return found.group(1)
+
+
+def stop(client: Client, appointment: Any) -> Any:
+    return client.post(reverse("scheduling:appointment_stop_link", args=[appointment.pk]),
+                       {"submission_token": stop_form_token(client, appointment)})
+
+
+def test_reception_stops_the_link_and_waiting_messages_carry_the_new_one(
+        desk: dict[str, Any], patient: Any, login: Any, django_capture_on_commit_callbacks: Any) -> None:
+    """The patient says someone else has their email: reception stops the link. The old one opens the unknown-link
+    page; the reminders (and the confirmation, with its calendar file) still waiting in the outbox carry the new
+    link, not the dead one; the next message made carries it too; audited."""
+    import icalendar
+
+    from sciatica_care.clinic.models import AuditEvent
+    from sciatica_care.scheduling import booking, manage_link
+    from sciatica_care.scheduling.models import Message
+
+    patient.phone = ""  # reminders by email, with the link
+    patient.save()
+    appointment = booked(desk, django_capture_on_commit_callbacks)
+    old = manage_link.token(appointment)
+    waiting = Message.objects.filter(appointment=appointment, status="queued")
+    assert {m.kind for m in waiting} == {"confirmation", "reminder"}
+    assert all(old in m.body for m in waiting)
+
+    r = stop(login(desk["reception"]), appointment)
+    assert r.status_code == 302
+    new = manage_link.token(fresh(appointment))
+    assert new != old
+    assert manage_link.read(old) is None
+    with time_machine.travel(NOW, tick=False):
+        gone = Client().get(f"/book/manage/{old}/")
+        assert gone.status_code == 404
+        assert b"This link cannot be used" in gone.content
+        assert Client().get(f"/book/manage/{new}/").status_code == 200
+    for m in waiting.all():
+        assert old not in m.body, m.kind
+        assert new in m.body, m.kind
+        for a in m.attachments:
+            assert old not in a["text"].replace("\r\n ", "")
+    calendar = waiting.get(kind="confirmation").attachments[0]["text"]
+    (event,) = icalendar.Calendar.from_ical(calendar).walk("VEVENT")
+    assert new in str(event["url"])
+    assert new in str(event["description"])
+    event = AuditEvent.objects.get(action="manage_link_stopped", object_id=appointment.pk)
+    assert event.actor_id == desk["reception"].pk
+    assert event.patient_id == patient.pk
+
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
+        booking.move(fresh(appointment), start=START + dt.timedelta(days=5), by=desk["reception"],
+                     apply_policy=False, override_reason="test")
+    moved = Message.objects.get(appointment=appointment, kind="moved")
+    assert new in moved.body
+    assert old not in moved.body
+
+
+def test_a_message_already_sent_is_left_as_it_was(desk: dict[str, Any], patient: Any, login: Any,
+                                                  django_capture_on_commit_callbacks: Any) -> None:
+    from sciatica_care.scheduling import manage_link, outbox
+    from sciatica_care.scheduling.models import Message
+
+    patient.phone = ""
+    patient.save()
+    appointment = booked(desk, django_capture_on_commit_callbacks)
+    old = manage_link.token(appointment)
+    with time_machine.travel(NOW, tick=False):
+        outbox.dispatch()
+    sent = Message.objects.get(appointment=appointment, kind="confirmation")
+    assert sent.status == "sent"
+    assert stop(login(desk["reception"]), appointment).status_code == 302
+    sent.refresh_from_db()
+    assert old in sent.body
+
+
+def test_no_link_sent_no_button_and_nothing_to_stop(desk: dict[str, Any], login: Any,
+                                                    django_capture_on_commit_callbacks: Any) -> None:
+    """A patient with no email or phone gets no link: the page offers no "Stop", and a POST says so."""
+    from sciatica_care.clinic.models import AuditEvent
+
+    appointment = booked(desk, django_capture_on_commit_callbacks)
+    assert fresh(appointment).manage_digest == ""
+    client = login(desk["reception"])
+    assert "stop-link" not in client.get(reverse("scheduling:appointment", args=[appointment.pk])).content.decode()
+    r = client.post(reverse("scheduling:appointment_stop_link", args=[appointment.pk]), follow=True)
+    assert "there is none to stop" in r.content.decode()
+    assert fresh(appointment).manage_digest == ""
+    assert not AuditEvent.objects.filter(action="manage_link_stopped").exists()
+
+
+@pytest.mark.parametrize("role", ["practitioner", "clinic_admin"])
+def test_the_practitioner_and_the_admin_may_stop_it_too(desk: dict[str, Any], patient: Any, login: Any, role: str,
+                                                        world: dict[str, Any],
+                                                        django_capture_on_commit_callbacks: Any) -> None:
+    from sciatica_care.scheduling import manage_link
+
+    appointment = booked(desk, django_capture_on_commit_callbacks)
+    old = manage_link.token(appointment)
+    assert stop(login(world["a"][role]), appointment).status_code == 302
+    assert manage_link.read(old) is None
+
+
+def test_only_those_who_may_act_on_the_appointment_stop_its_link(
+        desk: dict[str, Any], patient: Any, login: Any, world: dict[str, Any], make_staff: Any,
+        django_capture_on_commit_callbacks: Any) -> None:
+    """A colleague practitioner where the clinic keeps colleagues' appointments apart (403), another clinic's
+    reception (404), a GET (405): the link still works."""
+    from sciatica_care.clinic.models import AuditEvent, Role
+    from sciatica_care.scheduling import manage_link
+
+    appointment = booked(desk, django_capture_on_commit_callbacks)
+    old = manage_link.token(appointment)
+    url = reverse("scheduling:appointment_stop_link", args=[appointment.pk])
+    desk["rules"].practitioners_see_colleagues = False
+    desk["rules"].save()
+    colleague = make_staff(desk["clinic"], Role.PRACTITIONER, "prac_a2")
+    assert login(colleague).post(url).status_code == 403
+    assert login(world["b"]["reception"]).post(url).status_code == 404
+    assert login(desk["reception"]).get(url).status_code == 405
+    assert manage_link.read(old).pk == appointment.pk
+    assert not AuditEvent.objects.filter(action="manage_link_stopped").exists()
 
 
 @hsettings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -249,6 +249,31 @@ def test_a_course_booked_in_one_step_is_one_confirmation_with_every_session(
     assert not CLINICAL.search(confirmations[0].body)
 
 
+def test_a_courses_confirmation_gives_each_appointment_its_own_link_by_email_only(
+        desk: dict[str, Any], patient: Any, django_capture_on_commit_callbacks: Any) -> None:
+    """Each session's line carries the link that changes or cancels that one; the text message stays short."""
+    from django.db import transaction
+
+    from sciatica_care.scheduling import manage_link, message_wording
+    from sciatica_care.scheduling.models import Appointment
+
+    with time_machine.travel(NOW, tick=False):
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            for week in range(3):
+                book(desk, START + dt.timedelta(days=7 * week), episode=desk["episode"], via="course",
+                     course_session=week + 1, kind="follow_up_acupuncture")
+        send()
+    (email,) = mail.outbox
+    course = list(Appointment.objects.filter(episode=desk["episode"]).order_by("start"))
+    lines = email.body.splitlines()
+    for appointment in course:
+        at = next(i for i, line in enumerate(lines) if message_wording.when(appointment) in line)
+        assert lines[at + 1].strip() == f"To change or cancel it online: {manage_link.url(appointment)}"
+    assert "Or call 020 7946 0000." in email.body
+    wording = message_wording.course_confirmation(course, "Ann", [manage_link.url(a) for a in course])
+    assert "http" not in wording.sms
+
+
 def test_staff_are_told_of_an_online_booking_without_the_patients_name(
         desk: dict[str, Any], django_capture_on_commit_callbacks: Any) -> None:
     """A stranger books the free call online: they get the confirmation; the practitioner and the front desk get

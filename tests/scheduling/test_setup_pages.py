@@ -337,6 +337,45 @@ def test_a_location_with_appointments_is_closed_not_deleted(desk: dict[str, Any]
     assert appt.status == "booked"
 
 
+def test_taking_a_room_out_of_use_lists_the_appointments_booked_in_it(desk: dict[str, Any], login: Any) -> None:
+    """Room 1 out of use: its two future appointments are listed (linked, no patient named), still booked in it;
+    the room free of bookings lists nothing. Moving one then puts it in a room still in use."""
+    monday = _monday_after(7)
+    first, second = _booked(desk, monday, 10), _booked(desk, monday, 14)
+    room, other = desk["rooms"]
+    assert first.room_id == second.room_id == room.pk
+    client = login(_admin(desk))
+    r = _post(client, "setup_room", {"name": room.name}, room.pk)
+    assert r.status_code == 302
+    page = client.get(r["Location"]).content.decode()
+    assert "in the room just taken out of use" in page
+    assert "now outside working hours" not in page
+    for appt in (first, second):
+        assert reverse("scheduling:appointment", args=[appt.pk]) in page
+        appt.refresh_from_db()
+        assert (appt.status, appt.room_id) == ("booked", room.pk)
+    assert desk["patient"].last_name not in page
+    assert "taken out of use" not in client.get(r["Location"]).content.decode()  # shown once
+    empty = Room.objects.create(location=desk["location"], name="Room 3")
+    r = _post(client, "setup_room", {"name": empty.name}, empty.pk)
+    assert "taken out of use" not in client.get(r["Location"]).content.decode()
+    booking.move(first, start=first.start + dt.timedelta(hours=1), by=desk["reception"], apply_policy=False,
+                 override_reason="test")
+    first.refresh_from_db()
+    assert first.room_id == other.pk
+
+
+def test_a_location_closed_still_says_outside_working_hours(desk: dict[str, Any], login: Any) -> None:
+    appt = _booked(desk, _monday_after(7), 10)
+    client = login(_admin(desk))
+    _post(client, "setup_room", {"name": desk["rooms"][1].name}, desk["rooms"][1].pk)
+    r = _post(client, "setup_location", {"name": "High Street", "time_zone": "Europe/London"}, desk["location"].pk)
+    page = client.get(r["Location"]).content.decode()
+    assert "now outside working hours" in page
+    assert "taken out of use" not in page
+    assert reverse("scheduling:appointment", args=[appt.pk]) in page
+
+
 def test_a_name_already_used_is_refused(desk: dict[str, Any], login: Any) -> None:
     client = login(_admin(desk))
     r = _post(client, "setup_services", {"name": "therapeutic  MASSAGE", "kind": "massage",

@@ -335,7 +335,7 @@ def move(appointment: Appointment, *, start: dt.datetime, by: Staff | None, prac
             fresh = _fresh(appointment)
             if fresh.status not in CANCELLABLE:
                 raise StatusRefused(f"a {fresh.get_status_display().lower()} appointment cannot be moved")
-            keep = fresh.room if room is None and fresh.room is not None and not _clashes(
+            keep = fresh.room if room is None and fresh.room is not None and fresh.room.active and not _clashes(
                 "room", fresh.room, held_from, held_until, exclude=fresh.pk) else room
             chosen = _choose_room(needs_room, keep, location, held_from, held_until, exclude=fresh.pk)
             if _clashes("practitioner", practitioner, held_from, held_until, exclude=fresh.pk):

@@ -91,15 +91,23 @@ def request_received(appointment: Appointment, name: str, manage_url: str = "") 
         sms=f"{clinic}: we have your request for {short_when(appointment)}. We will confirm it soon.")
 
 
-def course_confirmation(appointments: Sequence[Appointment], name: str) -> Wording:
+def course_confirmation(appointments: Sequence[Appointment], name: str,
+                        manage_urls: Sequence[str] = ()) -> Wording:
+    """A course booked in one step. The email gives each appointment its own link to change or cancel it online
+    (`manage_urls`, in the same order; "" for none); the text message stays short, with no link."""
     first = appointments[0]
     clinic = first.clinic.name
-    listed = "\n".join(f"  {when(a)} — {a.service.name}, {a.location.name if not a.service.by_phone else 'by phone'}"
-                       for a in appointments)
+    links = list(manage_urls) + [""] * (len(appointments) - len(manage_urls))
+    listed = "\n".join(
+        f"  {when(a)} — {a.service.name}, {a.location.name if not a.service.by_phone else 'by phone'}"
+        + (f"\n    To change or cancel it online: {link}" if link else "")
+        for a, link in zip(appointments, links, strict=False))
+    phone = first.location.phone
+    change = (f"{'Or call' if any(links) else 'To change or cancel one of them, call'} {phone}." if phone else "")
     return Wording(
         subject=f"Your {len(appointments)} appointments at {clinic}",
         email=_email(name, f"Your course of {len(appointments)} appointments is booked, with "
-                           f"{first.practitioner.display()}:", listed, how_to_change(first),
+                           f"{first.practitioner.display()}:", listed, change,
                      "The calendar file attached adds them all to your calendar.", clinic=clinic),
         sms=f"{clinic}: {len(appointments)} appointments are booked for you, the first on {short_when(first)} "
             f"{_sms_where(first)}.")
@@ -154,16 +162,21 @@ def reminder(appointment: Appointment, name: str, manage_url: str = "") -> Wordi
             + (f" To change it call {appointment.location.phone}." if appointment.location.phone else ""))
 
 
-def staff_online(appointment: Appointment, change: str, link: str) -> Wording:
+def staff_online(appointment: Appointment, change: str, link: str,
+                 previous_start: dt.datetime | None = None) -> Wording:
     """To the practitioner and the front desk: an online booking, a request to approve, an online cancellation or
-    move. The patient is not named (email is not a safe place for it): the link opens the calendar."""
+    move (with the time it was moved from, when known). The patient is not named (email is not a safe place for
+    it): the link opens the calendar."""
     what = {"booked": "A new online booking", "requested": "An online booking request to approve",
             "cancelled": "An online cancellation", "late_cancelled": "A late online cancellation",
             "moved": "An appointment moved online by the patient"}[change]
     if appointment.booked_via == "waitlist" and change in ("booked", "requested"):
         what = {"booked": "A booking from the waitlist",
                 "requested": "A booking from the waitlist to approve"}[change]
-    text = (f"{what}:\n\n  {appointment.service.name}\n  {when(appointment)}\n"
+    moved = change == "moved" and previous_start is not None
+    times = (f"  Was: {when(appointment, previous_start)}\n  Now: {when(appointment)}" if moved
+             else f"  {when(appointment)}")
+    text = (f"{what}:\n\n  {appointment.service.name}\n{times}\n"
             f"  With {appointment.practitioner.display()}, {appointment.location.name}\n\n"
             f"See it in the clinic's calendar: {link}\n")
     return Wording(subject=f"{what}: {short_when(appointment)}", email=text, sms="")

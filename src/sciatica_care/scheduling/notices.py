@@ -117,7 +117,7 @@ def tell(appointment_id: int, change: str, version: int, previous: dict[str, Any
     elif change in ("cancelled", "late_cancelled"):
         appointment_reminders.skip_stale(appointment)
         wanted += _cancelled(appointment)
-    wanted += _staff(appointment, change, base)
+    wanted += _staff(appointment, change, base, _previous_start(previous))
     return outbox.queue_many(wanted)
 
 
@@ -131,7 +131,9 @@ def _booked(appointment: Appointment, base: str) -> list[outbox.Outgoing]:
             return [recipients.message(
                 recipient, kind="course_confirmation", topic=Topic.APPOINTMENTS,
                 dedupe_key=f"course:{appointment.episode_id}:booked:{course[0].pk}",
-                wording=message_wording.course_confirmation(course, recipient.name), appointment_id=course[0].pk,
+                wording=message_wording.course_confirmation(course, recipient.name,
+                                                            [manage_url(a) for a in course]),
+                appointment_id=course[0].pk,
                 attachments=(_ics("appointments.ics", ics.calendar(course, name=clinic)),), clinic_name=clinic)]
     manage = manage_url(appointment)
     return [recipients.message(
@@ -141,9 +143,13 @@ def _booked(appointment: Appointment, base: str) -> list[outbox.Outgoing]:
         clinic_name=clinic)]
 
 
+def _previous_start(previous: dict[str, Any] | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(previous["start"]) if previous and previous.get("start") else None
+
+
 def _moved(appointment: Appointment, base: str, previous: dict[str, Any] | None) -> outbox.Outgoing:
     recipient = recipients.of(appointment)
-    before = dt.datetime.fromisoformat(previous["start"]) if previous and previous.get("start") else None
+    before = _previous_start(previous)
     manage = manage_url(appointment)
     return recipients.message(
         recipient, kind="moved", topic=Topic.APPOINTMENTS, dedupe_key=base,
@@ -215,9 +221,10 @@ def moved_by_patient(appointment: Appointment) -> bool:
     return latest == [None]
 
 
-def _staff(appointment: Appointment, change: str, base: str) -> list[outbox.Outgoing]:
+def _staff(appointment: Appointment, change: str, base: str,
+           previous_start: dt.datetime | None = None) -> list[outbox.Outgoing]:
     """Online bookings, requests, and the cancellations and moves patients make themselves: told to the
-    practitioner and the front desk."""
+    practitioner and the front desk (a move with the time it was moved from)."""
     online = appointment.booked_via in (BookedVia.ONLINE, BookedVia.WAITLIST)
     by_patient = (change in ("cancelled", "late_cancelled") and appointment.cancelled_by_id is None
                   and not by_clinic(appointment, len(_cancelled_together(appointment))))
@@ -225,7 +232,7 @@ def _staff(appointment: Appointment, change: str, base: str) -> list[outbox.Outg
     if not ((online and change in ("booked", "requested")) or by_patient):
         return []
     link = f"{settings.SCIATICA_CARE_BASE_URL}{reverse('scheduling:appointment_ics', args=[appointment.pk])}"
-    wording = message_wording.staff_online(appointment, change, link)
+    wording = message_wording.staff_online(appointment, change, link, previous_start)
     desk = BookingRules.objects.filter(clinic_id=appointment.clinic_id).values_list("front_desk_email",
                                                                                      flat=True).first()
     out = [outbox.Outgoing(clinic_id=appointment.clinic_id, channel=Channel.EMAIL, to=appointment.practitioner.email,

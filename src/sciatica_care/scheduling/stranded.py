@@ -1,6 +1,7 @@
 """Booked appointments outside their practitioner's working hours: what a change of shifts, leave or a location
-leaves stranded. The setup pages compare before and after a change and list the appointments it strands, so the
-front desk can move or cancel them with the patients; nothing is cancelled here."""
+leaves stranded — and those held in a room taken out of use. The setup pages compare before and after a change and
+list the appointments it strands, so the front desk can move or cancel them with the patients; nothing is cancelled
+here."""
 
 from __future__ import annotations
 
@@ -21,6 +22,12 @@ def _upcoming(clinic_id: int, practitioner_ids: Iterable[int] | None, now: dt.da
     if practitioner_ids is not None:
         qs = qs.filter(practitioner_id__in=list(practitioner_ids))
     return list(qs.select_related("service", "location", "practitioner").order_by("start"))
+
+
+def in_room(room_id: int, now: dt.datetime | None = None) -> list[Appointment]:
+    """The live appointments from now on that hold this room."""
+    return list(Appointment.objects.filter(room_id=room_id, status__in=LIVE_STATUSES, end__gt=now or timezone.now())
+                .order_by("start"))
 
 
 def outside_hours(clinic_id: int, practitioner_ids: Iterable[int] | None = None,

@@ -29,6 +29,8 @@ urlpatterns = [
          name="appointment_cancel"),
     path("appointments/<int:pk>/mark/", submit_once("appointment_mark")(appointment_actions.mark),
          name="appointment_mark"),
+    path("appointments/<int:pk>/stop-link/", submit_once("appointment_stop_link")(appointment_actions.stop_link),
+         name="appointment_stop_link"),
     path("appointments/<int:pk>/chart/", appointment_actions.chart, name="appointment_chart"),
     path("calendar/course/", course_views.course_start, name="course_start"),
     path("episodes/<int:pk>/course/", submit_once("course")(course_views.course_book), name="course_book"),

@@ -25,7 +25,7 @@ from sciatica_care.clinic.input_cleaning import optional_date, optional_whole_nu
 from sciatica_care.clinic.models import Episode, EpisodeStatus, Patient, Staff
 from sciatica_care.clinic.records import Conflict
 from sciatica_care.errors import InputRefused
-from sciatica_care.scheduling import booking, calendar_grid, slots
+from sciatica_care.scheduling import booking, calendar_grid, manage_link_stop, slots
 from sciatica_care.scheduling.forms import MARKS, Read, practitioners, read_booking, read_cancel, read_mark, read_move
 from sciatica_care.scheduling.models import (
     Appointment,
@@ -131,6 +131,7 @@ def _panel_context(request: HttpRequest, appointment: Appointment, viewer: Viewe
         "chartable": viewer.clinical and status == AppointmentStatus.ARRIVED and appointment.patient_id is not None
         and appointment.visit_id is None,
         "course": course,
+        "link_stoppable": bool(appointment.manage_digest),
         "next": _next(request, _home(appointment)),
     }
 
@@ -418,6 +419,21 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{_who(appointment)}: {appointment.get_status_display().lower()}.")
             return redirect(_next(request, _home(appointment)) + f"#appt-{appointment.pk}")
     return _refused(request, appointment, viewer, "mark", "_appointment.html", _panel_context, read)
+
+
+@login_required
+@require_POST
+def stop_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """"Stop the patient's link": the links sent so far to change or cancel this appointment online stop working
+    (the patient says someone else reads their messages); the next message carries a new one."""
+    appointment, _viewer = _appointment(request, pk)
+    if not appointment.manage_digest:
+        messages.info(request, "No link to change this appointment online has been sent, so there is none to stop.")
+    else:
+        manage_link_stop.stop(appointment, by=request.user)
+        messages.success(request, f"{_who(appointment)}: the link to change or cancel this appointment online no "
+                                  "longer works. The next message about it carries a new one.")
+    return redirect(_next(request, _home(appointment)) + f"#appt-{appointment.pk}")
 
 
 @login_required

@@ -20,6 +20,9 @@ from sciatica_care.scheduling.models import Appointment
 
 TAKEN = "Name: there is already one called that; choose another name."
 STRANDED_KEY = "setup_stranded"
+STRANDED_WHY_KEY = "setup_stranded_why"
+#: Why the kept appointments are listed: outside working hours, or in a room taken out of use.
+HOURS, ROOM = "hours", "room"
 #: The most stranded appointments listed on the page (the rest are counted).
 STRANDED_SHOWN = 50
 
@@ -80,16 +83,19 @@ def refused(user: Staff, action: str, object_type: str, form: Any) -> None:
     audit.attempted(user, action, object_type=object_type, fields=list(form.errors))
 
 
-def keep_stranded(request: HttpRequest, appointments: list[Appointment]) -> None:
-    """Remember, for the next page, the appointments a change just left outside working hours."""
+def keep_stranded(request: HttpRequest, appointments: list[Appointment], why: str = HOURS) -> None:
+    """Remember, for the next page, the appointments a change just left outside working hours (or, `why` ROOM,
+    in a room taken out of use)."""
     if appointments:
         request.session[STRANDED_KEY] = [a.pk for a in appointments]
+        request.session[STRANDED_WHY_KEY] = why if why in (HOURS, ROOM) else HOURS
 
 
 def take_stranded(request: HttpRequest, user: Staff) -> tuple[list[dict[str, Any]], int]:
     """The appointments kept by `keep_stranded` (once), each with its time in its location's zone; no patient is
     named here: each links to the appointment's own page."""
     ids = request.session.pop(STRANDED_KEY, None)
+    request.session.pop(STRANDED_WHY_KEY, None)
     if not isinstance(ids, list) or not ids:
         return [], 0
     ids = [i for i in ids if isinstance(i, int)]
@@ -105,8 +111,10 @@ def take_stranded(request: HttpRequest, user: Staff) -> tuple[list[dict[str, Any
 def page(request: HttpRequest, user: Staff, template: str, context: dict[str, Any],
          status: int = 200) -> HttpResponse:
     stranded, more = ([], 0)
+    why = request.session.get(STRANDED_WHY_KEY, HOURS)
     if request.method == "GET":
         stranded, more = take_stranded(request, user)
         audit.record(user, "read", object_type="FrontDeskSetup", purpose=template.removesuffix(".html"))
     return render(request, f"scheduling/setup/{template}",
-                  {**context, "stranded": stranded, "stranded_more": more}, status=status)
+                  {**context, "stranded": stranded, "stranded_more": more,
+                   "stranded_in_room": why == ROOM}, status=status)

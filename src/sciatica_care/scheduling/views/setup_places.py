@@ -1,6 +1,6 @@
 """The clinic admin's locations and rooms: list, add, edit, close (deactivate) and reopen. Appointments keep their
 location and room (a protected reference), so neither is ever deleted; closing a location that leaves booked
-appointments outside working hours lists them."""
+appointments outside working hours lists them, and taking a room out of use lists the appointments booked in it."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from sciatica_care.scheduling import stranded
 from sciatica_care.scheduling.models import Location, Room
 from sciatica_care.scheduling.setup_forms import LocationForm, RoomForm
 from sciatica_care.scheduling.views.setup_common import (
+    ROOM,
     admin,
     keep_stranded,
     own,
@@ -120,6 +121,8 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
             held.refresh_from_db()
             return page(request, user, "room.html", {"room": held, "form": form}, status=422)
         record_change(user, "update", saved, before, snapshot(saved, ROOM_FIELDS), location=held.location_id)
+        if before["active"] and not saved.active:
+            keep_stranded(request, stranded.in_room(saved.pk), ROOM)
         messages.success(request, f"Room {saved.name} is saved.")
         return redirect("scheduling:setup_location", pk=held.location_id)
     return page(request, user, "room.html", {"room": held, "form": form})
