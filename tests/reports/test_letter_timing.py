@@ -85,6 +85,18 @@ def test_the_history_and_examination_state_no_timing(intake: dict[str, Any]) -> 
                 assert not stated_timings(item), item
 
 
+@pytest.mark.parametrize("weeks", [0.1, 0.5, 1, 2, 3, 12.5, 51.9, 52, 78, 104, 520, 999])
+def test_no_duration_of_pain_reads_as_a_timing(weeks: float) -> None:
+    """Every length of history, from a day to the longest the intake takes (999 weeks would read as the emergency
+    number), is said without a word the timing filter takes for a referral timing."""
+    from sciatica_care.reports.letter_content import _duration
+
+    said = _duration(weeks)
+    assert not stated_timings(f"Leg pain: left leg, for {said}"), said
+    if weeks >= 52:
+        assert "year" in said
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(INTAKES)
 def test_no_progress_letter_understates_the_timing(intake: dict[str, Any]) -> None:

@@ -275,12 +275,19 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
+WEEKS_A_YEAR = 365.25 / 7
+
+
 def _duration(weeks: float) -> str:
     """"3 weeks", "1 week", "4 days" (under a week, and two weeks, in days: "2 weeks" would read as a referral
-    timing, and the timing filter would cut it from an urgent letter)."""
+    timing, and the timing filter would cut it from an urgent letter); a year or more in years ("999 weeks" would
+    read as the emergency number, and nobody counts years in weeks)."""
     if weeks < 1 or weeks == 2:
         days = max(1, round(weeks * 7))
         return f"{days} day{'s' if days != 1 else ''}"
+    if weeks >= 52:
+        years = round(weeks / WEEKS_A_YEAR)
+        return "about a year" if years <= 1 else f"about {years} years"
     return f"{_number(weeks)} week{'s' if weeks != 1 else ''}"
 
 
