@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -59,7 +60,7 @@ def test_a_patient_on_the_waitlist_takes_a_freed_time_from_the_offer_link(page: 
     assert violations(page) == []
 
 
-def test_the_public_join_page_at_phone_width(page: Any, make_staff: Any) -> None:
+def test_the_public_join_page_at_phone_width(page: Any, make_staff: Any, shots: Path) -> None:
     """Someone joins the waitlist from the clinic's public page on a phone; the desk sees them waiting."""
     from sciatica_care.scheduling.models import BookingRules, WaitlistEntry
 
@@ -72,9 +73,14 @@ def test_the_public_join_page_at_phone_width(page: Any, make_staff: Any) -> None
     assert violations(page) == []
     page.fill("#id_name", "Robin Reed")
     page.fill("#id_email", "robin@example.org")
-    page.select_option("#id_service", label="Therapeutic massage")
+    page.get_by_label("Therapeutic massage").check()
     page.get_by_label("Tuesday").check()
+    page.screenshot(path=str(shots / "waitlist-join-360.png"), full_page=True)
     page.get_by_role("button", name="Join the waitlist").click()
-    expect(page.locator("h1")).to_have_text("Thank you")
+    expect(page.locator("h1")).to_have_text("You're on the waitlist")
+    expect(page.locator("main")).to_contain_text("Tuesday")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert violations(page) == []
+    assert page.csp_violations == []
     entry = WaitlistEntry.objects.get()
     assert (entry.prospect_name, entry.weekdays, entry.patient_id) == ("Robin Reed", [1], None)
