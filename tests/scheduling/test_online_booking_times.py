@@ -152,3 +152,20 @@ def test_nothing_free_within_the_horizon_says_so(two: dict[str, Any], client: An
     assert "See the week of" not in html
     assert "no free times in the weeks ahead" in html
     assert "Join the waitlist" in html
+
+
+def test_a_returning_patient_booking_with_anyone_gets_whoever_is_free_when_the_code_is_typed(
+        two: dict[str, Any], client: Any) -> None:
+    from online_booking_steps import code_sent_to
+
+    from sciatica_care.scheduling.models import Appointment
+
+    start = at(MONDAY, 10)
+    r = client.post(f"{PAGE}details/", {**anyone(two, start, "follow_up_acupuncture"), "who": "returning",
+                                        "contact": "ann@example.org"})
+    assert r.status_code == 302
+    book_for(two, two["lin"], start)  # the practitioner first named is booked while the code is on its way
+    r = client.post(f"{PAGE}code/", {"code": code_sent_to("ann@example.org")})
+    assert r.status_code == 302
+    booked = Appointment.objects.get(patient=two["patient"])
+    assert (booked.practitioner, booked.start) == (two["okafor"], start)

@@ -94,22 +94,22 @@ def _say(start: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
 WEEKS_AHEAD = 26
 
 
-def _week_slots(rules: BookingRules, service: Service, practitioner: Staff | None, first: dt.date,
-                zone: zoneinfo.ZoneInfo, people: dict[int, Staff]) -> list[slots.Slot]:
+def _week_slots(service: Service, practitioner: Staff | None, first: dt.date, zone: zoneinfo.ZoneInfo,
+                people: dict[int, Staff]) -> list[slots.Slot]:
     begin = dt.datetime.combine(first, dt.time(0), tzinfo=zone)
     found = slots.search(service, begin, begin + dt.timedelta(days=7),
                          practitioner_id=practitioner.pk if practitioner is not None else None)
     return [s for s in found if s.practitioner_id in people]
 
 
-def _next_week_with_times(rules: BookingRules, service: Service, practitioner: Staff | None, first: dt.date,
-                          last_week: dt.date, zone: zoneinfo.ZoneInfo, people: dict[int, Staff]) -> dt.date | None:
+def _next_week_with_times(service: Service, practitioner: Staff | None, first: dt.date, last_week: dt.date,
+                          zone: zoneinfo.ZoneInfo, people: dict[int, Staff]) -> dt.date | None:
     """The first later week, within the clinic's horizon, that has a free time."""
     week = first + dt.timedelta(days=7)
     for _ in range(WEEKS_AHEAD):
         if week > last_week:
             return None
-        if _week_slots(rules, service, practitioner, week, zone, people):
+        if _week_slots(service, practitioner, week, zone, people):
             return week
         week += dt.timedelta(days=7)
     return None
@@ -125,7 +125,7 @@ def _free_times(rules: BookingRules, service: Service, practitioner: Staff | Non
     first = min(max(week or today, today), last_week)
     locations = {loc.pk: loc for loc in Location.objects.filter(clinic=rules.clinic)}
     people = {p.pk: p for p in practitioners(rules.clinic)}
-    found = _week_slots(rules, service, practitioner, first, zone, people)
+    found = _week_slots(service, practitioner, first, zone, people)
     several_places = not service.by_phone and len({s.location_id for s in found}) > 1
     details_url = reverse("booking:online_details", args=[rules.public_slug])
     days: OrderedDict[dt.date, dict[str, Any]] = OrderedDict()
@@ -147,8 +147,7 @@ def _free_times(rules: BookingRules, service: Service, practitioner: Staff | Non
         return f"{here}?{urlencode({**base, 'week': day.isoformat()})}#times"
 
     later, earlier = first + dt.timedelta(days=7), first - dt.timedelta(days=7)
-    found_later = None if days else _next_week_with_times(rules, service, practitioner, first, last_week, zone,
-                                                          people)
+    found_later = None if days else _next_week_with_times(service, practitioner, first, last_week, zone, people)
     join = {"service": str(service.pk)} | ({"practitioner": str(practitioner.pk)} if practitioner else {})
     return {
         "days": list(days.values()), "first": first, "last": first + dt.timedelta(days=6),
