@@ -86,6 +86,11 @@ def test_the_public_join_page_at_phone_width(page: Any, make_staff: Any, shots: 
     expect(page.locator("h1")).to_contain_text("Join the waitlist")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert violations(page) == []
+    page.get_by_role("button", name="Join the waitlist").click()
+    expect(page.locator("#errors")).to_contain_text("Choose the appointment you would like")
+    expect(page.locator("#id_name")).to_have_attribute("aria-invalid", "true")
+    assert violations(page) == []
+    page.goto("/book/riverside/waitlist/")
     page.fill("#id_name", "Robin Reed")
     page.fill("#id_email", "robin@example.org")
     page.get_by_label("Therapeutic massage").check()
