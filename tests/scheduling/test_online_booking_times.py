@@ -169,3 +169,28 @@ def test_a_returning_patient_booking_with_anyone_gets_whoever_is_free_when_the_c
     assert r.status_code == 302
     booked = Appointment.objects.get(patient=two["patient"])
     assert (booked.practitioner, booked.start) == (two["okafor"], start)
+
+
+def test_a_call_with_anyone_is_one_time_wherever_the_practitioners_work(online: dict[str, Any], client: Any,
+                                                                       make_staff: Any) -> None:
+    from sciatica_care.clinic.models import Role, Staff
+    from sciatica_care.scheduling.models import Appointment, Location, Shift
+
+    Staff.objects.filter(pk=online["practitioner"].pk).update(first_name="Mei", last_name="Lin")
+    other = Location.objects.create(clinic=online["clinic"], name="Riverside", time_zone="Europe/London")
+    okafor = make_staff(online["clinic"], Role.PRACTITIONER, "chidi")
+    Staff.objects.filter(pk=okafor.pk).update(first_name="Chidi", last_name="Okafor")
+    for day in range(5):
+        Shift.objects.create(practitioner=okafor, location=other, weekday=day, start_time=dt.time(9),
+                             end_time=dt.time(17))
+    html = client.get(PAGE, {"service": service(online).pk, "practitioner": "any", "week": MONDAY.isoformat()}
+                      ).content.decode()
+    links = slot_links(html)
+    assert len(links) == 5 * 32
+    assert "Riverside</span>" not in html  # a call has no place to name
+    book_for(online, online["practitioner"], at(MONDAY, 10))
+    r = client.post(f"{PAGE}details/", {**anyone(online, at(MONDAY, 10)), "who": "new", "name": "Ben Jones",
+                                        "email": "ben@example.org"})
+    assert r.status_code == 302
+    booked = Appointment.objects.get(prospect_name="Ben Jones")
+    assert (booked.practitioner, booked.location) == (okafor, other)

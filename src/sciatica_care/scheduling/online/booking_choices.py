@@ -122,27 +122,34 @@ def _read_time(clinic: Clinic, data: Any, choice: Choice) -> None:
         choice.start = start
     if choice.practitioner is None and not choice.errors and choice.service and choice.location and choice.start:
         choice.anyone = True
-        choice.practitioner = free_practitioner(clinic, choice.service, choice.location, choice.start)
-        if choice.practitioner is None:
+        found = free_practitioner(clinic, choice.service, choice.location, choice.start)
+        if found is None:
             choice.errors["start"] = "Time: choose one of the free times shown"
+        else:
+            choice.practitioner, choice.location = found
 
 
-def free_practitioner(clinic: Clinic, service: Service, location: Location, start: dt.datetime) -> Staff | None:
-    """Who takes a time booked with "anyone": of the practitioners free then, the one with the fewest appointments
-    that day, then by name. When nobody is free, the first who works at the location, so that booking says the
-    time is taken."""
-    found = slots.search(service, start, start + dt.timedelta(minutes=1), location_id=location.pk)
-    free = {s.practitioner_id for s in found if s.start == start}
+def free_practitioner(clinic: Clinic, service: Service, location: Location,
+                      start: dt.datetime) -> tuple[Staff, Location] | None:
+    """Who takes a time booked with "anyone", and where: of the practitioners free then (at `location`, or for a
+    service by telephone wherever they work), the one with the fewest appointments that day, then by name. When
+    nobody is free, the first who works at the location, so that booking says the time is taken."""
+    found = slots.search(service, start, start + dt.timedelta(minutes=1),
+                         location_id=None if service.by_phone else location.pk)
+    free = {s.practitioner_id: s.location_id for s in found if s.start == start}
     people = practitioners(clinic)
     candidates = [p for p in people if p.pk in free]
     if not candidates:
-        return next((p for p in people if p.shifts.filter(location=location).exists()), None)
-    day = start.astimezone(zoneinfo.ZoneInfo(location.time_zone)).date()
-    begin = dt.datetime.combine(day, dt.time(0), tzinfo=zoneinfo.ZoneInfo(location.time_zone))
+        first = next((p for p in people if p.shifts.filter(location=location).exists()), None)
+        return None if first is None else (first, location)
+    zone = zoneinfo.ZoneInfo(location.time_zone)
+    begin = dt.datetime.combine(start.astimezone(zone).date(), dt.time(0), tzinfo=zone)
     busy = Counter(Appointment.objects.filter(practitioner__in=candidates, status__in=LIVE_STATUSES,
                                               start__gte=begin, start__lt=begin + dt.timedelta(days=1))
                    .values_list("practitioner_id", flat=True))
-    return min(candidates, key=lambda p: (busy[p.pk], p.last_name, p.first_name, p.pk))
+    chosen = min(candidates, key=lambda p: (busy[p.pk], p.last_name, p.first_name, p.pk))
+    place = location if free[chosen.pk] == location.pk else Location.objects.filter(pk=free[chosen.pk]).first()
+    return chosen, place or location
 
 
 @dataclass

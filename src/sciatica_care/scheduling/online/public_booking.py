@@ -131,9 +131,10 @@ def _free_times(rules: BookingRules, service: Service, practitioner: Staff | Non
     days: OrderedDict[dt.date, dict[str, Any]] = OrderedDict()
     seen: set[tuple[dt.datetime, int]] = set()
     for slot in found:
-        if (slot.start, slot.location_id) in seen:
+        place = 0 if service.by_phone else slot.location_id  # by telephone, one time is one time wherever
+        if (slot.start, place) in seen:
             continue
-        seen.add((slot.start, slot.location_id))
+        seen.add((slot.start, place))
         location = locations[slot.location_id]
         local = slot.start.astimezone(_zone(location))
         day = days.setdefault(local.date(), {"heading": f"{local:%A} {local.day} {local:%B}", "times": []})
