@@ -187,10 +187,23 @@ def test_a_call_with_anyone_is_one_time_wherever_the_practitioners_work(online: 
                       ).content.decode()
     links = slot_links(html)
     assert len(links) == 5 * 32
-    assert "Riverside</span>" not in html  # a call has no place to name
+    assert "At Riverside" not in html  # a call has no place to name
     book_for(online, online["practitioner"], at(MONDAY, 10))
     r = client.post(f"{PAGE}details/", {**anyone(online, at(MONDAY, 10)), "who": "new", "name": "Ben Jones",
                                         "email": "ben@example.org"})
     assert r.status_code == 302
     booked = Appointment.objects.get(prospect_name="Ben Jones")
     assert (booked.practitioner, booked.location) == (okafor, other)
+
+
+def test_times_at_two_places_are_grouped_under_the_place(two: dict[str, Any], client: Any) -> None:
+    from sciatica_care.scheduling.models import Location, Room, Shift
+
+    other = Location.objects.create(clinic=two["clinic"], name="Riverside", time_zone="Europe/London")
+    Room.objects.create(location=other, name="Room 1")
+    Shift.objects.filter(practitioner=two["okafor"]).update(location=other)
+    html = client.get(PAGE, {"service": service(two, "initial_assessment").pk, "practitioner": "any",
+                             "week": MONDAY.isoformat()}).content.decode()
+    monday = html.split('<h3 class="ob-day">Monday 4 January</h3>')[1].split('<h3 class="ob-day">')[0]
+    assert monday.index("At High Street") < monday.index("At Riverside")
+    assert " on Monday 4 January at Riverside</span>" in monday

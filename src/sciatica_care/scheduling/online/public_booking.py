@@ -137,10 +137,13 @@ def _free_times(rules: BookingRules, service: Service, practitioner: Staff | Non
         seen.add((slot.start, place))
         location = locations[slot.location_id]
         local = slot.start.astimezone(_zone(location))
-        day = days.setdefault(local.date(), {"heading": f"{local:%A} {local.day} {local:%B}", "times": []})
+        day = days.setdefault(local.date(), {"heading": f"{local:%A} {local.day} {local:%B}", "places": {}})
+        group = day["places"].setdefault(location.name if several_places else "",
+                                         {"where": location.name if several_places else "", "times": []})
         picked = Picked(service, people[slot.practitioner_id], location, slot.start, anyone=practitioner is None)
-        day["times"].append({"time": f"{local:%H:%M}", "where": location.name if several_places else "",
-                             "url": f"{details_url}?{urlencode(picked.query())}"})
+        group["times"].append({"time": f"{local:%H:%M}", "url": f"{details_url}?{urlencode(picked.query())}"})
+    for day in days.values():
+        day["places"] = [day["places"][name] for name in sorted(day["places"])]
     base = {"service": str(service.pk), "practitioner": str(practitioner.pk) if practitioner is not None else ANYONE}
     here = reverse("booking:online_start", args=[rules.public_slug])
 
