@@ -207,3 +207,13 @@ def test_times_at_two_places_are_grouped_under_the_place(two: dict[str, Any], cl
     monday = html.split('<h3 class="ob-day">Monday 4 January</h3>')[1].split('<h3 class="ob-day">')[0]
     assert monday.index("At High Street") < monday.index("At Riverside")
     assert " on Monday 4 January at Riverside</span>" in monday
+
+
+@pytest.mark.parametrize("start", ["9999-12-31T23:59Z", "1999-01-01T10:00Z", "2027-01-04T10:00", "soon"])
+def test_a_time_out_of_reach_with_anyone_is_named_never_a_server_error(two: dict[str, Any], client: Any,
+                                                                       start: str) -> None:
+    fields = {**anyone(two, at(MONDAY, 10)), "start": start}
+    assert client.get(f"{PAGE}details/", fields).status_code == 422
+    r = client.post(f"{PAGE}details/", {**fields, "who": "new", "name": "Ben", "email": "ben@example.org"})
+    assert r.status_code == 422
+    assert 'data-field="start"' in r.content.decode()

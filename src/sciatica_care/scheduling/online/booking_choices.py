@@ -116,7 +116,7 @@ def _read_time(clinic: Clinic, data: Any, choice: Choice) -> None:
         start = dt.datetime.fromisoformat(raw.replace("Z", "+00:00")) if 0 < len(raw) <= 40 else None
     except ValueError:
         start = None
-    if start is None or start.tzinfo is None or start.year < 2000:
+    if start is None or start.tzinfo is None or not 2000 <= start.year <= 2200:
         choice.errors["start"] = "Time: choose one of the free times shown"
     else:
         choice.start = start
