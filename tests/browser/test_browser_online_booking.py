@@ -52,6 +52,8 @@ def test_someone_new_books_the_free_call_on_a_phone_and_gets_the_calendar_file(
     expect(page.locator("#times")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert_accessible(page, "the free times")
+    expect(page.get_by_role("link", name="No time that suits? Join the waitlist")).to_be_visible()
+    page.evaluate("document.getElementById('times-section').scrollIntoView()")
     page.screenshot(path=str(shots / "online-booking-times-360.png"))
     page.locator(".ob-time").first.click()
     expect(page.locator("h1")).to_have_text("Your details")

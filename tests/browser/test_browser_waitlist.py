@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_patient_on_the_waitlist_takes_a_freed_time_from_the_offer_link(page: Any, make_staff: Any,
-                                                                        settings: Any) -> None:
+                                                                        settings: Any, shots: Path) -> None:
     from sciatica_care.clinic.models import Patient
     from sciatica_care.scheduling import booking, waitlist
     from sciatica_care.scheduling.models import Message
@@ -54,12 +55,27 @@ def test_a_patient_on_the_waitlist_takes_a_freed_time_from_the_offer_link(page: 
     log_in(page, "jo.front")
     page.goto(f"/calendar/?who=practitioner:{lin.pk}&date={day}&view=day")
     expect(page.locator(".appt", has_text=f"{waiting.first_name} {waiting.last_name}").first).to_be_visible()
+    waitlist.join(clinic=clinic["clinic"], service=clinic["services"]["electroacupuncture"], earliest=day,
+                  latest=day + dt.timedelta(days=14), weekdays=[1, 3], patient=clinic["patients"][3],
+                  practitioner=lin, by=clinic["team"]["jo.front"])
+    waitlist.join(clinic=clinic["clinic"], service=clinic["services"]["electroacupuncture"], earliest=day,
+                  latest=day + dt.timedelta(days=21), by=None, prospect_name="Robin Reed",
+                  prospect_email="robin@example.org", prospect_phone="07700 900461")
     page.goto("/waitlist/?show=all")
     expect(page.locator("table.waitlist")).to_contain_text("Booked")
+    expect(page.locator("details.wl-link summary")).to_contain_text("Link to a patient")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     assert violations(page) == []
+    page.screenshot(path=str(shots / "waitlist.png"), full_page=True)
+    page.locator("details.wl-link summary").click()
+    page.fill("input[name=q][id^=link-q]", "zzz")
+    page.get_by_role("button", name="Find").click()
+    expect(page.locator("details.wl-link[open]")).to_contain_text("No patient found")
+    assert violations(page) == []
+    assert page.csp_violations == []
 
 
-def test_the_public_join_page_at_phone_width(page: Any, make_staff: Any) -> None:
+def test_the_public_join_page_at_phone_width(page: Any, make_staff: Any, shots: Path) -> None:
     """Someone joins the waitlist from the clinic's public page on a phone; the desk sees them waiting."""
     from sciatica_care.scheduling.models import BookingRules, WaitlistEntry
 
@@ -70,11 +86,21 @@ def test_the_public_join_page_at_phone_width(page: Any, make_staff: Any) -> None
     expect(page.locator("h1")).to_contain_text("Join the waitlist")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert violations(page) == []
+    page.get_by_role("button", name="Join the waitlist").click()
+    expect(page.locator("#errors")).to_contain_text("Choose the appointment you would like")
+    expect(page.locator("#id_name")).to_have_attribute("aria-invalid", "true")
+    assert violations(page) == []
+    page.goto("/book/riverside/waitlist/")
     page.fill("#id_name", "Robin Reed")
     page.fill("#id_email", "robin@example.org")
-    page.select_option("#id_service", label="Therapeutic massage")
+    page.get_by_label("Therapeutic massage").check()
     page.get_by_label("Tuesday").check()
+    page.screenshot(path=str(shots / "waitlist-join-360.png"), full_page=True)
     page.get_by_role("button", name="Join the waitlist").click()
-    expect(page.locator("h1")).to_have_text("Thank you")
+    expect(page.locator("h1")).to_have_text("You're on the waitlist")
+    expect(page.locator("main")).to_contain_text("Tuesday")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert violations(page) == []
+    assert page.csp_violations == []
     entry = WaitlistEntry.objects.get()
     assert (entry.prospect_name, entry.weekdays, entry.patient_id) == ("Robin Reed", [1], None)

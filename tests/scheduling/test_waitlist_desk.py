@@ -127,3 +127,19 @@ def test_another_clinics_entry_is_not_found_here(world: dict[str, Any], desk: di
     assert e.status == WaitlistStatus.WAITING
     assert e.patient == desk["patient"]
     assert AuditEvent.objects.filter(action="denied_other_clinic", object_type="WaitlistEntry").exists()
+
+
+def test_linking_is_tucked_in_a_disclosure_opened_while_searching(desk: dict[str, Any], login: Any) -> None:
+    entry(desk, patient=desk["patient"])
+    e = entry(desk, prospect_name="Wren Waiting", prospect_email="wren@example.org")
+    client = login(desk["reception"])
+    text = client.get(reverse("scheduling:waitlist")).content.decode()
+    assert text.count('<details class="wl-link">') == 1  # only the entry not yet linked to a patient
+    assert "<h1>Waitlist <span class=\"cal-when\">2 waiting</span></h1>" in text
+    assert '<section class="card wl-add" aria-labelledby="add">' in text
+    assert text.count('<label class="check"><input type="checkbox" name="weekdays"') == 7
+    assert 'class="wl-state wl-waiting"' in text
+    searching = client.get(reverse("scheduling:waitlist"), {"link": e.pk, "q": "Smitha"}).content.decode()
+    assert '<details class="wl-link" open>' in searching
+    assert "style=" not in text
+    assert "<script>" not in text

@@ -5,6 +5,7 @@ someone is a patient)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -172,3 +173,45 @@ def test_joining_is_limited_per_address(client: Any, public: dict[str, Any]) -> 
     assert WaitlistEntry.objects.count() == 5
     assert client.post("/book/high-street/waitlist/", join_data(public),
                        REMOTE_ADDR="198.51.100.9").status_code == 200
+
+
+def test_the_join_page_looks_like_the_booking_page_and_offers_only_what_can_be_offered(
+        client: Any, public: dict[str, Any]) -> None:
+    massage = public["services"]["massage"]
+    massage.online_bookable = False
+    massage.save()
+    page = client.get("/book/high-street/waitlist/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "scheduling/online_booking.css" in text
+    assert '<p class="ob-clinic">Clinic A</p>' in text
+    assert 'class="ob-card"' in text
+    assert "Therapeutic massage" not in text
+    assert "Initial assessment and treatment" in text
+    assert text.count("for patients who have been before") == 2  # follow-up acupuncture and electroacupuncture
+    assert 'class="ob-days"' in text
+    assert "<script" not in text
+    assert "style=" not in text
+    refused = client.post("/book/high-street/waitlist/", join_data(public, service=massage.pk))
+    assert refused.status_code == 422
+    assert 'id="id_service-error"' in refused.content.decode()
+
+
+def test_the_booking_page_can_pass_on_the_service_and_practitioner(client: Any, public: dict[str, Any]) -> None:
+    call = public["services"]["consultation_call"]
+    text = client.get("/book/high-street/waitlist/", {"service": call.pk, "practitioner": "999999"}
+                      ).content.decode()
+    assert re.search(rf'name="service" value="{call.pk}" id="id_service_\d+" checked', text)
+    assert text.count(" checked") == 1  # the service; an unknown practitioner is ignored
+    assert '<option value="" selected>Anyone</option>' in text
+
+
+def test_joining_says_clearly_what_was_asked_for(client: Any, public: dict[str, Any]) -> None:
+    done = client.post("/book/high-street/waitlist/", join_data(public, weekdays=["1", "3"]))
+    text = done.content.decode()
+    assert "<h1>You're on the waitlist</h1>" in text
+    assert "<dd>Electroacupuncture</dd>" in text
+    assert "<dd>Anyone</dd>" in text
+    assert "<dd>Tuesday, Thursday</dd>" in text
+    assert "What happens next" in text
+    assert "fay@example.org" not in text  # the contact is not repeated back

@@ -5,6 +5,8 @@ problem names its field and never raises past the page."""
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +16,8 @@ from django.core.validators import validate_email
 from sciatica_care.clinic.input_cleaning import search_text
 from sciatica_care.clinic.models import Clinic, Staff
 from sciatica_care.scheduling import slots, sms
-from sciatica_care.scheduling.models import Location, Service
+from sciatica_care.scheduling.models import Appointment, Location, Service
+from sciatica_care.scheduling.models.appointments import LIVE_STATUSES
 
 ANYONE = "any"
 
@@ -29,13 +32,14 @@ class Choice:
     start: dt.datetime | None = None
     week: dt.date | None = None
     errors: dict[str, str] = field(default_factory=dict)
+    anyone: bool = False
 
     def picked(self) -> Picked | None:
         """The one time chosen, when everything about it was chosen and nothing is wrong."""
         if self.errors or self.service is None or self.practitioner is None or self.location is None \
                 or self.start is None:
             return None
-        return Picked(self.service, self.practitioner, self.location, self.start)
+        return Picked(self.service, self.practitioner, self.location, self.start, anyone=self.anyone)
 
 
 @dataclass(frozen=True)
@@ -46,10 +50,13 @@ class Picked:
     practitioner: Staff
     location: Location
     start: dt.datetime
+    #: Chosen with "anyone": `practitioner` is who is free now, and the choice is made again when booking.
+    anyone: bool = False
 
     def query(self) -> dict[str, str]:
         """The choice as the fields of the next page's address (or a form's hidden fields)."""
-        return {"service": str(self.service.pk), "practitioner": str(self.practitioner.pk),
+        who = ANYONE if self.anyone else str(self.practitioner.pk)
+        return {"service": str(self.service.pk), "practitioner": who,
                 "location": str(self.location.pk), "start": self.start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%MZ")}
 
 
@@ -109,12 +116,40 @@ def _read_time(clinic: Clinic, data: Any, choice: Choice) -> None:
         start = dt.datetime.fromisoformat(raw.replace("Z", "+00:00")) if 0 < len(raw) <= 40 else None
     except ValueError:
         start = None
-    if start is None or start.tzinfo is None or start.year < 2000:
+    if start is None or start.tzinfo is None or not 2000 <= start.year <= 2200:
         choice.errors["start"] = "Time: choose one of the free times shown"
     else:
         choice.start = start
-    if choice.practitioner is None and "practitioner" not in choice.errors:
-        choice.errors["practitioner"] = "Practitioner: choose one of the free times shown"
+    if choice.practitioner is None and not choice.errors and choice.service and choice.location and choice.start:
+        choice.anyone = True
+        found = free_practitioner(clinic, choice.service, choice.location, choice.start)
+        if found is None:
+            choice.errors["start"] = "Time: choose one of the free times shown"
+        else:
+            choice.practitioner, choice.location = found
+
+
+def free_practitioner(clinic: Clinic, service: Service, location: Location,
+                      start: dt.datetime) -> tuple[Staff, Location] | None:
+    """Who takes a time booked with "anyone", and where: of the practitioners free then (at `location`, or for a
+    service by telephone wherever they work), the one with the fewest appointments that day, then by name. When
+    nobody is free, the first who works at the location, so that booking says the time is taken."""
+    found = slots.search(service, start, start + dt.timedelta(minutes=1),
+                         location_id=None if service.by_phone else location.pk)
+    free = {s.practitioner_id: s.location_id for s in found if s.start == start}
+    people = practitioners(clinic)
+    candidates = [p for p in people if p.pk in free]
+    if not candidates:
+        first = next((p for p in people if p.shifts.filter(location=location).exists()), None)
+        return None if first is None else (first, location)
+    zone = zoneinfo.ZoneInfo(location.time_zone)
+    begin = dt.datetime.combine(start.astimezone(zone).date(), dt.time(0), tzinfo=zone)
+    busy = Counter(Appointment.objects.filter(practitioner__in=candidates, status__in=LIVE_STATUSES,
+                                              start__gte=begin, start__lt=begin + dt.timedelta(days=1))
+                   .values_list("practitioner_id", flat=True))
+    chosen = min(candidates, key=lambda p: (busy[p.pk], p.last_name, p.first_name, p.pk))
+    place = location if free[chosen.pk] == location.pk else Location.objects.filter(pk=free[chosen.pk]).first()
+    return chosen, place or location
 
 
 @dataclass

@@ -19,11 +19,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from sciatica_care.clinic import throttle
-from sciatica_care.clinic.models import Role, Staff
+from sciatica_care.clinic.models import Clinic, Role, Staff
 from sciatica_care.clinic.signin import client_address
 from sciatica_care.errors import InputRefused
 from sciatica_care.scheduling import waitlist
 from sciatica_care.scheduling.models import BookingRules, OfferOutcome, Service, WaitlistOffer
+from sciatica_care.scheduling.online.booking_choices import bookable_services, practitioners
 
 WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"), (5, "Saturday"),
             (6, "Sunday")]
@@ -72,24 +73,33 @@ def offer(request: HttpRequest, token: str) -> HttpResponse:
 
 
 class JoinForm(forms.Form):
-    name = forms.CharField(label="Your name", max_length=200)
-    email = forms.EmailField(label="Email", required=False, max_length=254)
-    phone = forms.CharField(label="Mobile phone", required=False, max_length=40)
-    service = forms.ModelChoiceField(queryset=Service.objects.none(), label="Appointment", empty_label=None)
+    service = forms.ModelChoiceField(queryset=Service.objects.none(), label="Appointment", empty_label=None,
+                                     widget=forms.RadioSelect,
+                                     error_messages={"required": "Choose the appointment you would like."})
     practitioner = forms.ModelChoiceField(queryset=Staff.objects.none(), label="Practitioner", required=False,
                                           empty_label="Anyone")
     earliest = forms.DateField(label="From", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     latest = forms.DateField(label="Until", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    weekdays = forms.TypedMultipleChoiceField(label="Days that suit you (none ticked: any day)", choices=WEEKDAYS,
-                                              coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
+    weekdays = forms.TypedMultipleChoiceField(label="Days that suit you", choices=WEEKDAYS, coerce=int,
+                                              required=False, widget=forms.CheckboxSelectMultiple)
+    name = forms.CharField(label="Your name", max_length=200, error_messages={"required": "Type your name."},
+                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(label="Email", required=False, max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    phone = forms.CharField(label="Mobile phone", required=False, max_length=40,
+                            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
 
-    def __init__(self, *args: Any, clinic_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        # Only what an offer can be made for: the services booked online, the practitioners who take bookings.
         service_field = cast(forms.ModelChoiceField, self.fields["service"])  # type: ignore[type-arg]
-        service_field.queryset = Service.objects.filter(clinic_id=clinic_id, active=True, online_bookable=True)
+        service_field.queryset = Service.objects.filter(pk__in=[s.pk for s in bookable_services(clinic)]
+                                                        ).order_by("name")
         practitioner_field = cast(forms.ModelChoiceField, self.fields["practitioner"])  # type: ignore[type-arg]
-        practitioner_field.queryset = Staff.objects.filter(clinic_id=clinic_id, is_active=True,
-                                                           role__in=[Role.PRACTITIONER, Role.CLINIC_ADMIN])
+        practitioner_field.queryset = Staff.objects.filter(
+            pk__in=[p.pk for p in practitioners(clinic)], clinic=clinic, is_active=True,
+            role__in=[Role.PRACTITIONER, Role.CLINIC_ADMIN]).order_by("last_name", "first_name", "pk")
         practitioner_field.label_from_instance = lambda s: s.display()  # type: ignore[method-assign]
 
     def clean(self) -> dict[str, Any]:
@@ -97,6 +107,40 @@ class JoinForm(forms.Form):
         if not data.get("email") and not str(data.get("phone") or "").strip() and "email" not in self.errors:
             self.add_error("email", "Give an email address or a mobile number, so we can tell you of a time.")
         return data
+
+    def mark_errors(self) -> None:
+        """Tie each field with a problem to the words that name it, for screen readers."""
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}-error"})
+
+
+def _join_page(request: HttpRequest, rules: BookingRules, template: str, context: dict[str, Any],
+               status: int = 200) -> HttpResponse:
+    response = render(request, f"scheduling/online/{template}", {"clinic": rules.clinic, "rules": rules,
+                                                                 "slug": rules.public_slug, **context},
+                      status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _asked_for(form: JoinForm) -> dict[str, Any]:
+    d = form.cleaned_data
+    days = [name for number, name in WEEKDAYS if number in d["weekdays"]]
+    return {"service": d["service"].name, "who": d["practitioner"].display() if d["practitioner"] else "Anyone",
+            "earliest": d["earliest"], "latest": d["latest"], "days": ", ".join(days) or "Any day"}
+
+
+def _first_asked(clinic: Clinic, request: HttpRequest) -> dict[str, Any]:
+    """The service and practitioner the booking page passed on, when they are ones this page offers."""
+    form = JoinForm(clinic=clinic)
+    initial: dict[str, Any] = {}
+    for name in ("service", "practitioner"):
+        field = cast(forms.ModelChoiceField, form.fields[name])  # type: ignore[type-arg]
+        pk = str(request.GET.get(name, ""))[:12]
+        if pk.isdigit() and field.queryset.filter(pk=int(pk)).exists():
+            initial[name] = int(pk)
+    return initial
 
 
 @require_http_methods(["GET", "POST"])
@@ -107,16 +151,17 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
     clinic = rules.clinic
     today = timezone.localdate()
     if request.method == "GET":
-        form = JoinForm(clinic_id=clinic.pk, initial={"earliest": today, "latest": today + dt.timedelta(weeks=4)})
-        return render(request, "scheduling/online/offer_join.html", {"form": form, "clinic": clinic})
+        form = JoinForm(clinic=clinic, initial={"earliest": today, "latest": today + dt.timedelta(weeks=4),
+                                                **_first_asked(clinic, request)})
+        return _join_page(request, rules, "offer_join.html", {"form": form})
     if not throttle.waitlist_join_allowed(client_address(request)):
-        response = render(request, "scheduling/online/offer_join.html", {
-            "form": JoinForm(clinic_id=clinic.pk), "clinic": clinic,
-            "refused": "Too many requests have come from this device or network. Please try again in an hour, "
-                       "or call the clinic."}, status=429)
+        response = _join_page(request, rules, "offer_join.html", {
+            "form": JoinForm(clinic=clinic), "refused": "Too many requests have come from this device or network. "
+                                                        "Please try again in an hour, or call the clinic."},
+            status=429)
         response["Retry-After"] = str(throttle.WAITLIST_JOIN_WINDOW_SECONDS)
         return response
-    form = JoinForm(request.POST, clinic_id=clinic.pk)
+    form = JoinForm(request.POST, clinic=clinic)
     if form.is_valid():
         d = form.cleaned_data
         try:
@@ -130,5 +175,6 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
                     p.path, p.path)
                 form.add_error(field if field in form.fields else None, p.message[:1].upper() + p.message[1:])
         else:
-            return render(request, "scheduling/online/offer_joined.html", {"clinic": clinic})
-    return render(request, "scheduling/online/offer_join.html", {"form": form, "clinic": clinic}, status=422)
+            return _join_page(request, rules, "offer_joined.html", {"asked": _asked_for(form)})
+    form.mark_errors()
+    return _join_page(request, rules, "offer_join.html", {"form": form}, status=422)

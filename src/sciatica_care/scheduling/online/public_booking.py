@@ -102,41 +102,77 @@ def _say(start: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
     return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M}"
 
 
+#: How many weeks ahead a week with no free times looks for the next one that has some.
+WEEKS_AHEAD = 26
+
+
+def _week_slots(service: Service, practitioner: Staff | None, first: dt.date, zone: zoneinfo.ZoneInfo,
+                people: dict[int, Staff]) -> list[slots.Slot]:
+    begin = dt.datetime.combine(first, dt.time(0), tzinfo=zone)
+    found = slots.search(service, begin, begin + dt.timedelta(days=7),
+                         practitioner_id=practitioner.pk if practitioner is not None else None)
+    return [s for s in found if s.practitioner_id in people]
+
+
+def _next_week_with_times(service: Service, practitioner: Staff | None, first: dt.date, last_week: dt.date,
+                          zone: zoneinfo.ZoneInfo, people: dict[int, Staff]) -> dt.date | None:
+    """The first later week, within the clinic's horizon, that has a free time."""
+    week = first + dt.timedelta(days=7)
+    for _ in range(WEEKS_AHEAD):
+        if week > last_week:
+            return None
+        if _week_slots(service, practitioner, week, zone, people):
+            return week
+        week += dt.timedelta(days=7)
+    return None
+
+
 def _free_times(rules: BookingRules, service: Service, practitioner: Staff | None,
                 week: dt.date | None) -> dict[str, Any]:
-    """The week's free times, by day, each in its location's time zone."""
+    """The week's free times as chips by day, each in its location's time zone. With "anyone" each time is shown
+    once: who takes it is chosen when it is booked (`booking_choices.free_practitioner`)."""
     zone = _zone(_home_location(rules))
     today = timezone.now().astimezone(zone).date()
-    first = min(max(week or today, today), today + dt.timedelta(days=rules.horizon_days))
-    begin = dt.datetime.combine(first, dt.time(0), tzinfo=zone)
-    end = dt.datetime.combine(first + dt.timedelta(days=7), dt.time(0), tzinfo=zone)
-    found = slots.search(service, begin, end, practitioner_id=practitioner.pk if practitioner is not None else None)
+    last_week = today + dt.timedelta(days=rules.horizon_days)
+    first = min(max(week or today, today), last_week)
     locations = {loc.pk: loc for loc in Location.objects.filter(clinic=rules.clinic)}
     people = {p.pk: p for p in practitioners(rules.clinic)}
+    found = _week_slots(service, practitioner, first, zone, people)
+    several_places = not service.by_phone and len({s.location_id for s in found}) > 1
     details_url = reverse("booking:online_details", args=[rules.public_slug])
     days: OrderedDict[dt.date, dict[str, Any]] = OrderedDict()
     seen: set[tuple[dt.datetime, int]] = set()
     for slot in found:
-        if (practitioner is None and (slot.start, slot.location_id) in seen) or slot.practitioner_id not in people:
-            continue  # "anyone": one practitioner a time is enough
-        seen.add((slot.start, slot.location_id))
+        place = 0 if service.by_phone else slot.location_id  # by telephone, one time is one time wherever
+        if (slot.start, place) in seen:
+            continue
+        seen.add((slot.start, place))
         location = locations[slot.location_id]
         local = slot.start.astimezone(_zone(location))
-        day = days.setdefault(local.date(), {"heading": f"{local:%A} {local.day} {local:%B}", "times": []})
-        picked = Picked(service, people[slot.practitioner_id], location, slot.start)
-        day["times"].append({"time": f"{local:%H:%M}", "who": picked.practitioner.display(),
-                             "where": "By telephone or video" if service.by_phone else location.name,
-                             "url": f"{details_url}?{urlencode(picked.query())}"})
+        day = days.setdefault(local.date(), {"heading": f"{local:%A} {local.day} {local:%B}", "places": {}})
+        group = day["places"].setdefault(location.name if several_places else "",
+                                         {"where": location.name if several_places else "", "times": []})
+        picked = Picked(service, people[slot.practitioner_id], location, slot.start, anyone=practitioner is None)
+        group["times"].append({"time": f"{local:%H:%M}", "url": f"{details_url}?{urlencode(picked.query())}"})
+    for day in days.values():
+        day["places"] = [day["places"][name] for name in sorted(day["places"])]
     base = {"service": str(service.pk), "practitioner": str(practitioner.pk) if practitioner is not None else ANYONE}
-    later, earlier = first + dt.timedelta(days=7), first - dt.timedelta(days=7)
     here = reverse("booking:online_start", args=[rules.public_slug])
+
+    def week_url(day: dt.date) -> str:
+        return f"{here}?{urlencode({**base, 'week': day.isoformat()})}#times"
+
+    later, earlier = first + dt.timedelta(days=7), first - dt.timedelta(days=7)
+    found_later = None if days else _next_week_with_times(service, practitioner, first, last_week, zone, people)
+    join = {"service": str(service.pk)} | ({"practitioner": str(practitioner.pk)} if practitioner else {})
     return {
         "days": list(days.values()), "first": first, "last": first + dt.timedelta(days=6),
         "week_value": first.isoformat(),
-        "later_url": f"{here}?{urlencode({**base, 'week': later.isoformat()})}#times"
-        if later <= today + dt.timedelta(days=rules.horizon_days) else "",
-        "earlier_url": f"{here}?{urlencode({**base, 'week': max(earlier, today).isoformat()})}#times"
-        if first > today else "",
+        "later_url": week_url(later) if later <= last_week else "",
+        "earlier_url": week_url(max(earlier, today)) if first > today else "",
+        "first_free_url": week_url(found_later) if found_later else "",
+        "first_free": found_later,
+        "waitlist_url": reverse("booking:waitlist_join", args=[rules.public_slug]) + "?" + urlencode(join),
     }
 
 
@@ -155,7 +191,9 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _summary(rules: BookingRules, picked: Picked) -> dict[str, Any]:
     zone = _zone(picked.location)
-    return {"service": picked.service, "when": _say(picked.start, zone), "who": picked.practitioner.display(),
+    who = picked.practitioner.display()
+    return {"service": picked.service, "when": _say(picked.start, zone),
+            "who": f"{who}, or another practitioner free then" if picked.anyone else who,
             "where": "By telephone or video" if picked.service.by_phone else picked.location.name,
             "address": "" if picked.service.by_phone else picked.location.address,
             "hidden": picked.query(),
@@ -192,6 +230,8 @@ def _done_url(rules: BookingRules, appointment: Appointment, invited: str = "") 
 
 def _book(rules: BookingRules, picked: Picked, *, patient: Patient | None = None,
           person: NewPerson | None = None) -> Appointment:
+    if picked.anyone and not _still_free(picked):
+        raise booking.SlotTaken()
     return booking.book(clinic=rules.clinic, practitioner=picked.practitioner, service=picked.service,
                         location=picked.location, start=picked.start, by=None, via=BookedVia.ONLINE,
                         patient=patient, prospect_name=person.name if person else "",

@@ -75,6 +75,7 @@ def _page(request: HttpRequest, user: Staff, context: dict[str, Any], status: in
     with timezone.override(zone):
         return render(request, "scheduling/waitlist.html", {
             **_choices(user), "entries": rows, "show": show, "found": found, "q": q, "today": today,
+            "waiting_count": sum(e.status in (WaitlistStatus.WAITING, WaitlistStatus.OFFERED) for e in rows),
             "default_latest": today + dt.timedelta(weeks=4), "errors": {}, "v": {},
             "link_id": optional_whole_number(request.GET.get("link", "")), **context}, status=status)
 
