@@ -75,7 +75,8 @@ def practitioners(clinic_id: int) -> list[Staff]:
                 .order_by("first_name", "last_name", "id"))
 
 
-def _one(read: Read, name: str, what: str, pk: int | None, qs: Any) -> Any:
+def one_of(read: Read, name: str, what: str, pk: int | None, qs: Any) -> Any:
+    """The row of `qs` with primary key `pk` (None when not given); one not found is an error naming `name`."""
     if pk is None:
         return None
     found = qs.filter(pk=pk).first()
@@ -107,14 +108,14 @@ def read_booking(data: QueryDict, user: Staff) -> Read:
     """The booking form: who with, where, what, when, for whom (a patient, or a name and contact for a call)."""
     read = Read()
     clinic_id = user.clinic_id
-    prac = _one(read, "practitioner", "Practitioner", read.number(data, "practitioner", "Practitioner"),
+    prac = one_of(read, "practitioner", "Practitioner", read.number(data, "practitioner", "Practitioner"),
                 Staff.objects.filter(clinic_id=clinic_id, is_active=True,
                                      role__in=[Role.PRACTITIONER, Role.CLINIC_ADMIN]))
-    location = _one(read, "location", "Location", read.number(data, "location", "Location"),
+    location = one_of(read, "location", "Location", read.number(data, "location", "Location"),
                     Location.objects.filter(clinic_id=clinic_id, active=True))
-    service = _one(read, "service", "Service", read.number(data, "service", "Service"),
+    service = one_of(read, "service", "Service", read.number(data, "service", "Service"),
                    Service.objects.filter(clinic_id=clinic_id, active=True))
-    patient = _one(read, "patient", "Patient", read.number(data, "patient", "Patient", required=False),
+    patient = one_of(read, "patient", "Patient", read.number(data, "patient", "Patient", required=False),
                    access.scoped(user, Patient))
     name = read.text(data, "prospect_name", 200, "Name")
     email = read.text(data, "prospect_email", 254, "Email")
@@ -141,7 +142,7 @@ def read_move(data: QueryDict, user: Staff, appointment: Appointment) -> Read:
     """The move form: the new date and time (and practitioner), with the version the person saw."""
     read = Read()
     read.values["version"] = read.number(data, "version", "Version")
-    prac = _one(read, "practitioner", "Practitioner",
+    prac = one_of(read, "practitioner", "Practitioner",
                 read.number(data, "practitioner", "Practitioner", required=False),
                 Staff.objects.filter(clinic_id=user.clinic_id, is_active=True,
                                      role__in=[Role.PRACTITIONER, Role.CLINIC_ADMIN]))

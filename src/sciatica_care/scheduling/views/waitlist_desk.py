@@ -24,7 +24,7 @@ from sciatica_care.clinic.input_cleaning import Unreadable, iso_date, optional_w
 from sciatica_care.clinic.models import Role, Staff
 from sciatica_care.errors import InputRefused
 from sciatica_care.scheduling import waitlist
-from sciatica_care.scheduling.forms import Read, practitioners
+from sciatica_care.scheduling.forms import Read, one_of, practitioners
 from sciatica_care.scheduling.models import Location, Service, WaitlistEntry, WaitlistOffer, WaitlistStatus
 from sciatica_care.scheduling.views.appointment_actions import _patients
 
@@ -91,13 +91,7 @@ def _read_entry(request: HttpRequest, user: Staff) -> Read:
     clinic_id = user.clinic_id
 
     def one(name: str, what: str, qs: Any, required: bool) -> Any:
-        pk = read.number(data, name, what, required=required)
-        if pk is None:
-            return None
-        found = qs.filter(pk=pk).first()
-        if found is None:
-            read.errors[name] = f"{what}: not found here"
-        return found
+        return one_of(read, name, what, read.number(data, name, what, required=required), qs)
 
     service = one("service", "Service", Service.objects.filter(clinic_id=clinic_id, active=True), True)
     practitioner = one("practitioner", "Practitioner", Staff.objects.filter(
