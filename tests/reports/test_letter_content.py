@@ -193,7 +193,8 @@ def test_findings_are_listed_most_urgent_first() -> None:
 
 
 @pytest.mark.parametrize(("weeks", "said"), [(0.5, "4 days"), (1, "1 week"), (2, "14 days"), (3, "3 weeks"),
-                                             (52, "52 weeks")])
+                                             (51, "51 weeks"), (52, "about a year"),
+                                             (999, "about 19 years")])
 def test_the_duration_never_reads_as_a_timing(weeks: float, said: str, intake: Make) -> None:
     """"2 weeks" would read as the two-week referral timing (and be cut from an urgent letter): it is 14 days."""
     text = referral(intake(red_flags=["saddle_anaesthesia"], episode={"duration_weeks": weeks})).text()
