@@ -36,7 +36,7 @@ def _live(qs: Any) -> Any:
     return qs.filter(status__in=LIVE_STATUSES)
 
 
-def test_the_demo_clinic_has_a_front_desk(diary: dict[str, Any]) -> None:
+def _a_front_desk(diary: dict[str, Any]) -> None:
     """Two locations with rooms, a service of every kind, shifts for every practitioner, a day of leave, and the
     booking rules of the public page /book/demo/."""
     from sciatica_care.clinic.models import Role, Staff
@@ -59,7 +59,7 @@ def test_the_demo_clinic_has_a_front_desk(diary: dict[str, Any]) -> None:
     assert rules.front_desk_email
 
 
-def test_a_month_of_appointments_around_today(diary: dict[str, Any]) -> None:
+def _a_month_of_appointments_around_today(diary: dict[str, Any]) -> None:
     """At least 60 appointments within two weeks of today; courses from their plans with their review visits;
     the past marked as it went (done, did not attend, cancelled, cancelled late); a free call awaiting approval;
     people on the waitlist; the charted sessions linked to their appointments."""
@@ -104,7 +104,7 @@ def test_a_month_of_appointments_around_today(diary: dict[str, Any]) -> None:
     assert len(diary["booked"]) == Appointment.objects.count()
 
 
-def test_nothing_double_booked_nor_outside_the_hours(diary: dict[str, Any]) -> None:
+def _nothing_double_booked_nor_outside_the_hours(diary: dict[str, Any]) -> None:
     """No practitioner and no room holds two live appointments at once (buffers included); every appointment lies
     in its practitioner's shift that weekday, at that shift's location (a call by phone: anywhere), and none on
     leave or when the clinic is closed."""
@@ -132,6 +132,15 @@ def test_nothing_double_booked_nor_outside_the_hours(diary: dict[str, Any]) -> N
                        and c.practitioner_id in (None, a.practitioner_id) for c in closed), a.pk
 
 
+def test_the_demo_diary(diary: dict[str, Any]) -> None:
+    """One load of the demo (it takes seconds), every check on it: the front desk, the month of appointments,
+    nothing double booked or outside the hours, and a second load changing nothing."""
+    _a_front_desk(diary)
+    _a_month_of_appointments_around_today(diary)
+    _nothing_double_booked_nor_outside_the_hours(diary)
+    _it_loads_once(diary)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_nobody_is_told(settings: Any) -> None:
     """Loading the diary, committed as `serve --demo` commits it, tells nobody anything (no confirmation of an
@@ -154,7 +163,7 @@ def test_nobody_is_told(settings: Any) -> None:
     assert Message.objects.exists()
 
 
-def test_it_loads_once(diary: dict[str, Any]) -> None:
+def _it_loads_once(diary: dict[str, Any]) -> None:
     """Loading it again changes nothing."""
     from sciatica_care.scheduling import demo_bookings
     from sciatica_care.scheduling.models import Appointment, WaitlistEntry
