@@ -118,3 +118,20 @@ def test_signing_out_from_the_booking_page_comes_back_to_it(online: dict[str, An
     signed_in(client, online["patient"])
     r = client.post("/portal/sign-out/", {"next": "https://elsewhere.example/book/x/"})
     assert r["Location"] == "/portal/sign-in/"
+
+
+def test_a_signed_in_patient_has_a_daily_limit_of_online_bookings(online: dict[str, Any], client: Any,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the day's limit the page refuses (429, naming the booking) and books nothing more."""
+    from sciatica_care.scheduling.models import Appointment
+    from sciatica_care.scheduling.online import booking_codes
+
+    monkeypatch.setattr(booking_codes, "ACCOUNT_BOOKINGS_PER_DAY", 1)
+    signed_in(client, online["patient"])
+    first = client.post(f"{PAGE}details/", {**time_fields(online, START, "follow_up_acupuncture"), "who": "account"})
+    assert first.status_code == 302
+    again = client.post(f"{PAGE}details/", {**time_fields(online, at(MONDAY, 14), "follow_up_acupuncture"),
+                                            "who": "account"})
+    assert again.status_code == 429
+    assert 'data-field="booking"' in again.content.decode()
+    assert Appointment.objects.count() == 1

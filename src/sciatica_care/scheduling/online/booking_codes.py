@@ -164,3 +164,16 @@ def new_booking_allowed(address: str) -> bool:
 
 def new_booking_made(address: str) -> None:
     throttle.hit(f"online-new:addr:{address}", NEW_BOOKINGS_SECONDS)
+
+
+#: A patient signed in to the portal books as themselves: at most this many online bookings a day (a course is
+#: booked by the clinic from the plan, not time by time online).
+ACCOUNT_BOOKINGS_PER_DAY = 10
+
+
+def account_booking_allowed(account_id: int) -> bool:
+    return throttle.hits(f"online-account:{account_id}") < ACCOUNT_BOOKINGS_PER_DAY
+
+
+def account_booking_made(account_id: int) -> None:
+    throttle.hit(f"online-account:{account_id}", 24 * 60 * 60)

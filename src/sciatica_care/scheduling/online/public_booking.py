@@ -303,6 +303,11 @@ def _book_as_account(request: HttpRequest, rules: BookingRules, picked: Picked,
         errors = {"who": "Who: you are not signed in to this clinic's patient portal; choose how to book below"}
         _refused(rules, "online_booking", errors)
         return _page(request, "details.html", rules, {**context, "errors": errors}, status=422)
+    if not booking_codes.account_booking_allowed(request.user.pk):
+        errors = {"booking": "Booking: you have made several bookings online today; please call the clinic to "
+                             "book more"}
+        _refused(rules, "online_booking", errors, request.user)
+        return _page(request, "details.html", rules, {**context, "errors": errors}, status=429)
     try:
         appointment = _book(rules, picked, patient=patient)
     except booking.SlotTaken:
@@ -313,6 +318,7 @@ def _book_as_account(request: HttpRequest, rules: BookingRules, picked: Picked,
         return _page(request, "details.html", rules, {**context, "errors": _booking_problems(exc)}, status=422)
     booking.audit_event(request.user, "online_booking_as_account", appointment,  # type: ignore[arg-type]
                         via="portal")
+    booking_codes.account_booking_made(request.user.pk)
     return redirect(_done_url(rules, appointment))
 
 
