@@ -6,8 +6,9 @@ Questionnaire links (`/q/<token>/`, no account): after QUESTIONNAIRE_LINK_FAILUR
 from one address, refuse every link from that address for QUESTIONNAIRE_LINK_LOCKOUT_SECONDS, valid ones included
 (otherwise the answer would still tell a guesser which tokens exist). A patient's own valid link is never counted.
 
-The links to manage an appointment (`/book/manage/<token>/`) are throttled the same way, counted apart
-(`scope="manage"`), so guessing one kind of link does not lock the other.
+The links to manage an appointment (`/book/manage/<token>/`) and waitlist offers (`/book/offer/<token>/`) are
+throttled the same way, each counted apart (`scope="manage"`, `scope="offer"`), so guessing one kind of link does
+not lock another.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 QUESTIONNAIRE_LINK_FAILURE_LIMIT = 10
 QUESTIONNAIRE_LINK_LOCKOUT_SECONDS = 15 * 60
@@ -72,15 +75,6 @@ def hits(key: str) -> int:
     return _read(key, time.time())[0]
 
 
-# Waitlist offer links (`/book/offer/<token>/`) are throttled the same way, counted apart from questionnaire links.
-def offer_link_locked(address: str) -> bool:
-    return _read(f"offer-fail:addr:{address}", time.time())[0] >= link_limit()
-
-
-def offer_link_failed(address: str) -> bool:
-    return _count(f"offer-fail:addr:{address}", link_lockout_seconds()) == link_limit()
-
-
 #: Joining a clinic's waitlist from its public page: at most this many times from one address in the window.
 WAITLIST_JOIN_LIMIT = 5
 WAITLIST_JOIN_WINDOW_SECONDS = 60 * 60
@@ -91,7 +85,15 @@ def waitlist_join_allowed(address: str) -> bool:
     window (the attempt is refused, nothing saved)."""
     limit = int(getattr(settings, "WAITLIST_JOIN_LIMIT", WAITLIST_JOIN_LIMIT))
     key = f"waitlist-join:addr:{address}"
-    if _read(key, time.time())[0] >= limit:
+    if hits(key) >= limit:
         return False
-    _count(key, WAITLIST_JOIN_WINDOW_SECONDS)
+    hit(key, WAITLIST_JOIN_WINDOW_SECONDS)
     return True
+
+
+def lockout_page(request: HttpRequest, template: str) -> HttpResponse:
+    """The 429 page a locked-out address gets for a kind of link, saying how long the lock lasts."""
+    seconds = link_lockout_seconds()
+    response = render(request, template, {"minutes": max(1, seconds // 60)}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response

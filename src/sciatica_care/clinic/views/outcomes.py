@@ -68,13 +68,6 @@ def link_new(request: HttpRequest, pk: int) -> HttpResponse:
         "url": request.build_absolute_uri(url), "name": INSTRUMENTS[measure].name})
 
 
-def _throttled(request: HttpRequest) -> HttpResponse:
-    minutes = max(1, throttle.link_lockout_seconds() // 60)
-    response = render(request, "clinic/questionnaire_throttled.html", {"minutes": minutes}, status=429)
-    response["Retry-After"] = str(throttle.link_lockout_seconds())
-    return response
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
@@ -84,7 +77,7 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
     address, every link from it is refused for a while with 429, before any lookup."""
     address = client_address(request)
     if throttle.link_locked(address):
-        return _throttled(request)
+        return throttle.lockout_page(request, "clinic/questionnaire_throttled.html")
     try:
         link = records.usable_link(token)
     except records.LinkUnusable as exc:

@@ -159,10 +159,7 @@ def _by_link(request: HttpRequest, token: str) -> Appointment | HttpResponse:
     """The appointment the link opens, or the page that says no (throttled per address)."""
     address = client_address(request)
     if throttle.link_locked(address, SCOPE):
-        minutes = max(1, throttle.link_lockout_seconds() // 60)
-        response = render(request, "scheduling/online/manage_throttled.html", {"minutes": minutes}, status=429)
-        response["Retry-After"] = str(throttle.link_lockout_seconds())
-        return response
+        return throttle.lockout_page(request, "scheduling/online/manage_throttled.html")
     appointment = manage_link.read(token)
     if appointment is None:
         if throttle.link_failed(address, SCOPE):

@@ -30,11 +30,8 @@ WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4
             (6, "Sunday")]
 
 
-def _throttled(request: HttpRequest) -> HttpResponse:
-    minutes = max(1, throttle.link_lockout_seconds() // 60)
-    response = render(request, "scheduling/online/offer_throttled.html", {"minutes": minutes}, status=429)
-    response["Retry-After"] = str(throttle.link_lockout_seconds())
-    return response
+#: Offer links are counted apart from the other kinds of link (clinic/throttle.py).
+SCOPE = "offer"
 
 
 def _shown(offer: WaitlistOffer) -> dict[str, Any]:
@@ -46,11 +43,11 @@ def _shown(offer: WaitlistOffer) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def offer(request: HttpRequest, token: str) -> HttpResponse:
     address = client_address(request)
-    if throttle.offer_link_locked(address):
-        return _throttled(request)
+    if throttle.link_locked(address, SCOPE):
+        return throttle.lockout_page(request, "scheduling/online/offer_throttled.html")
     found = waitlist.find_offer(token)
     if found is None:
-        throttle.offer_link_failed(address)
+        throttle.link_failed(address, SCOPE)
         return render(request, "scheduling/online/offer_unknown.html", status=404)
     context = _shown(found)
     if request.method == "POST":
