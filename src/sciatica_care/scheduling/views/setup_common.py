@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.shortcuts import render
 from sciatica_care.clinic import audit
 from sciatica_care.clinic.models import Staff
 from sciatica_care.clinic.views.staff import admin_only
+from sciatica_care.scheduling import stranded
 from sciatica_care.scheduling.models import Appointment
 
 TAKEN = "Name: there is already one called that; choose another name."
@@ -89,6 +91,16 @@ def keep_stranded(request: HttpRequest, appointments: list[Appointment], why: st
     if appointments:
         request.session[STRANDED_KEY] = [a.pk for a in appointments]
         request.session[STRANDED_WHY_KEY] = why if why in (HOURS, ROOM) else HOURS
+
+
+def keep_stranding(request: HttpRequest, user: Staff, who: list[int] | None, change: Callable[[], Any]) -> Any:
+    """Run `change` (a change of working hours) and keep, for the next page, the appointments of `who` (or
+    everyone's, None) it newly leaves outside working hours. Answers what `change` answered."""
+    clinic_id: int = user.clinic_id  # type: ignore[assignment]
+    before = stranded.outside_hours(clinic_id, who)
+    result = change()
+    keep_stranded(request, stranded.newly_stranded(before, stranded.outside_hours(clinic_id, who)))
+    return result
 
 
 def take_stranded(request: HttpRequest, user: Staff) -> tuple[list[dict[str, Any]], int]:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sciatica_care.clinic.models import Staff
 from sciatica_care.scheduling import stranded
 from sciatica_care.scheduling.models import Location, Room
 from sciatica_care.scheduling.setup_forms import LocationForm, RoomForm
@@ -19,6 +20,7 @@ from sciatica_care.scheduling.views.setup_common import (
     ROOM,
     admin,
     keep_stranded,
+    keep_stranding,
     own,
     page,
     record_change,
@@ -34,6 +36,12 @@ ROOM_FIELDS = ["name", "active"]
 def _locations(clinic_id: int) -> list[Location]:
     return list(Location.objects.filter(clinic_id=clinic_id).annotate(
         room_count=Count("rooms", filter=Q(rooms__active=True))).order_by("-active", "name"))
+
+
+def _location_page(request: HttpRequest, user: Staff, place: Location, form: LocationForm, room_form: RoomForm,
+                   status: int = 200) -> HttpResponse:
+    return page(request, user, "location.html", {"place": place, "form": form, "room_form": room_form,
+                                                 "rooms": place.rooms.order_by("-active", "name")}, status=status)
 
 
 @login_required
@@ -68,22 +76,15 @@ def location(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         # closing it or changing its zone moves its working hours: the appointments that leaves out are listed
         moves_hours = form.is_valid() and bool({"active", "time_zone"} & set(form.changed_data))
-        was_outside = stranded.outside_hours(user.clinic_id) if moves_hours else []  # type: ignore[arg-type]
-        saved = save_form(form)
+        saved = keep_stranding(request, user, None, lambda: save_form(form)) if moves_hours else save_form(form)
         if saved is None:
             refused(user, "update", "Location", form)
             place.refresh_from_db()
-            return page(request, user, "location.html", {"place": place, "form": form, "room_form": room_form,
-                                                         "rooms": place.rooms.order_by("-active", "name")},
-                        status=422)
+            return _location_page(request, user, place, form, room_form, status=422)
         record_change(user, "update", saved, before, snapshot(saved, LOCATION_FIELDS))
-        if moves_hours:
-            keep_stranded(request, stranded.newly_stranded(was_outside, stranded.outside_hours(
-                user.clinic_id)))  # type: ignore[arg-type]
         messages.success(request, f"{saved.name} is saved.")
         return redirect("scheduling:setup_location", pk=saved.pk)
-    return page(request, user, "location.html", {"place": place, "form": form, "room_form": room_form,
-                                                 "rooms": place.rooms.order_by("-active", "name")})
+    return _location_page(request, user, place, form, room_form)
 
 
 @login_required
@@ -97,9 +98,7 @@ def room_add(request: HttpRequest, pk: int) -> HttpResponse:
     saved = save_form(room_form)
     if saved is None:
         refused(user, "create", "Room", room_form)
-        form = LocationForm(instance=place)
-        return page(request, user, "location.html", {"place": place, "form": form, "room_form": room_form,
-                                                     "rooms": place.rooms.order_by("-active", "name")}, status=422)
+        return _location_page(request, user, place, LocationForm(instance=place), room_form, status=422)
     record_change(user, "create", saved, {}, snapshot(saved, ROOM_FIELDS), location=place.pk)
     messages.success(request, f"Room {saved.name} is added to {place.name}.")
     return redirect("scheduling:setup_location", pk=place.pk)

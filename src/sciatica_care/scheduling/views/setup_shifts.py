@@ -18,12 +18,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sciatica_care.clinic.models import Staff
-from sciatica_care.scheduling import stranded
 from sciatica_care.scheduling.models import Location, Shift, ShiftException
 from sciatica_care.scheduling.setup_forms import WEEKDAYS, ShiftExceptionForm, ShiftForm, practitioners_of
 from sciatica_care.scheduling.views.setup_common import (
     admin,
-    keep_stranded,
+    keep_stranding,
     own,
     page,
     record_change,
@@ -50,15 +49,6 @@ def _grid(clinic_id: int) -> list[dict[str, Any]]:
 def _shifts_page(request: HttpRequest, user: Staff, form: ShiftForm, status: int = 200) -> HttpResponse:
     return page(request, user, "shifts.html", {"form": form, "grid": _grid(user.clinic_id),  # type: ignore[arg-type]
                                                "weekdays": WEEKDAYS}, status=status)
-
-
-def _changed(request: HttpRequest, user: Staff, who: list[int], change: Any) -> Any:
-    """Run `change` and keep the appointments of `who` it strands, for the next page."""
-    before = stranded.outside_hours(user.clinic_id, who)  # type: ignore[arg-type]
-    result = change()
-    keep_stranded(request, stranded.newly_stranded(before, stranded.outside_hours(
-        user.clinic_id, who)))  # type: ignore[arg-type]
-    return result
 
 
 @login_required
@@ -94,7 +84,7 @@ def shift(request: HttpRequest, pk: int) -> HttpResponse:
             return page(request, user, "shift.html", {"shift": held, "form": form, "weekdays": WEEKDAYS},
                         status=422)
         people = sorted({before["practitioner"], form.cleaned_data["practitioner"].pk})
-        saved = _changed(request, user, people, form.save)
+        saved = keep_stranding(request, user, people, form.save)
         record_change(user, "update", saved, before, snapshot(saved, SHIFT_FIELDS))
         messages.success(request, "Shift saved.")
         return redirect("scheduling:setup_shifts")
@@ -110,7 +100,7 @@ def shift_delete(request: HttpRequest, pk: int) -> HttpResponse:
     before = snapshot(held, SHIFT_FIELDS)
     with transaction.atomic():
         record_change(user, "delete", held, before, {})
-        _changed(request, user, [held.practitioner_id], held.delete)
+        keep_stranding(request, user, [held.practitioner_id], held.delete)
     messages.success(request, "Shift deleted.")
     return redirect("scheduling:setup_shifts")
 
@@ -148,10 +138,7 @@ def exceptions(request: HttpRequest) -> HttpResponse:
             return _exceptions_page(request, user, form, status=422)
         made = form.exception()
         who = [made.practitioner_id] if made.practitioner_id else None
-        before = stranded.outside_hours(user.clinic_id, who)  # type: ignore[arg-type]
-        made.save()
-        keep_stranded(request, stranded.newly_stranded(before, stranded.outside_hours(
-            user.clinic_id, who)))  # type: ignore[arg-type]
+        keep_stranding(request, user, who, made.save)
         record_change(user, "create", made, {}, snapshot(made, EXCEPTION_FIELDS))
         messages.success(request, f"{made.reason} is added.")
         return redirect("scheduling:setup_exceptions")
@@ -178,12 +165,9 @@ def exception(request: HttpRequest, pk: int) -> HttpResponse:
     made = form.exception()
     who = None if made.practitioner_id is None or off.practitioner_id is None else sorted(
         {made.practitioner_id, off.practitioner_id})
-    was_outside = stranded.outside_hours(user.clinic_id, who)  # type: ignore[arg-type]
     for field in EXCEPTION_FIELDS:
         setattr(off, field, getattr(made, field))
-    off.save()
-    keep_stranded(request, stranded.newly_stranded(was_outside, stranded.outside_hours(
-        user.clinic_id, who)))  # type: ignore[arg-type]
+    keep_stranding(request, user, who, off.save)
     record_change(user, "update", off, before, snapshot(off, EXCEPTION_FIELDS))
     messages.success(request, f"{off.reason} is saved.")
     return redirect("scheduling:setup_exceptions")
