@@ -8,7 +8,6 @@ counted by django-axes like wrong passwords (per address and email), through `Pa
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -16,13 +15,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from sciatica_care.clinic import audit
+from sciatica_care.clinic import audit, one_time_codes
 from sciatica_care.clinic.models import Role
 from sciatica_care.portal.models import PatientAccount, SignInCode
 
 CODE_MINUTES = 10
 CODE_TRIES = 5
-CODE_DIGITS = 6
 #: At most this many codes are sent to one account in `CODE_MINUTES` (a flood of emails is refused quietly).
 CODES_PER_WINDOW = 3
 
@@ -51,7 +49,7 @@ def send_code(email: str, address: str = "") -> int:
             audit.record(account.user, "portal_code_refused", patient_id=account.patient_id, reason="too_many",
                          address=address)
             continue
-        code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+        code = one_time_codes.new_code()
         SignInCode.objects.create(account=account, digest=_digest(account.pk, code), created_at=now,
                                   expires_at=now + dt.timedelta(minutes=CODE_MINUTES))
         send_mail("Your Sciatica Care sign-in code",
@@ -66,9 +64,10 @@ def send_code(email: str, address: str = "") -> int:
 def check_code(email: str, code: str) -> PatientAccount | None:
     """The account whose live code this is (the code is spent), or None (each live code of the address loses a
     try; a code out of tries stops working)."""
-    code = code.strip().replace(" ", "")
-    if not (len(code) == CODE_DIGITS and code.isascii() and code.isdigit()):
+    typed = one_time_codes.typed(code)
+    if typed is None:
         return None
+    code = typed
     now = timezone.now()
     for account in accounts_for(email):
         with transaction.atomic():

@@ -10,7 +10,6 @@ and per contact in the shared cache (`clinic.throttle`), known contacts or not a
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -19,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from sciatica_care.clinic import audit, throttle
+from sciatica_care.clinic import audit, one_time_codes, throttle
 from sciatica_care.clinic.models import Clinic, Patient
 from sciatica_care.errors import InputRefused, Problem
 from sciatica_care.scheduling import message_wording, outbox, sms
@@ -27,7 +26,6 @@ from sciatica_care.scheduling.models import BookingCode, Channel, Topic
 
 CODE_MINUTES = 10
 CODE_TRIES = 5
-CODE_DIGITS = 6
 #: The throttles' window, and what one client address or one contact may do in it.
 WINDOW_SECONDS = 15 * 60
 REQUESTS_PER_ADDRESS = 10
@@ -112,7 +110,7 @@ def send_code(clinic: Clinic, raw_contact: str, *, address: str, now: dt.datetim
         return digest
     patient = found[0]
     now = now or timezone.now()
-    code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+    code = one_time_codes.new_code()
     with transaction.atomic():
         row = BookingCode.objects.create(clinic=clinic, patient=patient, contact_digest=digest,
                                          digest=_code_digest(digest, code), created_at=now,
@@ -134,10 +132,11 @@ def check_code(clinic: Clinic, digest: str, code: str, *, address: str,
     or None: each live code of the contact loses a try, and the wrong guess is counted against the address and
     the contact. `Throttled` when either has guessed too often."""
     _throttle("guess", address, digest, GUESSES_PER_ADDRESS, GUESSES_PER_CONTACT)
-    code = (code or "").strip().replace(" ", "")
+    typed = one_time_codes.typed(code)
     now = now or timezone.now()
     patient = None
-    if len(code) == CODE_DIGITS and code.isascii() and code.isdigit():
+    if typed is not None:
+        code = typed
         with transaction.atomic():
             live = list(BookingCode.objects.select_for_update().filter(
                 clinic=clinic, contact_digest=digest, used_at__isnull=True, expires_at__gt=now,
