@@ -121,7 +121,7 @@ def _room_free(needs_room: bool, given: Room | None, chosen: Room | None, held_f
         raise SlotTaken("room", "this room is taken then; choose another room or time")
 
 
-def _policy_breaches(clinic_id: int, practitioner: Staff, location: Location, service: Service,
+def _policy_breaches(clinic_id: int, practitioner_id: int, location_id: int, service: Service,
                      start: dt.datetime, held_from: dt.datetime, held_until: dt.datetime,
                      now: dt.datetime) -> list[Problem]:
     """Which of the clinic's booking rules this time breaks (minimum notice, horizon, working hours)."""
@@ -131,12 +131,27 @@ def _policy_breaches(clinic_id: int, practitioner: Staff, location: Location, se
         out.append(Problem("start", f"the clinic needs at least {rules.minimum_notice_hours} hours' notice"))
     if start > now + dt.timedelta(days=rules.horizon_days):
         out.append(Problem("start", f"the clinic books at most {rules.horizon_days} days ahead"))
-    windows = slots.working_windows(clinic_id, [practitioner.pk], start, held_until)
-    at = None if service.by_phone else location.pk
-    if not free_time.inside(windows, practitioner.pk, at, held_from, held_until):
+    windows = slots.working_windows(clinic_id, [practitioner_id], start, held_until)
+    at = None if service.by_phone else location_id
+    if not free_time.inside(windows, practitioner_id, at, held_from, held_until):
         out.append(Problem("start", "the practitioner is not working then (outside their hours at this "
                                     "location, on leave, or the clinic is closed)"))
     return out
+
+
+def bookable(service: Service, practitioner_id: int, location: Location, start: dt.datetime, *,
+             now: dt.datetime | None = None) -> bool:
+    """Whether `start` could be booked now for `service` with this practitioner at `location` under the clinic's
+    rules (notice, horizon, working hours), the practitioner free then (buffers included) and a room free when the
+    service needs one: what `book` would accept, asked without booking."""
+    _, held_from, held_until = _held(service, start)
+    if _policy_breaches(service.clinic_id, practitioner_id, location.pk, service, start, held_from, held_until,
+                        now or timezone.now()):
+        return False
+    if _clashes("practitioner_id", practitioner_id, held_from, held_until):
+        return False
+    return not (service.room_needed and not service.by_phone) or _free_room(location, held_from,
+                                                                             held_until) is not None
 
 
 def _check_parties(clinic: Clinic, practitioner: Staff, service: Service, location: Location,
@@ -220,7 +235,7 @@ def book(*, clinic: Clinic, practitioner: Staff, service: Service, location: Loc
     if via == BookedVia.ONLINE:
         _check_online(service, patient)
     end, held_from, held_until = _held(service, start)
-    breaches = _policy_breaches(clinic.pk, practitioner, location, service, start, held_from, held_until, now)
+    breaches = _policy_breaches(clinic.pk, practitioner.pk, location.pk, service, start, held_from, held_until, now)
     _apply_policy(breaches, apply_policy, by, override_reason)
     needs_room = service.room_needed and not service.by_phone
     rules = rules_for(clinic)
@@ -327,7 +342,7 @@ def move(appointment: Appointment, *, start: dt.datetime, by: Staff | None, prac
     _check_parties(clinic, practitioner, service, location, room, appointment.patient,
                    appointment.prospect_name, None)
     end, held_from, held_until = _held(service, start)
-    breaches = _policy_breaches(clinic.pk, practitioner, location, service, start, held_from, held_until, now)
+    breaches = _policy_breaches(clinic.pk, practitioner.pk, location.pk, service, start, held_from, held_until, now)
     _apply_policy(breaches, apply_policy, by, override_reason)
     needs_room = service.room_needed and not service.by_phone
     try:

@@ -35,7 +35,7 @@ from django.utils import timezone
 from sciatica_care.clinic import audit
 from sciatica_care.clinic.models import Clinic, Patient, Role, Staff
 from sciatica_care.errors import InputRefused, Problem
-from sciatica_care.scheduling import booking, free_time, message_wording, outbox, recipients, slots
+from sciatica_care.scheduling import booking, message_wording, outbox, recipients
 from sciatica_care.scheduling.models import (
     Appointment,
     BookedVia,
@@ -43,14 +43,12 @@ from sciatica_care.scheduling.models import (
     Location,
     MessageStatus,
     OfferOutcome,
-    Room,
     Service,
     Topic,
     WaitlistEntry,
     WaitlistOffer,
     WaitlistStatus,
 )
-from sciatica_care.scheduling.models.appointments import LIVE_STATUSES
 from sciatica_care.scheduling.waitlist_order import FreedTime, Wish, in_turn
 
 __all__ = ["Answer", "Freed", "accept", "connect", "decline", "digest", "expire_due", "find_offer", "join",
@@ -183,30 +181,6 @@ def _freed(offer: WaitlistOffer) -> Freed:
     return Freed(offer.clinic_id, offer.service_id, offer.practitioner_id, offer.location_id, offer.start)
 
 
-def _still_free(freed: Freed, service: Service, notice: dt.timedelta, horizon: dt.timedelta,
-                now: dt.datetime) -> bool:
-    """Whether the time may still be booked under the clinic's rules: far enough ahead and not too far, inside the
-    practitioner's working hours, clear of their appointments (buffers included), a room free when one is needed."""
-    start = freed.start
-    if start < now + notice or start > now + horizon:
-        return False
-    end = start + dt.timedelta(minutes=service.duration_minutes)
-    held_from = start - dt.timedelta(minutes=service.buffer_before_minutes)
-    held_until = end + dt.timedelta(minutes=service.buffer_after_minutes)
-    windows = slots.working_windows(freed.clinic_id, [freed.practitioner_id], held_from, held_until)
-    if not free_time.inside(windows, freed.practitioner_id, None if service.by_phone else freed.location_id,
-                            held_from, held_until):
-        return False
-    live = Appointment.objects.filter(status__in=LIVE_STATUSES, blocked_from__lt=held_until,
-                                      blocked_until__gt=held_from)
-    if live.filter(practitioner_id=freed.practitioner_id).exists():
-        return False
-    if service.room_needed and not service.by_phone:
-        busy = live.filter(room__location_id=freed.location_id).values("room_id")
-        return Room.objects.filter(location_id=freed.location_id, active=True).exclude(pk__in=busy).exists()
-    return True
-
-
 def _wishes(freed: Freed, service: Service) -> Iterable[Wish]:
     waiting = WaitlistEntry.objects.filter(clinic_id=freed.clinic_id, service_id=freed.service_id,
                                            status=WaitlistStatus.WAITING)
@@ -231,8 +205,7 @@ def offer_next(freed: Freed, *, now: dt.datetime | None = None) -> WaitlistOffer
     expires = min(now + dt.timedelta(minutes=rules.waitlist_offer_minutes), last_answer)
     if expires - now < SHORTEST_OFFER:
         return None
-    if not _still_free(freed, service, dt.timedelta(hours=rules.minimum_notice_hours),
-                       dt.timedelta(days=rules.horizon_days), now):
+    if not booking.bookable(service, freed.practitioner_id, location, freed.start, now=now):
         return None
     same_time = Q(practitioner_id=freed.practitioner_id, start=freed.start)
     day = freed.start.astimezone(ZoneInfo(location.time_zone)).date()
